@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { RidgeError, describeValue, invalidArgument } from './errors.js';
+import { checkNonNegativeNumber, checkNumber, checkOneOf } from './validate.js';
+
+describe('RidgeError', () => {
+  it('has a stable code and is recognised across copies by its brand', () => {
+    const e = new RidgeError('UNKNOWN_NAME', 'x');
+    expect(e).toBeInstanceOf(Error);
+    expect(RidgeError.is(e)).toBe(true);
+    expect(RidgeError.is(e, 'UNKNOWN_NAME')).toBe(true);
+    expect(RidgeError.is(e, 'DUPLICATE_NAME')).toBe(false);
+    expect(RidgeError.is(new Error('x'))).toBe(false);
+    const foreign = Object.assign(new Error('y'), { code: 'UNKNOWN_NAME' });
+    Object.defineProperty(foreign, Symbol.for('@ridge/core/RidgeError'), { value: true });
+    expect(RidgeError.is(foreign, 'UNKNOWN_NAME')).toBe(true);
+  });
+
+  it('messages name the argument and the received value', () => {
+    const e = invalidArgument('l2', Number.NaN, 'a finite number >= 0');
+    expect(e.message).toBe('l2 must be a finite number >= 0; received NaN.');
+    expect(e.details).toEqual({ argument: 'l2', received: Number.NaN });
+  });
+});
+
+describe('describeValue', () => {
+  it('renders values unambiguously', () => {
+    expect(describeValue('l2')).toBe('"l2"');
+    expect(describeValue(-0)).toBe('-0');
+    expect(describeValue(Infinity)).toBe('Infinity');
+    expect(describeValue(undefined)).toBe('undefined');
+    expect(describeValue([1, 2])).toBe('[1, 2]');
+    expect(describeValue({ a: 1 })).toBe('{"a":1}');
+    expect(describeValue(new Map())).toBe('a Map');
+    const circular: Record<string, unknown> = {};
+    circular['self'] = circular;
+    expect(describeValue(circular)).toBe('an object');
+  });
+});
+
+describe('validation helpers', () => {
+  it('checkNonNegativeNumber accepts finite numbers >= 0 only', () => {
+    expect(checkNonNegativeNumber('l1', 0)).toBe(0);
+    for (const bad of [-1e-9, Number.NaN, Infinity, '0.1', null]) {
+      expect(() => checkNonNegativeNumber('l1', bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('l1 must be') }));
+    }
+  });
+
+  it('checkNumber honours bounds and integrality', () => {
+    expect(checkNumber('units', 3, { min: 1, integer: true })).toBe(3);
+    expect(() => checkNumber('units', 1.5, { integer: true })).toThrow(/units must be an integer/);
+    expect(() => checkNumber('rate', 1, { min: 0, max: 0.5 })).toThrow(/rate must be a finite number >= 0 <= 0.5; received 1/);
+    expect(() => checkNumber('lr', 0, { min: 0, minExclusive: true })).toThrow(/> 0/);
+  });
+
+  it('checkOneOf lists the allowed values', () => {
+    expect(checkOneOf('mode', 'rows', ['rows', 'columns'] as const)).toBe('rows');
+    expect(() => checkOneOf('mode', 'diag', ['rows', 'columns'] as const)).toThrow(`mode must be one of 'rows', 'columns'; received "diag".`);
+  });
+});

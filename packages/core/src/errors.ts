@@ -1,0 +1,83 @@
+/** Stable error codes. Code that catches a RidgeError should branch on these, never on messages. */
+export type RidgeErrorCode =
+  | 'DUPLICATE_NAME'
+  | 'UNKNOWN_NAME'
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_CONFIG'
+  | 'INVALID_ENTRY'
+  | 'INCOMPATIBLE_PLUGIN'
+  | 'BACKEND_UNAVAILABLE'
+  | 'SHAPE_MISMATCH'
+  | 'NOT_COMPILED'
+  | 'BUSY'
+  | 'INVALID_DATA'
+  | 'INVALID_JSON'
+  | 'INVALID_WEIGHTS';
+
+const brand = Symbol.for('@ridge/core/RidgeError');
+
+/**
+ * The one error class of Ridge. `code` is stable; the message says what was wrong, what was
+ * received and what to do.
+ */
+export class RidgeError extends Error {
+  readonly code: RidgeErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: RidgeErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'RidgeError';
+    this.code = code;
+    this.details = details;
+    Object.defineProperty(this, brand, { value: true });
+  }
+
+  /** True for a RidgeError from any loaded copy of @ridge/core (instanceof is per copy). */
+  static is(error: unknown, code?: RidgeErrorCode): error is RidgeError {
+    if (typeof error !== 'object' || error === null) return false;
+    if ((error as Record<symbol, unknown>)[brand] !== true) return false;
+    return code === undefined || (error as RidgeError).code === code;
+  }
+}
+
+/** Renders a received value for an error message: short, unambiguous, never throws. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'NaN';
+    return Object.is(value, -0) ? '-0' : String(value);
+  }
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || value === undefined || typeof value === 'boolean') return String(value);
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (typeof value === 'symbol') return value.toString();
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 6).map(describeValue).join(', ');
+    return `[${shown}${value.length > 6 ? `, ... (${value.length} items)` : ''}]`;
+  }
+  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
+  if (ctor && ctor !== 'Object') {
+    const shape = (value as { shape?: unknown }).shape;
+    return Array.isArray(shape) ? `a ${ctor} of shape [${shape.join(', ')}]` : `a ${ctor}`;
+  }
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  } catch {
+    return 'an object';
+  }
+}
+
+/** The shared shape of every "bad argument" error: names the argument, the value, and the fix. */
+export function invalidArgument(
+  argument: string,
+  received: unknown,
+  expected: string,
+  code: RidgeErrorCode = 'INVALID_ARGUMENT',
+): RidgeError {
+  return new RidgeError(
+    code,
+    `${argument} must be ${expected}; received ${describeValue(received)}.`,
+    { argument, received },
+  );
+}

@@ -1,0 +1,191 @@
+import type { Configurable, Constraint, Initializer, Loss, Optimizer, Regularizer } from './contracts.js';
+import { RidgeError, describeValue } from './errors.js';
+import type { JsonObject } from './json.js';
+import { isJsonObject } from './json.js';
+import type {
+  ConstraintSpec,
+  FactoryKind,
+  InitializerSpec,
+  LossSpec,
+  OptimizerSpec,
+  RegularizerSpec,
+  Spec,
+  ValueOf,
+} from './names.js';
+import { registry } from './registry.js';
+
+/** The serialized form of any plugin object: a class name and a JSON-only config. */
+export interface Serialized {
+  className: string;
+  config: JsonObject;
+}
+
+function camelCase(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Keras and tfjs-layers write snake_case keys; Ridge configs are camelCase. */
+export function camelCaseKeys(config: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(config)) out[camelCase(k)] = v;
+  return out;
+}
+
+/**
+ * Reads `{ className, config }` in any of the dialects Ridge accepts: its own, tfjs-layers'
+ * (`className`), Keras 2 (`class_name`) and Keras 3 (`module`, `class_name`,
+ * `registered_name`). A Keras 3 custom object carries its `'package>Name'` in `registered_name`.
+ */
+export function normalizeSerialized(json: unknown, argument: string): { className: string; config: JsonObject } {
+  if (typeof json === 'string' && json !== '') return { className: json, config: {} };
+  if (!isJsonObject(json)) {
+    throw new RidgeError(
+      'INVALID_CONFIG',
+      `${argument} must be a name or { className, config }; received ${describeValue(json)}.`,
+      { argument, received: json },
+    );
+  }
+  const registered = json['registered_name'];
+  const className =
+    typeof registered === 'string' && registered.includes('>')
+      ? registered
+      : (json['className'] ?? json['class_name']);
+  if (typeof className !== 'string' || className === '') {
+    throw new RidgeError(
+      'INVALID_CONFIG',
+      `${argument} has no className; received ${describeValue(json)}. ` +
+        `Write it as { className: 'L2', config: { l2: 0.01 } }.`,
+      { argument, received: json },
+    );
+  }
+  const config = json['config'] ?? {};
+  if (!isJsonObject(config)) {
+    throw new RidgeError(
+      'INVALID_CONFIG',
+      `${argument}.config must be an object; received ${describeValue(config)}.`,
+      { argument: `${argument}.config`, received: config },
+    );
+  }
+  return { className, config: camelCaseKeys(config) };
+}
+
+function isInstance(value: unknown): value is Configurable {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Configurable).className === 'string' &&
+    typeof (value as Configurable).getConfig === 'function' &&
+    typeof (value as { apply?: unknown }).apply === 'function'
+  );
+}
+
+/** The Keras trio for one kind: `get`, `serialize`, `deserialize`. */
+export interface SerdeTrio<K extends FactoryKind> {
+  get(spec: Spec<K>): ValueOf<K>;
+  serialize(value: ValueOf<K>): Serialized;
+  deserialize(json: unknown): ValueOf<K>;
+}
+
+export function serdeTrio<K extends FactoryKind>(kind: K): SerdeTrio<K> {
+  const deserialize = (json: unknown): ValueOf<K> => {
+    const { className, config } = normalizeSerialized(json, kind);
+    const entry = registry(kind).resolve(className);
+    try {
+      return entry.create(config) as ValueOf<K>;
+    } catch (error) {
+      if (RidgeError.is(error)) throw error;
+      throw new RidgeError(
+        'INVALID_CONFIG',
+        `Could not build ${kind} '${className}' from config ${describeValue(config)}: ` +
+          `${error instanceof Error ? error.message : String(error)}.`,
+        { kind, className, config, cause: error },
+      );
+    }
+  };
+  return {
+    get(spec) {
+      if (isInstance(spec)) return spec as ValueOf<K>;
+      if (typeof spec === 'string' || isJsonObject(spec)) return deserialize(spec);
+      throw new RidgeError(
+        'INVALID_ARGUMENT',
+        `A ${kind} must be a registered name, an instance or { className, config }; ` +
+          `received ${describeValue(spec)}.`,
+        { kind, received: spec },
+      );
+    },
+    serialize(value) {
+      if (!isInstance(value)) {
+        throw new RidgeError(
+          'INVALID_ARGUMENT',
+          `serialize expects a ${kind} instance with className and getConfig(); received ${describeValue(value)}.`,
+          { kind, received: value },
+        );
+      }
+      return { className: value.className, config: value.getConfig() };
+    },
+    deserialize,
+  };
+}
+
+const trios = {
+  regularizer: serdeTrio('regularizer'),
+  constraint: serdeTrio('constraint'),
+  loss: serdeTrio('loss'),
+  optimizer: serdeTrio('optimizer'),
+  initializer: serdeTrio('initializer'),
+};
+
+// Declared as functions (not `const x = trio.get`) so that their parameter types are read
+// after every plugin's `declare module` augmentation, and so they document themselves.
+
+/** A regularizer from a registered name, an instance, or `{ className, config }`. */
+export function getRegularizer(spec: RegularizerSpec): Regularizer {
+  return trios.regularizer.get(spec);
+}
+export function serializeRegularizer(regularizer: Regularizer): Serialized {
+  return trios.regularizer.serialize(regularizer);
+}
+/** Reads Ridge, tfjs-layers and Keras 2/3 JSON. */
+export function deserializeRegularizer(json: unknown): Regularizer {
+  return trios.regularizer.deserialize(json);
+}
+
+export function getConstraint(spec: ConstraintSpec): Constraint {
+  return trios.constraint.get(spec);
+}
+export function serializeConstraint(constraint: Constraint): Serialized {
+  return trios.constraint.serialize(constraint);
+}
+export function deserializeConstraint(json: unknown): Constraint {
+  return trios.constraint.deserialize(json);
+}
+
+export function getLoss(spec: LossSpec): Loss {
+  return trios.loss.get(spec);
+}
+export function serializeLoss(loss: Loss): Serialized {
+  return trios.loss.serialize(loss);
+}
+export function deserializeLoss(json: unknown): Loss {
+  return trios.loss.deserialize(json);
+}
+
+export function getOptimizer(spec: OptimizerSpec): Optimizer {
+  return trios.optimizer.get(spec);
+}
+export function serializeOptimizer(optimizer: Optimizer): Serialized {
+  return trios.optimizer.serialize(optimizer);
+}
+export function deserializeOptimizer(json: unknown): Optimizer {
+  return trios.optimizer.deserialize(json);
+}
+
+export function getInitializer(spec: InitializerSpec): Initializer {
+  return trios.initializer.get(spec);
+}
+export function serializeInitializer(initializer: Initializer): Serialized {
+  return trios.initializer.serialize(initializer);
+}
+export function deserializeInitializer(json: unknown): Initializer {
+  return trios.initializer.deserialize(json);
+}
