@@ -1,0 +1,49 @@
+import { RidgeError, checkNonNegativeNumber, describeValue, invalidArgument } from '@ridge/core';
+
+/** What a config reader hands on: every known key, its value not yet checked. */
+export type RawConfig<K extends string> = { readonly [P in K]?: unknown };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads the one argument of a constructor or factory: nothing (every default), a number (the
+ * primary factor, as in `l2(0.001)`, when the class has one), or a config object. Every key of a
+ * config must be one the class knows, so a typo such as `{ l_2: 0.1 }` fails here instead of
+ * silently leaving the default in place. Values are checked by the caller, key by key.
+ */
+export function readConfig<K extends string>(
+  className: string,
+  value: unknown,
+  keys: readonly K[],
+  primary?: K,
+): RawConfig<K> {
+  if (value === undefined) return {};
+  if (primary !== undefined && typeof value === 'number') return { [primary]: value } as RawConfig<K>;
+  if (!isPlainObject(value)) {
+    const shape = `{ ${keys.map((k) => `${k}?`).join(', ')} }`;
+    throw primary !== undefined
+      ? invalidArgument(primary, value, `a finite number >= 0 or a ${className} config ${shape}`)
+      : invalidArgument(`${className} config`, value, `an object ${shape}`);
+  }
+  const unknownKey = Object.keys(value).find((k) => !(keys as readonly string[]).includes(k));
+  if (unknownKey !== undefined) {
+    const accepted = keys.length > 0 ? keys.map((k) => `'${k}'`).join(', ') : 'no keys';
+    throw new RidgeError(
+      'INVALID_CONFIG',
+      `Unknown key '${unknownKey}' in the ${className} config ${describeValue(value)}. ` +
+        `${className} accepts ${accepted}; fix or remove '${unknownKey}'.`,
+      { className, key: unknownKey, accepted: [...keys], received: value },
+    );
+  }
+  return value as RawConfig<K>;
+}
+
+/** A factor from a config: the default when absent, otherwise a finite number >= 0. */
+export function readFactor<K extends string>(config: RawConfig<K>, key: K, fallback: number): number {
+  const value = config[key];
+  if (value === undefined) return fallback;
+  // `-0` passes the check (it is not < 0); store it as 0 so configs and messages read plainly.
+  return checkNonNegativeNumber(key, value) + 0;
+}

@@ -1,0 +1,4 @@
+import './register.js';
+
+export * from './base.js';
+export { constraintEntries, regularizerEntries } from './register.js';
