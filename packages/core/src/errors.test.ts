@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RidgeError, describeValue, invalidArgument } from './errors.js';
-import { checkNonNegativeNumber, checkNumber, checkOneOf } from './validate.js';
+import { checkConfigKeys, checkNonNegativeNumber, checkNumber, checkOneOf } from './validate.js';
 
 describe('RidgeError', () => {
   it('has a stable code and is recognised across copies by its brand', () => {
@@ -48,8 +48,13 @@ describe('validation helpers', () => {
   it('checkNumber honours bounds and integrality', () => {
     expect(checkNumber('units', 3, { min: 1, integer: true })).toBe(3);
     expect(() => checkNumber('units', 1.5, { integer: true })).toThrow(/units must be an integer/);
-    expect(() => checkNumber('rate', 1, { min: 0, max: 0.5 })).toThrow(/rate must be a finite number >= 0 <= 0.5; received 1/);
+    expect(() => checkNumber('rate', 1, { min: 0, max: 0.5 })).toThrow(/rate must be a finite number between 0 \(inclusive\) and 0.5 \(inclusive\); received 1/);
     expect(() => checkNumber('lr', 0, { min: 0, minExclusive: true })).toThrow(/> 0/);
+  });
+
+  it('checkConfigKeys rejects unknown keys and suggests the closest one', () => {
+    expect(() => checkConfigKeys('L2', { l2: 1 }, ['l2'])).not.toThrow();
+    expect(() => checkConfigKeys('L2', { l_2: 1 }, ['l2'])).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringContaining("unknown config key \"l_2\". Did you mean 'l2'?") }));
   });
 
   it('checkOneOf lists the allowed values', () => {

@@ -1,6 +1,7 @@
 export { RidgeError, describeValue, invalidArgument } from './errors.js';
 export type { RidgeErrorCode } from './errors.js';
-export { checkNonNegativeNumber, checkNumber, checkOneOf } from './validate.js';
+export { checkConfigKeys, checkNonNegativeNumber, checkNumber, checkOneOf } from './validate.js';
+export { closestName } from './suggest.js';
 export { isJsonObject } from './json.js';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
 export type {

@@ -8,6 +8,7 @@ import { registries } from './registry.js';
 import {
   deserializeRegularizer,
   getLoss,
+  getOptimizer,
   getRegularizer,
   normalizeSerialized,
   serializeRegularizer,
@@ -105,6 +106,11 @@ describe('the Keras trio', () => {
   it('an unknown class name is UNKNOWN_NAME; another kind does not see this name', () => {
     expect(() => deserializeRegularizer({ className: 'Nope' })).toThrow(expect.objectContaining({ code: 'UNKNOWN_NAME' }));
     expect(() => getLoss('cube' as never)).toThrow(expect.objectContaining({ code: 'UNKNOWN_NAME' }));
+  });
+
+  it('an instance of a kind whose contract has no apply() (an optimizer) is returned as is', () => {
+    const optimizer = { className: 'X', learningRate: 0.1, iterations: 0, applyGradients: () => {}, getConfig: () => ({}), dispose: () => {} };
+    expect(getOptimizer(optimizer)).toBe(optimizer);
   });
 
   it('get rejects things that are neither names nor instances nor configs', () => {

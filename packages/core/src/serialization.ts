@@ -69,13 +69,13 @@ export function normalizeSerialized(json: unknown, argument: string): { classNam
   return { className, config: camelCaseKeys(config) };
 }
 
+/** JSON cannot hold functions, so anything with a `getConfig()` method is an instance. */
 function isInstance(value: unknown): value is Configurable {
   return (
     typeof value === 'object' &&
     value !== null &&
     typeof (value as Configurable).className === 'string' &&
-    typeof (value as Configurable).getConfig === 'function' &&
-    typeof (value as { apply?: unknown }).apply === 'function'
+    typeof (value as Configurable).getConfig === 'function'
   );
 }
 

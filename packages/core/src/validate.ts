@@ -1,4 +1,5 @@
-import { invalidArgument } from './errors.js';
+import { RidgeError, describeValue, invalidArgument } from './errors.js';
+import { closestName } from './suggest.js';
 
 /** Checks a regularization factor (or any rate): a finite number >= 0. */
 export function checkNonNegativeNumber(argument: string, value: unknown): number {
@@ -22,10 +23,17 @@ export function checkNumber(
     (min === undefined || (minExclusive ? value > min : value >= min)) &&
     (max === undefined || value <= max);
   if (!ok) {
-    const parts = [integer ? 'an integer' : 'a finite number'];
-    if (min !== undefined) parts.push(`${minExclusive ? '>' : '>='} ${min}`);
-    if (max !== undefined) parts.push(`<= ${max}`);
-    throw invalidArgument(argument, value, parts.join(' '));
+    const kind = integer ? 'an integer' : 'a finite number';
+    const low = min === undefined ? '' : `${minExclusive ? '>' : '>='} ${min}`;
+    const bounds =
+      min !== undefined && max !== undefined
+        ? `between ${min} (${minExclusive ? 'exclusive' : 'inclusive'}) and ${max} (inclusive)`
+        : min !== undefined
+          ? low
+          : max !== undefined
+            ? `<= ${max}`
+            : '';
+    throw invalidArgument(argument, value, bounds ? `${kind} ${bounds}` : kind);
   }
   return value as number;
 }
@@ -40,4 +48,20 @@ export function checkOneOf<const T extends readonly string[]>(
     throw invalidArgument(argument, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
   }
   return value as T[number];
+}
+
+/**
+ * Rejects config keys a class does not know, so a typo (`{ l_2: 0.1 }`) is an error, not a
+ * silently ignored option. The message suggests the closest known key.
+ */
+export function checkConfigKeys(owner: string, config: Record<string, unknown>, known: readonly string[]): void {
+  for (const key of Object.keys(config)) {
+    if (known.includes(key)) continue;
+    const guess = closestName(key, known);
+    throw new RidgeError(
+      'INVALID_CONFIG',
+      `${owner}: unknown config key ${describeValue(key)}.${guess ? ` Did you mean '${guess}'?` : ''} Known keys: ${known.join(', ') || 'none'}.`,
+      { owner, key, known },
+    );
+  }
 }
