@@ -1,0 +1,35 @@
+import type { JsonObject } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LossConfig } from './config.js';
+import { LossFunction } from './loss-function.js';
+import { perSampleMean } from './reduce.js';
+
+export type HingeConfig = LossConfig;
+
+/**
+ * `mean(max(1 - yTrue * yPred, 0))` over the features of each sample. yTrue is expected in
+ * {-1, 1}; as in Keras, when every label of the batch is 0 or 1 they are read as -1 and 1.
+ */
+export class Hinge extends LossFunction {
+  readonly className = 'Hinge' as const;
+
+  constructor(config: HingeConfig = {}) {
+    super('Hinge', config, []);
+  }
+
+  protected perSample(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor1D {
+    // Decided on the device (no read back): binary is 1 when all labels are 0 or 1, else 0,
+    // and y + binary * (y - 1) is 2y - 1 for binary labels and y otherwise.
+    const binary = tf.cast(tf.all(tf.logicalOr(tf.equal(yTrue, 0), tf.equal(yTrue, 1))), 'float32');
+    const signed = tf.add(yTrue, tf.mul(binary, tf.sub(yTrue, 1)));
+    return perSampleMean(tf.relu(tf.sub(1, tf.mul(signed, yPred))));
+  }
+
+  protected options(): JsonObject {
+    return {};
+  }
+}
+
+export function hinge(config?: HingeConfig): Hinge {
+  return new Hinge(config);
+}

@@ -1,0 +1,116 @@
+import { registry, type FactoryEntry, type JsonObject, type Loss } from '@ridge/core';
+import {
+  BinaryCrossentropy,
+  CategoricalCrossentropy,
+  CosineSimilarity,
+  Hinge,
+  Huber,
+  KLDivergence,
+  MeanAbsoluteError,
+  MeanSquaredError,
+  SparseCategoricalCrossentropy,
+  type BinaryCrossentropyConfig,
+  type CategoricalCrossentropyConfig,
+  type CosineSimilarityConfig,
+  type HingeConfig,
+  type HuberConfig,
+  type KLDivergenceConfig,
+  type MeanAbsoluteErrorConfig,
+  type MeanSquaredErrorConfig,
+  type SparseCategoricalCrossentropyConfig,
+} from './base.js';
+
+// The names below and the augmentation at the end of this file must list the same names:
+// the augmentation makes a name type-check exactly when this module has registered it.
+
+function entry<C>(
+  name: string,
+  aliases: readonly string[],
+  Class: new (config: C) => Loss,
+): FactoryEntry<'loss'> {
+  return {
+    kind: 'loss',
+    name,
+    aliases,
+    package: '@ridge/losses',
+    // A config from JSON is not yet a C: every constructor checks each key and value.
+    create: (config: JsonObject = {}) => new Class(config as C),
+  };
+}
+
+const entries: readonly FactoryEntry<'loss'>[] = [
+  entry<CategoricalCrossentropyConfig>(
+    'CategoricalCrossentropy',
+    ['categoricalCrossentropy', 'categorical_crossentropy'],
+    CategoricalCrossentropy,
+  ),
+  entry<SparseCategoricalCrossentropyConfig>(
+    'SparseCategoricalCrossentropy',
+    ['sparseCategoricalCrossentropy', 'sparse_categorical_crossentropy'],
+    SparseCategoricalCrossentropy,
+  ),
+  entry<BinaryCrossentropyConfig>(
+    'BinaryCrossentropy',
+    ['binaryCrossentropy', 'binary_crossentropy'],
+    BinaryCrossentropy,
+  ),
+  entry<MeanSquaredErrorConfig>(
+    'MeanSquaredError',
+    ['meanSquaredError', 'mean_squared_error', 'mse', 'MSE'],
+    MeanSquaredError,
+  ),
+  entry<MeanAbsoluteErrorConfig>(
+    'MeanAbsoluteError',
+    ['meanAbsoluteError', 'mean_absolute_error', 'mae', 'MAE'],
+    MeanAbsoluteError,
+  ),
+  entry<HuberConfig>('Huber', ['huber', 'huber_loss'], Huber),
+  entry<KLDivergenceConfig>(
+    'KLDivergence',
+    ['klDivergence', 'kullbackLeiblerDivergence', 'kl_divergence', 'kullback_leibler_divergence', 'kld', 'KLD'],
+    KLDivergence,
+  ),
+  entry<HingeConfig>('Hinge', ['hinge'], Hinge),
+  entry<CosineSimilarityConfig>('CosineSimilarity', ['cosineSimilarity', 'cosine_similarity'], CosineSimilarity),
+];
+
+for (const e of entries) registry('loss').register(e);
+
+declare module '@ridge/core' {
+  interface LossRegistry {
+    CategoricalCrossentropy: CategoricalCrossentropyConfig;
+    categoricalCrossentropy: CategoricalCrossentropyConfig;
+    categorical_crossentropy: CategoricalCrossentropyConfig;
+    SparseCategoricalCrossentropy: SparseCategoricalCrossentropyConfig;
+    sparseCategoricalCrossentropy: SparseCategoricalCrossentropyConfig;
+    sparse_categorical_crossentropy: SparseCategoricalCrossentropyConfig;
+    BinaryCrossentropy: BinaryCrossentropyConfig;
+    binaryCrossentropy: BinaryCrossentropyConfig;
+    binary_crossentropy: BinaryCrossentropyConfig;
+    MeanSquaredError: MeanSquaredErrorConfig;
+    meanSquaredError: MeanSquaredErrorConfig;
+    mean_squared_error: MeanSquaredErrorConfig;
+    mse: MeanSquaredErrorConfig;
+    MSE: MeanSquaredErrorConfig;
+    MeanAbsoluteError: MeanAbsoluteErrorConfig;
+    meanAbsoluteError: MeanAbsoluteErrorConfig;
+    mean_absolute_error: MeanAbsoluteErrorConfig;
+    mae: MeanAbsoluteErrorConfig;
+    MAE: MeanAbsoluteErrorConfig;
+    Huber: HuberConfig;
+    huber: HuberConfig;
+    huber_loss: HuberConfig;
+    KLDivergence: KLDivergenceConfig;
+    klDivergence: KLDivergenceConfig;
+    kullbackLeiblerDivergence: KLDivergenceConfig;
+    kl_divergence: KLDivergenceConfig;
+    kullback_leibler_divergence: KLDivergenceConfig;
+    kld: KLDivergenceConfig;
+    KLD: KLDivergenceConfig;
+    Hinge: HingeConfig;
+    hinge: HingeConfig;
+    CosineSimilarity: CosineSimilarityConfig;
+    cosineSimilarity: CosineSimilarityConfig;
+    cosine_similarity: CosineSimilarityConfig;
+  }
+}

@@ -1,0 +1,28 @@
+/** Every name @ridge/losses registers, by the class it builds. Written out, not derived. */
+export const NAMES_BY_CLASS = {
+  CategoricalCrossentropy: ['CategoricalCrossentropy', 'categoricalCrossentropy', 'categorical_crossentropy'],
+  SparseCategoricalCrossentropy: [
+    'SparseCategoricalCrossentropy',
+    'sparseCategoricalCrossentropy',
+    'sparse_categorical_crossentropy',
+  ],
+  BinaryCrossentropy: ['BinaryCrossentropy', 'binaryCrossentropy', 'binary_crossentropy'],
+  MeanSquaredError: ['MeanSquaredError', 'meanSquaredError', 'mean_squared_error', 'mse', 'MSE'],
+  MeanAbsoluteError: ['MeanAbsoluteError', 'meanAbsoluteError', 'mean_absolute_error', 'mae', 'MAE'],
+  Huber: ['Huber', 'huber', 'huber_loss'],
+  KLDivergence: [
+    'KLDivergence',
+    'klDivergence',
+    'kullbackLeiblerDivergence',
+    'kl_divergence',
+    'kullback_leibler_divergence',
+    'kld',
+    'KLD',
+  ],
+  Hinge: ['Hinge', 'hinge'],
+  CosineSimilarity: ['CosineSimilarity', 'cosineSimilarity', 'cosine_similarity'],
+} as const;
+
+export type RegisteredName = (typeof NAMES_BY_CLASS)[keyof typeof NAMES_BY_CLASS][number];
+
+export const ALL_NAMES: readonly RegisteredName[] = Object.values(NAMES_BY_CLASS).flat();
