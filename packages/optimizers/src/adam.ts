@@ -1,0 +1,87 @@
+import { checkNonNegativeNumber, type JsonObject } from '@ridge/core';
+import { add, div, mul, scalar, sqrt, square, sub } from '@tensorflow/tfjs-core';
+import { readKerasConfig } from './keras-config.js';
+import {
+  OptimizerBase,
+  checkDecayRate,
+  type OptimizerConfig,
+  type OptimizerDefaults,
+  type WeightUpdate,
+} from './optimizer-base.js';
+
+export interface AdamConfig extends OptimizerConfig {
+  /** Decay rate of the first-moment estimate, in [0, 1). Default 0.9 (Keras: `beta_1`). */
+  beta1?: number;
+  /** Decay rate of the second-moment estimate, in [0, 1). Default 0.999 (Keras: `beta_2`). */
+  beta2?: number;
+  /** Added to `sqrt(v)` before dividing (Keras's "epsilon hat"). Default 1e-7. */
+  epsilon?: number;
+}
+
+const DEFAULTS: OptimizerDefaults = { learningRate: 0.001, weightDecay: 0, excludeFromWeightDecay: [] };
+
+/**
+ * Adam, as Keras 3 computes it (step `t` from 1):
+ * `m += (g - m) * (1 - beta1); v += (g^2 - v) * (1 - beta2);`
+ * `w -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)`.
+ * Epsilon is added to the uncorrected `sqrt(v)`; tfjs-core's Adam adds it after bias correction.
+ */
+export class Adam extends OptimizerBase {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(config: AdamConfig = {}) {
+    super(config);
+    this.beta1 = checkDecayRate('beta1', config.beta1 ?? 0.9);
+    this.beta2 = checkDecayRate('beta2', config.beta2 ?? 0.999);
+    this.epsilon = checkNonNegativeNumber('epsilon', config.epsilon ?? 1e-7);
+  }
+
+  /** Builds an Adam from a Ridge or Keras config. */
+  static fromConfig(config?: JsonObject): Adam {
+    return new Adam(readKerasConfig('Adam', config) as AdamConfig);
+  }
+
+  get className(): string {
+    return 'Adam';
+  }
+
+  protected get defaults(): OptimizerDefaults {
+    return DEFAULTS;
+  }
+
+  protected get optionKeys(): readonly string[] {
+    return ['beta1', 'beta2', 'epsilon'];
+  }
+
+  protected slotNames(): readonly string[] {
+    return ['momentum', 'velocity'];
+  }
+
+  protected makeUpdate(step: number): WeightUpdate {
+    // The bias corrections are plain numbers, folded into one per-step scalar.
+    const alpha = scalar((this.learningRate * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step));
+    const oneMinusBeta1 = this.constant(1 - this.beta1);
+    const oneMinusBeta2 = this.constant(1 - this.beta2);
+    const epsilon = this.constant(this.epsilon);
+    return (w, g, slots) => {
+      const m = slots[0]!;
+      const v = slots[1]!;
+      const mNew = add(m, mul(sub(g, m), oneMinusBeta1));
+      const vNew = add(v, mul(sub(square(g), v), oneMinusBeta2));
+      m.assign(mNew);
+      v.assign(vNew);
+      return sub(w, div(mul(mNew, alpha), add(sqrt(vNew), epsilon)));
+    };
+  }
+
+  protected ownConfig(): JsonObject {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+  }
+}
+
+/** An Adam optimizer; a number is the learning rate: `adam(0.01)`. */
+export function adam(config: AdamConfig | number = {}): Adam {
+  return new Adam(typeof config === 'number' ? { learningRate: config } : config);
+}

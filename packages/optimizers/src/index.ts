@@ -1,0 +1,3 @@
+import './register.js';
+
+export * from './base.js';
