@@ -1,0 +1,35 @@
+import { RidgeError, describeValue } from '@ridge/core';
+
+/** Something that names itself in error messages: `Dense 'dense_1'`. */
+export interface Described {
+  readonly className: string;
+  readonly name: string;
+}
+
+export function who(owner: Described): string {
+  return `${owner.className} '${owner.name}'`;
+}
+
+/** An INVALID_ARGUMENT error that names the layer, the argument and the value. */
+export function layerArgError(owner: Described, argument: string, received: unknown, expected: string): RidgeError {
+  return new RidgeError(
+    'INVALID_ARGUMENT',
+    `${who(owner)}: ${argument} must be ${expected}; received ${describeValue(received)}.`,
+    { layer: owner.name, argument, received },
+  );
+}
+
+/**
+ * Runs a check or resolution for one argument of a layer; a RidgeError it throws is re-thrown
+ * with the layer and the argument named, keeping its code.
+ */
+export function forArgument<T>(owner: Described, argument: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!RidgeError.is(error)) throw error;
+    const prefix = `${who(owner)}: ${argument}: `;
+    const message = error.message.startsWith(`${argument} must`) ? `${who(owner)}: ${error.message}` : prefix + error.message;
+    throw new RidgeError(error.code, message, { ...error.details, layer: owner.name, argument });
+  }
+}

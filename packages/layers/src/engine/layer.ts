@@ -1,0 +1,326 @@
+import {
+  RidgeError,
+  getConstraint,
+  getInitializer,
+  getRegularizer,
+  type Constraint,
+  type ConstraintSpec,
+  type Initializer,
+  type InitializerSpec,
+  type JsonObject,
+  type LayerInstance,
+  type Regularizer,
+  type RegularizerSpec,
+  type WeightRole,
+} from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { forArgument, layerArgError, who } from './errors.js';
+import { reserveLayerName, snakeCase, uniqueLayerName, uniqueVariableName } from './naming.js';
+import { checkShape, formatShape, type Shape } from './shape.js';
+import { SymbolicTensor, isSymbolic, type Node } from './symbolic.js';
+import { LayerWeight } from './weight.js';
+import { probeRegularizer } from './probe.js';
+
+export interface LayerArgs {
+  /** Unique layer name; default: the snake_case class name, numbered (`dense`, `dense_1`). */
+  name?: string;
+  /** Whether the layer's weights are updated (and penalized) in training. Default true. */
+  trainable?: boolean;
+  /** Input shape without the batch dimension, for the first layer of a `sequential` model. */
+  inputShape?: Shape;
+  /** Input shape with the batch dimension. */
+  batchInputShape?: Shape;
+  batchSize?: number;
+  dtype?: 'float32';
+  /** A penalty on the layer's outputs, divided by the batch size. */
+  activityRegularizer?: RegularizerSpec;
+}
+
+export interface CallOptions {
+  /** Training mode: dropout drops, batch normalization uses batch statistics. Default false. */
+  training?: boolean;
+}
+
+/** What a layer sees when it is called. */
+export interface CallContext {
+  readonly training: boolean;
+}
+
+/** A penalty a layer adds with `addLoss`: computed on every step, inside the gradient tape. */
+export interface CustomLoss {
+  readonly name: string;
+  readonly fn: () => tf.Scalar;
+}
+
+export interface AddWeightArgs {
+  name: string;
+  role: WeightRole;
+  shape: readonly number[];
+  initializer: Initializer;
+  regularizer?: Regularizer | undefined;
+  constraint?: Constraint | undefined;
+  trainable?: boolean;
+  dtype?: tf.DataType;
+  /** The constructor argument the regularizer came from, for messages; default `<name>Regularizer`. */
+  regularizerArgument?: string;
+}
+
+/** The static side of a layer class: its Keras class name. */
+export interface LayerClass {
+  readonly className: string;
+}
+
+/**
+ * The base of every layer. A subclass creates its weights in `build(inputShape)` through
+ * `addWeight`, computes in `call(inputs, ctx)`, and describes its output shape in
+ * `computeOutputShape`. `apply` works on symbolic tensors (building a graph) and on real tensors.
+ */
+export abstract class Layer implements LayerInstance {
+  static readonly className: string = 'Layer';
+
+  readonly name: string;
+  /** The weights this layer created (a model's `weights` gathers its layers'). */
+  protected readonly ownWeights: LayerWeight[] = [];
+  readonly inboundNodes: Node[] = [];
+  readonly batchInputShape: Shape | undefined;
+  readonly dtype: 'float32' = 'float32';
+  built = false;
+  private trainableFlag: boolean;
+  private activityReg: Regularizer | undefined;
+  private readonly customLosses: CustomLoss[] = [];
+  /** The layer takes a list of inputs (merge layers); others take exactly one. */
+  protected readonly multiInput: boolean = false;
+
+  constructor(args: LayerArgs = {}) {
+    const cls = new.target as unknown as LayerClass;
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '' || args.name.includes('/'))) {
+      throw new RidgeError(
+        'INVALID_ARGUMENT',
+        `${cls.className}: name must be a non-empty string without '/'; received ${JSON.stringify(args.name)}.`,
+        { argument: 'name', received: args.name },
+      );
+    }
+    this.name = args.name ?? uniqueLayerName(snakeCase(cls.className));
+    if (args.name !== undefined) reserveLayerName(args.name);
+    if (args.trainable !== undefined && typeof args.trainable !== 'boolean') {
+      throw layerArgError(this, 'trainable', args.trainable, 'true or false');
+    }
+    this.trainableFlag = args.trainable ?? true;
+    if (args.batchInputShape !== undefined) {
+      this.batchInputShape = forArgument(this, 'batchInputShape', () => checkShape('batchInputShape', args.batchInputShape, who(this)));
+    } else if (args.inputShape !== undefined) {
+      const shape = forArgument(this, 'inputShape', () => checkShape('inputShape', args.inputShape, who(this)));
+      this.batchInputShape = [args.batchSize ?? null, ...shape];
+    }
+    if (args.activityRegularizer !== undefined) {
+      this.activityReg = forArgument(this, 'activityRegularizer', () => getRegularizer(args.activityRegularizer!));
+    }
+  }
+
+  get className(): string {
+    return (this.constructor as unknown as LayerClass).className;
+  }
+
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  /** Freezing a layer freezes its weights: no updates and no weight penalties. */
+  set trainable(value: boolean) {
+    this.trainableFlag = value;
+  }
+
+  get activityRegularizer(): Regularizer | undefined {
+    return this.activityReg;
+  }
+
+  set activityRegularizer(spec: RegularizerSpec | undefined) {
+    this.activityReg = spec === undefined ? undefined : forArgument(this, 'activityRegularizer', () => getRegularizer(spec));
+  }
+
+  get weights(): LayerWeight[] {
+    return this.ownWeights;
+  }
+
+  get trainableWeights(): LayerWeight[] {
+    return this.weights.filter((w) => w.trainable);
+  }
+
+  get nonTrainableWeights(): LayerWeight[] {
+    return this.weights.filter((w) => !w.trainable);
+  }
+
+  /** Penalties added with `addLoss`. */
+  get losses(): readonly CustomLoss[] {
+    return this.customLosses;
+  }
+
+  /** Adds a custom penalty, computed on every step (so it can depend on weights). */
+  addLoss(fn: () => tf.Scalar, name = `loss_${this.customLosses.length}`): void {
+    if (typeof fn !== 'function') throw layerArgError(this, 'addLoss(fn)', fn, 'a function returning a scalar tensor');
+    this.customLosses.push({ name, fn });
+  }
+
+  /** Creates the layer's weights for an input shape. The default layer has none. */
+  build(_inputShape: Shape | Shape[]): void {
+    this.built = true;
+  }
+
+  /** The output shape for an input shape; the default keeps the shape. */
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return inputShape;
+  }
+
+  /** The computation. Receives one tensor, or a list for multi-input layers. */
+  abstract call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor | tf.Tensor[];
+
+  /** Layer-specific config; the base adds name, trainable and the input shape. */
+  protected layerConfig(): JsonObject {
+    return {};
+  }
+
+  getConfig(): JsonObject {
+    const config: JsonObject = { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    if (this.batchInputShape) config['batchInputShape'] = [...this.batchInputShape];
+    if (this.activityReg) config['activityRegularizer'] = { className: this.activityReg.className, config: this.activityReg.getConfig() };
+    return { ...config, ...this.layerConfig() };
+  }
+
+  /** Creates a weight (a tfjs variable) with its role, path, initializer, regularizer and constraint. */
+  protected addWeight(args: AddWeightArgs): LayerWeight {
+    if (args.regularizer) {
+      const argument = args.regularizerArgument ?? `${args.name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}Regularizer`;
+      forArgument(this, argument, () => probeRegularizer(args.regularizer!, args.shape, `the ${args.name} regularizer`));
+    }
+    const value = tf.tidy(() => args.initializer.apply(args.shape, args.dtype ?? 'float32'));
+    const variable = tf.variable(value, args.trainable ?? true, uniqueVariableName(`${this.name}/${args.name}`));
+    value.dispose();
+    const weight = new LayerWeight(this, args.name, args.role, variable, {
+      trainable: args.trainable ?? true,
+      regularizer: args.regularizer,
+      constraint: args.constraint,
+    });
+    this.ownWeights.push(weight);
+    return weight;
+  }
+
+  /** Resolves initializer, regularizer and constraint arguments, naming the layer on error. */
+  protected resolveInitializer(argument: string, spec: InitializerSpec): Initializer {
+    return forArgument(this, argument, () => getInitializer(spec));
+  }
+
+  protected resolveRegularizer(argument: string, spec: RegularizerSpec | undefined | null): Regularizer | undefined {
+    return spec === undefined || spec === null ? undefined : forArgument(this, argument, () => getRegularizer(spec));
+  }
+
+  protected resolveConstraint(argument: string, spec: ConstraintSpec | undefined | null): Constraint | undefined {
+    return spec === undefined || spec === null ? undefined : forArgument(this, argument, () => getConstraint(spec));
+  }
+
+  /** Builds if needed, checking the shape first. */
+  ensureBuilt(inputShape: Shape | Shape[]): void {
+    if (this.built) return;
+    this.build(inputShape);
+    this.built = true;
+  }
+
+  /**
+   * Calls the layer. On symbolic tensors it records the call in the graph and returns the
+   * symbolic output; on real tensors it computes (in inference mode unless `training: true`).
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor;
+  apply(inputs: tf.Tensor | readonly tf.Tensor[], options?: CallOptions): tf.Tensor;
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[] | tf.Tensor | readonly tf.Tensor[], options: CallOptions = {}): SymbolicTensor | tf.Tensor {
+    const out = this.applyAll(inputs as never, options);
+    if (out.length !== 1) {
+      throw new RidgeError('INVALID_ARGUMENT', `${who(this)} has ${out.length} outputs; use applyAll() to get all of them.`, { layer: this.name });
+    }
+    return out[0]!;
+  }
+
+  /** Like `apply`, returning every output (for layers with several, such as RNNs with state). */
+  applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[];
+  applyAll(inputs: tf.Tensor | readonly tf.Tensor[], options?: CallOptions): tf.Tensor[];
+  applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[] | tf.Tensor | readonly tf.Tensor[], options: CallOptions = {}): SymbolicTensor[] | tf.Tensor[] {
+    const list = (Array.isArray(inputs) ? inputs : [inputs]) as unknown[];
+    if (list.length === 0) throw layerArgError(this, 'inputs', inputs, 'a tensor or a non-empty list of tensors');
+    if (!this.multiInput && list.length !== 1) {
+      throw layerArgError(this, 'inputs', `${list.length} tensors`, 'exactly one input');
+    }
+    if (list.every(isSymbolic)) return this.applySymbolic(list);
+    if (list.every((x) => x instanceof tf.Tensor)) {
+      const tensors = list as tf.Tensor[];
+      const shapes = tensors.map((t) => t.shape as Shape);
+      this.ensureBuilt(this.multiInput ? shapes : shapes[0]!);
+      const training = options.training ?? false;
+      return tf.tidy(() => this.invoke(tensors, { training }));
+    }
+    throw layerArgError(this, 'inputs', inputs, 'symbolic tensors (from input()) or tf.Tensors, not a mix');
+  }
+
+  /** Runs `call` with the single-or-list convention and returns a list. */
+  invoke(inputs: readonly tf.Tensor[], ctx: CallContext): tf.Tensor[] {
+    const out = this.call(this.multiInput ? [...inputs] : inputs[0]!, ctx);
+    return Array.isArray(out) ? out : [out];
+  }
+
+  private applySymbolic(inputs: SymbolicTensor[]): SymbolicTensor[] {
+    const shapes = inputs.map((s) => s.shape);
+    const shapeArg = this.multiInput ? shapes : shapes[0]!;
+    this.ensureBuilt(shapeArg);
+    const outShape = this.computeOutputShape(shapeArg);
+    const outShapes = (this.isShapeList(outShape) ? outShape : [outShape]) as Shape[];
+    const node: Node = { layer: this, inputs, outputs: [], kwargs: {} };
+    node.outputs = outShapes.map((shape, i) => new SymbolicTensor(shape, this.outputDtype(inputs), this, node, i));
+    this.inboundNodes.push(node);
+    return node.outputs;
+  }
+
+  /** Output dtype; float32 unless a layer says otherwise. */
+  protected outputDtype(_inputs: readonly SymbolicTensor[]): tf.DataType {
+    return 'float32';
+  }
+
+  private isShapeList(shape: Shape | Shape[]): shape is Shape[] {
+    return shape.length > 0 && Array.isArray(shape[0]);
+  }
+
+  countParams(): number {
+    return this.weights.reduce((n, w) => n + w.variable.size, 0);
+  }
+
+  /** Copies of the weights' values, in creation order. */
+  getWeights(): tf.Tensor[] {
+    return this.weights.map((w) => w.variable.clone());
+  }
+
+  /** Sets every weight at once; checks every shape before changing anything. */
+  setWeights(values: readonly tf.Tensor[]): void {
+    if (values.length !== this.weights.length) {
+      throw layerArgError(this, 'setWeights(values)', `${values.length} tensors`, `${this.weights.length} tensors, one per weight`);
+    }
+    values.forEach((v, i) => {
+      const w = this.weights[i]!;
+      if (!tf.util.arraysEqual(v.shape, w.shape)) {
+        throw new RidgeError(
+          'SHAPE_MISMATCH',
+          `${who(this)}: setWeights(values)[${i}] for ${w.path} has shape [${v.shape.join(', ')}]; expected [${w.shape.join(', ')}].`,
+          { layer: this.name, path: w.path },
+        );
+      }
+    });
+    values.forEach((v, i) => this.weights[i]!.assign(v));
+  }
+
+  /** Frees the layer's variables. */
+  dispose(): void {
+    for (const w of this.ownWeights) w.dispose();
+    this.ownWeights.length = 0;
+    this.built = false;
+  }
+
+  /** A short description for messages. */
+  toString(): string {
+    return `${who(this)}${this.batchInputShape ? ` input ${formatShape(this.batchInputShape)}` : ''}`;
+  }
+}

@@ -1,0 +1,35 @@
+/** Keras-style unique layer names: 'dense', 'dense_1', 'dense_2', ... per prefix. */
+const counters = new Map<string, number>();
+const taken = new Set<string>();
+
+export function snakeCase(className: string): string {
+  return className
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+export function uniqueLayerName(prefix: string): string {
+  let n = counters.get(prefix) ?? 0;
+  let name = n === 0 ? prefix : `${prefix}_${n}`;
+  while (taken.has(name)) {
+    n++;
+    name = `${prefix}_${n}`;
+  }
+  counters.set(prefix, n + 1);
+  taken.add(name);
+  return name;
+}
+
+/** Records a user-chosen name so generated names avoid it. */
+export function reserveLayerName(name: string): void {
+  taken.add(name);
+}
+
+let variableCounter = 0;
+
+/** tfjs variable names are global to the engine; Ridge's weight paths are not. */
+export function uniqueVariableName(path: string): string {
+  variableCounter++;
+  return `ridge_${variableCounter}/${path}`;
+}

@@ -1,0 +1,4 @@
+import './register.js';
+
+export * from './base.js';
+export { initializerEntries, layerEntries } from './register.js';

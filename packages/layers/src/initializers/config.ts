@@ -1,0 +1,27 @@
+import { RidgeError, describeValue, type JsonObject } from '@ridge/core';
+
+/** Reads an initializer's config: rejects unknown keys (a typo must not be ignored). */
+export function readConfig(className: string, config: JsonObject | undefined, allowed: readonly string[]): JsonObject {
+  const c = config ?? {};
+  for (const key of Object.keys(c)) {
+    if (!allowed.includes(key)) {
+      throw new RidgeError(
+        'INVALID_CONFIG',
+        `${className}: unknown config key ${describeValue(key)}; known keys: ${allowed.join(', ') || 'none'}.`,
+        { className, key },
+      );
+    }
+  }
+  return c;
+}
+
+export function seedOf(className: string, value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new RidgeError('INVALID_ARGUMENT', `${className}: seed must be an integer or null; received ${describeValue(value)}.`, {
+      argument: 'seed',
+      received: value,
+    });
+  }
+  return value;
+}

@@ -1,0 +1,142 @@
+import {
+  RidgeError,
+  type Constraint,
+  type ConstraintSpec,
+  type Initializer,
+  type InitializerSpec,
+  type JsonObject,
+  type Regularizer,
+  type RegularizerSpec,
+} from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { canonicalActivation, getActivation, type ActivationFn } from '../engine/activations.js';
+import { forArgument, layerArgError, who } from '../engine/errors.js';
+import { Layer, type CallContext, type LayerArgs } from '../engine/layer.js';
+import { formatShape, type Shape } from '../engine/shape.js';
+import type { LayerWeight } from '../engine/weight.js';
+import { GlorotUniform } from '../initializers/variance-scaling.js';
+import { Zeros } from '../initializers/constant.js';
+import { serializeParts } from '../engine/config.js';
+
+export interface DenseArgs extends LayerArgs {
+  /** Output size (last axis). */
+  units: number;
+  /** Keras activation name; default linear. */
+  activation?: string | null;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  kernelRegularizer?: RegularizerSpec | null;
+  biasRegularizer?: RegularizerSpec | null;
+  kernelConstraint?: ConstraintSpec | null;
+  biasConstraint?: ConstraintSpec | null;
+}
+
+/** `activation(x W + b)` on the last axis of inputs of any rank >= 2. */
+export class Dense extends Layer {
+  static override readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: string;
+  readonly useBias: boolean;
+  private readonly activationFn: ActivationFn;
+  private readonly kernelInit: Initializer;
+  private readonly biasInit: Initializer;
+  private readonly kernelReg: Regularizer | undefined;
+  private readonly biasReg: Regularizer | undefined;
+  private readonly kernelCon: Constraint | undefined;
+  private readonly biasCon: Constraint | undefined;
+  kernel!: LayerWeight;
+  bias: LayerWeight | undefined;
+
+  constructor(args: DenseArgs) {
+    super(args);
+    if (!Number.isInteger(args.units) || args.units < 1) throw layerArgError(this, 'units', args.units, 'an integer >= 1');
+    this.units = args.units;
+    this.activation = forArgument(this, 'activation', () => canonicalActivation(args.activation));
+    this.activationFn = getActivation(this.activation);
+    if (args.useBias !== undefined && typeof args.useBias !== 'boolean') throw layerArgError(this, 'useBias', args.useBias, 'true or false');
+    this.useBias = args.useBias ?? true;
+    // Resolve every spec now, so a bad name fails at construction, not at build.
+    this.kernelInit = args.kernelInitializer === undefined ? new GlorotUniform() : this.resolveInitializer('kernelInitializer', args.kernelInitializer);
+    this.biasInit = args.biasInitializer === undefined ? new Zeros() : this.resolveInitializer('biasInitializer', args.biasInitializer);
+    this.kernelReg = this.resolveRegularizer('kernelRegularizer', args.kernelRegularizer);
+    this.biasReg = this.resolveRegularizer('biasRegularizer', args.biasRegularizer);
+    this.kernelCon = this.resolveConstraint('kernelConstraint', args.kernelConstraint);
+    this.biasCon = this.resolveConstraint('biasConstraint', args.biasConstraint);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = inputShape as Shape;
+    const inputDim = shape[shape.length - 1];
+    if (shape.length < 2 || inputDim === null || inputDim === undefined) {
+      throw new RidgeError(
+        'SHAPE_MISMATCH',
+        `${who(this)}: input shape must have rank >= 2 with a known last dimension; received ${formatShape(shape)}.`,
+        { layer: this.name, argument: 'input shape', received: shape },
+      );
+    }
+    this.kernel = this.addWeight({
+      name: 'kernel',
+      role: 'kernel',
+      shape: [inputDim, this.units],
+      initializer: this.kernelInit,
+      regularizer: this.kernelReg,
+      constraint: this.kernelCon,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight({
+        name: 'bias',
+        role: 'bias',
+        shape: [this.units],
+        initializer: this.biasInit,
+        regularizer: this.biasReg,
+        constraint: this.biasCon,
+      });
+    }
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = inputShape as Shape;
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+    const x = inputs as tf.Tensor;
+    const inputDim = this.kernel.shape[0]!;
+    if (x.shape[x.rank - 1] !== inputDim) {
+      throw new RidgeError(
+        'SHAPE_MISMATCH',
+        `${who(this)}: expected inputs whose last dimension is ${inputDim}; received shape [${x.shape.join(', ')}].`,
+        { layer: this.name, argument: 'inputs', received: x.shape },
+      );
+    }
+    const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, inputDim]);
+    let y: tf.Tensor = tf.matMul(flat, this.kernel.read() as tf.Tensor2D);
+    if (this.bias) y = tf.add(y, this.bias.read());
+    y = this.activationFn(y);
+    return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.units]);
+  }
+
+  protected override layerConfig(): JsonObject {
+    return {
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      ...serializeParts({
+        kernelInitializer: this.kernelInit,
+        biasInitializer: this.biasInit,
+        // Once built, the weights hold the current regularizers and constraints.
+        kernelRegularizer: this.built ? this.kernel.regularizer : this.kernelReg,
+        biasRegularizer: this.built ? this.bias?.regularizer : this.biasReg,
+        kernelConstraint: this.built ? this.kernel.constraint : this.kernelCon,
+        biasConstraint: this.built ? this.bias?.constraint : this.biasCon,
+      }),
+    };
+  }
+}
+
+/** Creates a Dense layer. */
+export function dense(args: DenseArgs): Dense {
+  return new Dense(args);
+}

@@ -1,0 +1,49 @@
+import { checkNumber, type JsonObject } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { forArgument } from '../engine/errors.js';
+import { Layer, type CallContext, type LayerArgs } from '../engine/layer.js';
+
+export interface DropoutArgs extends LayerArgs {
+  /** Fraction of inputs to drop, in [0, 1). */
+  rate: number;
+  /** Dimensions of the dropout mask (1 = shared along that axis); default: the input's shape. */
+  noiseShape?: readonly (number | null)[];
+  seed?: number;
+}
+
+/** In training, zeroes a `rate` fraction of inputs and scales the rest by 1/(1 - rate). */
+export class Dropout extends Layer {
+  static override readonly className: string = 'Dropout';
+  readonly rate: number;
+  readonly noiseShape: readonly (number | null)[] | undefined;
+  readonly seed: number | undefined;
+
+  constructor(args: DropoutArgs) {
+    super(args);
+    this.rate = forArgument(this, 'rate', () => checkNumber('rate', args.rate, { min: 0, max: 1 }));
+    if (this.rate === 1) forArgument(this, 'rate', () => checkNumber('rate', args.rate, { min: 0, max: 0.999999 }));
+    this.noiseShape = args.noiseShape;
+    this.seed = args.seed;
+  }
+
+  /** The mask shape for an input; spatial dropout overrides it. */
+  protected maskShape(x: tf.Tensor): number[] {
+    return this.noiseShape ? this.noiseShape.map((d, i) => d ?? x.shape[i]!) : x.shape;
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
+    const x = inputs as tf.Tensor;
+    if (!ctx.training || this.rate === 0) return x;
+    const keep = 1 - this.rate;
+    const mask = tf.floor(tf.add(tf.randomUniform(this.maskShape(x), 0, 1, 'float32', this.seed), keep));
+    return tf.mul(tf.div(x, keep), mask);
+  }
+
+  protected override layerConfig(): JsonObject {
+    return { rate: this.rate, noiseShape: this.noiseShape ? [...this.noiseShape] : null, seed: this.seed ?? null };
+  }
+}
+
+export function dropout(args: DropoutArgs): Dropout {
+  return new Dropout(args);
+}

@@ -1,0 +1,68 @@
+import { RidgeError, type JsonObject } from '@ridge/core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { checkShape, type Shape } from '../engine/shape.js';
+import { Layer, type CallContext } from '../engine/layer.js';
+import { SymbolicTensor, type Node } from '../engine/symbolic.js';
+
+export interface InputArgs {
+  /** Shape of one sample, without the batch dimension (`null` for unknown sizes). */
+  shape?: Shape;
+  /** The full shape including the batch dimension. */
+  batchShape?: Shape;
+  batchSize?: number;
+  name?: string;
+  dtype?: 'float32' | 'int32';
+}
+
+/** The entry point of a functional graph: holds a shape, computes nothing. */
+export class InputLayer extends Layer {
+  static override readonly className = 'InputLayer';
+  readonly inputDtype: 'float32' | 'int32';
+  readonly output: SymbolicTensor;
+
+  constructor(args: InputArgs) {
+    const batchShape = resolveBatchShape(args);
+    super({ ...(args.name !== undefined ? { name: args.name } : {}), batchInputShape: batchShape });
+    this.inputDtype = args.dtype ?? 'float32';
+    this.built = true;
+    const node: Node = { layer: this, inputs: [], outputs: [], kwargs: {} };
+    this.output = new SymbolicTensor(batchShape, this.inputDtype, this, node, 0);
+    node.outputs = [this.output];
+    this.inboundNodes.push(node);
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+    return inputs as tf.Tensor;
+  }
+
+  override getConfig(): JsonObject {
+    return { name: this.name, batchInputShape: [...this.batchInputShape!], dtype: this.inputDtype, sparse: false };
+  }
+}
+
+/**
+ * As in Keras, `shape` is one sample's shape, without the batch dimension: `[null, 161]` is a
+ * sequence of any length of 161 features, so the batch shape is `[null, null, 161]`.
+ */
+function resolveBatchShape(args: InputArgs): Shape {
+  if (typeof args !== 'object' || args === null) {
+    throw new RidgeError('INVALID_ARGUMENT', `input: expected { shape } or { batchShape }; received ${String(args)}.`, {
+      argument: 'args',
+      received: args,
+    });
+  }
+  if (args.batchShape !== undefined) return checkShape('batchShape', args.batchShape, 'input');
+  if (args.shape === undefined) {
+    throw new RidgeError('INVALID_ARGUMENT', 'input: give shape (one sample, e.g. [784]) or batchShape (e.g. [null, 784]).', {
+      argument: 'shape',
+      received: undefined,
+    });
+  }
+  const shape = checkShape('shape', args.shape, 'input');
+  return [args.batchSize ?? null, ...shape];
+}
+
+/** A symbolic input for a functional model: `input({ shape: [784] })`, or `[null, 161]` for sequences. */
+export function input(args: InputArgs): SymbolicTensor {
+  return new InputLayer(args).output;
+}

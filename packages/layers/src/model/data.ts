@@ -1,0 +1,198 @@
+import { RidgeError, describeValue } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { formatShape, shapeFits, type Shape } from '../engine/shape.js';
+
+/** A tensor, or numbers nested as arrays (or a typed array for one-dimensional data). */
+export type TensorLike = tf.Tensor | number | readonly unknown[] | Float32Array | Int32Array | Uint8Array;
+
+/** One entry per model input (or output): a single value for one, a list or a record by name for several. */
+export type ModelData = TensorLike | readonly TensorLike[] | Readonly<Record<string, TensorLike>>;
+
+/** Tensors for a call, and which of them this call created (and so must dispose). */
+export interface Prepared {
+  readonly tensors: tf.Tensor[];
+  readonly owned: tf.Tensor[];
+}
+
+export interface Slot {
+  readonly name: string;
+  readonly shape: Shape | undefined;
+}
+
+function isTensorLike(x: unknown): x is TensorLike {
+  return x instanceof tf.Tensor || Array.isArray(x) || ArrayBuffer.isView(x) || typeof x === 'number';
+}
+
+function flattenNumbers(value: readonly unknown[], argument: string): void {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    } else if (typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new RidgeError('INVALID_DATA', `${argument} must hold only numbers; found ${describeValue(v)}.`, { argument, received: v });
+    } else if (typeof v === 'number' && !Number.isFinite(v)) {
+      throw new RidgeError('INVALID_DATA', `${argument} holds ${describeValue(v)}; data must be finite. Clean or impute it first.`, {
+        argument,
+        received: v,
+      });
+    }
+  }
+}
+
+function toTensor(value: TensorLike, argument: string, dtype: tf.DataType, owned: tf.Tensor[]): tf.Tensor {
+  if (value instanceof tf.Tensor) {
+    if (value.isDisposed) throw new RidgeError('INVALID_DATA', `${argument} is a disposed tensor.`, { argument });
+    return value;
+  }
+  if (Array.isArray(value)) flattenNumbers(value, argument);
+  let t: tf.Tensor;
+  try {
+    t = tf.tensor(value as number[], undefined, dtype);
+  } catch (error) {
+    throw new RidgeError(
+      'INVALID_DATA',
+      `${argument} could not become a tensor (${(error as Error).message}); nested arrays must be rectangular.`,
+      { argument },
+    );
+  }
+  owned.push(t);
+  return t;
+}
+
+function isRecord(x: unknown): x is Readonly<Record<string, TensorLike>> {
+  return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && !Array.isArray(x) && !ArrayBuffer.isView(x);
+}
+
+/** One item per slot: a single value for one slot; a list or a record by name for several. */
+function splitBySlot(data: ModelData, slots: readonly Slot[], argument: string): TensorLike[] {
+  if (isRecord(data)) {
+    const unknown = Object.keys(data).filter((k) => !slots.some((s) => s.name === k));
+    if (unknown.length) {
+      throw new RidgeError('INVALID_DATA', `${argument} has unknown names ${unknown.join(', ')}; expected ${slots.map((s) => s.name).join(', ')}.`, {
+        argument,
+      });
+    }
+    return slots.map((s) => {
+      const v = data[s.name];
+      if (v === undefined) throw new RidgeError('INVALID_DATA', `${argument} is missing '${s.name}'.`, { argument, missing: s.name });
+      return v;
+    });
+  }
+  if (slots.length === 1) {
+    // A list holding one tensor is the list form; any other array is nested numbers.
+    if (Array.isArray(data) && data.length === 1 && data[0] instanceof tf.Tensor) return [data[0]];
+    if (isTensorLike(data)) return [data];
+  } else if (Array.isArray(data) && data.every((d) => isTensorLike(d))) {
+    return [...(data as TensorLike[])];
+  }
+  throw new RidgeError(
+    'INVALID_DATA',
+    `${argument} must be ${slots.length === 1 ? 'a tensor or nested arrays' : `a list of ${slots.length} tensors or a record by name`}; received ${describeValue(data)}.`,
+    { argument, received: data },
+  );
+}
+
+/**
+ * Turns user data into one tensor per slot (input or output), checking count, shape, length and
+ * finiteness. Tensors it creates are listed in `owned`; on error it disposes them before throwing.
+ */
+export function prepare(data: ModelData, slots: readonly Slot[], argument: string, checkFinite = true): Prepared {
+  const owned: tf.Tensor[] = [];
+  try {
+    const items = splitBySlot(data, slots, argument);
+    if (items.length !== slots.length) {
+      throw new RidgeError(
+        'INVALID_DATA',
+        `${argument} has ${items.length} entries; the model has ${slots.length} (${slots.map((s) => s.name).join(', ')}).`,
+        { argument, received: items.length, expected: slots.length },
+      );
+    }
+    const tensors = items.map((item, i) => {
+      const slot = slots[i]!;
+      const where = slots.length === 1 ? argument : `${argument}['${slot.name}']`;
+      const t = toTensor(item, where, 'float32', owned);
+      if (t.rank === 0 || t.shape[0] === 0) {
+        throw new RidgeError('INVALID_DATA', `${where} is empty (shape [${t.shape.join(', ')}]); it needs at least one sample.`, {
+          argument: where,
+          received: t.shape,
+        });
+      }
+      if (slot.shape && !shapeFits(t.shape, slot.shape)) {
+        throw new RidgeError(
+          'SHAPE_MISMATCH',
+          `${where} has shape [${t.shape.join(', ')}]; '${slot.name}' expects ${formatShape(slot.shape)} (null = any size).`,
+          { argument: where, received: t.shape, expected: slot.shape },
+        );
+      }
+      if (t.dtype === 'string') throw new RidgeError('INVALID_DATA', `${where} has dtype string; use numbers.`, { argument: where });
+      if (checkFinite && item instanceof tf.Tensor && t.dtype === 'float32') {
+        const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(t))).dataSync()[0]);
+        if (bad) throw new RidgeError('INVALID_DATA', `${where} holds NaN or Infinity; data must be finite.`, { argument: where });
+      }
+      return t;
+    });
+    const n = tensors[0]!.shape[0]!;
+    tensors.forEach((t, i) => {
+      if (t.shape[0] !== n) {
+        throw new RidgeError(
+          'INVALID_DATA',
+          `${argument}: '${slots[i]!.name}' has ${t.shape[0]} samples but '${slots[0]!.name}' has ${n}; every entry needs the same number.`,
+          { argument },
+        );
+      }
+    });
+    return { tensors, owned };
+  } catch (error) {
+    tf.dispose(owned);
+    throw error;
+  }
+}
+
+/** The first dimension shared by every tensor; throws naming both sides when they differ. */
+export function sameLength(a: readonly tf.Tensor[], b: readonly tf.Tensor[], what: string): number {
+  const n = a[0]!.shape[0]!;
+  for (const t of b) {
+    if (t.shape[0] !== n) {
+      throw new RidgeError('INVALID_DATA', `${what}: x has ${n} samples but y has ${t.shape[0]}; they must match.`, { argument: 'y' });
+    }
+  }
+  return n;
+}
+
+/** Batches by index. Shuffling permutes indices, never copies of the data. */
+export class IndexBatches {
+  private readonly order: Int32Array;
+
+  constructor(
+    readonly size: number,
+    readonly batchSize: number,
+  ) {
+    this.order = new Int32Array(size);
+    for (let i = 0; i < size; i++) this.order[i] = i;
+  }
+
+  get count(): number {
+    return Math.ceil(this.size / this.batchSize);
+  }
+
+  shuffle(random: () => number = Math.random): void {
+    for (let i = this.size - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = this.order[i]!;
+      this.order[i] = this.order[j]!;
+      this.order[j] = t;
+    }
+  }
+
+  /** The batch's rows of each tensor: a slice when in order, a gather when shuffled. */
+  take(tensors: readonly tf.Tensor[], batch: number, shuffled: boolean): tf.Tensor[] {
+    const start = batch * this.batchSize;
+    const end = Math.min(this.size, start + this.batchSize);
+    if (!shuffled) return tensors.map((t) => (start === 0 && end === t.shape[0] ? t.clone() : tf.slice(t, start, end - start)));
+    const idx = tf.tensor1d(this.order.subarray(start, end), 'int32');
+    const out = tensors.map((t) => tf.gather(t, idx));
+    idx.dispose();
+    return out;
+  }
+}

@@ -1,0 +1,42 @@
+import { RidgeError, describeValue } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Logs } from './callbacks.js';
+import { IndexBatches } from './data.js';
+import { LogSums } from './log-sums.js';
+import type { StepRunner } from './step.js';
+
+export function checkBatchSize(value: unknown, where: string): number {
+  if (!Number.isInteger(value) || (value as number) < 1) {
+    throw new RidgeError('INVALID_ARGUMENT', `${where}: batchSize must be an integer >= 1; received ${describeValue(value)}.`, {
+      argument: 'batchSize',
+      received: value,
+    });
+  }
+  return value as number;
+}
+
+/** Runs evaluation steps over data and averages each log key over samples. One read at the end. */
+export function evaluateBatches(
+  runner: StepRunner,
+  xs: readonly tf.Tensor[],
+  ys: readonly tf.Tensor[],
+  sw: tf.Tensor | undefined,
+  batchSize: number,
+): Logs {
+  const n = xs[0]!.shape[0]!;
+  const batches = new IndexBatches(n, batchSize);
+  const sums = new LogSums();
+  for (let b = 0; b < batches.count; b++) {
+    const all = [...xs, ...ys, ...(sw ? [sw] : [])];
+    const part = batches.take(all, b, false);
+    try {
+      const count = part[0]!.shape[0]!;
+      const { vector, keys } = runner.run(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined, false);
+      sums.add(vector, keys, count);
+    } finally {
+      tf.dispose(part);
+    }
+  }
+  return sums.read();
+}
+

@@ -1,0 +1,268 @@
+import { sgd } from '@ridge/optimizers';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { caught, numbers, useCpu } from '../../test/setup.js';
+import { dense, earlyStopping, input, model, terminateOnNaN, type Logs, type Model } from '../index.js';
+
+useCpu();
+
+function linear(name: string, lr = 0.1): Model {
+  const inp = input({ shape: [2], name: `${name}_in` });
+  const m = model({ inputs: inp, outputs: dense({ units: 1, name, kernelInitializer: 'zeros' }).apply(inp) });
+  m.compile({ optimizer: sgd(lr), loss: 'mse' });
+  return m;
+}
+
+const X = [[1, 0], [0, 1], [1, 1], [2, 1]];
+const Y = [[1], [2], [3], [4]];
+
+describe('fit inputs', () => {
+  it('takes nested arrays and tensors alike, leaving no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    const a = linear('arrays');
+    const fromArrays = await a.fit(X, Y, { epochs: 3, batchSize: 2, shuffle: false });
+    const b = linear('tensors');
+    const x = tf.tensor2d(X);
+    const y = tf.tensor2d(Y);
+    const fromTensors = await b.fit(x, y, { epochs: 3, batchSize: 2, shuffle: false });
+    expect(fromTensors.history['loss']).toEqual(fromArrays.history['loss']);
+    expect(x.isDisposed).toBe(false);
+    tf.dispose([x, y]);
+    a.dispose();
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('takes an async iterable of batches, re-iterated every epoch; the same numbers as arrays', async () => {
+    const before = tf.memory().numTensors;
+    const batches = {
+      async *[Symbol.asyncIterator]() {
+        yield { xs: tf.tensor2d(X.slice(0, 2)), ys: tf.tensor2d(Y.slice(0, 2)) };
+        yield [X.slice(2), Y.slice(2)] as const;
+      },
+    };
+    const it1 = linear('iter');
+    const h = await it1.fit(batches, { epochs: 2 });
+    const ref = linear('iter_ref');
+    const r = await ref.fit(X, Y, { epochs: 2, batchSize: 2, shuffle: false });
+    expect(h.history['loss']![0]).toBeCloseTo(r.history['loss']![0]!, 6);
+    expect(h.history['loss']![1]).toBeCloseTo(r.history['loss']![1]!, 6);
+    expect(h.params.steps).toBe(2);
+    it1.dispose();
+    ref.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a one-shot generator runs out after the first epoch: a clear error', async () => {
+    const m = linear('oneshot');
+    async function* once() {
+      yield [X, Y] as const;
+    }
+    const error = await caught(() => m.fit(once(), { epochs: 2 }));
+    expect(error).toMatchObject({ code: 'INVALID_DATA', message: expect.stringContaining('gave no batches in epoch 2') });
+    m.dispose();
+  });
+
+  it('an iterator that fails mid-epoch is INVALID_DATA, and leaves nothing behind', async () => {
+    const m = linear('failing');
+    await m.fit(X, Y, { epochs: 1 }); // the optimizer creates its constants on the first step
+    const before = tf.memory().numTensors;
+    const batches = {
+      async *[Symbol.asyncIterator]() {
+        yield { xs: tf.tensor2d(X), ys: tf.tensor2d(Y) };
+        throw new Error('disk on fire');
+      },
+    };
+    const error = await caught(() => m.fit(batches, { epochs: 1 }));
+    expect(error).toMatchObject({ code: 'INVALID_DATA', message: expect.stringContaining('disk on fire') });
+    expect(tf.memory().numTensors).toBe(before);
+    // and the model trains again
+    const h = await m.fit(X, Y, { epochs: 1 });
+    expect(h.history['loss']).toHaveLength(1);
+    m.dispose();
+  });
+
+  it('sample weights and class weights scale each sample as Keras does', async () => {
+    // zero kernel and bias: predictions are 0, so each sample's loss is y^2
+    const m = linear('weights', 0);
+    const plain = await m.evaluate(X, Y);
+    expect(plain['loss']).toBeCloseTo((1 + 4 + 9 + 16) / 4, 5);
+    const weighted = await m.fit(X, Y, { epochs: 1, batchSize: 4, sampleWeight: [1, 0, 0, 1], shuffle: false });
+    // Keras: sum(w * loss) / batch size
+    expect(weighted.history['loss']![0]).toBeCloseTo((1 + 16) / 4, 5);
+    const classes = linear('classes', 0);
+    classes.compile({ optimizer: sgd(0), loss: 'mse' });
+    const byClass = await classes.fit([[1, 0], [0, 1]], [[0], [1]], { epochs: 1, batchSize: 2, classWeight: { 0: 3, 1: 0.5 } });
+    // y = [0, 1]: losses [0, 1], weights [3, 0.5] -> (0*3 + 1*0.5) / 2
+    expect(byClass.history['loss']![0]).toBeCloseTo(0.25, 5);
+    m.dispose();
+    classes.dispose();
+  });
+
+  it('validationData and validationSplit (the last samples, before shuffling)', async () => {
+    const m = linear('val', 0);
+    const h = await m.fit(X, Y, { epochs: 1, batchSize: 4, validationSplit: 0.25 });
+    // held out: the last sample, y = 4 -> val loss 16; trained on 1,2,3 -> (1+4+9)/3
+    expect(h.history['val_loss']![0]).toBeCloseTo(16, 5);
+    expect(h.history['loss']![0]).toBeCloseTo(14 / 3, 5);
+    const v = await m.fit(X, Y, { epochs: 1, batchSize: 4, validationData: [[[0, 0]], [[2]]] });
+    expect(v.history['val_loss']![0]).toBeCloseTo(4, 5);
+    m.dispose();
+  });
+});
+
+describe('callbacks', () => {
+  it('onEpochEnd and onBatchEnd see the logs; stopTraining stops', async () => {
+    const m = linear('cb');
+    const epochs: number[] = [];
+    const batchLosses: number[] = [];
+    const h = await m.fit(X, Y, {
+      epochs: 10,
+      batchSize: 2,
+      shuffle: false,
+      callbacks: {
+        onBatchEnd: (_b: number, logs: Logs) => void batchLosses.push(logs['loss']!),
+        onEpochEnd: (epoch: number) => {
+          epochs.push(epoch);
+          if (epoch === 2) m.stopTraining = true;
+        },
+      },
+    });
+    expect(epochs).toEqual([0, 1, 2]);
+    expect(h.history['loss']).toHaveLength(3);
+    expect(batchLosses).toHaveLength(6);
+    // the epoch's loss is the sample-weighted mean of its batches (equal batches: the mean)
+    expect(h.history['loss']![0]).toBeCloseTo((batchLosses[0]! + batchLosses[1]!) / 2, 5);
+    m.dispose();
+  });
+
+  it('early stopping restores the best weights', async () => {
+    const m = linear('early', 0.1);
+    let calls = 0;
+    const stopper = earlyStopping({ monitor: 'loss', patience: 1, restoreBestWeights: true });
+    // make epoch 2 onwards worse by sabotaging the weights after epoch 1
+    const h = await m.fit(X, Y, {
+      epochs: 20,
+      batchSize: 4,
+      callbacks: [
+        stopper,
+        {
+          onEpochEnd: (epoch: number) => {
+            calls++;
+            if (epoch >= 1) (m.getLayer('early') as ReturnType<typeof dense>).kernel.assign(tf.fill([2, 1], 100 + epoch));
+          },
+        },
+      ],
+    });
+    expect(stopper.bestEpoch).toBe(1);
+    expect(stopper.stoppedEpoch).toBe(3);
+    expect(h.history['loss']).toHaveLength(4);
+    expect(calls).toBe(4);
+    // restored: not the sabotaged 100+ values
+    expect(Math.max(...numbers((m.getLayer('early') as ReturnType<typeof dense>).kernel.read()))).toBeLessThan(50);
+    m.dispose();
+  });
+
+  it('terminateOnNaN stops at the first NaN loss; a throwing callback leaks nothing and the model trains again', async () => {
+    const m = linear('nan', 1e6);
+    const stop = terminateOnNaN();
+    const big = [[1e6, 1e6], [1e6, -1e6]];
+    const h = await m.fit(big, [[1], [2]], { epochs: 50, batchSize: 1, callbacks: [stop] });
+    expect(stop.stoppedAtBatch).toBeGreaterThanOrEqual(0);
+    expect(h.history['loss']!.length).toBeLessThan(50);
+    const before = tf.memory().numTensors;
+    const error = await caught(() =>
+      m.fit(X, Y, { epochs: 3, callbacks: { onEpochEnd: (e: number) => { if (e === 1) throw new Error('callback boom'); } } }),
+    );
+    expect((error as Error).message).toBe('callback boom');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(m.isTraining).toBe(false);
+    m.dispose();
+  });
+});
+
+describe('refused calls leave the model as it was', () => {
+  it('a second fit while one runs is BUSY; predict while training is safe', async () => {
+    const m = linear('busy');
+    const running = m.fit(X, Y, { epochs: 30, batchSize: 1, callbacks: { onBatchEnd: () => new Promise((r) => setTimeout(r, 1)) } });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(m.isTraining).toBe(true);
+    const error = await caught(() => m.fit(X, Y));
+    expect(error).toMatchObject({ code: 'BUSY', message: expect.stringContaining('fit is already running') });
+    const p = m.predict(X) as tf.Tensor;
+    expect(p.shape).toEqual([4, 1]);
+    p.dispose();
+    await running;
+    expect(m.isTraining).toBe(false);
+    m.dispose();
+  });
+
+  it('bad data and options: RidgeErrors naming the argument and value; weights and tensors unchanged', async () => {
+    const m = linear('badin');
+    await m.fit(X, Y, { epochs: 1 });
+    const weights = m.getWeights();
+    const infinite = tf.tensor2d([[Infinity, 1]]);
+    const before = tf.memory().numTensors;
+    const cases: [() => unknown, string, RegExp][] = [
+      [() => m.fit([[1, 2, 3]], [[1]]), 'SHAPE_MISMATCH', /x has shape \[1, 3\]; 'badin_in' expects \[null, 2\]/],
+      [() => m.fit(X, [[1]]), 'INVALID_DATA', /x has 4 samples but y has 1/],
+      [() => m.fit([[1, Number.NaN]], [[1]]), 'INVALID_DATA', /x holds NaN/],
+      [() => m.fit(infinite, [[1]]), 'INVALID_DATA', /x holds NaN or Infinity/],
+      [() => m.fit([], []), 'INVALID_DATA', /x is empty|x has shape \[0\]/],
+      [() => m.fit([[1, 'a']] as never, [[1]]), 'INVALID_DATA', /x must hold only numbers; found "a"/],
+      [() => m.fit(X, Y, { epochs: 0 }), 'INVALID_ARGUMENT', /epochs must be an integer >= 1; received 0/],
+      [() => m.fit(X, Y, { batchSize: 1.5 }), 'INVALID_ARGUMENT', /batchSize must be an integer >= 1; received 1.5/],
+      [() => m.fit(X, Y, { validationSplit: 1 }), 'INVALID_ARGUMENT', /validationSplit must be a number in \(0, 1\); received 1/],
+      [() => m.fit(X, Y, { epoch: 3 } as never), 'INVALID_ARGUMENT', /unknown option "epoch"/],
+      [() => m.evaluate(X, Y, { batchSize: 0 }), 'INVALID_ARGUMENT', /batchSize must be an integer >= 1; received 0/],
+      [() => m.predict([[1, 2, 3]]), 'SHAPE_MISMATCH', /expects \[null, 2\]/],
+    ];
+    for (const [fn, code, message] of cases) {
+      const error = await caught(fn);
+      expect(error, String(message)).toMatchObject({ code, message: expect.stringMatching(message) });
+      expect(tf.memory().numTensors, String(message)).toBe(before);
+    }
+    const now = m.getWeights();
+    now.forEach((w, i) => expect(numbers(w)).toEqual(numbers(weights[i]!)));
+    tf.dispose([...weights, ...now, infinite]);
+    m.dispose();
+  });
+
+  it('bad layer arguments name the layer, the argument and the value', () => {
+    expect(() => dense({ units: 0, name: 'zero_units' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: "Dense 'zero_units': units must be an integer >= 1; received 0." }));
+    expect(() => dense({ units: 2, name: 'bad_act', activation: 'relux' })).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_NAME', message: expect.stringMatching(/^Dense 'bad_act': activation: Unknown activation "relux"/) }),
+    );
+    expect(() => dense({ units: 2, name: 'bad_reg', kernelRegularizer: 'l3' as never })).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_NAME', message: expect.stringMatching(/^Dense 'bad_reg': kernelRegularizer: Unknown regularizer "l3"\. Did you mean/) }),
+    );
+  });
+
+  it('a wrong input shape for a layer names the layer and both shapes', () => {
+    const inp = input({ shape: [3] });
+    const d = dense({ units: 2, name: 'shape_check' });
+    d.apply(inp);
+    expect(() => d.apply(tf.ones([2, 4]))).toThrow(
+      expect.objectContaining({ code: 'SHAPE_MISMATCH', message: "Dense 'shape_check': expected inputs whose last dimension is 3; received shape [2, 4]." }),
+    );
+    d.dispose();
+  });
+});
+
+describe('multiple inputs and outputs', () => {
+  it('trains with a loss per output and logs each output', async () => {
+    const a = input({ shape: [2], name: 'in_a' });
+    const b = input({ shape: [3], name: 'in_b' });
+    const ha = dense({ units: 2, name: 'head_a' }).apply(a);
+    const hb = dense({ units: 1, name: 'head_b', activation: 'sigmoid' }).apply(b);
+    const m = model({ inputs: [a, b], outputs: [ha, hb] });
+    m.compile({ optimizer: 'adam', loss: { head_a: 'mse', head_b: 'binaryCrossentropy' }, metrics: { head_b: ['accuracy'] } });
+    const h = await m.fit({ in_a: tf.ones([4, 2]), in_b: tf.ones([4, 3]) }, [tf.zeros([4, 2]), tf.ones([4, 1])], { epochs: 2, batchSize: 2 });
+    expect(Object.keys(h.history).sort()).toEqual(['data_loss', 'head_a_loss', 'head_b_accuracy', 'head_b_loss', 'loss', 'penalty']);
+    expect(h.history['data_loss']![0]).toBeCloseTo(h.history['head_a_loss']![0]! + h.history['head_b_loss']![0]!, 5);
+    const out = m.predict([tf.ones([1, 2]), tf.ones([1, 3])]) as tf.Tensor[];
+    expect(out.map((t) => t.shape)).toEqual([[1, 2], [1, 1]]);
+    tf.dispose(out);
+    m.dispose();
+  });
+});

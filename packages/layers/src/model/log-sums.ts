@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Logs } from './callbacks.js';
+
+/**
+ * Sums of log vectors weighted by batch size, kept on the device and read back once (`read`), or
+ * at a progress-bar tick (`peek`). When the keys change (a regularizer set mid-epoch), the sums so
+ * far are read and a new sum starts, and each key is averaged over the samples it was present for.
+ */
+export class LogSums {
+  private sum: tf.Tensor1D | undefined;
+  private keys: readonly string[] = [];
+  private count = 0;
+  private readonly done = new Map<string, { total: number; count: number }>();
+
+  add(vector: tf.Tensor1D, keys: readonly string[], count: number): void {
+    if (this.sum && keys.join('\n') !== this.keys.join('\n')) this.flush();
+    const next = tf.tidy(() => (this.sum ? tf.add(this.sum, tf.mul(vector, count)) : tf.mul(vector, count))) as tf.Tensor1D;
+    this.sum?.dispose();
+    vector.dispose();
+    this.sum = next;
+    this.keys = keys;
+    this.count += count;
+  }
+
+  private flush(): void {
+    if (!this.sum) return;
+    const values = this.sum.dataSync();
+    this.keys.forEach((k, i) => {
+      const d = this.done.get(k) ?? { total: 0, count: 0 };
+      d.total += values[i]!;
+      d.count += this.count;
+      this.done.set(k, d);
+    });
+    this.sum.dispose();
+    this.sum = undefined;
+    this.count = 0;
+  }
+
+  /** The averages so far, without changing state. */
+  peek(): Logs {
+    const logs: Logs = {};
+    for (const [k, { total, count }] of this.done) logs[k] = total / count;
+    if (this.sum) {
+      const values = this.sum.dataSync();
+      this.keys.forEach((k, i) => {
+        const d = this.done.get(k);
+        logs[k] = ((d?.total ?? 0) + values[i]!) / ((d?.count ?? 0) + this.count);
+      });
+    }
+    return logs;
+  }
+
+  read(): Logs {
+    this.flush();
+    const logs: Logs = {};
+    for (const [k, { total, count }] of this.done) logs[k] = total / count;
+    this.done.clear();
+    return logs;
+  }
+
+  dispose(): void {
+    this.sum?.dispose();
+    this.sum = undefined;
+    this.done.clear();
+  }
+}
+

@@ -1,0 +1,79 @@
+import { RidgeError, describeValue, type Loss } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** A metric: a per-sample value (shape [batch]) that the trainer averages, weighted by sample weight. */
+export interface Metric {
+  /** The key in logs: `accuracy`, `mse`, ... */
+  readonly name: string;
+  perSample(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor;
+}
+
+export type MetricSpec = string | Metric;
+
+/** Mean over every axis but the batch axis, so per-timestep outputs give one value per sample. */
+function perSampleMean(x: tf.Tensor): tf.Tensor {
+  return x.rank <= 1 ? x : tf.mean(tf.reshape(x, [x.shape[0]!, -1]), 1);
+}
+
+const categoricalAccuracy = (name: string): Metric => ({
+  name,
+  perSample: (t, p) => perSampleMean(tf.cast(tf.equal(tf.argMax(t, -1), tf.argMax(p, -1)), 'float32')),
+});
+
+const sparseCategoricalAccuracy = (name: string): Metric => ({
+  name,
+  perSample: (t, p) => {
+    const labels = t.rank === p.rank ? tf.squeeze(t, [-1]) : t;
+    return perSampleMean(tf.cast(tf.equal(tf.cast(labels, 'int32'), tf.argMax(p, -1)), 'float32'));
+  },
+});
+
+const binaryAccuracy = (name: string): Metric => ({
+  name,
+  perSample: (t, p) => perSampleMean(tf.cast(tf.equal(t, tf.cast(tf.greater(p, 0.5), t.dtype)), 'float32')),
+});
+
+const FIXED: Record<string, (name: string) => Metric> = {
+  categoricalAccuracy,
+  categorical_accuracy: categoricalAccuracy,
+  sparseCategoricalAccuracy,
+  sparse_categorical_accuracy: sparseCategoricalAccuracy,
+  binaryAccuracy,
+  binary_accuracy: binaryAccuracy,
+  mse: (name) => ({ name, perSample: (t, p) => perSampleMean(tf.squaredDifference(t, p)) }),
+  mae: (name) => ({ name, perSample: (t, p) => perSampleMean(tf.abs(tf.sub(t, p))) }),
+};
+FIXED['meanSquaredError'] = FIXED['mse']!;
+FIXED['mean_squared_error'] = FIXED['mse']!;
+FIXED['meanAbsoluteError'] = FIXED['mae']!;
+FIXED['mean_absolute_error'] = FIXED['mae']!;
+
+/**
+ * Resolves a metric. `'accuracy'` (or `'acc'`) picks the accuracy that fits the loss, as Keras
+ * does: sparse categorical for sparse losses, binary for binary losses (and single-unit outputs),
+ * categorical otherwise.
+ */
+export function resolveMetric(spec: MetricSpec, loss: Loss, outputUnits: number | null, argument: string): Metric {
+  if (typeof spec === 'object' && spec !== null && typeof spec.perSample === 'function' && typeof spec.name === 'string') return spec;
+  if (typeof spec !== 'string') {
+    throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} must be a metric name or { name, perSample }; received ${describeValue(spec)}.`, {
+      argument,
+      received: spec,
+    });
+  }
+  if (spec === 'accuracy' || spec === 'acc') {
+    const lossName = loss.className.toLowerCase();
+    if (lossName.includes('sparse')) return sparseCategoricalAccuracy(spec);
+    if (lossName.includes('binary') || outputUnits === 1) return binaryAccuracy(spec);
+    return categoricalAccuracy(spec);
+  }
+  const make = FIXED[spec];
+  if (!make) {
+    throw new RidgeError(
+      'UNKNOWN_NAME',
+      `compile: ${argument}: unknown metric ${describeValue(spec)}. Known metrics: accuracy, ${Object.keys(FIXED).join(', ')}; or pass { name, perSample }.`,
+      { argument, received: spec },
+    );
+  }
+  return make(spec);
+}

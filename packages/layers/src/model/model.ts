@@ -1,0 +1,468 @@
+import {
+  getLoss,
+  getOptimizer,
+  RidgeError,
+  describeValue,
+  type JsonObject,
+  type Loss,
+  type LossSpec,
+  type OptimizerSpec,
+  type Regularizer,
+} from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import '@ridge/backend/gradients';
+import { who } from '../engine/errors.js';
+import { Layer, type CallContext } from '../engine/layer.js';
+import { formatShape, type Shape } from '../engine/shape.js';
+import type { SymbolicTensor } from '../engine/symbolic.js';
+import { isSymbolic } from '../engine/symbolic.js';
+import type { LayerWeight } from '../engine/weight.js';
+import { InputLayer } from '../layers/input-layer.js';
+import type { Callback, CallbackModel, Logs } from './callbacks.js';
+import { IndexBatches, prepare, type ModelData, type Prepared, type Slot } from './data.js';
+import { fitModel, type BatchSource, type FitArgs, type History } from './fit.js';
+import { buildGraph, runGraph, type Graph } from './graph.js';
+import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
+import {
+  compileRegularization,
+  probeTerms,
+  weightTerms,
+  type RegularizationOption,
+} from './regularization.js';
+import { StepRunner, type Compiled } from './step.js';
+import { checkBatchSize, evaluateBatches } from './evaluate.js';
+import { summarize } from './summary.js';
+
+export interface ModelArgs {
+  inputs: SymbolicTensor | readonly SymbolicTensor[];
+  outputs: SymbolicTensor | readonly SymbolicTensor[];
+  name?: string;
+}
+
+/** For subclasses that build their graph later (sequential). */
+export interface DeferredGraph {
+  readonly deferred: true;
+  readonly name?: string | undefined;
+}
+
+export interface CompileArgs {
+  optimizer: OptimizerSpec;
+  /** One loss for every output, a list (one per output), or a record by output name. */
+  loss: LossSpec | readonly LossSpec[] | Readonly<Record<string, LossSpec>>;
+  metrics?: readonly MetricSpec[] | Readonly<Record<string, readonly MetricSpec[]>>;
+  lossWeights?: readonly number[] | Readonly<Record<string, number>>;
+  /** Model-level regularization: a regularizer spec, a rule, or a list of rules (DESIGN.md section 5). */
+  regularization?: RegularizationOption;
+}
+
+export interface EvaluateArgs {
+  batchSize?: number;
+  sampleWeight?: ModelData;
+}
+
+export interface PredictArgs {
+  batchSize?: number;
+}
+
+/** One penalty term of `model.penalties()`. */
+export interface PenaltyTerm {
+  /** `dense_1/kernel`, or `dense_1/activity`, or `dense_1/<name>` for `addLoss` terms. */
+  readonly path: string;
+  readonly kind: 'weight' | 'activity' | 'custom';
+  /** The regularizer's class name (or the custom loss name). */
+  readonly regularizer: string;
+  readonly config: JsonObject | undefined;
+  readonly source: 'layer' | 'model';
+  readonly value: number;
+}
+
+export interface PenaltyReport {
+  readonly total: number;
+  readonly terms: readonly PenaltyTerm[];
+}
+
+function asList<T>(x: T | readonly T[]): T[] {
+  return Array.isArray(x) ? [...(x as T[])] : [x as T];
+}
+
+/** A model: a graph of layer calls from inputs to outputs, with Keras's training API. */
+export class Model extends Layer implements CallbackModel {
+  static override readonly className: string = 'Functional';
+  protected graphState: Graph | undefined;
+  private compiledState: Compiled | undefined;
+  private compileArgsState: CompileArgs | undefined;
+  private busy: 'fit' | undefined;
+  stopTraining = false;
+
+  constructor(args: ModelArgs | DeferredGraph) {
+    if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `model: expected { inputs, outputs }; received ${describeValue(args)}.`);
+    super(args.name !== undefined ? { name: args.name } : {});
+    if ('deferred' in args) return;
+    const inputs = asList(args.inputs);
+    const outputs = asList(args.outputs);
+    for (const [what, list] of [['inputs', inputs], ['outputs', outputs]] as const) {
+      if (list.length === 0 || !list.every(isSymbolic)) {
+        throw new RidgeError(
+          'INVALID_ARGUMENT',
+          `model: ${what} must be symbolic tensors (from input() and layer.apply()); received ${describeValue(what === 'inputs' ? args.inputs : args.outputs)}.`,
+          { argument: what },
+        );
+      }
+    }
+    this.graphState = buildGraph(inputs, outputs);
+    this.built = true;
+  }
+
+  /** The graph, for subclasses that build it later (sequential). */
+  protected get graph(): Graph {
+    if (!this.graphState) {
+      throw new RidgeError('NOT_COMPILED', `${who(this)} has no input shape yet; give the first layer inputShape, or call fit/predict once.`);
+    }
+    return this.graphState;
+  }
+
+  protected setGraph(graph: Graph): void {
+    this.graphState = graph;
+    this.built = true;
+  }
+
+  get inputs(): readonly SymbolicTensor[] {
+    return this.graph.inputs;
+  }
+
+  get outputs(): readonly SymbolicTensor[] {
+    return this.graph.outputs;
+  }
+
+  /** Every layer, input layers first, in execution order. */
+  get layers(): Layer[] {
+    return [...this.graph.layers];
+  }
+
+  get inputNames(): string[] {
+    return this.graph.inputs.map((t) => t.sourceLayer.name);
+  }
+
+  get outputNames(): string[] {
+    return this.graph.outputs.map((t) => t.sourceLayer.name);
+  }
+
+  /** Every weight of every layer, once (shared layers count once). */
+  override get weights(): LayerWeight[] {
+    if (!this.graphState) return [];
+    const seen = new Set<LayerWeight>();
+    for (const l of this.graphState.layers) for (const w of l.weights) seen.add(w);
+    return [...seen];
+  }
+
+  get isCompiled(): boolean {
+    return this.compiledState !== undefined || this.compileArgsState !== undefined;
+  }
+
+  /** The arguments of the last successful `compile`. */
+  get compileArgs(): CompileArgs | undefined {
+    return this.compileArgsState;
+  }
+
+  get optimizer(): Compiled['optimizer'] | undefined {
+    return this.compiledState?.optimizer;
+  }
+
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    const found = typeof nameOrIndex === 'number' ? layers[nameOrIndex] : layers.find((l) => l.name === nameOrIndex);
+    if (!found) {
+      throw new RidgeError(
+        'UNKNOWN_NAME',
+        `${who(this)}: no layer ${describeValue(nameOrIndex)}; layers: ${layers.map((l) => l.name).join(', ')}.`,
+        { argument: 'nameOrIndex', received: nameOrIndex },
+      );
+    }
+    return found;
+  }
+
+  override computeOutputShape(_inputShape: Shape | Shape[]): Shape | Shape[] {
+    const shapes = this.graph.outputs.map((o) => o.shape);
+    return shapes.length === 1 ? shapes[0]! : shapes;
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor | tf.Tensor[] {
+    const outs = runGraph(this.graph, asList(inputs), ctx);
+    return outs.length === 1 ? outs[0]! : outs;
+  }
+
+  protected inputSlots(): Slot[] {
+    return this.graph.inputs.map((t) => ({ name: t.sourceLayer.name, shape: t.shape }));
+  }
+
+  protected outputSlots(): Slot[] {
+    return this.graph.outputs.map((t) => ({ name: t.sourceLayer.name, shape: undefined }));
+  }
+
+  /**
+   * Resolves the optimizer, losses, metrics and model-level regularization. Everything is
+   * checked before anything changes: a rejected call leaves the model as it was.
+   */
+  compile(args: CompileArgs): void {
+    if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
+    if (this.busy) throw new RidgeError('BUSY', `${who(this)}: compile while fit runs; wait for fit to finish.`);
+    if (!this.graphState) {
+      this.deferCompile(args);
+      return;
+    }
+    const outputNames = this.outputNames;
+    const perOutput = <T>(value: T | readonly T[] | Readonly<Record<string, T>> | undefined, argument: string, fallback: T | undefined): T[] => {
+      if (value === undefined) {
+        if (fallback === undefined) throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} is required.`, { argument });
+        return outputNames.map(() => fallback);
+      }
+      if (Array.isArray(value)) {
+        if (value.length !== outputNames.length) {
+          throw new RidgeError(
+            'INVALID_ARGUMENT',
+            `compile: ${argument} has ${value.length} entries; the model has ${outputNames.length} outputs (${outputNames.join(', ')}).`,
+            { argument, received: value },
+          );
+        }
+        return [...(value as T[])];
+      }
+      if (typeof value === 'object' && value !== null && outputNames.some((n) => n in (value as object)) && !('className' in (value as object))) {
+        const record = value as Readonly<Record<string, T>>;
+        const unknown = Object.keys(record).filter((k) => !outputNames.includes(k));
+        if (unknown.length) {
+          throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} names unknown outputs ${unknown.join(', ')}; outputs: ${outputNames.join(', ')}.`, { argument });
+        }
+        return outputNames.map((n) => {
+          const v = record[n] ?? fallback;
+          if (v === undefined) throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} has nothing for output '${n}'.`, { argument });
+          return v;
+        });
+      }
+      return outputNames.map(() => value as T);
+    };
+    const withArg = <T>(argument: string, fn: () => T): T => {
+      try {
+        return fn();
+      } catch (error) {
+        if (RidgeError.is(error) && !error.message.startsWith('compile:')) {
+          throw new RidgeError(error.code, `compile: ${argument}: ${error.message}`, { ...error.details, argument });
+        }
+        throw error;
+      }
+    };
+    if (args.optimizer === undefined) throw new RidgeError('INVALID_ARGUMENT', 'compile: optimizer is required (for example \'adam\').', { argument: 'optimizer' });
+    const lossSpecs = perOutput<LossSpec>(args.loss as never, 'loss', undefined);
+    const losses: Loss[] = lossSpecs.map((spec, i) => withArg(outputNames.length > 1 ? `loss['${outputNames[i]}']` : 'loss', () => getLoss(spec)));
+    const lossWeights = perOutput<number>(args.lossWeights as never, 'lossWeights', 1);
+    lossWeights.forEach((w, i) => {
+      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+        throw new RidgeError('INVALID_ARGUMENT', `compile: lossWeights[${i}] must be a finite number >= 0; received ${describeValue(w)}.`, { argument: 'lossWeights' });
+      }
+    });
+    const metricSpecs = args.metrics === undefined ? outputNames.map(() => [] as MetricSpec[]) : perMetric(args.metrics, outputNames);
+    const metrics: Metric[][] = metricSpecs.map((list, i) =>
+      list.map((spec, j) => {
+        const out = this.graph.outputs[i]!;
+        return resolveMetric(spec, losses[i]!, out.shape[out.shape.length - 1] ?? null, `metrics[${j}]`);
+      }),
+    );
+    const rules = compileRegularization(args.regularization);
+    probeTerms(weightTerms(this.weights, rules), 'compile');
+    const optimizer = withArg('optimizer', () => getOptimizer(args.optimizer));
+    this.compiledState?.optimizer.dispose();
+    this.compiledState = { optimizer, losses, lossWeights, metrics, rules, outputNames };
+    this.compileArgsState = args;
+  }
+
+  /**
+   * A model whose graph is not built yet (a sequential model without an input shape) checks
+   * what it can now and finishes compiling when the graph is built.
+   */
+  protected deferCompile(args: CompileArgs): void {
+    getOptimizer(args.optimizer).dispose();
+    for (const spec of Array.isArray(args.loss) ? args.loss : [args.loss]) getLoss(spec as LossSpec);
+    compileRegularization(args.regularization);
+    this.compileArgsState = args;
+  }
+
+  /** Called with the data of fit, evaluate and predict before anything else; builds deferred graphs. */
+  protected beforeData(_x: unknown): void {}
+
+  /** The resolved compile state; throws NOT_COMPILED before compile. */
+  protected compiledOrThrow(what: string): Compiled {
+    if (!this.compiledState && this.compileArgsState && this.graphState) this.compile(this.compileArgsState);
+    if (!this.compiledState) {
+      throw new RidgeError('NOT_COMPILED', `${who(this)}: ${what} needs compile() first, for example model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' }).`);
+    }
+    return this.compiledState;
+  }
+
+  /** Trains. Takes tensors or nested arrays (`fit(x, y, args)`), or an async iterable of batches (`fit(batches, args)`). */
+  fit(x: ModelData, y: ModelData, args?: FitArgs): Promise<History>;
+  fit(batches: AsyncIterable<BatchSource> | Iterable<BatchSource>, args?: FitArgs): Promise<History>;
+  async fit(x: ModelData | AsyncIterable<BatchSource> | Iterable<BatchSource>, y?: ModelData | FitArgs, args?: FitArgs): Promise<History> {
+    if (this.busy) throw new RidgeError('BUSY', `${who(this)}: fit is already running; wait for it to finish before calling fit again.`);
+    this.beforeData(x);
+    const compiled = this.compiledOrThrow('fit');
+    this.busy = 'fit';
+    try {
+      return await fitModel(
+        this,
+        { graph: this.graph, inputSlots: () => this.inputSlots(), outputSlots: () => this.outputSlots() },
+        compiled,
+        x,
+        y,
+        args,
+      );
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  /** Whether fit is running. */
+  get isTraining(): boolean {
+    return this.busy === 'fit';
+  }
+
+  /** Loss, data loss, every penalty term and the metrics on data, computed as in training. */
+  async evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<Logs> {
+    this.beforeData(x);
+    const compiled = this.compiledOrThrow('evaluate');
+    const batchSize = checkBatchSize(args.batchSize ?? 32, 'evaluate');
+    const xs = prepare(x, this.inputSlots(), 'x');
+    let ys: Prepared | undefined;
+    let sw: Prepared | undefined;
+    const runner = new StepRunner({ graph: this.graph, weights: this.weights }, compiled);
+    try {
+      ys = prepare(y, this.outputSlots(), 'y');
+      const n = xs.tensors[0]!.shape[0]!;
+      if (ys.tensors.some((t) => t.shape[0] !== n)) {
+        throw new RidgeError('INVALID_DATA', `evaluate: x has ${n} samples but y has ${ys.tensors.map((t) => t.shape[0]).join(', ')}.`, { argument: 'y' });
+      }
+      if (args.sampleWeight !== undefined) sw = prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight');
+      return evaluateBatches(runner, xs.tensors, ys.tensors, sw?.tensors[0], batchSize);
+    } finally {
+      runner.dispose();
+      tf.dispose([...xs.owned, ...(ys?.owned ?? []), ...(sw?.owned ?? [])]);
+    }
+  }
+
+  /** Outputs for inputs, in inference mode, batch by batch. One tensor per output. */
+  predict(x: ModelData, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
+    this.beforeData(x);
+    const batchSize = checkBatchSize(args.batchSize ?? 32, 'predict');
+    const xs = prepare(x, this.inputSlots(), 'x', false);
+    try {
+      const n = xs.tensors[0]!.shape[0]!;
+      const batches = new IndexBatches(n, batchSize);
+      const chunks: tf.Tensor[][] = this.graph.outputs.map(() => []);
+      for (let b = 0; b < batches.count; b++) {
+        const outs = tf.tidy(() => {
+          const part = batches.take(xs.tensors, b, false);
+          return runGraph(this.graph, part, { training: false });
+        });
+        outs.forEach((o, i) => chunks[i]!.push(o));
+      }
+      const result = chunks.map((c) => {
+        if (c.length === 1) return c[0]!;
+        const joined = tf.concat(c);
+        tf.dispose(c);
+        return joined;
+      });
+      return result.length === 1 ? result[0]! : result;
+    } finally {
+      tf.dispose(xs.owned);
+    }
+  }
+
+  /**
+   * Every penalty term with its current value: one per regularized trainable weight (from the
+   * layer or from the model-level rules), `addLoss` terms, and, given inputs, one per activity
+   * regularizer (divided by the batch size, as in training).
+   */
+  penalties(x?: ModelData): PenaltyReport {
+    const rules = this.compiledState?.rules ?? [];
+    const terms: PenaltyTerm[] = [];
+    const describe = (r: Regularizer) => ({ regularizer: r.className, config: r.getConfig() });
+    const values: tf.Scalar[] = [];
+    const meta: Omit<PenaltyTerm, 'value'>[] = [];
+    const xs = x === undefined ? undefined : prepare(x, this.inputSlots(), 'x');
+    try {
+      tf.tidy(() => {
+        for (const t of weightTerms(this.weights, rules)) {
+          meta.push({ path: t.path, kind: 'weight', source: t.source, ...describe(t.regularizer) });
+          values.push(tf.keep(t.regularizer.apply(t.weight.variable)));
+        }
+        for (const layer of this.graph.layers) {
+          for (const c of layer.losses) {
+            meta.push({ path: `${layer.name}/${c.name}`, kind: 'custom', source: 'layer', regularizer: c.name, config: undefined });
+            values.push(tf.keep(c.fn()));
+          }
+        }
+        if (xs) {
+          runGraph(this.graph, xs.tensors, { training: false }, (layer, outs) => {
+            const reg = layer.activityRegularizer;
+            if (!reg) return;
+            for (const o of outs) {
+              meta.push({ path: `${layer.name}/activity`, kind: 'activity', source: 'layer', ...describe(reg) });
+              values.push(tf.keep(tf.div(reg.apply(o), o.shape[0] ?? 1) as tf.Scalar));
+            }
+          });
+        }
+      });
+      const numbers = values.length ? Array.from(tf.tidy(() => tf.stack(values)).dataSync()) : [];
+      numbers.forEach((v, i) => terms.push({ ...meta[i]!, value: v }));
+      return { total: numbers.reduce((a, b) => a + b, 0), terms };
+    } finally {
+      tf.dispose(values);
+      if (xs) tf.dispose(xs.owned);
+    }
+  }
+
+  /** A table of layers, output shapes, parameter counts and each layer's regularizers. */
+  summary(print: ((line: string) => void) | false = (line) => console.log(line)): string {
+    const text = summarize(this, this.compiledState?.rules ?? [], this.graphState);
+    if (print) for (const line of text.split('\n')) print(line);
+    return text;
+  }
+
+  /** Callbacks see the model through this. */
+  asCallbackModel(): CallbackModel {
+    return this;
+  }
+
+  override dispose(): void {
+    for (const l of this.graphState?.layers ?? []) l.dispose();
+    this.compiledState?.optimizer.dispose();
+    this.compiledState = undefined;
+  }
+
+  protected override layerConfig(): JsonObject {
+    return {};
+  }
+
+  /** Input layers, for subclasses and serialization. */
+  get inputLayers(): InputLayer[] {
+    return this.graph.inputs.map((t) => t.sourceLayer as InputLayer);
+  }
+
+  override toString(): string {
+    return `${who(this)} ${this.graph.inputs.map((t) => formatShape(t.shape)).join(', ')} -> ${this.graph.outputs.map((t) => formatShape(t.shape)).join(', ')}`;
+  }
+}
+
+function perMetric(
+  metrics: readonly MetricSpec[] | Readonly<Record<string, readonly MetricSpec[]>>,
+  outputNames: readonly string[],
+): MetricSpec[][] {
+  if (Array.isArray(metrics)) return outputNames.map(() => [...(metrics as MetricSpec[])]);
+  if (typeof metrics === 'object' && metrics !== null) {
+    const record = metrics as Readonly<Record<string, readonly MetricSpec[]>>;
+    const unknown = Object.keys(record).filter((k) => !outputNames.includes(k));
+    if (unknown.length) throw new RidgeError('INVALID_ARGUMENT', `compile: metrics names unknown outputs ${unknown.join(', ')}.`, { argument: 'metrics' });
+    return outputNames.map((n) => [...(record[n] ?? [])]);
+  }
+  throw new RidgeError('INVALID_ARGUMENT', `compile: metrics must be a list of metric names; received ${describeValue(metrics)}.`, { argument: 'metrics' });
+}
+
+export type { Callback };

@@ -1,0 +1,107 @@
+import { RidgeError, describeValue } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { who } from '../engine/errors.js';
+import { Layer, type CallContext } from '../engine/layer.js';
+import type { Shape } from '../engine/shape.js';
+import type { SymbolicTensor } from '../engine/symbolic.js';
+import { InputLayer, input } from '../layers/input-layer.js';
+import type { Slot } from './data.js';
+import { buildGraph } from './graph.js';
+import { Model } from './model.js';
+
+export interface SequentialArgs {
+  layers?: readonly Layer[];
+  name?: string;
+}
+
+/**
+ * A stack of layers, each taking the previous one's output. The graph is built as soon as the
+ * input shape is known: from the first layer's `inputShape`, an `input()` layer, or the first
+ * data given to fit, evaluate or predict.
+ */
+export class Sequential extends Model {
+  static override readonly className = 'Sequential';
+  private readonly stack: Layer[] = [];
+
+  constructor(args: SequentialArgs = {}) {
+    super({ deferred: true, name: args.name });
+    for (const layer of args.layers ?? []) this.add(layer);
+  }
+
+  /** Appends a layer; builds the graph when the input shape is known. */
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) throw new RidgeError('INVALID_ARGUMENT', `${who(this)}: add() takes a layer; received ${describeValue(layer)}.`, { argument: 'layer' });
+    if (this.stack.includes(layer)) throw new RidgeError('INVALID_ARGUMENT', `${who(this)}: layer '${layer.name}' is already in the model.`, { argument: 'layer' });
+    if (this.isCompiled) throw new RidgeError('INVALID_ARGUMENT', `${who(this)}: add layers before compile().`, { argument: 'layer' });
+    const next = [...this.stack, layer];
+    if (!(next[0] instanceof InputLayer) && next[0]!.batchInputShape === undefined && this.stack.length === 0) {
+      this.stack.push(layer);
+      return;
+    }
+    if (this.graphState || next[0]!.batchInputShape !== undefined) this.rebuild(next);
+    this.stack.push(layer);
+  }
+
+  /** The layers in order (without the implicit input layer). */
+  override get layers(): Layer[] {
+    return this.graphState ? super.layers.filter((l) => !(l instanceof InputLayer) || this.stack.includes(l)) : [...this.stack];
+  }
+
+  private rebuild(layers: readonly Layer[], batchShape?: Shape): void {
+    const first = layers[0]!;
+    let x: SymbolicTensor;
+    let rest: readonly Layer[];
+    if (first instanceof InputLayer) {
+      x = first.output;
+      rest = layers.slice(1);
+    } else {
+      const shape = batchShape ?? first.batchInputShape;
+      if (!shape) throw new RidgeError('INVALID_ARGUMENT', `${who(this)}: the first layer needs inputShape.`);
+      x = input({ batchShape: shape, name: `${this.name}_input` });
+      rest = layers;
+    }
+    const inputs = x;
+    for (const layer of rest) x = layer.apply(x);
+    this.setGraph(buildGraph([inputs], [x]));
+  }
+
+  /** Builds from data when no layer gave an input shape. */
+  protected ensureGraphFor(shape: readonly number[]): void {
+    if (this.graphState) return;
+    if (this.stack.length === 0) throw new RidgeError('INVALID_ARGUMENT', `${who(this)} has no layers; add() some first.`);
+    this.rebuild(this.stack, [null, ...shape.slice(1)]);
+  }
+
+  protected override beforeData(x: unknown): void {
+    if (this.graphState) return;
+    const first = Array.isArray(x) && x.length === 1 && x[0] instanceof tf.Tensor ? x[0] : x;
+    if (first instanceof tf.Tensor) this.ensureGraphFor(first.shape);
+    else if (Array.isArray(first)) this.ensureGraphFor(nestedShape(first));
+  }
+
+  protected override inputSlots(): Slot[] {
+    if (!this.graphState) return [{ name: 'input', shape: undefined }];
+    return super.inputSlots();
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor | tf.Tensor[] {
+    const first = Array.isArray(inputs) ? inputs[0]! : inputs;
+    this.ensureGraphFor(first.shape);
+    return super.call(inputs, ctx);
+  }
+}
+
+/** The shape of nested arrays, read along the first elements. */
+function nestedShape(value: readonly unknown[]): number[] {
+  const shape: number[] = [];
+  let v: unknown = value;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  return shape;
+}
+
+export function sequential(args: SequentialArgs = {}): Sequential {
+  return new Sequential(args);
+}

@@ -1,0 +1,200 @@
+import type { Loss, Optimizer } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Layer } from '../engine/layer.js';
+import type { LayerWeight } from '../engine/weight.js';
+import { runGraph, type Graph } from './graph.js';
+import type { Metric } from './metrics.js';
+import { weightTerms, type CompiledRule, type WeightTerm } from './regularization.js';
+
+/** What `compile` resolved. */
+export interface Compiled {
+  readonly optimizer: Optimizer;
+  readonly losses: readonly Loss[];
+  readonly lossWeights: readonly number[];
+  readonly metrics: readonly (readonly Metric[])[];
+  readonly rules: readonly CompiledRule[];
+  readonly outputNames: readonly string[];
+}
+
+/** What a step needs of the model. */
+export interface StepModel {
+  readonly graph: Graph;
+  readonly weights: readonly LayerWeight[];
+}
+
+type Part = { kind: 'data'; output: number } | { kind: 'penalty'; key: string } | { kind: 'metric'; key: string };
+
+/**
+ * Which number each entry of a step's raw vector is, and how raw entries sum into log keys.
+ * `loss = data_loss + penalty`; `penalty` is the sum of every `penalty/...` key.
+ */
+interface Layout {
+  readonly id: string;
+  readonly keys: readonly string[];
+  /** [raw entries x keys], 0/1: the log vector is `raw x matrix`. */
+  readonly matrix: Float32Array;
+  readonly raw: number;
+}
+
+function penaltyKey(term: WeightTerm): string {
+  return `penalty/${term.path}`;
+}
+
+function buildLayout(parts: readonly Part[], outputNames: readonly string[]): Layout {
+  const keys = ['loss', 'data_loss', 'penalty'];
+  const add = (k: string) => {
+    if (!keys.includes(k)) keys.push(k);
+  };
+  for (const p of parts) if (p.kind === 'penalty') add(p.key);
+  if (outputNames.length > 1) for (const o of outputNames) add(`${o}_loss`);
+  for (const p of parts) if (p.kind === 'metric') add(p.key);
+  const matrix = new Float32Array(parts.length * keys.length);
+  parts.forEach((p, r) => {
+    const set = (k: string) => {
+      matrix[r * keys.length + keys.indexOf(k)] = 1;
+    };
+    if (p.kind === 'data') {
+      set('loss');
+      set('data_loss');
+      if (outputNames.length > 1) set(`${outputNames[p.output]}_loss`);
+    } else if (p.kind === 'penalty') {
+      set('loss');
+      set('penalty');
+      set(p.key);
+    } else set(p.key);
+  });
+  const id = parts.map((p) => (p.kind === 'data' ? `d${p.output}` : `${p.kind[0]}:${p.key}`)).join('|');
+  return { id, keys, matrix, raw: parts.length };
+}
+
+/** Runs training and evaluation steps; caches the layout matrices of one fit or evaluate call. */
+export class StepRunner {
+  private readonly matrices = new Map<string, tf.Tensor2D>();
+
+  constructor(
+    private readonly model: StepModel,
+    private readonly compiled: Compiled,
+  ) {}
+
+  /**
+   * One batch: the forward pass, data losses, every penalty term and the metrics; with `train`,
+   * also the gradients and one optimizer step. Returns the batch's log vector (keys in `keys`).
+   * Nothing is read back from the device.
+   */
+  run(xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], sampleWeight: tf.Tensor | undefined, train: boolean): { vector: tf.Tensor1D; keys: readonly string[] } {
+    const { graph } = this.model;
+    const { losses, lossWeights, metrics, outputNames, optimizer } = this.compiled;
+    const terms = weightTerms(this.model.weights, this.compiled.rules);
+    // A regularizer's analytic gradient is added straight to the weight's gradient, so its
+    // penalty stays off the tape.
+    const fast = train ? terms.filter((t) => typeof t.regularizer.gradient === 'function') : [];
+    const taped = terms.filter((t) => !fast.includes(t));
+    const vars = train ? this.model.weights.filter((w) => w.trainable) : [];
+
+    const parts: Part[] = [];
+    for (const { layer, node } of graph.steps) {
+      if (layer.activityRegularizer) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
+    }
+    outputNames.forEach((_, i) => parts.push({ kind: 'data', output: i }));
+    for (const t of taped) parts.push({ kind: 'penalty', key: penaltyKey(t) });
+    const customs: { layer: Layer; fn: () => tf.Scalar }[] = [];
+    for (const layer of graph.layers) {
+      for (const c of layer.losses) {
+        customs.push({ layer, fn: c.fn });
+        parts.push({ kind: 'penalty', key: `penalty/${layer.name}/${c.name}` });
+      }
+    }
+    metrics.forEach((list, i) =>
+      list.forEach((m) => parts.push({ kind: 'metric', key: outputNames.length > 1 ? `${outputNames[i]}_${m.name}` : m.name })),
+    );
+    for (const t of fast) parts.push({ kind: 'penalty', key: penaltyKey(t) });
+    const layout = buildLayout(parts, outputNames);
+
+    const vector = tf.tidy(() => {
+      // The forward pass returns the loss entries; the outputs are kept for the metrics, which
+      // are computed off the tape (argMax and equal have no gradient, and need none).
+      let outputs: tf.Tensor[] = [];
+      const forward = (): tf.Tensor1D => {
+        const values: tf.Scalar[] = [];
+        const outs = runGraph(graph, xs, { training: train }, (layer, layerOutputs) => {
+          const reg = layer.activityRegularizer;
+          if (!reg) return;
+          for (const o of layerOutputs) values.push(tf.div(reg.apply(o), o.shape[0] ?? 1) as tf.Scalar);
+        });
+        outs.forEach((o, i) => {
+          const loss = losses[i]!.apply(ys[i]!, o, sampleWeight) as tf.Scalar;
+          values.push(lossWeights[i] === 1 ? loss : (tf.mul(loss, lossWeights[i]!) as tf.Scalar));
+        });
+        for (const t of taped) values.push(t.regularizer.apply(t.weight.variable));
+        for (const c of customs) values.push(c.fn());
+        outputs = train ? outs.map((o) => tf.keep(o)) : outs;
+        return tf.stack(values) as tf.Tensor1D;
+      };
+      const metricValues = (): tf.Scalar[] => {
+        const values: tf.Scalar[] = [];
+        metrics.forEach((list, i) => {
+          for (const m of list) {
+            const per = m.perSample(ys[i]!, outputs[i]!);
+            values.push(
+              (sampleWeight
+                ? tf.div(tf.sum(tf.mul(per, tf.reshape(sampleWeight, per.shape))), tf.maximum(tf.sum(sampleWeight), 1e-7))
+                : tf.mean(per)) as tf.Scalar,
+            );
+          }
+        });
+        return values;
+      };
+
+      const entries: tf.Tensor1D[] = [];
+      if (train && vars.length > 0) {
+        try {
+          const { value, grads } = tf.engine().gradients(forward, vars.map((w) => w.variable), undefined, true);
+          entries.push(value as tf.Tensor1D);
+          const updates: { weight: LayerWeight; gradient: tf.Tensor }[] = [];
+          const fastValues: tf.Scalar[] = [];
+          vars.forEach((w, i) => {
+            let g = grads[i] as tf.Tensor | null | undefined;
+            for (const t of fast) {
+              if (t.weight !== w) continue;
+              fastValues.push(t.regularizer.apply(w.variable));
+              const pg = t.regularizer.gradient!(w.variable);
+              g = g ? tf.add(g, pg) : pg;
+            }
+            if (g) updates.push({ weight: w, gradient: g });
+          });
+          optimizer.applyGradients(updates);
+          for (const w of vars) {
+            if (w.constraint) w.variable.assign(w.constraint.apply(w.variable));
+          }
+          const metricsNow = metricValues();
+          if (metricsNow.length) entries.push(tf.stack(metricsNow) as tf.Tensor1D);
+          if (fastValues.length) entries.push(tf.stack(fastValues) as tf.Tensor1D);
+        } finally {
+          tf.dispose(outputs);
+        }
+      } else {
+        entries.push(forward());
+        const metricsNow = metricValues();
+        if (metricsNow.length) entries.push(tf.stack(metricsNow) as tf.Tensor1D);
+        tf.dispose(train ? outputs : []);
+      }
+      const raw = entries.length === 1 ? entries[0]! : tf.concat(entries);
+      return tf.reshape(tf.matMul(tf.reshape(raw, [1, layout.raw]), this.matrix(layout)), [layout.keys.length]) as tf.Tensor1D;
+    });
+    return { vector, keys: layout.keys };
+  }
+
+  private matrix(layout: Layout): tf.Tensor2D {
+    let m = this.matrices.get(layout.id);
+    if (!m) {
+      m = tf.keep(tf.tensor2d(layout.matrix, [layout.raw, layout.keys.length]));
+      this.matrices.set(layout.id, m);
+    }
+    return m;
+  }
+
+  dispose(): void {
+    for (const m of this.matrices.values()) m.dispose();
+    this.matrices.clear();
+  }
+}
