@@ -55,7 +55,7 @@ describe('model-level regularization selectors', () => {
       'sel_out/kernel:L2:model',
       'sel_out/bias:L2:model',
     ]);
-    expect(termsFor(m, { regularizer: 'l2', include: (w) => w.shape.length === 1 && w.path.startsWith('sel_b') })).toEqual([
+    expect(termsFor(m, { regularizer: 'l2', include: (w) => w.variable.shape.length === 1 && w.path.startsWith('sel_b') })).toEqual([
       'sel_a/kernel:L1:layer',
       'sel_b/bias:L2:model',
     ]);
