@@ -1,0 +1,4 @@
+import { ridgeVitestConfig } from '../vitest.shared.js';
+
+// Cross-package scenarios: each folder is one concern (interop, plugins, selective installs).
+export default ridgeVitestConfig({ include: ['**/*.test.ts'], exclude: ['**/node_modules/**', '**/.work/**'], testTimeout: 600_000, hookTimeout: 600_000 });
