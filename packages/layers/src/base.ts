@@ -21,3 +21,4 @@ export type { OnConflict, RegularizationOption, RegularizationRule } from './mod
 export { EarlyStopping, TerminateOnNaN, earlyStopping, terminateOnNaN } from './model/callbacks.js';
 export type { Callback, CallbackModel, EarlyStoppingArgs, Logs } from './model/callbacks.js';
 export { model } from './model/factory.js';
+export * from './layers/recurrent/index.js';

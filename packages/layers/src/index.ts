@@ -2,3 +2,4 @@ import './register.js';
 
 export * from './base.js';
 export { initializerEntries, layerEntries } from './register.js';
+export { recurrentLayerEntries } from './layers/recurrent/register.js';

@@ -18,6 +18,7 @@ import {
   type VarianceScalingConfig,
 } from './initializers/variance-scaling.js';
 import { readConfig } from './initializers/config.js';
+import './layers/recurrent/register.js';
 
 type SeedConfig = { seed?: number | null };
 

@@ -233,6 +233,7 @@ export abstract class Layer implements LayerInstance {
   apply(inputs: SymbolicTensor | readonly SymbolicTensor[] | tf.Tensor | readonly tf.Tensor[], options: CallOptions = {}): SymbolicTensor | tf.Tensor {
     const out = this.applyAll(inputs as never, options);
     if (out.length !== 1) {
+      tf.dispose(out.filter((t): t is tf.Tensor => t instanceof tf.Tensor));
       throw new RidgeError('INVALID_ARGUMENT', `${who(this)} has ${out.length} outputs; use applyAll() to get all of them.`, { layer: this.name });
     }
     return out[0]!;

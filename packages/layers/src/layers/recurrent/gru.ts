@@ -1,0 +1,91 @@
+import type { JsonObject } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { getActivation, type ActivationFn } from '../../engine/activations.js';
+import { layerArgError } from '../../engine/errors.js';
+import { RecurrentLayer, recurrentActivationOf, type GatedRecurrentArgs, type StepWeights } from './recurrent-base.js';
+
+export interface GRUArgs extends GatedRecurrentArgs {
+  /**
+   * Apply the reset gate after the recurrent product (Keras 3's default, cuDNN-compatible), with
+   * separate input and recurrent biases (bias shape [2, 3 * units]); `false` applies it before,
+   * with one bias of shape [3 * units].
+   */
+  resetAfter?: boolean;
+}
+
+/**
+ * Keras's GRU (Cho et al. 2014), gate order z, r, h in the kernels and bias:
+ * `h_t = z * h_{t-1} + (1 - z) * activation(x W_h + b_h + r * (h_{t-1} U_h + b'_h))` with
+ * `resetAfter`, or `... + (r * h_{t-1}) U_h` without it.
+ */
+export class GRU extends RecurrentLayer {
+  static override readonly className = 'GRU';
+  protected readonly gates = 3;
+  protected readonly stateCount = 1;
+  readonly recurrentActivation: string;
+  readonly resetAfter: boolean;
+  private readonly recurrentActivationFn: ActivationFn;
+
+  constructor(args: GRUArgs) {
+    super(args);
+    this.recurrentActivation = recurrentActivationOf(this, args.recurrentActivation);
+    this.recurrentActivationFn = getActivation(this.recurrentActivation);
+    if (args.resetAfter !== undefined && typeof args.resetAfter !== 'boolean') {
+      throw layerArgError(this, 'resetAfter', args.resetAfter, 'true or false');
+    }
+    this.resetAfter = args.resetAfter ?? true;
+  }
+
+  protected override biasShape(): number[] {
+    return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
+  }
+
+  protected override inputBias(bias: tf.Tensor): tf.Tensor {
+    return this.resetAfter ? tf.reshape(tf.slice(bias, [0, 0], [1, -1]), [3 * this.units]) : bias;
+  }
+
+  /** Without `resetAfter`, the candidate's block multiplies `r * h`, so it is kept apart. */
+  protected override recurrentKernelParts(kernel: tf.Tensor2D): tf.Tensor2D[] {
+    if (this.resetAfter) return [kernel];
+    const u = this.units;
+    return [tf.slice(kernel, [0, 0], [u, 2 * u]), tf.slice(kernel, [0, 2 * u], [u, u])];
+  }
+
+  protected override recurrentBias(bias: tf.Tensor): tf.Tensor | undefined {
+    return this.resetAfter ? tf.reshape(tf.slice(bias, [1, 0], [1, -1]), [3 * this.units]) : undefined;
+  }
+
+  protected step(xw: tf.Tensor2D, states: readonly tf.Tensor2D[], weights: StepWeights): tf.Tensor2D[] {
+    const h = states[0]!;
+    const hIn = weights.recurrentMask ? tf.mul(h, weights.recurrentMask) : h;
+    const [xz, xr, xh] = tf.split(xw, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    let candidate: tf.Tensor;
+    let z: tf.Tensor;
+    if (this.resetAfter) {
+      let inner: tf.Tensor = tf.matMul(hIn, weights.recurrentKernels[0]!);
+      if (weights.recurrentBias) inner = tf.add(inner, weights.recurrentBias);
+      const [rz, rr, rh] = tf.split(inner, 3, 1);
+      z = this.recurrentActivationFn(tf.add(xz, rz!));
+      const r = this.recurrentActivationFn(tf.add(xr, rr!));
+      candidate = this.activationFn(tf.add(xh, tf.mul(r, rh!)));
+    } else {
+      const [gatesKernel, candidateKernel] = weights.recurrentKernels as [tf.Tensor2D, tf.Tensor2D];
+      const inner = tf.matMul(hIn, gatesKernel);
+      const [rz, rr] = tf.split(inner, 2, 1);
+      z = this.recurrentActivationFn(tf.add(xz, rz!));
+      const r = this.recurrentActivationFn(tf.add(xr, rr!));
+      candidate = this.activationFn(tf.add(xh, tf.matMul(tf.mul(r, hIn) as tf.Tensor2D, candidateKernel)));
+    }
+    // The update mixes the previous state itself (not its dropped-out copy), as Keras does.
+    return [tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate)) as tf.Tensor2D];
+  }
+
+  protected override layerConfig(): JsonObject {
+    return this.recurrentConfig({ recurrentActivation: this.recurrentActivation, resetAfter: this.resetAfter });
+  }
+}
+
+/** Creates a GRU layer. */
+export function gru(args: GRUArgs): GRU {
+  return new GRU(args);
+}

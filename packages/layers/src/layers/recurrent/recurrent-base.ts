@@ -1,0 +1,327 @@
+import {
+  RidgeError,
+  type Constraint,
+  type ConstraintSpec,
+  type Initializer,
+  type InitializerSpec,
+  type JsonObject,
+  type Regularizer,
+  type RegularizerSpec,
+} from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { canonicalActivation, getActivation, type ActivationFn } from '../../engine/activations.js';
+import { serializeParts } from '../../engine/config.js';
+import { forArgument, layerArgError, who } from '../../engine/errors.js';
+import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
+import { formatShape, type Shape } from '../../engine/shape.js';
+import type { LayerWeight } from '../../engine/weight.js';
+import { Zeros } from '../../initializers/constant.js';
+import { Orthogonal } from '../../initializers/orthogonal.js';
+import { GlorotUniform } from '../../initializers/variance-scaling.js';
+
+/** Arguments shared by SimpleRNN, LSTM and GRU (Keras 3 names and defaults). */
+export interface RecurrentArgs extends LayerArgs {
+  /** Size of the hidden state (and of the output's last axis). */
+  units: number;
+  /** Keras activation name for the candidate state and output; default `'tanh'`, `null` is linear. */
+  activation?: string | null;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  recurrentInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  kernelRegularizer?: RegularizerSpec | null;
+  recurrentRegularizer?: RegularizerSpec | null;
+  biasRegularizer?: RegularizerSpec | null;
+  kernelConstraint?: ConstraintSpec | null;
+  recurrentConstraint?: ConstraintSpec | null;
+  biasConstraint?: ConstraintSpec | null;
+  /** Fraction of the input features dropped in training, in [0, 1); one mask per sequence. */
+  dropout?: number;
+  /** Fraction of the hidden state dropped before the recurrent product in training, in [0, 1). */
+  recurrentDropout?: number;
+  /** Seed of the dropout masks. */
+  seed?: number | null;
+  /** Return the output of every time step ([batch, time, units]) instead of the last one. */
+  returnSequences?: boolean;
+  /** Also return the final state(s): `applyAll` gives `[output, h]` (LSTM: `[output, h, c]`). */
+  returnState?: boolean;
+  /** Process the sequence from the last step to the first (and return the reversed sequence). */
+  goBackwards?: boolean;
+  /** Keras's stateful RNNs are not supported; only `false` is accepted. */
+  stateful?: boolean;
+  /** Accepted for Keras configs; the time loop always runs step by step in JavaScript. */
+  unroll?: boolean;
+}
+
+/** Arguments of the gated layers (LSTM, GRU). */
+export interface GatedRecurrentArgs extends RecurrentArgs {
+  /** Keras activation name for the gates; default `'sigmoid'`, `null` is linear. */
+  recurrentActivation?: string | null;
+}
+
+/** What one time step sees. */
+export interface StepWeights {
+  /** The recurrent kernel, [units, gates * units], or the column blocks a layer split it into. */
+  readonly recurrentKernels: readonly tf.Tensor2D[];
+  /** The bias term added after the recurrent product (GRU with `resetAfter`), else undefined. */
+  readonly recurrentBias: tf.Tensor | undefined;
+  /** The recurrent dropout mask ([batch, units], already scaled) in training, else undefined. */
+  readonly recurrentMask: tf.Tensor2D | undefined;
+}
+
+function checkRate(owner: Layer, argument: string, value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
+    throw layerArgError(owner, argument, value, 'a number in [0, 1)');
+  }
+  return value;
+}
+
+function checkBoolean(owner: Layer, argument: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw layerArgError(owner, argument, value, 'true or false');
+  return value;
+}
+
+/** A dropout mask with Keras's scaling: kept entries are 1 / (1 - rate), dropped ones 0. */
+function dropoutMask(shape: number[], rate: number, seed: number | undefined): tf.Tensor {
+  const keep = 1 - rate;
+  return tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), keep)), keep);
+}
+
+/**
+ * The time loop shared by SimpleRNN, LSTM and GRU. The input projection `x W (+ b)` of every
+ * time step is one matrix product before the loop; each step then only multiplies the state by
+ * the recurrent kernel. The loop runs inside the caller's tidy and gradient tape, so gradients
+ * flow through time. Dropout masks are sampled once per call (per sequence), as Keras does.
+ */
+export abstract class RecurrentLayer extends Layer {
+  readonly units: number;
+  readonly activation: string;
+  readonly useBias: boolean;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly seed: number | null;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  readonly unroll: boolean;
+  protected readonly activationFn: ActivationFn;
+  protected readonly kernelInit: Initializer;
+  protected readonly recurrentInit: Initializer;
+  protected readonly biasInit: Initializer;
+  private readonly kernelReg: Regularizer | undefined;
+  private readonly recurrentReg: Regularizer | undefined;
+  private readonly biasReg: Regularizer | undefined;
+  private readonly kernelCon: Constraint | undefined;
+  private readonly recurrentCon: Constraint | undefined;
+  private readonly biasCon: Constraint | undefined;
+  kernel!: LayerWeight;
+  recurrentKernel!: LayerWeight;
+  bias: LayerWeight | undefined;
+
+  /** Column blocks of the kernels: 1 (SimpleRNN), 4 (LSTM: i, f, c, o), 3 (GRU: z, r, h). */
+  protected abstract readonly gates: number;
+  /** Number of state tensors: 1 (h), or 2 for LSTM (h, c). */
+  protected abstract readonly stateCount: number;
+
+  constructor(args: RecurrentArgs) {
+    super(args);
+    if (typeof args !== 'object' || args === null) throw layerArgError(this, 'args', args, 'an object with at least units');
+    if (!Number.isInteger(args.units) || args.units < 1) throw layerArgError(this, 'units', args.units, 'an integer >= 1');
+    this.units = args.units;
+    this.activation = args.activation === undefined ? 'tanh' : forArgument(this, 'activation', () => canonicalActivation(args.activation));
+    this.activationFn = getActivation(this.activation);
+    this.useBias = checkBoolean(this, 'useBias', args.useBias, true);
+    this.kernelInit = args.kernelInitializer === undefined ? new GlorotUniform() : this.resolveInitializer('kernelInitializer', args.kernelInitializer);
+    this.recurrentInit =
+      args.recurrentInitializer === undefined ? new Orthogonal() : this.resolveInitializer('recurrentInitializer', args.recurrentInitializer);
+    this.biasInit = args.biasInitializer === undefined ? new Zeros() : this.resolveInitializer('biasInitializer', args.biasInitializer);
+    this.kernelReg = this.resolveRegularizer('kernelRegularizer', args.kernelRegularizer);
+    this.recurrentReg = this.resolveRegularizer('recurrentRegularizer', args.recurrentRegularizer);
+    this.biasReg = this.resolveRegularizer('biasRegularizer', args.biasRegularizer);
+    this.kernelCon = this.resolveConstraint('kernelConstraint', args.kernelConstraint);
+    this.recurrentCon = this.resolveConstraint('recurrentConstraint', args.recurrentConstraint);
+    this.biasCon = this.resolveConstraint('biasConstraint', args.biasConstraint);
+    this.dropout = checkRate(this, 'dropout', args.dropout);
+    this.recurrentDropout = checkRate(this, 'recurrentDropout', args.recurrentDropout);
+    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
+      throw layerArgError(this, 'seed', args.seed, 'an integer or null');
+    }
+    this.seed = args.seed ?? null;
+    this.returnSequences = checkBoolean(this, 'returnSequences', args.returnSequences, false);
+    this.returnState = checkBoolean(this, 'returnState', args.returnState, false);
+    this.goBackwards = checkBoolean(this, 'goBackwards', args.goBackwards, false);
+    if (checkBoolean(this, 'stateful', args.stateful, false)) {
+      throw layerArgError(this, 'stateful', args.stateful, 'false (stateful recurrent layers are not supported; pass the state through returnState instead)');
+    }
+    this.unroll = checkBoolean(this, 'unroll', args.unroll, false);
+  }
+
+  /** The bias weight's shape; GRU with `resetAfter` has two rows. */
+  protected biasShape(): number[] {
+    return [this.gates * this.units];
+  }
+
+  /** The bias initializer; LSTM wraps it for `unitForgetBias`. */
+  protected biasInitializer(): Initializer {
+    return this.biasInit;
+  }
+
+  /** The bias added to the input projection `x W`. */
+  protected inputBias(bias: tf.Tensor): tf.Tensor {
+    return bias;
+  }
+
+  /** The recurrent kernel as the step uses it, split once before the loop if the step needs blocks. */
+  protected recurrentKernelParts(kernel: tf.Tensor2D): tf.Tensor2D[] {
+    return [kernel];
+  }
+
+  /** The bias added after the recurrent product (GRU with `resetAfter`). */
+  protected recurrentBias(_bias: tf.Tensor): tf.Tensor | undefined {
+    return undefined;
+  }
+
+  /**
+   * One time step: `xw` is this step's input projection (bias included), [batch, gates * units];
+   * `states` the previous states; returns the new states, the output being the first.
+   */
+  protected abstract step(xw: tf.Tensor2D, states: readonly tf.Tensor2D[], weights: StepWeights): tf.Tensor2D[];
+
+  private inputShapeError(shape: Shape | readonly number[]): RidgeError {
+    return new RidgeError(
+      'SHAPE_MISMATCH',
+      `${who(this)}: expected inputs of rank 3, [batch, time, features], with a known features dimension; received ${formatShape(shape)}.`,
+      { layer: this.name, argument: 'inputs', received: shape },
+    );
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = inputShape as Shape;
+    const inputDim = shape[2];
+    if (shape.length !== 3 || inputDim === null || inputDim === undefined) throw this.inputShapeError(shape);
+    this.kernel = this.addWeight({
+      name: 'kernel',
+      role: 'kernel',
+      shape: [inputDim, this.gates * this.units],
+      initializer: this.kernelInit,
+      regularizer: this.kernelReg,
+      constraint: this.kernelCon,
+    });
+    this.recurrentKernel = this.addWeight({
+      name: 'recurrent_kernel',
+      role: 'recurrentKernel',
+      shape: [this.units, this.gates * this.units],
+      initializer: this.recurrentInit,
+      regularizer: this.recurrentReg,
+      constraint: this.recurrentCon,
+      regularizerArgument: 'recurrentRegularizer',
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight({
+        name: 'bias',
+        role: 'bias',
+        shape: this.biasShape(),
+        initializer: this.biasInitializer(),
+        regularizer: this.biasReg,
+        constraint: this.biasCon,
+      });
+    }
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const shape = inputShape as Shape;
+    if (shape.length !== 3) throw this.inputShapeError(shape);
+    const batch = shape[0] ?? null;
+    const output: Shape = this.returnSequences ? [batch, shape[1] ?? null, this.units] : [batch, this.units];
+    if (!this.returnState) return output;
+    return [output, ...Array.from({ length: this.stateCount }, (): Shape => [batch, this.units])];
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor | tf.Tensor[] {
+    let x = inputs as tf.Tensor;
+    const inputDim = this.kernel.shape[0]!;
+    if (x.rank !== 3 || x.shape[2] !== inputDim) {
+      throw new RidgeError(
+        'SHAPE_MISMATCH',
+        `${who(this)}: expected inputs of shape [batch, time, ${inputDim}]; received shape [${x.shape.join(', ')}].`,
+        { layer: this.name, argument: 'inputs', received: x.shape },
+      );
+    }
+    const [batch, time] = x.shape as [number, number, number];
+    if (time === 0) {
+      throw new RidgeError('SHAPE_MISMATCH', `${who(this)}: inputs must have at least one time step; received shape [${x.shape.join(', ')}].`, {
+        layer: this.name,
+        argument: 'inputs',
+        received: x.shape,
+      });
+    }
+    const seed = this.seed ?? undefined;
+    if (ctx.training && this.dropout > 0) {
+      // One mask per sequence: the same features are dropped at every time step.
+      x = tf.mul(x, tf.reshape(dropoutMask([batch, inputDim], this.dropout, seed), [batch, 1, inputDim]));
+    }
+    const recurrentMask =
+      ctx.training && this.recurrentDropout > 0
+        ? (dropoutMask([batch, this.units], this.recurrentDropout, seed === undefined ? undefined : seed + 1) as tf.Tensor2D)
+        : undefined;
+
+    const width = this.gates * this.units;
+    let projected: tf.Tensor = tf.matMul(tf.reshape(x, [batch * time, inputDim]) as tf.Tensor2D, this.kernel.read() as tf.Tensor2D);
+    const bias = this.bias?.read();
+    if (bias) projected = tf.add(projected, this.inputBias(bias));
+    const steps = tf.unstack(tf.reshape(projected, [batch, time, width]), 1) as tf.Tensor2D[];
+    if (this.goBackwards) steps.reverse();
+
+    const weights: StepWeights = {
+      recurrentKernels: this.recurrentKernelParts(this.recurrentKernel.read() as tf.Tensor2D),
+      recurrentBias: bias ? this.recurrentBias(bias) : undefined,
+      recurrentMask,
+    };
+    let states: tf.Tensor2D[] = Array.from({ length: this.stateCount }, () => tf.zeros([batch, this.units]) as tf.Tensor2D);
+    const outputs: tf.Tensor2D[] = [];
+    for (const xw of steps) {
+      states = this.step(xw, states, weights);
+      if (this.returnSequences) outputs.push(states[0]!);
+    }
+    const output = this.returnSequences ? tf.stack(outputs, 1) : states[0]!;
+    return this.returnState ? [output, ...states] : output;
+  }
+
+  /** The config shared by every recurrent layer; `extra` holds a subclass's own keys. */
+  protected recurrentConfig(extra: JsonObject = {}): JsonObject {
+    return {
+      units: this.units,
+      activation: this.activation,
+      ...extra,
+      useBias: this.useBias,
+      ...serializeParts({
+        kernelInitializer: this.kernelInit,
+        recurrentInitializer: this.recurrentInit,
+        biasInitializer: this.biasInit,
+        // Once built, the weights hold the current regularizers and constraints.
+        kernelRegularizer: this.built ? this.kernel.regularizer : this.kernelReg,
+        recurrentRegularizer: this.built ? this.recurrentKernel.regularizer : this.recurrentReg,
+        biasRegularizer: this.built ? this.bias?.regularizer : this.biasReg,
+        kernelConstraint: this.built ? this.kernel.constraint : this.kernelCon,
+        recurrentConstraint: this.built ? this.recurrentKernel.constraint : this.recurrentCon,
+        biasConstraint: this.built ? this.bias?.constraint : this.biasCon,
+      }),
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      seed: this.seed,
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
+      stateful: false,
+      unroll: this.unroll,
+    };
+  }
+}
+
+/** Resolves a gate activation (default sigmoid), naming the layer on error. */
+export function recurrentActivationOf(owner: Layer, spec: string | null | undefined): string {
+  return spec === undefined ? 'sigmoid' : forArgument(owner, 'recurrentActivation', () => canonicalActivation(spec));
+}
