@@ -44,6 +44,11 @@ export interface CallOptions {
 /** What a layer sees when it is called. */
 export interface CallContext {
   readonly training: boolean;
+  /**
+   * For each input, whether it is data that needs no gradient (a model input during training).
+   * Layers may skip that gradient; absent means every input may need one.
+   */
+  readonly constantInputs?: readonly boolean[];
 }
 
 /** A penalty a layer adds with `addLoss`: computed on every step, inside the gradient tape. */

@@ -17,6 +17,7 @@ import type { LayerWeight } from '../engine/weight.js';
 import { GlorotUniform } from '../initializers/variance-scaling.js';
 import { Zeros } from '../initializers/constant.js';
 import { serializeParts } from '../engine/config.js';
+import { linear } from '../engine/linear.js';
 
 export interface DenseArgs extends LayerArgs {
   /** Output size (last axis). */
@@ -101,7 +102,7 @@ export class Dense extends Layer {
     return [...shape.slice(0, -1), this.units];
   }
 
-  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+  call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
     const inputDim = this.kernel.shape[0]!;
     if (x.shape[x.rank - 1] !== inputDim) {
@@ -112,8 +113,8 @@ export class Dense extends Layer {
       );
     }
     const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, inputDim]);
-    let y: tf.Tensor = tf.matMul(flat, this.kernel.read() as tf.Tensor2D);
-    if (this.bias) y = tf.add(y, this.bias.read());
+    const needsInputGradient = ctx.constantInputs?.[0] !== true;
+    let y: tf.Tensor = linear(flat as tf.Tensor2D, this.kernel.read() as tf.Tensor2D, this.bias?.read(), needsInputGradient);
     y = this.activationFn(y);
     return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.units]);
   }

@@ -31,8 +31,8 @@ export function evaluateBatches(
     const part = batches.take(all, b, false);
     try {
       const count = part[0]!.shape[0]!;
-      const { vector, keys } = runner.run(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined, false);
-      sums.add(vector, keys, count);
+      const { vector, layout } = runner.run(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined, false);
+      sums.add(vector, layout, count);
     } finally {
       tf.dispose(part);
     }

@@ -236,14 +236,14 @@ export async function fitModel(
       const runBatch = async (bx: tf.Tensor[], by: tf.Tensor[], bw: tf.Tensor | undefined) => {
         const count = bx[0]!.shape[0]!;
         await call(callbacks, 'onBatchBegin', step, { batch: step, size: count });
-        const { vector, keys } = runner.run(bx, by, bw, true);
+        const { vector, layout } = runner.run(bx, by, bw, true);
         let batchLogs: Logs | undefined;
         if (wantBatchLogs) {
-          const values = vector.dataSync();
+          const values = layout.aggregate(vector.dataSync());
           batchLogs = { batch: step, size: count };
-          keys.forEach((k, i) => (batchLogs![k] = values[i]!));
+          layout.keys.forEach((k, i) => (batchLogs![k] = values[i]!));
         }
-        sums.add(vector, keys, count);
+        sums.add(vector, layout, count);
         samples += count;
         step++;
         if (batchLogs) await call(callbacks, 'onBatchEnd', step - 1, batchLogs);

@@ -74,12 +74,21 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly 
 export type OutputObserver = (layer: Layer, outputs: readonly tf.Tensor[]) => void;
 
 /** Runs the graph on real tensors, one per input, and returns one tensor per output. */
-export function runGraph(graph: Graph, inputs: readonly tf.Tensor[], ctx: CallContext, observe?: OutputObserver): tf.Tensor[] {
+export function runGraph(
+  graph: Graph,
+  inputs: readonly tf.Tensor[],
+  ctx: CallContext,
+  observe?: OutputObserver,
+  /** The inputs are data whose gradient nobody asks for (a training step), so layers may skip it. */
+  inputsAreData = false,
+): tf.Tensor[] {
   const values = new Map<number, tf.Tensor>();
   graph.inputs.forEach((t, i) => values.set(t.id, inputs[i]!));
+  const inputIds = new Set(inputsAreData ? graph.inputs.map((t) => t.id) : []);
   for (const { layer, node } of graph.steps) {
     const args = node.inputs.map((t) => values.get(t.id)!);
-    const outs = layer.invoke(args, ctx);
+    const constantInputs = node.inputs.map((t) => inputIds.has(t.id));
+    const outs = layer.invoke(args, constantInputs.some(Boolean) ? { ...ctx, constantInputs } : ctx);
     node.outputs.forEach((t, i) => values.set(t.id, outs[i]!));
     if (observe) observe(layer, outs);
   }

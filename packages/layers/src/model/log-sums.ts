@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Logs } from './callbacks.js';
+import type { StepLayout } from './step.js';
 
 /**
  * Sums of log vectors weighted by batch size, kept on the device and read back once (`read`), or
@@ -8,24 +9,24 @@ import type { Logs } from './callbacks.js';
  */
 export class LogSums {
   private sum: tf.Tensor1D | undefined;
-  private keys: readonly string[] = [];
+  private layout: StepLayout | undefined;
   private count = 0;
   private readonly done = new Map<string, { total: number; count: number }>();
 
-  add(vector: tf.Tensor1D, keys: readonly string[], count: number): void {
-    if (this.sum && keys.join('\n') !== this.keys.join('\n')) this.flush();
+  add(vector: tf.Tensor1D, layout: StepLayout, count: number): void {
+    if (this.sum && layout.id !== this.layout?.id) this.flush();
     const next = tf.tidy(() => (this.sum ? tf.add(this.sum, tf.mul(vector, count)) : tf.mul(vector, count))) as tf.Tensor1D;
     this.sum?.dispose();
     vector.dispose();
     this.sum = next;
-    this.keys = keys;
+    this.layout = layout;
     this.count += count;
   }
 
   private flush(): void {
-    if (!this.sum) return;
-    const values = this.sum.dataSync();
-    this.keys.forEach((k, i) => {
+    if (!this.sum || !this.layout) return;
+    const values = this.layout.aggregate(this.sum.dataSync());
+    this.layout.keys.forEach((k, i) => {
       const d = this.done.get(k) ?? { total: 0, count: 0 };
       d.total += values[i]!;
       d.count += this.count;
@@ -40,9 +41,9 @@ export class LogSums {
   peek(): Logs {
     const logs: Logs = {};
     for (const [k, { total, count }] of this.done) logs[k] = total / count;
-    if (this.sum) {
-      const values = this.sum.dataSync();
-      this.keys.forEach((k, i) => {
+    if (this.sum && this.layout) {
+      const values = this.layout.aggregate(this.sum.dataSync());
+      this.layout.keys.forEach((k, i) => {
         const d = this.done.get(k);
         logs[k] = ((d?.total ?? 0) + values[i]!) / ((d?.count ?? 0) + this.count);
       });

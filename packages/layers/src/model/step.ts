@@ -25,22 +25,22 @@ export interface StepModel {
 type Part = { kind: 'data'; output: number } | { kind: 'penalty'; key: string } | { kind: 'metric'; key: string };
 
 /**
- * Which number each entry of a step's raw vector is, and how raw entries sum into log keys.
- * `loss = data_loss + penalty`; `penalty` is the sum of every `penalty/...` key.
+ * Which number each entry of a step's raw vector is, and how raw entries sum into log keys:
+ * `loss = data_loss + penalty`; `penalty` is the sum of every `penalty/...` key. The sum is
+ * linear, so it is done in JavaScript on the (few) numbers read back, not on the device.
  */
-interface Layout {
+export interface StepLayout {
   readonly id: string;
   readonly keys: readonly string[];
-  /** [raw entries x keys], 0/1: the log vector is `raw x matrix`. */
-  readonly matrix: Float32Array;
-  readonly raw: number;
+  /** Log values per key from raw entries (or from sums of raw entries). */
+  aggregate(raw: ArrayLike<number>): number[];
 }
 
 function penaltyKey(term: WeightTerm): string {
   return `penalty/${term.path}`;
 }
 
-function buildLayout(parts: readonly Part[], outputNames: readonly string[]): Layout {
+function buildLayout(parts: readonly Part[], outputNames: readonly string[]): StepLayout {
   const keys = ['loss', 'data_loss', 'penalty'];
   const add = (k: string) => {
     if (!keys.includes(k)) keys.push(k);
@@ -48,10 +48,11 @@ function buildLayout(parts: readonly Part[], outputNames: readonly string[]): La
   for (const p of parts) if (p.kind === 'penalty') add(p.key);
   if (outputNames.length > 1) for (const o of outputNames) add(`${o}_loss`);
   for (const p of parts) if (p.kind === 'metric') add(p.key);
-  const matrix = new Float32Array(parts.length * keys.length);
+  // For each raw entry, the keys it adds into.
+  const targets: number[][] = parts.map(() => []);
   parts.forEach((p, r) => {
     const set = (k: string) => {
-      matrix[r * keys.length + keys.indexOf(k)] = 1;
+      targets[r]!.push(keys.indexOf(k));
     };
     if (p.kind === 'data') {
       set('loss');
@@ -64,12 +65,22 @@ function buildLayout(parts: readonly Part[], outputNames: readonly string[]): La
     } else set(p.key);
   });
   const id = parts.map((p) => (p.kind === 'data' ? `d${p.output}` : `${p.kind[0]}:${p.key}`)).join('|');
-  return { id, keys, matrix, raw: parts.length };
+  return {
+    id,
+    keys,
+    aggregate(raw) {
+      const out = new Array<number>(keys.length).fill(0);
+      targets.forEach((ks, r) => {
+        for (const k of ks) out[k]! += raw[r]!;
+      });
+      return out;
+    },
+  };
 }
 
-/** Runs training and evaluation steps; caches the layout matrices of one fit or evaluate call. */
+/** Runs training and evaluation steps. */
 export class StepRunner {
-  private readonly matrices = new Map<string, tf.Tensor2D>();
+  private readonly layouts = new Map<string, StepLayout>();
 
   constructor(
     private readonly model: StepModel,
@@ -81,7 +92,7 @@ export class StepRunner {
    * also the gradients and one optimizer step. Returns the batch's log vector (keys in `keys`).
    * Nothing is read back from the device.
    */
-  run(xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], sampleWeight: tf.Tensor | undefined, train: boolean): { vector: tf.Tensor1D; keys: readonly string[] } {
+  run(xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], sampleWeight: tf.Tensor | undefined, train: boolean): { vector: tf.Tensor1D; layout: StepLayout } {
     const { graph } = this.model;
     const { losses, lossWeights, metrics, outputNames, optimizer } = this.compiled;
     const terms = weightTerms(this.model.weights, this.compiled.rules);
@@ -108,7 +119,9 @@ export class StepRunner {
       list.forEach((m) => parts.push({ kind: 'metric', key: outputNames.length > 1 ? `${outputNames[i]}_${m.name}` : m.name })),
     );
     for (const t of fast) parts.push({ kind: 'penalty', key: penaltyKey(t) });
-    const layout = buildLayout(parts, outputNames);
+    const fresh = buildLayout(parts, outputNames);
+    const layout = this.layouts.get(fresh.id) ?? fresh;
+    this.layouts.set(layout.id, layout);
 
     const vector = tf.tidy(() => {
       // The forward pass returns the loss entries; the outputs are kept for the metrics, which
@@ -120,7 +133,7 @@ export class StepRunner {
           const reg = layer.activityRegularizer;
           if (!reg) return;
           for (const o of layerOutputs) values.push(tf.div(reg.apply(o), o.shape[0] ?? 1) as tf.Scalar);
-        });
+        }, true);
         outs.forEach((o, i) => {
           const loss = losses[i]!.apply(ys[i]!, o, sampleWeight) as tf.Scalar;
           values.push(lossWeights[i] === 1 ? loss : (tf.mul(loss, lossWeights[i]!) as tf.Scalar));
@@ -178,23 +191,12 @@ export class StepRunner {
         if (metricsNow.length) entries.push(tf.stack(metricsNow) as tf.Tensor1D);
         tf.dispose(train ? outputs : []);
       }
-      const raw = entries.length === 1 ? entries[0]! : tf.concat(entries);
-      return tf.reshape(tf.matMul(tf.reshape(raw, [1, layout.raw]), this.matrix(layout)), [layout.keys.length]) as tf.Tensor1D;
+      return entries.length === 1 ? entries[0]! : (tf.concat(entries) as tf.Tensor1D);
     });
-    return { vector, keys: layout.keys };
-  }
-
-  private matrix(layout: Layout): tf.Tensor2D {
-    let m = this.matrices.get(layout.id);
-    if (!m) {
-      m = tf.keep(tf.tensor2d(layout.matrix, [layout.raw, layout.keys.length]));
-      this.matrices.set(layout.id, m);
-    }
-    return m;
+    return { vector, layout };
   }
 
   dispose(): void {
-    for (const m of this.matrices.values()) m.dispose();
-    this.matrices.clear();
+    this.layouts.clear();
   }
 }
