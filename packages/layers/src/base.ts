@@ -22,3 +22,5 @@ export { EarlyStopping, TerminateOnNaN, earlyStopping, terminateOnNaN } from './
 export type { Callback, CallbackModel, EarlyStoppingArgs, Logs } from './model/callbacks.js';
 export { model } from './model/factory.js';
 export * from './layers/recurrent/index.js';
+export * from './layers/conv/index.js';
+export * from './layers/misc/index.js';

@@ -18,6 +18,8 @@ import {
   type VarianceScalingConfig,
 } from './initializers/variance-scaling.js';
 import { readConfig } from './initializers/config.js';
+import './layers/conv/register.js';
+import './layers/misc/register.js';
 import './layers/recurrent/register.js';
 
 type SeedConfig = { seed?: number | null };

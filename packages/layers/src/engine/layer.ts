@@ -33,7 +33,7 @@ export interface LayerArgs {
   batchSize?: number;
   dtype?: 'float32';
   /** A penalty on the layer's outputs, divided by the batch size. */
-  activityRegularizer?: RegularizerSpec;
+  activityRegularizer?: RegularizerSpec | null;
 }
 
 export interface CallOptions {
@@ -117,7 +117,8 @@ export abstract class Layer implements LayerInstance {
       const shape = forArgument(this, 'inputShape', () => checkShape('inputShape', args.inputShape, who(this)));
       this.batchInputShape = [args.batchSize ?? null, ...shape];
     }
-    if (args.activityRegularizer !== undefined) {
+    // Keras and tfjs-layers JSON write `activity_regularizer: null` for none.
+    if (args.activityRegularizer !== undefined && args.activityRegularizer !== null) {
       this.activityReg = forArgument(this, 'activityRegularizer', () => getRegularizer(args.activityRegularizer!));
     }
   }
@@ -139,8 +140,8 @@ export abstract class Layer implements LayerInstance {
     return this.activityReg;
   }
 
-  set activityRegularizer(spec: RegularizerSpec | undefined) {
-    this.activityReg = spec === undefined ? undefined : forArgument(this, 'activityRegularizer', () => getRegularizer(spec));
+  set activityRegularizer(spec: RegularizerSpec | undefined | null) {
+    this.activityReg = spec === undefined || spec === null ? undefined : forArgument(this, 'activityRegularizer', () => getRegularizer(spec));
   }
 
   get weights(): LayerWeight[] {

@@ -2,10 +2,11 @@
 const counters = new Map<string, number>();
 const taken = new Set<string>();
 
+/** Keras's rule: `Conv2D` -> `conv2d`, `SimpleRNN` -> `simple_rnn`, `InputLayer` -> `input_layer`. */
 export function snakeCase(className: string): string {
   return className
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
 }
 

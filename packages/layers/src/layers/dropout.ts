@@ -17,6 +17,7 @@ export class Dropout extends Layer {
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | undefined;
   readonly seed: number | undefined;
+  private calls = 0;
 
   constructor(args: DropoutArgs) {
     super(args);
@@ -24,6 +25,11 @@ export class Dropout extends Layer {
     if (this.rate === 1) forArgument(this, 'rate', () => checkNumber('rate', args.rate, { min: 0, max: 0.999999 }));
     this.noiseShape = args.noiseShape;
     this.seed = args.seed;
+  }
+
+  /** A seeded layer draws a new, reproducible mask on every call (as Keras 3's seed generator). */
+  protected nextSeed(): number | undefined {
+    return this.seed === undefined ? undefined : this.seed + this.calls++;
   }
 
   /** The mask shape for an input; spatial dropout overrides it. */
@@ -35,7 +41,7 @@ export class Dropout extends Layer {
     const x = inputs as tf.Tensor;
     if (!ctx.training || this.rate === 0) return x;
     const keep = 1 - this.rate;
-    const mask = tf.floor(tf.add(tf.randomUniform(this.maskShape(x), 0, 1, 'float32', this.seed), keep));
+    const mask = tf.floor(tf.add(tf.randomUniform(this.maskShape(x), 0, 1, 'float32', this.nextSeed()), keep));
     return tf.mul(tf.div(x, keep), mask);
   }
 

@@ -410,7 +410,9 @@ export class Model extends Layer implements CallbackModel {
           });
         }
       });
-      const numbers = values.length ? Array.from(tf.tidy(() => tf.stack(values)).dataSync()) : [];
+      const stacked = values.length ? tf.stack(values) : undefined;
+      const numbers = stacked ? Array.from(stacked.dataSync()) : [];
+      stacked?.dispose();
       numbers.forEach((v, i) => terms.push({ ...meta[i]!, value: v }));
       return { total: numbers.reduce((a, b) => a + b, 0), terms };
     } finally {

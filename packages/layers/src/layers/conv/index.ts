@@ -1,0 +1,16 @@
+export { Conv, type ConvArgs } from './base-conv.js';
+export { Conv1D, conv1d, type Conv1DArgs } from './conv1d.js';
+export { Conv2D, conv2d, type Conv2DArgs } from './conv2d.js';
+export type { ConvPadding, DataFormat, Padding } from './conv-utils.js';
+export { Pooling, type PoolingArgs } from './base-pooling.js';
+export { MaxPooling1D, maxPooling1d, type MaxPooling1DArgs } from './max-pooling1d.js';
+export { MaxPooling2D, maxPooling2d, type MaxPooling2DArgs } from './max-pooling2d.js';
+export { AveragePooling1D, averagePooling1d, type AveragePooling1DArgs } from './average-pooling1d.js';
+export { AveragePooling2D, averagePooling2d, type AveragePooling2DArgs } from './average-pooling2d.js';
+export { GlobalPooling, type GlobalPoolingArgs } from './base-global-pooling.js';
+export { GlobalAveragePooling1D, globalAveragePooling1d, type GlobalAveragePooling1DArgs } from './global-average-pooling1d.js';
+export { GlobalAveragePooling2D, globalAveragePooling2d, type GlobalAveragePooling2DArgs } from './global-average-pooling2d.js';
+export { GlobalMaxPooling1D, globalMaxPooling1d, type GlobalMaxPooling1DArgs } from './global-max-pooling1d.js';
+export { GlobalMaxPooling2D, globalMaxPooling2d, type GlobalMaxPooling2DArgs } from './global-max-pooling2d.js';
+export { Flatten, flatten, type FlattenArgs } from './flatten.js';
+export { Reshape, reshape, type ReshapeArgs } from './reshape.js';

@@ -1,0 +1,70 @@
+import { registry, type FactoryEntry } from '@ridge/core';
+import type { Layer } from '../../engine/layer.js';
+import { AveragePooling1D, type AveragePooling1DArgs } from './average-pooling1d.js';
+import { AveragePooling2D, type AveragePooling2DArgs } from './average-pooling2d.js';
+import { Conv1D, type Conv1DArgs } from './conv1d.js';
+import { Conv2D, type Conv2DArgs } from './conv2d.js';
+import { Flatten, type FlattenArgs } from './flatten.js';
+import { GlobalAveragePooling1D, type GlobalAveragePooling1DArgs } from './global-average-pooling1d.js';
+import { GlobalAveragePooling2D, type GlobalAveragePooling2DArgs } from './global-average-pooling2d.js';
+import { GlobalMaxPooling1D, type GlobalMaxPooling1DArgs } from './global-max-pooling1d.js';
+import { GlobalMaxPooling2D, type GlobalMaxPooling2DArgs } from './global-max-pooling2d.js';
+import { MaxPooling1D, type MaxPooling1DArgs } from './max-pooling1d.js';
+import { MaxPooling2D, type MaxPooling2DArgs } from './max-pooling2d.js';
+import { Reshape, type ReshapeArgs } from './reshape.js';
+
+// Keras 3 registers the short names ('MaxPool2D', 'Convolution2D', ...) as aliases of the same
+// classes; configs always carry the long class name.
+declare module '@ridge/core' {
+  interface LayerRegistry {
+    Conv1D: Conv1DArgs;
+    Convolution1D: Conv1DArgs;
+    Conv2D: Conv2DArgs;
+    Convolution2D: Conv2DArgs;
+    MaxPooling1D: MaxPooling1DArgs;
+    MaxPool1D: MaxPooling1DArgs;
+    MaxPooling2D: MaxPooling2DArgs;
+    MaxPool2D: MaxPooling2DArgs;
+    AveragePooling1D: AveragePooling1DArgs;
+    AvgPool1D: AveragePooling1DArgs;
+    AveragePooling2D: AveragePooling2DArgs;
+    AvgPool2D: AveragePooling2DArgs;
+    GlobalAveragePooling1D: GlobalAveragePooling1DArgs;
+    GlobalAvgPool1D: GlobalAveragePooling1DArgs;
+    GlobalAveragePooling2D: GlobalAveragePooling2DArgs;
+    GlobalAvgPool2D: GlobalAveragePooling2DArgs;
+    GlobalMaxPooling1D: GlobalMaxPooling1DArgs;
+    GlobalMaxPool1D: GlobalMaxPooling1DArgs;
+    GlobalMaxPooling2D: GlobalMaxPooling2DArgs;
+    GlobalMaxPool2D: GlobalMaxPooling2DArgs;
+    Flatten: FlattenArgs;
+    Reshape: ReshapeArgs;
+  }
+}
+
+function entry<A>(name: string, aliases: readonly string[], make: (args: A) => Layer): FactoryEntry<'layer'> {
+  return {
+    kind: 'layer',
+    name,
+    ...(aliases.length > 0 ? { aliases } : {}),
+    package: '@ridge/layers',
+    create: (config) => make((config ?? {}) as A),
+  };
+}
+
+export const convLayerEntries: readonly FactoryEntry<'layer'>[] = [
+  entry<Conv1DArgs>('Conv1D', ['Convolution1D'], (a) => new Conv1D(a)),
+  entry<Conv2DArgs>('Conv2D', ['Convolution2D'], (a) => new Conv2D(a)),
+  entry<MaxPooling1DArgs>('MaxPooling1D', ['MaxPool1D'], (a) => new MaxPooling1D(a)),
+  entry<MaxPooling2DArgs>('MaxPooling2D', ['MaxPool2D'], (a) => new MaxPooling2D(a)),
+  entry<AveragePooling1DArgs>('AveragePooling1D', ['AvgPool1D'], (a) => new AveragePooling1D(a)),
+  entry<AveragePooling2DArgs>('AveragePooling2D', ['AvgPool2D'], (a) => new AveragePooling2D(a)),
+  entry<GlobalAveragePooling1DArgs>('GlobalAveragePooling1D', ['GlobalAvgPool1D'], (a) => new GlobalAveragePooling1D(a)),
+  entry<GlobalAveragePooling2DArgs>('GlobalAveragePooling2D', ['GlobalAvgPool2D'], (a) => new GlobalAveragePooling2D(a)),
+  entry<GlobalMaxPooling1DArgs>('GlobalMaxPooling1D', ['GlobalMaxPool1D'], (a) => new GlobalMaxPooling1D(a)),
+  entry<GlobalMaxPooling2DArgs>('GlobalMaxPooling2D', ['GlobalMaxPool2D'], (a) => new GlobalMaxPooling2D(a)),
+  entry<FlattenArgs>('Flatten', [], (a) => new Flatten(a)),
+  entry<ReshapeArgs>('Reshape', [], (a) => new Reshape(a)),
+];
+
+for (const e of convLayerEntries) registry('layer').register(e);

@@ -1,0 +1,73 @@
+import type { JsonObject } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { layerArgError } from '../../engine/errors.js';
+import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
+import { readRate } from './args.js';
+import { readSeed, SeedStream } from './seeds.js';
+
+export interface AlphaDropoutArgs extends LayerArgs {
+  /** Drop probability in [0, 1). */
+  rate: number;
+  /** Shape of the keep mask, the batch dimension first (1 = shared along that axis, null = the input's size). */
+  noiseShape?: readonly (number | null)[] | null;
+  /** Makes the sequence of masks reproducible. */
+  seed?: number | null;
+}
+
+/** SELU's negative saturation value, `-scale * alpha`: where dropped units are set. */
+const ALPHA_PRIME = -1.0507009873554804934193349852946 * 1.6732632423543772848170429916717;
+
+/**
+ * Keras AlphaDropout, for SELU networks. In training, each unit is kept with probability
+ * `1 - rate`, else set to `alpha' = -1.7580993...`; then `a * x + b` with
+ * `a = ((1 - rate) * (1 + rate * alpha'^2))^-0.5` and `b = -a * alpha' * rate`, which keeps the
+ * mean and variance of standard-normal inputs. The identity outside training.
+ */
+export class AlphaDropout extends Layer {
+  static override readonly className = 'AlphaDropout';
+  readonly rate: number;
+  readonly noiseShape: readonly (number | null)[] | undefined;
+  readonly seed: number | undefined;
+  private readonly seeds: SeedStream;
+
+  constructor(args: AlphaDropoutArgs) {
+    super(args);
+    this.rate = readRate(this, args.rate);
+    const ns = args.noiseShape;
+    if (ns !== undefined && ns !== null && !(Array.isArray(ns) && ns.every((d) => d === null || (Number.isInteger(d) && (d as number) >= 1)))) {
+      throw layerArgError(this, 'noiseShape', ns, 'a list of integers >= 1 or null (one per input dimension)');
+    }
+    this.noiseShape = ns === undefined || ns === null ? undefined : [...ns];
+    this.seed = readSeed(this, args.seed);
+    this.seeds = new SeedStream(this.seed);
+  }
+
+  private maskShape(x: tf.Tensor): number[] {
+    if (!this.noiseShape) return x.shape;
+    if (this.noiseShape.length !== x.rank) {
+      throw layerArgError(this, 'noiseShape', this.noiseShape, `a list of ${x.rank} entries for inputs of shape [${x.shape.join(', ')}]`);
+    }
+    return this.noiseShape.map((d, i) => d ?? x.shape[i]!);
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
+    const x = inputs as tf.Tensor;
+    if (!ctx.training || this.rate === 0) return x;
+    const rate = this.rate;
+    const keep = tf.cast(tf.greaterEqual(tf.randomUniform(this.maskShape(x), 0, 1, 'float32', this.seeds.next()), rate), 'float32');
+    const a = ((1 - rate) * (1 + rate * ALPHA_PRIME ** 2)) ** -0.5;
+    const b = -a * ALPHA_PRIME * rate;
+    // x * keep + alpha' * (1 - keep), then the affine correction.
+    const dropped = tf.add(tf.mul(x, keep), tf.mul(tf.sub(1, keep), ALPHA_PRIME));
+    return tf.add(tf.mul(dropped, a), b);
+  }
+
+  protected override layerConfig(): JsonObject {
+    return { rate: this.rate, noiseShape: this.noiseShape ? [...this.noiseShape] : null, seed: this.seed ?? null };
+  }
+}
+
+/** Creates an AlphaDropout layer. */
+export function alphaDropout(args: AlphaDropoutArgs): AlphaDropout {
+  return new AlphaDropout(args);
+}

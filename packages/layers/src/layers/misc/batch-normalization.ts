@@ -1,0 +1,172 @@
+import {
+  checkNumber,
+  type Constraint,
+  type ConstraintSpec,
+  type Initializer,
+  type InitializerSpec,
+  type JsonObject,
+  type Regularizer,
+  type RegularizerSpec,
+} from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { serializeParts } from '../../engine/config.js';
+import { forArgument, layerArgError } from '../../engine/errors.js';
+import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
+import type { Shape } from '../../engine/shape.js';
+import type { LayerWeight } from '../../engine/weight.js';
+import { Ones, Zeros } from '../../initializers/constant.js';
+import { readBoolean } from './args.js';
+import { broadcastShape, checkAxesSizes, resolveAxes } from './axes.js';
+
+export interface BatchNormalizationArgs extends LayerArgs {
+  /** The features axis (normalized per feature); default -1. A one-element list (Keras 2 configs) is accepted. */
+  axis?: number | readonly number[];
+  /** Weight of the old value in the moving statistics' update; default 0.99. */
+  momentum?: number;
+  /** Added to the variance before the square root; default 1e-3. */
+  epsilon?: number;
+  /** Add the learned offset `beta`; default true. */
+  center?: boolean;
+  /** Multiply by the learned scale `gamma`; default true. */
+  scale?: boolean;
+  betaInitializer?: InitializerSpec;
+  gammaInitializer?: InitializerSpec;
+  movingMeanInitializer?: InitializerSpec;
+  movingVarianceInitializer?: InitializerSpec;
+  betaRegularizer?: RegularizerSpec | null;
+  gammaRegularizer?: RegularizerSpec | null;
+  betaConstraint?: ConstraintSpec | null;
+  gammaConstraint?: ConstraintSpec | null;
+}
+
+/** Reads an axis argument that must name exactly one axis. */
+function readSingleAxis(owner: Layer, value: unknown): number {
+  const axis = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw layerArgError(owner, 'axis', value, 'an integer (or a list of one integer)');
+  return axis;
+}
+
+/**
+ * Keras 3 BatchNormalization. In training (and only when the layer is trainable, as in Keras 3)
+ * it normalizes with the batch's mean and (biased) variance over every axis but `axis`, and moves
+ * `moving = moving * momentum + batch * (1 - momentum)`; otherwise it uses the moving statistics.
+ * Then `gamma * (x - mean) / sqrt(variance + epsilon) + beta`.
+ */
+export class BatchNormalization extends Layer {
+  static override readonly className = 'BatchNormalization';
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private readonly betaInit: Initializer;
+  private readonly gammaInit: Initializer;
+  private readonly movingMeanInit: Initializer;
+  private readonly movingVarianceInit: Initializer;
+  private readonly betaReg: Regularizer | undefined;
+  private readonly gammaReg: Regularizer | undefined;
+  private readonly betaCon: Constraint | undefined;
+  private readonly gammaCon: Constraint | undefined;
+  gamma: LayerWeight | undefined;
+  beta: LayerWeight | undefined;
+  movingMean!: LayerWeight;
+  movingVariance!: LayerWeight;
+  /** Set at build: the input rank, the non-negative axis and its size. */
+  private geometry: { rank: number; axis: number; size: number } | undefined;
+
+  constructor(args: BatchNormalizationArgs = {}) {
+    super(args);
+    this.axis = args.axis === undefined ? -1 : readSingleAxis(this, args.axis);
+    this.momentum = forArgument(this, 'momentum', () => checkNumber('momentum', args.momentum ?? 0.99, { min: 0, max: 1 }));
+    this.epsilon = forArgument(this, 'epsilon', () => checkNumber('epsilon', args.epsilon ?? 1e-3, { min: 0, minExclusive: true }));
+    this.center = readBoolean(this, 'center', args.center, true);
+    this.scale = readBoolean(this, 'scale', args.scale, true);
+    this.betaInit = args.betaInitializer === undefined ? new Zeros() : this.resolveInitializer('betaInitializer', args.betaInitializer);
+    this.gammaInit = args.gammaInitializer === undefined ? new Ones() : this.resolveInitializer('gammaInitializer', args.gammaInitializer);
+    this.movingMeanInit =
+      args.movingMeanInitializer === undefined ? new Zeros() : this.resolveInitializer('movingMeanInitializer', args.movingMeanInitializer);
+    this.movingVarianceInit =
+      args.movingVarianceInitializer === undefined ? new Ones() : this.resolveInitializer('movingVarianceInitializer', args.movingVarianceInitializer);
+    this.betaReg = this.resolveRegularizer('betaRegularizer', args.betaRegularizer);
+    this.gammaReg = this.resolveRegularizer('gammaRegularizer', args.gammaRegularizer);
+    this.betaCon = this.resolveConstraint('betaConstraint', args.betaConstraint);
+    this.gammaCon = this.resolveConstraint('gammaConstraint', args.gammaConstraint);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = inputShape as Shape;
+    const axis = resolveAxes(this, [this.axis], shape)[0]!;
+    const size = shape[axis]!;
+    this.geometry = { rank: shape.length, axis, size };
+    if (this.scale) {
+      this.gamma = this.addWeight({ name: 'gamma', role: 'gamma', shape: [size], initializer: this.gammaInit, regularizer: this.gammaReg, constraint: this.gammaCon });
+    }
+    if (this.center) {
+      this.beta = this.addWeight({ name: 'beta', role: 'beta', shape: [size], initializer: this.betaInit, regularizer: this.betaReg, constraint: this.betaCon });
+    }
+    this.movingMean = this.addWeight({ name: 'moving_mean', role: 'movingMean', shape: [size], initializer: this.movingMeanInit, trainable: false });
+    this.movingVariance = this.addWeight({
+      name: 'moving_variance',
+      role: 'movingVariance',
+      shape: [size],
+      initializer: this.movingVarianceInit,
+      trainable: false,
+    });
+    this.built = true;
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
+    const x = inputs as tf.Tensor;
+    const { rank, axis, size } = this.geometry!;
+    checkAxesSizes(this, x, rank, [axis], [size]);
+    let mean: tf.Tensor;
+    let variance: tf.Tensor;
+    if (ctx.training && this.trainable) {
+      const reduce = [...Array(rank).keys()].filter((a) => a !== axis);
+      ({ mean, variance } = tf.moments(x, reduce));
+      const keep = this.momentum;
+      this.movingMean.assign(tf.add(tf.mul(this.movingMean.read(), keep), tf.mul(mean, 1 - keep)));
+      this.movingVariance.assign(tf.add(tf.mul(this.movingVariance.read(), keep), tf.mul(variance, 1 - keep)));
+    } else {
+      mean = this.movingMean.read();
+      variance = this.movingVariance.read();
+    }
+    // Fold everything per feature into one scale and one shift: x * inv + (beta - mean * inv).
+    let inv = tf.rsqrt(tf.add(variance, this.epsilon));
+    if (this.gamma) inv = tf.mul(inv, this.gamma.read());
+    let shift = tf.neg(tf.mul(mean, inv));
+    if (this.beta) shift = tf.add(shift, this.beta.read());
+    if (axis !== rank - 1) {
+      const target = broadcastShape(rank, [axis], [size]);
+      inv = tf.reshape(inv, target);
+      shift = tf.reshape(shift, target);
+    }
+    return tf.add(tf.mul(x, inv), shift);
+  }
+
+  protected override layerConfig(): JsonObject {
+    return {
+      axis: this.axis,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
+      ...serializeParts({
+        betaInitializer: this.betaInit,
+        gammaInitializer: this.gammaInit,
+        movingMeanInitializer: this.movingMeanInit,
+        movingVarianceInitializer: this.movingVarianceInit,
+        // Once built, the weights hold the current regularizers and constraints.
+        betaRegularizer: this.beta ? this.beta.regularizer : this.betaReg,
+        gammaRegularizer: this.gamma ? this.gamma.regularizer : this.gammaReg,
+        betaConstraint: this.beta ? this.beta.constraint : this.betaCon,
+        gammaConstraint: this.gamma ? this.gamma.constraint : this.gammaCon,
+      }),
+    };
+  }
+}
+
+/** Creates a BatchNormalization layer. */
+export function batchNormalization(args: BatchNormalizationArgs = {}): BatchNormalization {
+  return new BatchNormalization(args);
+}

@@ -1,0 +1,110 @@
+import { RidgeError, type Constraint, type ConstraintSpec, type Initializer, type InitializerSpec, type JsonObject, type Regularizer, type RegularizerSpec } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { serializeParts } from '../../engine/config.js';
+import { layerArgError, who } from '../../engine/errors.js';
+import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
+import { formatShape, type Shape } from '../../engine/shape.js';
+import type { LayerWeight } from '../../engine/weight.js';
+import { RandomUniform } from '../../initializers/random.js';
+import { readBoolean } from './args.js';
+
+export interface EmbeddingArgs extends LayerArgs {
+  /** Vocabulary size: indices run from 0 to inputDim - 1. */
+  inputDim: number;
+  /** Size of each embedding vector. */
+  outputDim: number;
+  /** Default: RandomUniform in [-0.05, 0.05] (Keras's `'uniform'`). */
+  embeddingsInitializer?: InitializerSpec;
+  embeddingsRegularizer?: RegularizerSpec | null;
+  embeddingsConstraint?: ConstraintSpec | null;
+  /** Whether index 0 is padding. Stored and serialized; Ridge does not propagate masks. */
+  maskZero?: boolean;
+  /** Keras 2's fixed sequence length: gives the layer an input shape `[inputLength]` when it has none. */
+  inputLength?: number | null;
+}
+
+function positiveInteger(owner: Layer, argument: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw layerArgError(owner, argument, value, 'an integer >= 1');
+  return value;
+}
+
+/**
+ * Keras Embedding: looks up row `i` of the `[inputDim, outputDim]` table for every index `i`;
+ * inputs of shape `[batch, ...]` give outputs `[batch, ..., outputDim]`. Float inputs (what a
+ * model feeds) are cast to int32 first.
+ */
+export class Embedding extends Layer {
+  static override readonly className = 'Embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly maskZero: boolean;
+  readonly inputLength: number | undefined;
+  private readonly embeddingsInit: Initializer;
+  private readonly embeddingsReg: Regularizer | undefined;
+  private readonly embeddingsCon: Constraint | undefined;
+  embeddings!: LayerWeight;
+
+  constructor(args: EmbeddingArgs) {
+    const length = args.inputLength;
+    const implied = typeof length === 'number' && Number.isInteger(length) && length > 0 && args.inputShape === undefined && args.batchInputShape === undefined;
+    super(implied ? { ...args, inputShape: [length] } : args);
+    this.inputDim = positiveInteger(this, 'inputDim', args.inputDim);
+    this.outputDim = positiveInteger(this, 'outputDim', args.outputDim);
+    this.maskZero = readBoolean(this, 'maskZero', args.maskZero, false);
+    this.inputLength = length === undefined || length === null ? undefined : positiveInteger(this, 'inputLength', length);
+    this.embeddingsInit =
+      args.embeddingsInitializer === undefined ? new RandomUniform() : this.resolveInitializer('embeddingsInitializer', args.embeddingsInitializer);
+    this.embeddingsReg = this.resolveRegularizer('embeddingsRegularizer', args.embeddingsRegularizer);
+    this.embeddingsCon = this.resolveConstraint('embeddingsConstraint', args.embeddingsConstraint);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = inputShape as Shape;
+    if (shape.length < 1) {
+      throw new RidgeError('SHAPE_MISMATCH', `${who(this)}: inputs must have a batch dimension; received shape ${formatShape(shape)}.`, {
+        layer: this.name,
+        argument: 'input shape',
+        received: shape,
+      });
+    }
+    this.embeddings = this.addWeight({
+      name: 'embeddings',
+      role: 'embeddings',
+      shape: [this.inputDim, this.outputDim],
+      initializer: this.embeddingsInit,
+      regularizer: this.embeddingsReg,
+      constraint: this.embeddingsCon,
+    });
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return [...(inputShape as Shape), this.outputDim];
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+    const x = inputs as tf.Tensor;
+    const indices = x.dtype === 'int32' ? x : tf.cast(x, 'int32');
+    return tf.gather(this.embeddings.read(), indices);
+  }
+
+  protected override layerConfig(): JsonObject {
+    return {
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      maskZero: this.maskZero,
+      inputLength: this.inputLength ?? null,
+      ...serializeParts({
+        embeddingsInitializer: this.embeddingsInit,
+        // Once built, the weight holds the current regularizer and constraint.
+        embeddingsRegularizer: this.built ? this.embeddings.regularizer : this.embeddingsReg,
+        embeddingsConstraint: this.built ? this.embeddings.constraint : this.embeddingsCon,
+      }),
+    };
+  }
+}
+
+/** Creates an Embedding layer. */
+export function embedding(args: EmbeddingArgs): Embedding {
+  return new Embedding(args);
+}

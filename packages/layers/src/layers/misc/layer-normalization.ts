@@ -1,0 +1,131 @@
+import {
+  checkNumber,
+  type Constraint,
+  type ConstraintSpec,
+  type Initializer,
+  type InitializerSpec,
+  type JsonObject,
+  type Regularizer,
+  type RegularizerSpec,
+} from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { serializeParts } from '../../engine/config.js';
+import { forArgument, layerArgError } from '../../engine/errors.js';
+import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
+import type { Shape } from '../../engine/shape.js';
+import type { LayerWeight } from '../../engine/weight.js';
+import { Ones, Zeros } from '../../initializers/constant.js';
+import { readBoolean } from './args.js';
+import { broadcastShape, checkAxesSizes, resolveAxes } from './axes.js';
+
+export interface LayerNormalizationArgs extends LayerArgs {
+  /** The axis or axes normalized over (each sample separately); default -1. */
+  axis?: number | readonly number[];
+  /** Added to the variance before the square root; default 1e-3. */
+  epsilon?: number;
+  /** Add the learned offset `beta`; default true. */
+  center?: boolean;
+  /** Multiply by the learned scale `gamma`; default true. */
+  scale?: boolean;
+  betaInitializer?: InitializerSpec;
+  gammaInitializer?: InitializerSpec;
+  betaRegularizer?: RegularizerSpec | null;
+  gammaRegularizer?: RegularizerSpec | null;
+  betaConstraint?: ConstraintSpec | null;
+  gammaConstraint?: ConstraintSpec | null;
+}
+
+function readAxes(owner: Layer, value: unknown): number | number[] {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (Array.isArray(value) && value.length > 0 && value.every((a) => typeof a === 'number' && Number.isInteger(a))) return [...(value as number[])];
+  throw layerArgError(owner, 'axis', value, 'an integer or a non-empty list of integers');
+}
+
+/**
+ * Keras 3 LayerNormalization: each sample is normalized with its own mean and (biased) variance
+ * over `axis`, in training and inference alike, then scaled by `gamma` and shifted by `beta`
+ * (both shaped like the normalized axes).
+ */
+export class LayerNormalization extends Layer {
+  static override readonly className = 'LayerNormalization';
+  readonly axis: number | readonly number[];
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private readonly betaInit: Initializer;
+  private readonly gammaInit: Initializer;
+  private readonly betaReg: Regularizer | undefined;
+  private readonly gammaReg: Regularizer | undefined;
+  private readonly betaCon: Constraint | undefined;
+  private readonly gammaCon: Constraint | undefined;
+  gamma: LayerWeight | undefined;
+  beta: LayerWeight | undefined;
+  /** Set at build: the input rank, the sorted non-negative axes and their sizes. */
+  private geometry: { rank: number; axes: number[]; sizes: number[] } | undefined;
+
+  constructor(args: LayerNormalizationArgs = {}) {
+    super(args);
+    this.axis = args.axis === undefined ? -1 : readAxes(this, args.axis);
+    this.epsilon = forArgument(this, 'epsilon', () => checkNumber('epsilon', args.epsilon ?? 1e-3, { min: 0, minExclusive: true }));
+    this.center = readBoolean(this, 'center', args.center, true);
+    this.scale = readBoolean(this, 'scale', args.scale, true);
+    this.betaInit = args.betaInitializer === undefined ? new Zeros() : this.resolveInitializer('betaInitializer', args.betaInitializer);
+    this.gammaInit = args.gammaInitializer === undefined ? new Ones() : this.resolveInitializer('gammaInitializer', args.gammaInitializer);
+    this.betaReg = this.resolveRegularizer('betaRegularizer', args.betaRegularizer);
+    this.gammaReg = this.resolveRegularizer('gammaRegularizer', args.gammaRegularizer);
+    this.betaCon = this.resolveConstraint('betaConstraint', args.betaConstraint);
+    this.gammaCon = this.resolveConstraint('gammaConstraint', args.gammaConstraint);
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = inputShape as Shape;
+    const axes = resolveAxes(this, typeof this.axis === 'number' ? [this.axis] : this.axis, shape);
+    const sizes = axes.map((a) => shape[a]!);
+    this.geometry = { rank: shape.length, axes, sizes };
+    if (this.scale) {
+      this.gamma = this.addWeight({ name: 'gamma', role: 'gamma', shape: sizes, initializer: this.gammaInit, regularizer: this.gammaReg, constraint: this.gammaCon });
+    }
+    if (this.center) {
+      this.beta = this.addWeight({ name: 'beta', role: 'beta', shape: sizes, initializer: this.betaInit, regularizer: this.betaReg, constraint: this.betaCon });
+    }
+    this.built = true;
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+    const x = inputs as tf.Tensor;
+    const { rank, axes, sizes } = this.geometry!;
+    checkAxesSizes(this, x, rank, axes, sizes);
+    const { mean, variance } = tf.moments(x, axes, true);
+    // Parameters shaped like the normalized axes broadcast by themselves only on the last axis.
+    const target = axes.length === 1 && axes[0] === rank - 1 ? undefined : broadcastShape(rank, axes, sizes);
+    const param = (w: LayerWeight) => (target ? tf.reshape(w.read(), target) : w.read());
+    let inv = tf.rsqrt(tf.add(variance, this.epsilon));
+    if (this.gamma) inv = tf.mul(inv, param(this.gamma));
+    let shift = tf.neg(tf.mul(mean, inv));
+    if (this.beta) shift = tf.add(shift, param(this.beta));
+    return tf.add(tf.mul(x, inv), shift);
+  }
+
+  protected override layerConfig(): JsonObject {
+    return {
+      axis: typeof this.axis === 'number' ? this.axis : [...this.axis],
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
+      ...serializeParts({
+        betaInitializer: this.betaInit,
+        gammaInitializer: this.gammaInit,
+        // Once built, the weights hold the current regularizers and constraints.
+        betaRegularizer: this.beta ? this.beta.regularizer : this.betaReg,
+        gammaRegularizer: this.gamma ? this.gamma.regularizer : this.gammaReg,
+        betaConstraint: this.beta ? this.beta.constraint : this.betaCon,
+        gammaConstraint: this.gamma ? this.gamma.constraint : this.gammaCon,
+      }),
+    };
+  }
+}
+
+/** Creates a LayerNormalization layer. */
+export function layerNormalization(args: LayerNormalizationArgs = {}): LayerNormalization {
+  return new LayerNormalization(args);
+}

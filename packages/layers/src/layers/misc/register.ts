@@ -1,0 +1,43 @@
+import { registry, type FactoryEntry } from '@ridge/core';
+import type { Layer } from '../../engine/layer.js';
+import { ActivityRegularization, type ActivityRegularizationArgs } from './activity-regularization.js';
+import { AlphaDropout, type AlphaDropoutArgs } from './alpha-dropout.js';
+import { BatchNormalization, type BatchNormalizationArgs } from './batch-normalization.js';
+import { Embedding, type EmbeddingArgs } from './embedding.js';
+import { GaussianDropout, type GaussianDropoutArgs } from './gaussian-dropout.js';
+import { GaussianNoise, type GaussianNoiseArgs } from './gaussian-noise.js';
+import { LayerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
+import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
+
+declare module '@ridge/core' {
+  interface LayerRegistry {
+    BatchNormalization: BatchNormalizationArgs;
+    LayerNormalization: LayerNormalizationArgs;
+    Embedding: EmbeddingArgs;
+    GaussianNoise: GaussianNoiseArgs;
+    GaussianDropout: GaussianDropoutArgs;
+    AlphaDropout: AlphaDropoutArgs;
+    SpatialDropout1D: SpatialDropout1DArgs;
+    ActivityRegularization: ActivityRegularizationArgs;
+  }
+}
+
+const PACKAGE = '@ridge/layers';
+
+/** Configs come from JSON, so the cast is checked by each constructor, not by the compiler. */
+function entry<A>(name: string, make: (args: A) => Layer): FactoryEntry<'layer'> {
+  return { kind: 'layer', name, package: PACKAGE, create: (config) => make((config ?? {}) as A) };
+}
+
+export const miscLayerEntries: readonly FactoryEntry<'layer'>[] = [
+  entry<BatchNormalizationArgs>('BatchNormalization', (a) => new BatchNormalization(a)),
+  entry<LayerNormalizationArgs>('LayerNormalization', (a) => new LayerNormalization(a)),
+  entry<EmbeddingArgs>('Embedding', (a) => new Embedding(a)),
+  entry<GaussianNoiseArgs>('GaussianNoise', (a) => new GaussianNoise(a)),
+  entry<GaussianDropoutArgs>('GaussianDropout', (a) => new GaussianDropout(a)),
+  entry<AlphaDropoutArgs>('AlphaDropout', (a) => new AlphaDropout(a)),
+  entry<SpatialDropout1DArgs>('SpatialDropout1D', (a) => new SpatialDropout1D(a)),
+  entry<ActivityRegularizationArgs>('ActivityRegularization', (a) => new ActivityRegularization(a)),
+];
+
+for (const entry of miscLayerEntries) registry('layer').register(entry);
