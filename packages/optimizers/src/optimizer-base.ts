@@ -253,10 +253,7 @@ export abstract class OptimizerBase implements Optimizer {
     this.iter = step;
   }
 
-  /**
-   * Keras 3's name for `applyGradients`. Keep it: @ridge/core's `getOptimizer` recognises an
-   * instance by its `apply` method, and would otherwise rebuild a default optimizer from it.
-   */
+  /** Keras 3's name for `applyGradients`. */
   apply(gradients: readonly WeightGradient[]): void {
     this.applyGradients(gradients);
   }

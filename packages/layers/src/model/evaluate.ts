@@ -28,7 +28,7 @@ export function evaluateBatches(
   const sums = new LogSums();
   for (let b = 0; b < batches.count; b++) {
     const all = [...xs, ...ys, ...(sw ? [sw] : [])];
-    const part = batches.take(all, b, false);
+    const part = batches.take(all, b);
     try {
       const count = part[0]!.shape[0]!;
       const { vector, layout } = runner.run(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined, false);

@@ -1,7 +1,7 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
-import { IndexBatches, prepare, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
+import { IndexBatches, prepare, toHost, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
 import type { Graph } from './graph.js';
 import { defaultVerbosity, Progress } from './progress.js';
 import { StepRunner, type Compiled } from './step.js';
@@ -226,6 +226,7 @@ export async function fitModel(
     const progress = new Progress(opts.verbose, opts.epochs, history.params.steps, opts.batchSize);
     await call(callbacks, 'onTrainBegin', {});
     const batches = fromIterable ? undefined : new IndexBatches(n, opts.batchSize);
+    let host: HostData[] | undefined;
     let lastYield = performance.now();
     for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
       await call(callbacks, 'onEpochBegin', epoch, {});
@@ -259,8 +260,9 @@ export async function fitModel(
           const shuffled = opts.shuffle;
           if (shuffled) batches.shuffle(random);
           const all = [...xs, ...ys, ...(sw ? [sw] : [])];
+          if (shuffled && !host) host = all.map(toHost);
           for (let b = 0; b < batches.count && !model.stopTraining; b++) {
-            const part = batches.take(all, b, shuffled);
+            const part = shuffled ? batches.takeShuffled(host!, b) : batches.take(all, b);
             try {
               await runBatch(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined);
             } finally {

@@ -358,7 +358,7 @@ export class Model extends Layer implements CallbackModel {
       const chunks: tf.Tensor[][] = this.graph.outputs.map(() => []);
       for (let b = 0; b < batches.count; b++) {
         const outs = tf.tidy(() => {
-          const part = batches.take(xs.tensors, b, false);
+          const part = batches.take(xs.tensors, b);
           return runGraph(this.graph, part, { training: false });
         });
         outs.forEach((o, i) => chunks[i]!.push(o));
