@@ -19,7 +19,7 @@ export type { ModelData, TensorLike } from './model/data.js';
 export type { Metric, MetricSpec } from './model/metrics.js';
 export type { OnConflict, RegularizationOption, RegularizationRule } from './model/regularization.js';
 export { EarlyStopping, TerminateOnNaN, earlyStopping, terminateOnNaN } from './model/callbacks.js';
-export type { Callback, CallbackModel, EarlyStoppingArgs, Logs } from './model/callbacks.js';
+export type { Callback, CallbackModel, EarlyStoppingArgs, Logs, TerminateOnNaNArgs } from './model/callbacks.js';
 export { model } from './model/factory.js';
 export * from './layers/recurrent/index.js';
 export * from './layers/conv/index.js';

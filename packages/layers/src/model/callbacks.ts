@@ -1,5 +1,5 @@
 import { RidgeError, describeValue } from '@ridge/core';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Numbers keyed like Keras logs: `loss`, `data_loss`, `penalty/dense_1/kernel`, `val_loss`, ... */
 export type Logs = Record<string, number>;
@@ -132,24 +132,73 @@ export function earlyStopping(args: EarlyStoppingArgs = {}): EarlyStopping {
   return new EarlyStopping(args);
 }
 
+export interface TerminateOnNaNArgs {
+  /**
+   * Put back the weights that gave the last finite loss. Costs a copy of the weights per batch
+   * (two are kept: the loss of a batch is computed before its update).
+   */
+  restoreLastGood?: boolean;
+}
+
 /** Stops training at the first batch whose loss is NaN or infinite (Keras's TerminateOnNaN). */
 export class TerminateOnNaN implements Callback {
+  readonly restoreLastGood: boolean;
   private model: CallbackModel | undefined;
+  /** Weights before the previous batch and before the current one. */
+  private snapshots: (tf.Tensor[] | undefined)[] = [undefined, undefined];
   stoppedAtBatch = -1;
+  restored = false;
+
+  constructor(args: TerminateOnNaNArgs = {}) {
+    if (args.restoreLastGood !== undefined && typeof args.restoreLastGood !== 'boolean') {
+      throw new RidgeError('INVALID_ARGUMENT', `terminateOnNaN: restoreLastGood must be true or false; received ${describeValue(args.restoreLastGood)}.`, {
+        argument: 'restoreLastGood',
+      });
+    }
+    this.restoreLastGood = args.restoreLastGood ?? false;
+  }
 
   setModel(model: CallbackModel): void {
     this.model = model;
   }
 
+  onTrainBegin(): void {
+    this.stoppedAtBatch = -1;
+    this.restored = false;
+    this.release();
+  }
+
+  onBatchBegin(): void {
+    if (!this.restoreLastGood || !this.model) return;
+    const [older] = this.snapshots;
+    if (older) tf.dispose(older);
+    this.snapshots = [this.snapshots[1], this.model.getWeights()];
+  }
+
   onBatchEnd(batch: number, logs: Logs): void {
     const loss = logs['loss'];
-    if (loss !== undefined && !Number.isFinite(loss) && this.model) {
-      this.stoppedAtBatch = batch;
-      this.model.stopTraining = true;
+    if (loss === undefined || Number.isFinite(loss) || !this.model) return;
+    this.stoppedAtBatch = batch;
+    this.model.stopTraining = true;
+    // The weights before this batch gave the non-finite loss; the ones before the previous
+    // batch gave the last finite one.
+    const good = this.snapshots[0];
+    if (this.restoreLastGood && good) {
+      this.model.setWeights(good);
+      this.restored = true;
     }
+  }
+
+  onTrainEnd(): void {
+    this.release();
+  }
+
+  private release(): void {
+    for (const s of this.snapshots) if (s) tf.dispose(s);
+    this.snapshots = [undefined, undefined];
   }
 }
 
-export function terminateOnNaN(): TerminateOnNaN {
-  return new TerminateOnNaN();
+export function terminateOnNaN(args: TerminateOnNaNArgs = {}): TerminateOnNaN {
+  return new TerminateOnNaN(args);
 }

@@ -181,6 +181,41 @@ describe('callbacks', () => {
   });
 });
 
+describe('stop on NaN with restoreLastGood', () => {
+  it('puts back the weights that gave the last finite loss, and trains again from them', async () => {
+    const m = linear('restore', 0.01);
+    const layer = m.getLayer('restore') as ReturnType<typeof dense>;
+    const losses: number[] = [];
+    const weightsSeen: number[][] = [];
+    const stop = terminateOnNaN({ restoreLastGood: true });
+    // a fault after batch 1 (a misbehaving plugin, say) poisons the kernel: batch 2's loss is NaN
+    await m.fit(X, Y, {
+      epochs: 1,
+      batchSize: 1,
+      shuffle: false,
+      callbacks: [
+        {
+          onBatchBegin: () => void weightsSeen.push(numbers(layer.kernel.read())),
+          onBatchEnd: (b: number, logs: Logs) => {
+            losses.push(logs['loss']!);
+            if (b === 1) layer.kernel.assign(tf.fill([2, 1], Number.NaN));
+          },
+        },
+        stop,
+      ],
+    });
+    expect(stop.stoppedAtBatch).toBe(2);
+    expect(Number.isNaN(losses[2])).toBe(true);
+    expect(stop.restored).toBe(true);
+    // batch 1's loss (the last finite one) was computed with the weights seen at its start
+    expect(numbers(layer.kernel.read())).toEqual(weightsSeen[1]);
+    expect(numbers(layer.kernel.read()).every(Number.isFinite)).toBe(true);
+    const again = await m.fit(X, Y, { epochs: 2 });
+    expect(again.history['loss']!.every(Number.isFinite)).toBe(true);
+    m.dispose();
+  });
+});
+
 describe('refused calls leave the model as it was', () => {
   it('a second fit while one runs is BUSY; predict while training is safe', async () => {
     const m = linear('busy');
