@@ -3,6 +3,7 @@ import { RidgeError } from './errors.js';
 import type { FactoryEntry } from './names.js';
 import { registries, registry } from './registry.js';
 import type { Regularizer } from './contracts.js';
+import { VERSION } from './version.js';
 
 const made: Array<[keyof typeof registries, string]> = [];
 
@@ -140,5 +141,51 @@ describe('kind isolation', () => {
   it('an entry of another kind cannot be registered into a registry', () => {
     const entry = { kind: 'loss', name: 'Crossed', package: 'p', create: () => ({}) };
     expect(thrown(() => registries.regularizer.register(entry as never)).code).toBe('INVALID_ENTRY');
+  });
+});
+
+describe('plugin manifests', () => {
+  function withManifest(name: string, core: unknown): FactoryEntry<'regularizer'> {
+    const entry = fakeRegularizer(name, 'manifest-pkg');
+    return { ...entry, manifest: { name: 'manifest-pkg', version: '2.3.4', core } as never };
+  }
+
+  it(`registers a plugin whose core range includes this core (${VERSION})`, () => {
+    for (const [i, core] of [`^${VERSION}`, `>=${VERSION}`, '*', `~${VERSION} || ^9.0.0`].entries()) {
+      registries.regularizer.register(withManifest(`M${i}`, core));
+      expect(registries.regularizer.has(`M${i}`)).toBe(true);
+    }
+  });
+
+  it('refuses a mismatch with INCOMPATIBLE_PLUGIN naming the plugin, its range, the running core and what to do', () => {
+    const error = thrown(() => registries.regularizer.register(withManifest('M9', '^9.0.0')));
+    expect(error.code).toBe('INCOMPATIBLE_PLUGIN');
+    expect(error.message).toContain('manifest-pkg 2.3.4 supports @ridge/core ^9.0.0');
+    expect(error.message).toContain(`@ridge/core ${VERSION} is running`);
+    expect(error.message).toContain("regularizer 'M9' was not registered");
+    expect(error.message).toContain(`Install a version of manifest-pkg made for @ridge/core ${VERSION}`);
+    expect(error.message).toContain('npm i "@ridge/core@^9.0.0"');
+    expect(error.details).toMatchObject({ plugin: 'manifest-pkg', range: '^9.0.0', core: VERSION, name: 'M9' });
+    expect(registries.regularizer.has('M9')).toBe(false);
+  });
+
+  it('checks the range even with override: true (override is about names, not versions)', () => {
+    expect(thrown(() => registries.regularizer.register(withManifest('M10', `<${VERSION}`), { override: true })).code).toBe(
+      'INCOMPATIBLE_PLUGIN',
+    );
+  });
+
+  it('rejects a malformed manifest or range with INVALID_ENTRY, so a typo is not read as a mismatch', () => {
+    const noCore = { ...fakeRegularizer('M11'), manifest: { name: 'p', version: '1.0.0' } as never };
+    expect(thrown(() => registries.regularizer.register(noCore)).message).toContain('its manifest has no core');
+    const badRange = thrown(() => registries.regularizer.register(withManifest('M12', 'version one')));
+    expect(badRange.code).toBe('INVALID_ENTRY');
+    expect(badRange.message).toContain('core range "version one" is not a semver range');
+    expect(thrown(() => registries.regularizer.register({ ...fakeRegularizer('M13'), manifest: 'x' as never })).code).toBe('INVALID_ENTRY');
+  });
+
+  it('entries without a manifest (the built-ins) are not checked', () => {
+    registries.regularizer.register(fakeRegularizer('M14'));
+    expect(registries.regularizer.has('M14')).toBe(true);
   });
 });

@@ -1,8 +1,11 @@
 import { RidgeError, describeValue } from './errors.js';
+import type { PluginManifest } from './contracts.js';
 import type { EntryOf, Kind, NameOf } from './names.js';
 import { KINDS } from './names.js';
 import { sharedRecord } from './shared-record.js';
+import { parseRange, satisfies } from './semver.js';
 import { closestName } from './suggest.js';
+import { VERSION } from './version.js';
 
 export interface RegisterOptions {
   /** Replace an entry registered under the same name by someone else. */
@@ -51,6 +54,7 @@ function checkEntryShape(kind: Kind, entry: unknown): asserts entry is EntryOf<K
     if (e.aliases !== undefined && !(Array.isArray(e.aliases) && e.aliases.every((a) => typeof a === 'string' && a !== ''))) {
       problems.push('its aliases are not a list of names');
     }
+    if (e.manifest !== undefined) problems.push(...manifestProblems(e.manifest));
   }
   if (problems.length > 0) {
     throw new RidgeError(
@@ -60,6 +64,40 @@ function checkEntryShape(kind: Kind, entry: unknown): asserts entry is EntryOf<K
       { kind, entry },
     );
   }
+}
+
+function manifestProblems(manifest: unknown): string[] {
+  if (typeof manifest !== 'object' || manifest === null) return [`its manifest is ${describeValue(manifest)}, not { name, version, core }`];
+  const m = manifest as Partial<Record<keyof PluginManifest, unknown>>;
+  const problems: string[] = [];
+  for (const key of ['name', 'version', 'core'] as const) {
+    if (typeof m[key] !== 'string' || m[key] === '') problems.push(`its manifest has no ${key}`);
+  }
+  if (typeof m.core === 'string' && m.core !== '' && parseRange(m.core) === undefined) {
+    problems.push(
+      `its manifest's core range ${describeValue(m.core)} is not a semver range Ridge reads ` +
+        `(^x.y.z, ~x.y.z, >=x.y.z, <x.y.z, x.y.z, *, joined by spaces or ||)`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Refuses an entry whose manifest says it was not made for this @ridge/core, as fastify-plugin
+ * does for fastify: a plugin built against another major (or, before 1.0, minor) version of the
+ * contracts would fail later, far from the cause.
+ */
+function checkCompatible(kind: Kind, entry: EntryOf<Kind>): void {
+  const manifest = entry.manifest;
+  if (manifest === undefined || satisfies(VERSION, manifest.core)) return;
+  throw new RidgeError(
+    'INCOMPATIBLE_PLUGIN',
+    `${manifest.name} ${manifest.version} supports @ridge/core ${manifest.core}, but @ridge/core ${VERSION} ` +
+      `is running, so its ${kind} '${entry.name}' was not registered. Install a version of ${manifest.name} ` +
+      `made for @ridge/core ${VERSION} (its peerDependencies say which), or install a @ridge/core in ` +
+      `${manifest.core} (npm i "@ridge/core@${manifest.core}") together with the Ridge packages of that version.`,
+    { kind, name: entry.name, plugin: manifest.name, version: manifest.version, range: manifest.core, core: VERSION },
+  );
 }
 
 /** One registry: the names of one kind. A name of one kind never resolves to another kind. */
@@ -77,10 +115,12 @@ export class Registry<K extends Kind> {
   /**
    * Registers an entry under its name and aliases. The same entry twice is a no-op; a different
    * entry under a taken name throws `DUPLICATE_NAME` unless `override` is set. Either every name
-   * is registered or none is.
+   * is registered or none is. An entry whose `manifest.core` range excludes this @ridge/core's
+   * `VERSION` throws `INCOMPATIBLE_PLUGIN` and registers nothing.
    */
   register(entry: EntryOf<K>, options: RegisterOptions = {}): void {
     checkEntryShape(this.kind, entry);
+    checkCompatible(this.kind, entry);
     const store = this.store;
     const names = namesOf(entry);
     const clashes = names.filter((n) => {

@@ -3,3 +3,8 @@ export { deepEqual, differences } from './deep-equal.js';
 export { expectConfigRoundTrip } from './round-trip.js';
 export { expectResolvable } from './resolvable.js';
 export { expectNoTensorLeak } from './no-leak.js';
+export { expectGradientMatchesFiniteDifference } from './gradient.js';
+export type { GradientCheckOptions } from './gradient.js';
+export { expectNonNegative } from './non-negative.js';
+export { DEFAULT_SAMPLES, defaultSamples, runRegularizerContract } from './regularizer-contract.js';
+export type { RegularizerContractOptions, RegularizerContractReport } from './regularizer-contract.js';
