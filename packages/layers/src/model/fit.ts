@@ -132,7 +132,8 @@ async function call<K extends keyof Callback>(callbacks: readonly Callback[], ho
 
 /** Lets other work (rendering, a predict call, a second fit that will be refused) run between batches. */
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(() => resolve()) : setTimeout(resolve, 0)));
 }
 
 /** The training loop behind `model.fit`. */
