@@ -32,6 +32,8 @@ import {
 import { StepRunner, type Compiled } from './step.js';
 import { checkBatchSize, evaluateBatches } from './evaluate.js';
 import { summarize } from './summary.js';
+import { formatOf, modelToJSON, type ModelTopologyJSON, type ToJSONOptions } from '../io/model-json.js';
+import { saveModel, type SaveOptions } from '../io/save.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
@@ -426,6 +428,22 @@ export class Model extends Layer implements CallbackModel {
     const text = summarize(this, this.compiledState?.rules ?? [], this.graphState);
     if (print) for (const line of text.split('\n')) print(line);
     return text;
+  }
+
+  /**
+   * The topology and compile state as Keras JSON, in the form tfjs-layers writes (`class_name`,
+   * `config`, snake_case keys); `JSON.stringify(model)` gives its text. `modelFromJSON` reads it.
+   */
+  toJSON(options: ToJSONOptions = {}): ModelTopologyJSON {
+    return modelToJSON(this, formatOf(options));
+  }
+
+  /**
+   * Saves topology, compile state and weights as tfjs-layers does: `'file://dir'` in Node writes
+   * `model.json` and `weights.bin`; any tfjs-core handler or URL works too. `loadModel` reads it.
+   */
+  save(target: string | tf.io.IOHandler, options: SaveOptions = {}): Promise<tf.io.SaveResult> {
+    return saveModel(this, target, options);
   }
 
   /** Callbacks see the model through this. */

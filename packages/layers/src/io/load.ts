@@ -1,0 +1,104 @@
+import { RidgeError, describeValue } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Model } from '../model/model.js';
+import { FILE_SCHEME, FileHandler } from './file-handler.js';
+import { Building, buildModel, isKeras2, parseModelJSON, restoreCompile, warnLegacyActivations, warner, type FromJSONOptions } from './model-from-json.js';
+import { assignModelWeights, checkWeightData, restoreOptimizerState } from './weights.js';
+
+export interface LoadModelOptions extends FromJSONOptions {
+  /** Passed to tfjs-core's handler for a URL: `requestInit`, `fetchFunc`, `onProgress`, ... */
+  io?: tf.io.LoadOptions;
+}
+
+/** `'file://dir'` or `'file://dir/model.json'` (Node), any URL tfjs-core has a handler for, or a handler itself. */
+export function loadHandlerFor(source: unknown, options?: tf.io.LoadOptions): tf.io.IOHandler {
+  if (typeof source === 'object' && source !== null && typeof (source as tf.io.IOHandler).load === 'function') return source as tf.io.IOHandler;
+  if (typeof source !== 'string' || source === '') {
+    throw new RidgeError(
+      'INVALID_ARGUMENT',
+      `loadModel: source must be a URL such as 'file://./my-model' or 'https://.../model.json', or a tf.io handler; received ${describeValue(source)}.`,
+      { argument: 'source', received: source },
+    );
+  }
+  if (source.startsWith(FILE_SCHEME)) return new FileHandler(source.slice(FILE_SCHEME.length));
+  const handlers = tf.io.getLoadHandlers(source, options);
+  if (handlers.length !== 1) {
+    throw new RidgeError(
+      'INVALID_ARGUMENT',
+      `loadModel: ${handlers.length === 0 ? 'no' : 'more than one'} handler for ${describeValue(source)}. Use 'file://<dir>' in Node, ` +
+        `'indexeddb://<name>' or 'localstorage://<name>' in a browser, an http(s) URL of a model.json, or a handler such as ` +
+        `tf.io.fromMemory(...) or tf.io.browserFiles(...).`,
+      { argument: 'source', received: source },
+    );
+  }
+  return handlers[0]!;
+}
+
+/**
+ * Builds a model from saved artifacts: the topology, every weight by name, then the compile state
+ * and (when saved) the optimizer's state. The weight data is checked against its specs before
+ * anything is built; on any error every variable created so far is disposed.
+ */
+export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: LoadModelOptions = {}): Model {
+  if (artifacts.format !== undefined && artifacts.format !== 'layers-model') {
+    throw new RidgeError(
+      'INVALID_JSON',
+      `The model is a ${describeValue(artifacts.format)}, not a 'layers-model'; ${artifacts.format === 'graph-model' ? 'load it with tf.loadGraphModel.' : 'Ridge reads layers models.'}`,
+      { format: artifacts.format },
+    );
+  }
+  if (artifacts.modelTopology instanceof ArrayBuffer || artifacts.modelTopology === undefined) {
+    throw new RidgeError('INVALID_JSON', 'The model has no JSON topology (modelTopology); Ridge reads layers models, whose topology is JSON.', {});
+  }
+  const { topology, training } = parseModelJSON(artifacts.modelTopology, artifacts.trainingConfig);
+  const warn = warner(options);
+  const hasWeights = artifacts.weightSpecs !== undefined || artifacts.weightData !== undefined;
+  const { specs, buffer } = checkWeightData(artifacts.weightSpecs ?? [], artifacts.weightData);
+  const building = new Building();
+  let values: tf.NamedTensorMap = {};
+  try {
+    const model = buildModel(topology, building);
+    if (hasWeights) {
+      values = tf.io.decodeWeights(buffer, specs);
+      const optimizerState = assignModelWeights(model, specs, values);
+      restoreCompile(model, training, options);
+      const problem = restoreOptimizerState(model, optimizerState);
+      if (problem) warn(`Model '${model.name}': ${problem}`);
+    } else {
+      if (model.weights.length > 0) warn(`Model '${model.name}' was saved without weights; its weights are freshly initialized.`);
+      restoreCompile(model, training, options);
+    }
+    // What another library wrote (its generatedBy is not Ridge's), unless it is Keras 3.
+    const keras3 = typeof topology['keras_version'] === 'string' && topology['keras_version'].startsWith('3.');
+    const foreign = isKeras2(topology) || (artifacts.generatedBy !== undefined && !artifacts.generatedBy.startsWith('Ridge ') && !keras3);
+    warnLegacyActivations(model, topology, foreign, options);
+    return model;
+  } catch (error) {
+    building.dispose();
+    throw error;
+  } finally {
+    tf.dispose(Object.values(values));
+  }
+}
+
+/**
+ * Loads a model that Ridge or tfjs-layers saved (or that Keras's converter wrote): from
+ * `'file://dir'` in Node, from any URL tfjs-core handles, or from a handler such as
+ * `tf.io.fromMemory(artifacts)`. Unregistered classes, malformed JSON and weights that do not fit
+ * the model are RidgeErrors (`UNKNOWN_NAME`, `INVALID_JSON`, `INVALID_WEIGHTS`), and nothing is
+ * left allocated.
+ */
+export async function loadModel(source: string | tf.io.IOHandler, options: LoadModelOptions = {}): Promise<Model> {
+  const handler = loadHandlerFor(source, options.io);
+  let artifacts: tf.io.ModelArtifacts;
+  try {
+    artifacts = await handler.load!();
+  } catch (error) {
+    if (RidgeError.is(error)) throw error;
+    throw new RidgeError('INVALID_ARGUMENT', `loadModel: could not read the model from ${describeValue(source)}: ${(error as Error).message}`, {
+      argument: 'source',
+      cause: error,
+    });
+  }
+  return modelFromArtifacts(artifacts, options);
+}

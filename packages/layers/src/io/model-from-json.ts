@@ -1,0 +1,407 @@
+import { RidgeError, describeValue, isJsonObject, registry, type JsonObject, type JsonValue } from '@ridge/core';
+import { Layer } from '../engine/layer.js';
+import type { SymbolicTensor } from '../engine/symbolic.js';
+import { InputLayer } from '../layers/input-layer.js';
+import { Model } from '../model/model.js';
+import { Sequential } from '../model/sequential.js';
+import { classNameOf, invalidJson, listAt, readObject } from './keras-json.js';
+import { NESTED_MODEL_OFFSET, isModel } from './model-json.js';
+import { compileArgsFromJSON } from './training-config.js';
+
+export interface FromJSONOptions {
+  /** Restore the compile state from the training config, when there is one. Default true. */
+  compile?: boolean;
+  /**
+   * Told what could not be restored as saved: a training config with an unregistered optimizer,
+   * loss or regularizer (the model is then returned uncompiled), optimizer state that does not fit,
+   * or an activation another library defines otherwise. Default: `console.warn`.
+   */
+  onWarning?: (message: string) => void;
+}
+
+/** Where warnings go: `onWarning`, or `console.warn`. */
+export function warner(options: FromJSONOptions): (message: string) => void {
+  return options.onWarning ?? ((message: string) => console.warn(message));
+}
+
+/** A topology and its training config, unwrapped from whichever container held them. */
+export interface ParsedModelJSON {
+  readonly topology: JsonObject;
+  readonly training: JsonObject | undefined;
+}
+
+const FUNCTIONAL = new Set(['Model', 'Functional']);
+
+/**
+ * Accepts a topology (what `toJSON` returns), its JSON text, a whole `model.json` (with
+ * `modelTopology`), or the Keras converter's `{ model_config, training_config }`. The training
+ * config is read from Ridge's and Keras 2's `training_config`, Keras 3's `compile_config`, or
+ * tfjs-layers' `trainingConfig`, in that order.
+ */
+export function parseModelJSON(json: unknown, artifactsTraining?: unknown): ParsedModelJSON {
+  let value = json;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch (error) {
+      throw new RidgeError('INVALID_JSON', `The model JSON is not valid JSON: ${(error as Error).message}.`, { received: (value as string).slice(0, 120) });
+    }
+  }
+  if (!isJsonObject(value)) throw invalidJson('The model JSON', value, "an object with class_name and config (what model.toJSON() returns)");
+  let training: unknown = artifactsTraining;
+  if (value['modelTopology'] !== undefined) {
+    training = value['trainingConfig'] ?? training;
+    value = value['modelTopology'];
+    if (!isJsonObject(value)) throw invalidJson('modelTopology', value, 'an object (a layers model; a graph model loads with tf.loadGraphModel)');
+  }
+  if (isJsonObject(value['model_config'])) {
+    training = value['training_config'] ?? training;
+    value = value['model_config'];
+  }
+  const topology = value as JsonObject;
+  training = topology['training_config'] ?? topology['compile_config'] ?? training;
+  if (training !== undefined && training !== null && !isJsonObject(training)) throw invalidJson('training_config', training, 'an object');
+  return { topology, training: (training ?? undefined) as JsonObject | undefined };
+}
+
+/** Every layer created while reading, so that a failure frees them all. */
+export class Building {
+  private readonly created: Layer[] = [];
+
+  add<T extends Layer>(layer: T): T {
+    this.created.push(layer);
+    return layer;
+  }
+
+  dispose(): void {
+    for (const layer of this.created.reverse()) layer.dispose();
+    this.created.length = 0;
+  }
+}
+
+/**
+ * Re-throws a RidgeError from building one part with the part named first: where it is in the
+ * JSON, and which layer (unless the message already starts with it).
+ */
+function at<T>(where: string, who: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!RidgeError.is(error) || error.message.startsWith(where)) throw error;
+    const label = error.message.startsWith(who) ? where : `${where} (${who})`;
+    throw new RidgeError(error.code, `${label}: ${error.message}`, { ...error.details, where });
+  }
+}
+
+function entryClassName(entry: JsonValue | undefined, where: string): string {
+  if (!isJsonObject(entry)) throw invalidJson(where, entry, 'an object { class_name, config }');
+  const name = classNameOf(entry);
+  if (typeof name !== 'string' || name === '') throw invalidJson(`${where}.class_name`, name, 'a class name');
+  return name;
+}
+
+/** Builds the model a topology describes. Layers created are recorded in `building`. */
+export function buildModel(topology: JsonObject, building: Building): Model {
+  return modelFromEntry(topology, 'modelTopology', building);
+}
+
+function modelFromEntry(entry: JsonObject, where: string, building: Building): Model {
+  const className = entryClassName(entry, where);
+  const config = entry['config'];
+  if (className === 'Sequential') return sequentialFrom(config, where, building);
+  if (FUNCTIONAL.has(className)) {
+    if (!isJsonObject(config)) throw invalidJson(`${where}.config`, config, 'an object { name, layers, input_layers, output_layers }');
+    return functionalFrom(config, where, building);
+  }
+  throw invalidJson(`${where}.class_name`, className, "'Model', 'Functional' or 'Sequential'");
+}
+
+/**
+ * Keras 3 writes an input layer's shape as `batch_shape`, Keras 2 and tfjs-layers as
+ * `batch_input_shape`; Ridge's input layer takes `batchShape`. Integer inputs are int32 here.
+ */
+function inputLayerArgs(config: JsonObject): JsonObject {
+  for (const flag of ['sparse', 'ragged'] as const) {
+    if (config[flag] === true) {
+      throw new RidgeError('INVALID_CONFIG', `${flag} inputs are not supported; Ridge inputs are dense tensors.`, { argument: flag });
+    }
+  }
+  const shape = config['inputShape'];
+  const batchShape =
+    config['batchShape'] ?? config['batchInputShape'] ?? (Array.isArray(shape) ? [config['batchSize'] ?? null, ...shape] : undefined);
+  const dtype = config['dtype'];
+  const args: JsonObject = { dtype: typeof dtype === 'string' && /^u?int/.test(dtype) ? 'int32' : 'float32' };
+  if (typeof config['name'] === 'string') args['name'] = config['name'];
+  if (batchShape !== undefined) args['batchShape'] = batchShape;
+  return args;
+}
+
+/** One layer from `{ class_name, config }`, through the registry (a model nested as a layer too). */
+function layerFrom(entry: JsonValue | undefined, where: string, building: Building, defaults: JsonObject = {}): Layer {
+  const className = entryClassName(entry, where);
+  const e = entry as JsonObject;
+  if (className === 'Sequential' || FUNCTIONAL.has(className)) return modelFromEntry(e, where, building);
+  const raw = e['config'];
+  if (!isJsonObject(raw)) throw invalidJson(`${where}.config`, raw, 'an object');
+  let config: JsonObject = { ...defaults, ...readObject(raw) };
+  if (config['name'] === undefined && typeof e['name'] === 'string') config['name'] = e['name'];
+  if (className === 'InputLayer') config = inputLayerArgs(config);
+  const who = `${className}${typeof config['name'] === 'string' ? ` '${config['name']}'` : ''}`;
+  return at(where, who, () => {
+    const made = registry('layer').resolve(className).create(config);
+    if (!(made instanceof Layer)) {
+      throw new RidgeError('INVALID_CONFIG', `the registered layer '${className}' did not create a Layer; received ${describeValue(made)}.`, {
+        className,
+      });
+    }
+    return building.add(made);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sequential
+
+/** Keras 2.2 wrote a sequential config as the list of layers itself. */
+function sequentialFrom(config: JsonValue | undefined, where: string, building: Building): Sequential {
+  const list = Array.isArray(config) ? config : isJsonObject(config) ? listAt(config, 'layers', `${where}.config`) : undefined;
+  if (list === undefined) throw invalidJson(`${where}.config`, config, 'an object { name, layers }');
+  const name = isJsonObject(config) && typeof config['name'] === 'string' ? config['name'] : undefined;
+  const layers = list.map((entry, i) => {
+    const first = i === 0 ? firstLayerShape(entry, config) : undefined;
+    return layerFrom(entry, `${where}.config.layers[${i}]`, building, first ? { batchInputShape: first } : {});
+  });
+  return at(where, 'Sequential', () => building.add(new Sequential({ layers, ...(name !== undefined ? { name } : {}) })));
+}
+
+/** Keras 3 keeps a sequential model's input shape in `build_input_shape` or the layer's `build_config`. */
+function firstLayerShape(entry: JsonValue | undefined, config: JsonValue | undefined): JsonValue | undefined {
+  if (!isJsonObject(entry) || classNameOf(entry) === 'InputLayer') return undefined;
+  const fromModel = isJsonObject(config) ? config['build_input_shape'] : undefined;
+  const build = entry['build_config'];
+  const fromLayer = isJsonObject(build) ? build['input_shape'] : undefined;
+  const shape = fromModel ?? fromLayer;
+  return Array.isArray(shape) ? shape : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Functional
+
+interface Ref {
+  readonly layer: string;
+  readonly node: number;
+  readonly tensor: number;
+}
+
+interface Pending {
+  readonly layer: Layer;
+  readonly name: string;
+  readonly where: string;
+  calls: readonly Ref[][];
+  /** The outputs of each call made so far, by node index. */
+  readonly outputs: SymbolicTensor[][];
+  /** Whether its calls are written in Keras 3's form. */
+  readonly keras3: boolean;
+}
+
+function isIndex(value: JsonValue | undefined): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** `[layer, node, tensor, kwargs?]`: a tensor reference in Keras 2, tfjs-layers and Ridge JSON. */
+function refFrom(value: JsonValue, where: string): Ref {
+  if (!Array.isArray(value) || typeof value[0] !== 'string' || !isIndex(value[1]) || !isIndex(value[2])) {
+    throw invalidJson(where, value, '[layer name, node index, tensor index]');
+  }
+  return { layer: value[0], node: value[1], tensor: value[2] };
+}
+
+/** Keras 3 writes each input as `{ class_name: '__keras_tensor__', config: { keras_history } }`. */
+function kerasTensors(value: JsonValue, where: string, found: Ref[]): Ref[] {
+  if (Array.isArray(value)) value.forEach((v, i) => kerasTensors(v, `${where}[${i}]`, found));
+  else if (isJsonObject(value)) {
+    if (value['class_name'] === '__keras_tensor__') {
+      const config = value['config'];
+      found.push(refFrom(isJsonObject(config) ? (config['keras_history'] ?? null) : null, `${where}.config.keras_history`));
+    } else for (const [k, v] of Object.entries(value)) kerasTensors(v, `${where}.${k}`, found);
+  }
+  return found;
+}
+
+function callsFrom(value: JsonValue | undefined, where: string): Ref[][] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw invalidJson(where, value, 'a list of layer calls');
+  return value.map((node, k) => {
+    const here = `${where}[${k}]`;
+    if (isJsonObject(node) && node['args'] !== undefined) {
+      if (kerasTensors(node['kwargs'] ?? null, `${here}.kwargs`, []).length > 0) {
+        throw new RidgeError('INVALID_CONFIG', `${here}: tensors passed as keyword arguments (masks, initial states) are not supported.`, { where: here });
+      }
+      return kerasTensors(node['args']!, `${here}.args`, []);
+    }
+    if (!Array.isArray(node)) throw invalidJson(here, node, 'a list of [layer name, node index, tensor index, kwargs]');
+    return node.map((r, j) => refFrom(r, `${here}[${j}]`));
+  });
+}
+
+/** `input_layers`/`output_layers`: a list of references; Keras 3 writes one reference bare, or a record. */
+function refsFrom(value: JsonValue | undefined, where: string): Ref[] {
+  if (Array.isArray(value) && typeof value[0] === 'string') return [refFrom(value, where)];
+  const list = isJsonObject(value) ? Object.values(value) : value;
+  if (!Array.isArray(list) || list.length === 0) throw invalidJson(where, value, 'a non-empty list of [layer name, node index, tensor index]');
+  return list.map((r, i) => refFrom(r, `${where}[${i}]`));
+}
+
+/**
+ * Creates every layer, then makes each recorded call as soon as its inputs exist: a call may use
+ * a layer listed after it, and a shared layer's calls are made in their recorded order so that
+ * node indices mean the same as in the file.
+ */
+function functionalFrom(config: JsonObject, where: string, building: Building): Model {
+  const byName = new Map<string, Pending>();
+  const pending: Pending[] = [];
+  listAt(config, 'layers', `${where}.config`).forEach((entry, i) => {
+    const here = `${where}.config.layers[${i}]`;
+    const layer = layerFrom(entry, here, building);
+    const e = entry as JsonObject;
+    const name = typeof e['name'] === 'string' ? e['name'] : layer.name;
+    if (byName.has(name)) throw invalidJson(`${here}.name`, name, 'a name no other layer of the model has');
+    const inbound = e['inbound_nodes'];
+    const keras3 = Array.isArray(inbound) && inbound.some((n) => isJsonObject(n) && n['args'] !== undefined);
+    const p: Pending = { layer, name, where: here, calls: callsFrom(inbound, `${here}.inbound_nodes`), outputs: [], keras3 };
+    if (layer instanceof InputLayer) p.outputs.push([layer.output]);
+    byName.set(name, p);
+    pending.push(p);
+  });
+  // tfjs-layers and Keras 2 count a nested model's own node first; Keras 3 (calls written as
+  // { args, kwargs }) and Ridge's models have none. References are read in Ridge's numbering.
+  const offset = pending.some((p) => p.keras3) ? 0 : NESTED_MODEL_OFFSET;
+  const numbered = (r: Ref): Ref => {
+    const target = byName.get(r.layer);
+    return target && isModel(target.layer) ? { ...r, node: r.node - offset } : r;
+  };
+  for (const p of pending) p.calls = p.calls.map((call) => call.map(numbered));
+  const resolve = (r: Ref): SymbolicTensor | undefined => byName.get(r.layer)?.outputs[r.node]?.[r.tensor];
+  const done = (p: Pending): number => (p.layer instanceof InputLayer ? 0 : p.outputs.length);
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const p of pending) {
+      while (done(p) < p.calls.length) {
+        const inputs = p.calls[done(p)]!.map(resolve);
+        if (inputs.some((t) => t === undefined)) break;
+        p.outputs.push(at(p.where, `${p.layer.className} '${p.name}'`, () => p.layer.applyAll(inputs as SymbolicTensor[])));
+        progress = true;
+      }
+    }
+  }
+  for (const p of pending) {
+    if (done(p) < p.calls.length) throw unresolved(p, p.calls[done(p)]!.find((r) => !resolve(r))!, byName);
+  }
+  const ends = (key: 'input_layers' | 'output_layers'): SymbolicTensor[] =>
+    refsFrom(config[key], `${where}.config.${key}`)
+      .map(numbered)
+      .map((r, i) => resolve(r) ?? throwUnresolved(`${where}.config.${key}[${i}]`, r, byName));
+  const inputs = ends('input_layers');
+  const outputs = ends('output_layers');
+  const name = typeof config['name'] === 'string' ? config['name'] : undefined;
+  return at(where, 'Model', () => building.add(new Model({ inputs, outputs, ...(name !== undefined ? { name } : {}) })));
+}
+
+function describeMissing(r: Ref, byName: ReadonlyMap<string, Pending>): string {
+  const source = byName.get(r.layer);
+  if (!source) return `layer '${r.layer}', which is not in the model (layers: ${[...byName.keys()].join(', ')})`;
+  if (r.node >= Math.max(source.calls.length, source.outputs.length)) {
+    return `call ${r.node} of '${r.layer}', which has ${Math.max(source.calls.length, source.outputs.length)} call(s)`;
+  }
+  if (source.outputs[r.node] && r.tensor >= source.outputs[r.node]!.length) {
+    return `output ${r.tensor} of '${r.layer}', which has ${source.outputs[r.node]!.length} output(s)`;
+  }
+  return `call ${r.node} of '${r.layer}', whose own inputs are never computed (a cycle or a missing input)`;
+}
+
+function unresolved(p: Pending, r: Ref, byName: ReadonlyMap<string, Pending>): RidgeError {
+  return new RidgeError('INVALID_JSON', `${p.where}.inbound_nodes: layer '${p.name}' needs ${describeMissing(r, byName)}.`, { where: p.where, missing: r });
+}
+
+function throwUnresolved(where: string, r: Ref, byName: ReadonlyMap<string, Pending>): never {
+  throw new RidgeError('INVALID_JSON', `${where} refers to ${describeMissing(r, byName)}.`, { where, missing: r });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compile state
+
+/**
+ * Compiles a loaded model from its training config. A malformed config is an INVALID_JSON error;
+ * a config whose names do not all resolve (an optimizer, loss or regularizer whose package is not
+ * imported) leaves the model uncompiled, and `onWarning` says why: the model is still useful for
+ * predict, and compile can be called by hand.
+ */
+export function restoreCompile(model: Model, training: JsonObject | undefined, options: FromJSONOptions): void {
+  if (training === undefined || options.compile === false) return;
+  const args = compileArgsFromJSON(training, model.outputNames);
+  try {
+    model.compile(args);
+  } catch (error) {
+    if (!RidgeError.is(error)) throw error;
+    warner(options)(
+      `Model '${model.name}' was loaded without its compile state: ${error.message} ` +
+        `Call model.compile(...) yourself, or make the names above available and load again.`,
+    );
+  }
+}
+
+/** The layers of a topology (by name) that use the activation `'hard_sigmoid'`. */
+function hardSigmoidLayers(value: JsonValue, found: Set<string>, layer: string): Set<string> {
+  if (Array.isArray(value)) for (const v of value) hardSigmoidLayers(v, found, layer);
+  else if (isJsonObject(value)) {
+    const config = value['config'];
+    const here = isJsonObject(config) && typeof config['name'] === 'string' ? config['name'] : layer;
+    for (const [key, v] of Object.entries(value)) {
+      if (/activation$/.test(key) && v === 'hard_sigmoid') found.add(here);
+      else hardSigmoidLayers(v, found, here);
+    }
+  }
+  return found;
+}
+
+/**
+ * tfjs-layers and Keras 2 define `hard_sigmoid` as `clip(0.2 x + 0.5, 0, 1)`; Ridge, as Keras 3,
+ * as `relu6(x + 3) / 6`. tfjs-layers' LSTM and GRU use it by default, so a model from there
+ * computes slightly differently here: say so rather than let it pass silently.
+ */
+export function warnLegacyActivations(model: Model, topology: JsonObject, foreign: boolean, options: FromJSONOptions): void {
+  if (!foreign) return;
+  const layers = hardSigmoidLayers(topology, new Set(), '');
+  if (layers.size === 0) return;
+  warner(options)(
+    `Model '${model.name}' uses 'hard_sigmoid' (${[...layers].map((l) => `'${l}'`).join(', ')}), which the file's library ` +
+      `(tfjs-layers or Keras 2) defines as clip(0.2 x + 0.5, 0, 1); Ridge defines it as Keras 3 does, relu6(x + 3) / 6, ` +
+      `so outputs differ slightly from the original's.`,
+  );
+}
+
+/** Keras 2 JSON says so in `keras_version`; tfjs-layers' and Ridge's both say 'tfjs-layers'. */
+export function isKeras2(topology: JsonObject): boolean {
+  return typeof topology['keras_version'] === 'string' && /^[12]\./.test(topology['keras_version']);
+}
+
+/**
+ * A model from its JSON topology (what `model.toJSON()` returns, or its text; also Keras 2/3 and
+ * tfjs-layers JSON). Weights are freshly initialized; `loadModel` also reads their values. The
+ * compile state is restored when the JSON has a training config. On any error every layer created
+ * so far is disposed and a RidgeError is thrown (`INVALID_JSON` for a malformed file,
+ * `UNKNOWN_NAME` for an unregistered class, naming the package to import).
+ */
+export function modelFromJSON(json: unknown, options: FromJSONOptions = {}): Model {
+  const { topology, training } = parseModelJSON(json);
+  const building = new Building();
+  try {
+    const model = buildModel(topology, building);
+    restoreCompile(model, training, options);
+    warnLegacyActivations(model, topology, isKeras2(topology), options);
+    return model;
+  } catch (error) {
+    building.dispose();
+    throw error;
+  }
+}

@@ -1,0 +1,134 @@
+import { RidgeError, type JsonObject, type JsonValue } from '@ridge/core';
+import type { Layer } from '../engine/layer.js';
+import type { Node, SymbolicTensor } from '../engine/symbolic.js';
+import { InputLayer } from '../layers/input-layer.js';
+import type { Model } from '../model/model.js';
+import type { Sequential } from '../model/sequential.js';
+import { KERAS_BACKEND, KERAS_VERSION, writeObject, type JsonFormat } from './keras-json.js';
+import { trainingConfigToJSON } from './training-config.js';
+
+/** A model's topology in the Keras form tfjs-layers writes (`model.json`'s `modelTopology`). */
+export interface ModelTopologyJSON {
+  /** `'Model'` for a functional model (as tfjs-layers writes it), `'Sequential'`. */
+  class_name: string;
+  config: JsonObject;
+  keras_version: string;
+  backend: string;
+  /**
+   * How the model was compiled, where Keras's converter puts it and tfjs-layers' loader ignores
+   * it: `optimizer_config`, `loss`, `metrics`, `loss_weights`, and `ridge_regularization` (the
+   * model-level rules).
+   */
+  training_config?: JsonObject;
+  [key: string]: JsonValue | undefined;
+}
+
+export interface ToJSONOptions {
+  /** `'ridge'` (default) or `'tfjs-layers'`: see {@link JsonFormat}. */
+  format?: JsonFormat;
+}
+
+/** A model is a layer with a graph; checked by shape so this module needs no value import of Model. */
+export function isModel(layer: unknown): layer is Model {
+  return typeof (layer as Model | null)?.compile === 'function' && typeof (layer as Model).predict === 'function';
+}
+
+function isSequential(model: Model): model is Sequential {
+  return typeof (model as Sequential).add === 'function';
+}
+
+/** Reads the format option; `JSON.stringify(model)` calls `toJSON('')`, which means the default. */
+export function formatOf(options: unknown): JsonFormat {
+  const format = typeof options === 'object' && options !== null ? (options as ToJSONOptions).format : undefined;
+  if (format === undefined || format === 'ridge' || format === 'tfjs-layers') return format ?? 'ridge';
+  throw new RidgeError('INVALID_ARGUMENT', `toJSON: format must be 'ridge' or 'tfjs-layers'; received ${JSON.stringify(format)}.`, {
+    argument: 'format',
+    received: format,
+  });
+}
+
+/** The whole topology: model config, the labels tfjs-layers writes, and the training config. */
+export function modelToJSON(model: Model, format: JsonFormat): ModelTopologyJSON {
+  const { class_name, config } = modelEntry(model, format);
+  const json: ModelTopologyJSON = { class_name, config, keras_version: KERAS_VERSION, backend: KERAS_BACKEND };
+  const training = trainingConfigToJSON(model);
+  if (training) json.training_config = training;
+  return json;
+}
+
+function layerEntry(layer: Layer, format: JsonFormat): { class_name: string; config: JsonObject } {
+  if (isModel(layer)) return modelEntry(layer, format);
+  return { class_name: layer.className, config: writeObject(layer.getConfig(), format) };
+}
+
+function modelEntry(model: Model, format: JsonFormat): { class_name: string; config: JsonObject } {
+  return isSequential(model)
+    ? { class_name: 'Sequential', config: sequentialConfig(model, format) }
+    : { class_name: 'Model', config: functionalConfig(model, format) };
+}
+
+/**
+ * As tfjs-layers writes a sequential model: the layers in order, the first carrying
+ * `batch_input_shape`. A model built from data has no input shape on its first layer, so it is
+ * taken from the graph. An explicit input layer stays in Ridge's format (as Keras 2.4+ writes it);
+ * tfjs-layers never writes one, and cannot read one in a nested model, so its format folds it into
+ * the next layer's `batch_input_shape`. (Its dtype is not carried over: in tfjs-layers the first
+ * layer's dtype is also its weights' dtype, and tfjs-layers' embeddings take float inputs.)
+ */
+function sequentialConfig(model: Sequential, format: JsonFormat): JsonObject {
+  const stack = format === 'tfjs-layers' && model.layers[0] instanceof InputLayer && model.layers.length > 1 ? model.layers.slice(1) : model.layers;
+  const layers = stack.map((l) => layerEntry(l, format));
+  const first = layers[0];
+  if (first && model.built && !(stack[0] instanceof InputLayer) && first.config['batch_input_shape'] === undefined) {
+    first.config['batch_input_shape'] = [...model.inputs[0]!.shape];
+  }
+  return { name: model.name, layers };
+}
+
+/**
+ * In tfjs-layers and Keras 2, a model's node 0 is its own (inputs to outputs), so the first call of
+ * a model nested in another is node 1; Ridge models have no such node, and write and read the
+ * offset in this dialect. (Keras 3 has no such node either, and its JSON has no offset.)
+ */
+export const NESTED_MODEL_OFFSET = 1;
+
+/**
+ * Keras's functional config: every layer with its calls (`inbound_nodes`), each call listing its
+ * inputs as `[layer, node index, tensor index, kwargs]`. A node index counts only the calls that
+ * belong to this model, so a layer also used in another model keeps consistent indices.
+ */
+function functionalConfig(model: Model, format: JsonFormat): JsonObject {
+  const nodes = modelNodes(model.inputs, model.outputs);
+  const indexOf = (node: Node): number => {
+    const layer = node.layer as Layer;
+    return layer.inboundNodes.filter((n) => nodes.has(n)).indexOf(node) + (isModel(layer) ? NESTED_MODEL_OFFSET : 0);
+  };
+  const ref = (t: SymbolicTensor): JsonValue[] => [t.sourceLayer.name, indexOf(t.node), t.outputIndex];
+  const layers = model.layers.map((layer) => {
+    const calls = layer instanceof InputLayer ? [] : layer.inboundNodes.filter((n) => nodes.has(n));
+    return {
+      name: layer.name,
+      ...layerEntry(layer, format),
+      inbound_nodes: calls.map((n) => n.inputs.map((t) => [...ref(t), {}])),
+    };
+  });
+  return {
+    name: model.name,
+    layers,
+    input_layers: model.inputs.map(ref),
+    output_layers: model.outputs.map(ref),
+  };
+}
+
+/** The nodes between a model's inputs and outputs, its input layers' nodes included. */
+function modelNodes(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): Set<Node> {
+  const inputIds = new Set(inputs.map((t) => t.id));
+  const nodes = new Set<Node>(inputs.map((t) => t.node));
+  const visit = (t: SymbolicTensor): void => {
+    if (inputIds.has(t.id) || nodes.has(t.node)) return;
+    nodes.add(t.node);
+    for (const i of t.node.inputs) visit(i);
+  };
+  for (const o of outputs) visit(o);
+  return nodes;
+}

@@ -1,0 +1,264 @@
+import { registry } from '@ridge/core';
+import { l1, l2 } from '@ridge/regularizers';
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cube, convModel, copyWeights, denseModel, nestedModel, sequenceModel, sequenceModelMax, values } from '../../test/io-fixtures.js';
+import { useCpu } from '../../test/setup.js';
+import { loadModel, modelFromJSON, type CompileArgs, type Model } from '../index.js';
+import type { ModelData } from '../model/data.js';
+
+useCpu();
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ridge-io-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Case {
+  readonly name: string;
+  readonly build: (prefix: string) => Model;
+  readonly compile: CompileArgs;
+  readonly x: () => tf.Tensor;
+  readonly y: () => ModelData;
+}
+
+/** Model-level rules with every selector form that can be saved, a plugin regularizer among them. */
+const rules: CompileArgs['regularization'] = [
+  { regularizer: { className: 'test-plugin>Cube', config: { factor: 0.002 } }, include: 'kernels', exclude: [/_conv\//, '*/embeddings'], onConflict: 'add' },
+  { regularizer: l2(0.003), include: ['bias', 'gamma'], onConflict: 'replace' },
+  { regularizer: 'l1', include: 'all', exclude: 'beta' },
+];
+
+const cases: Case[] = [
+  {
+    name: 'dense, dropout, activation',
+    build: denseModel,
+    compile: { optimizer: { className: 'Adam', config: { learningRate: 0.01 } }, loss: 'categoricalCrossentropy', metrics: ['accuracy'], regularization: rules },
+    x: () => tf.randomNormal([6, 4], 0, 1, 'float32', 11),
+    y: () => tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), 3),
+  },
+  {
+    name: 'convolutions, pooling, normalization, reshaping; three outputs and a shared layer',
+    build: convModel,
+    compile: {
+      optimizer: 'sgd',
+      loss: ['mse', 'categoricalCrossentropy', { className: 'Huber', config: { delta: 0.5 } }],
+      lossWeights: [1, 0.5, 2],
+      metrics: { [`conv_class`]: ['accuracy'] },
+      regularization: { regularizer: l1(0.001), include: 'kernel' },
+    },
+    x: () => tf.randomNormal([4, 8, 8, 2], 0, 1, 'float32', 12),
+    y: () => [tf.ones([4, 1]), tf.oneHot(tf.tensor1d([0, 1, 1, 0], 'int32'), 2), tf.zeros([4, 1])],
+  },
+  {
+    name: 'embedding, recurrent and noise layers in a sequential model',
+    build: sequenceModel,
+    compile: { optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy', regularization: 'l2' },
+    x: () => tf.randomUniform([5, 12], 0, 10, 'int32', 13),
+    y: () => tf.tensor1d([0, 1, 1, 0, 1]),
+  },
+  {
+    name: 'a sequential model built from its first layer input shape',
+    build: sequenceModelMax,
+    compile: { optimizer: 'adagrad', loss: 'mse' },
+    x: () => tf.randomNormal([3, 6, 3], 0, 1, 'float32', 14),
+    y: () => tf.ones([3, 1]),
+  },
+  {
+    name: 'models nested in a model, one of them called twice',
+    build: nestedModel,
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l1', include: '*_side/kernel' } },
+    x: () => tf.randomNormal([3, 4], 0, 1, 'float32', 15),
+    y: () => [tf.ones([3, 2]), tf.zeros([3, 2])],
+  },
+];
+
+/** Everything `penalties` reports, by term. */
+function penaltyTable(m: Model, x: tf.Tensor) {
+  const report = m.penalties(x);
+  return { total: report.total, terms: report.terms.map((t) => [t.path, t.kind, t.source, t.regularizer, t.value]) };
+}
+
+/** The first training step's logs (loss, data loss, every penalty term), without shuffling. */
+async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
+  const history = await m.fit(c.x(), c.y(), { epochs: 1, batchSize: 64, shuffle: false, verbose: 0 });
+  return Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[0]!]));
+}
+
+describe.each(cases)('round trip: $name', (c) => {
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'nest'][cases.indexOf(c)]!;
+
+  it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
+    const original = c.build(prefix);
+    original.compile(c.compile);
+    const x = c.x();
+
+    const json = original.toJSON();
+    const text = JSON.stringify(original);
+    expect(JSON.parse(text)).toEqual(json);
+    const rebuilt = modelFromJSON(text);
+    // The JSON is a fixed point: a model read from it writes it back unchanged.
+    expect(rebuilt.toJSON()).toEqual(json);
+    expect(rebuilt.isCompiled).toBe(true);
+    copyWeights(original, rebuilt);
+    expect(values(rebuilt.predict(x))).toEqual(values(original.predict(x)));
+
+    const target = path.join(dir, prefix);
+    await rebuilt.save(`file://${target}`);
+    expect((await readdir(target)).sort()).toEqual(['model.json', 'weights.bin']);
+    const loaded = await loadModel(`file://${target}`);
+    expect(loaded.isCompiled).toBe(true);
+    expect(loaded.toJSON()).toEqual(json);
+    expect(values(loaded.predict(x))).toEqual(values(original.predict(x)));
+    expect(penaltyTable(loaded, x)).toEqual(penaltyTable(original, x));
+    expect(await firstStep(loaded, c)).toEqual(await firstStep(original, c));
+
+    tf.dispose(x);
+    for (const m of [original, rebuilt, loaded]) m.dispose();
+  });
+});
+
+describe('coverage', () => {
+  it('the round trips above use every registered layer, regularizer and constraint class', () => {
+    const used = new Set<string>();
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (typeof value === 'object' && value !== null) {
+        const v = value as Record<string, unknown>;
+        if (typeof v['class_name'] === 'string') used.add(v['class_name']);
+        Object.values(v).forEach(collect);
+      }
+    };
+    for (const c of cases) {
+      const m = c.build(`cover_${cases.indexOf(c)}`);
+      collect(m.toJSON());
+      m.dispose();
+    }
+    const classes = [
+      ...registry('layer').entries().map((e) => e.name),
+      ...(['regularizer', 'constraint'] as const).flatMap((kind) => registry(kind).entries().map((e) => e.create({}).className)),
+    ];
+    expect(classes.filter((n) => !used.has(n))).toEqual([]);
+  });
+});
+
+describe('what is saved', () => {
+  it("model.json holds tfjs-node's fields and weights.bin the float32 values in manifest order", async () => {
+    const m = denseModel('file');
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    const target = path.join(dir, 'file');
+    const result = await m.save(`file://${target}`);
+    const json = JSON.parse(await readFile(path.join(target, 'model.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(['modelTopology', 'weightsManifest', 'format', 'generatedBy', 'convertedBy']);
+    expect(json['format']).toBe('layers-model');
+    expect(json['convertedBy']).toBeNull();
+    expect(json['modelTopology']).toEqual(m.toJSON());
+    const manifest = json['weightsManifest'] as { paths: string[]; weights: { name: string; shape: number[]; dtype: string }[] }[];
+    expect(manifest).toHaveLength(1);
+    expect(manifest[0]!.paths).toEqual(['weights.bin']);
+    expect(manifest[0]!.weights).toEqual(m.weights.map((w) => ({ name: w.path, shape: w.shape, dtype: 'float32' })));
+    const bin = await readFile(path.join(target, 'weights.bin'));
+    const floats = new Float32Array(bin.buffer, bin.byteOffset, bin.byteLength / 4);
+    expect(Array.from(floats)).toEqual(m.weights.flatMap((w) => Array.from(w.variable.dataSync())));
+    expect(result.modelArtifactsInfo.weightDataBytes).toBe(bin.byteLength);
+    m.dispose();
+  });
+
+  it('loads from the path of model.json as well as from its directory', async () => {
+    const m = sequenceModelMax('path');
+    await m.save(`file://${path.join(dir, 'path')}`);
+    const loaded = await loadModel(`file://${path.join(dir, 'path', 'model.json')}`);
+    const x = tf.ones([1, 6, 3]);
+    expect(values(loaded.predict(x))).toEqual(values(m.predict(x)));
+    expect(loaded.isCompiled).toBe(false);
+    tf.dispose(x);
+    m.dispose();
+    loaded.dispose();
+  });
+
+  it('works through tfjs-core handlers: tf.io.withSaveHandler, then tf.io.fromMemory', async () => {
+    const m = denseModel('mem');
+    m.compile({ optimizer: 'sgd', loss: 'mse', regularization: { regularizer: new Cube({ factor: 0.1 }), include: 'dense_*/kernel' } });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await m.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+      }),
+      { userDefinedMetadata: { note: 'kept' } },
+    );
+    expect(saved!.userDefinedMetadata).toEqual({ note: 'kept' });
+    const loaded = await loadModel(tf.io.fromMemory(saved!));
+    const x = tf.randomNormal([3, 4]);
+    expect(values(loaded.predict(x))).toEqual(values(m.predict(x)));
+    expect(penaltyTable(loaded, x)).toEqual(penaltyTable(m, x));
+    tf.dispose(x);
+    m.dispose();
+    loaded.dispose();
+  });
+
+  it('saves a frozen layer as frozen: it carries no penalty after loading either', async () => {
+    const m = denseModel('frozen');
+    m.getLayer('frozen_hidden').trainable = false;
+    const loaded = modelFromJSON(m.toJSON());
+    expect(loaded.getLayer('frozen_hidden').trainable).toBe(false);
+    expect(loaded.penalties().terms.map((t) => t.path)).toEqual(m.penalties().terms.map((t) => t.path));
+    m.dispose();
+    loaded.dispose();
+  });
+
+  it('keeps a regularizer set on a built weight, and the penalty of a plugin regularizer is its formula', async () => {
+    const m = denseModel('late');
+    const out = m.getLayer('late_out') as unknown as { kernel: { regularizer: unknown; variable: tf.Variable } };
+    out.kernel.regularizer = new Cube({ factor: 0.25 });
+    const loaded = modelFromJSON(JSON.stringify(m));
+    copyWeights(m, loaded);
+    const term = loaded.penalties().terms.find((t) => t.path === 'late_out/kernel')!;
+    expect(term.regularizer).toBe('test-plugin>Cube');
+    const w = Array.from(out.kernel.variable.dataSync());
+    expect(term.value).toBeCloseTo(0.25 * w.reduce((s, v) => s + Math.abs(v) ** 3, 0), 5);
+    m.dispose();
+    loaded.dispose();
+  });
+
+  it('includeOptimizer saves the optimizer state, so training continues exactly where it stopped', async () => {
+    // A model without noise layers: a seeded noise layer's position in its random stream is not saved.
+    const c = cases[3]!;
+    const m = sequenceModelMax('opt');
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    await m.fit(c.x(), c.y(), { epochs: 3, batchSize: 1, shuffle: false, verbose: 0 });
+    const target = path.join(dir, 'opt');
+    await m.save(`file://${target}`, { includeOptimizer: true });
+    const loaded = await loadModel(`file://${target}`);
+    expect(loaded.optimizer!.iterations).toBe(9);
+    const after = async (model: Model) => (await model.fit(c.x(), c.y(), { epochs: 3, batchSize: 3, shuffle: false, verbose: 0 })).history['loss']!;
+    const [a, b] = [await after(m), await after(loaded)];
+    expect(b).toEqual(a);
+    // Without the optimizer state, the moments start from zero and the second step already differs.
+    await m.save(`file://${target}`);
+    const fresh = await loadModel(`file://${target}`);
+    expect(fresh.optimizer!.iterations).toBe(0);
+    const [c1, c2] = [await after(m), await after(fresh)];
+    expect(c2[0]).toBe(c1[0]);
+    expect(c2[1]).not.toBe(c1[1]);
+    for (const model of [m, loaded, fresh]) model.dispose();
+  });
+
+  it('keeps nothing allocated: save and load leave tf.memory() as it was', async () => {
+    const m = denseModel('leak');
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    const before = tf.memory().numTensors;
+    await m.save(`file://${path.join(dir, 'leak')}`, { includeOptimizer: true });
+    expect(tf.memory().numTensors).toBe(before);
+    const loaded = await loadModel(`file://${path.join(dir, 'leak')}`);
+    loaded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+});

@@ -1,0 +1,61 @@
+import { RidgeError, VERSION, describeValue, type JsonObject } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Model } from '../model/model.js';
+import { FILE_SCHEME, FileHandler } from './file-handler.js';
+import { formatOf, modelToJSON, type ToJSONOptions } from './model-json.js';
+import { encodeModelWeights } from './weights.js';
+
+export interface SaveOptions extends ToJSONOptions {
+  /** Also save the optimizer's state (Adam's moments, the step count), as tfjs-layers' option. Default false. */
+  includeOptimizer?: boolean;
+  /** Any JSON; saved as `userDefinedMetadata`, as tfjs-layers does. */
+  userDefinedMetadata?: JsonObject;
+}
+
+/** tfjs-layers' name for the format of a layers model. */
+export const LAYERS_MODEL_FORMAT = 'layers-model';
+export const GENERATED_BY = `Ridge @ridge/layers (core v${VERSION})`;
+
+/** `'file://dir'` (Node), any URL tfjs-core has a handler for, or a handler itself. */
+export function saveHandlerFor(target: unknown): tf.io.IOHandler {
+  if (typeof target === 'object' && target !== null && typeof (target as tf.io.IOHandler).save === 'function') return target as tf.io.IOHandler;
+  if (typeof target !== 'string' || target === '') {
+    throw new RidgeError('INVALID_ARGUMENT', `save: target must be a URL such as 'file://./my-model', or a tf.io handler; received ${describeValue(target)}.`, {
+      argument: 'target',
+      received: target,
+    });
+  }
+  if (target.startsWith(FILE_SCHEME)) return new FileHandler(target.slice(FILE_SCHEME.length));
+  const handlers = tf.io.getSaveHandlers(target);
+  if (handlers.length !== 1) {
+    throw new RidgeError(
+      'INVALID_ARGUMENT',
+      `save: ${handlers.length === 0 ? 'no' : 'more than one'} handler for ${describeValue(target)}. Use 'file://<dir>' in Node, ` +
+        `'downloads://<name>', 'indexeddb://<name>' or 'localstorage://<name>' in a browser, an http(s) URL, ` +
+        `or a handler such as tf.io.withSaveHandler(...).`,
+      { argument: 'target', received: target },
+    );
+  }
+  return handlers[0]!;
+}
+
+/**
+ * Saves the topology (with the compile state) and the weights as tfjs-layers does: the same
+ * artifacts, so any tfjs-core handler can store them and tfjs-layers can read what it supports.
+ * The JSON is made before anything is written, so a model that cannot be saved writes nothing.
+ */
+export async function saveModel(model: Model, target: string | tf.io.IOHandler, options: SaveOptions = {}): Promise<tf.io.SaveResult> {
+  const handler = saveHandlerFor(target);
+  const modelTopology = modelToJSON(model, formatOf(options));
+  const { weightSpecs, weightData } = await encodeModelWeights(model, options.includeOptimizer === true);
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology,
+    format: LAYERS_MODEL_FORMAT,
+    generatedBy: GENERATED_BY,
+    convertedBy: null,
+    weightSpecs,
+    weightData,
+  };
+  if (options.userDefinedMetadata !== undefined) artifacts.userDefinedMetadata = options.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'];
+  return handler.save!(artifacts);
+}

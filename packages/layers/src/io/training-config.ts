@@ -1,0 +1,226 @@
+import {
+  RidgeError,
+  describeValue,
+  getLoss,
+  getOptimizer,
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+  type LossSpec,
+  type OptimizerSpec,
+  type RegularizerSpec,
+  type WeightSelector,
+} from '@ridge/core';
+import type { CompileArgs, Model } from '../model/model.js';
+import type { MetricSpec } from '../model/metrics.js';
+import { compileRegularization, type OnConflict, type RegularizationRule } from '../model/regularization.js';
+import { isSerialized, writePart } from './keras-json.js';
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/** `compile`'s per-output arguments are one value, a list, or a record by output name. */
+function mapSpecs<T>(value: T | readonly T[] | Readonly<Record<string, T>>, one: (v: T) => JsonValue, isOne: (v: unknown) => boolean): JsonValue {
+  if (Array.isArray(value)) return (value as readonly T[]).map(one);
+  if (isOne(value)) return one(value as T);
+  return Object.fromEntries(Object.entries(value as Record<string, T>).map(([k, v]) => [k, one(v)]));
+}
+
+function isLossLike(value: unknown): boolean {
+  return typeof value === 'string' || (typeof value === 'object' && value !== null && ('className' in value || 'class_name' in value));
+}
+
+/** Metric names: one list for every output, or a record by output name. A custom metric is saved by its name. */
+function metricsToJSON(metrics: CompileArgs['metrics']): JsonValue {
+  const names = (list: readonly MetricSpec[]): string[] => list.map((m) => (typeof m === 'string' ? m : m.name));
+  if (metrics === undefined) return null;
+  if (Array.isArray(metrics)) return names(metrics as readonly MetricSpec[]);
+  return Object.fromEntries(Object.entries(metrics as Readonly<Record<string, readonly MetricSpec[]>>).map(([k, v]) => [k, names(v)]));
+}
+
+/**
+ * A selector in JSON: strings and lists stay, a RegExp becomes `{ regexp, flags }` (as optimizer
+ * configs write it). A predicate has no JSON form; saving it silently would reload a model that
+ * penalizes other weights, so it is an error.
+ */
+export function selectorToJSON(selector: WeightSelector, argument: string): JsonValue {
+  if (typeof selector === 'string') return selector;
+  if (selector instanceof RegExp) return { regexp: selector.source, flags: selector.flags };
+  if (Array.isArray(selector)) return (selector as readonly WeightSelector[]).map((s, i) => selectorToJSON(s, `${argument}[${i}]`));
+  throw new RidgeError(
+    'INVALID_CONFIG',
+    `Cannot save the model: compile's ${argument} is ${describeValue(selector)}, and a predicate has no JSON form. ` +
+      `Select the weights with a role ('kernel'), a group ('kernels', 'all'), a path glob ('dense_*/kernel'), a RegExp ` +
+      `or a list of these, and compile again before saving.`,
+    { argument, received: String(selector) },
+  );
+}
+
+/** The model-level rules as JSON: `[{ regularizer, include, exclude?, on_conflict }]`. */
+function regularizationToJSON(option: CompileArgs['regularization']): JsonValue[] {
+  const rules = compileRegularization(option);
+  const many = Array.isArray(option);
+  return rules.map((rule, i) => {
+    const at = many ? `regularization[${i}]` : 'regularization';
+    const json: JsonObject = {
+      regularizer: writePart('regularizer', rule.regularizer, 'ridge'),
+      include: selectorToJSON(rule.source.include, `${at}.include`),
+    };
+    if (rule.source.exclude !== undefined) json['exclude'] = selectorToJSON(rule.source.exclude, `${at}.exclude`);
+    json['on_conflict'] = rule.onConflict;
+    return json;
+  });
+}
+
+/**
+ * Keras's `training_config` for a compiled model: `optimizer_config` and each loss as
+ * `{ class_name, config }` with the full config (so defaults Ridge chose are kept), metric names,
+ * loss weights, and the model-level rules as `ridge_regularization`. Undefined before compile.
+ */
+export function trainingConfigToJSON(model: Model): JsonObject | undefined {
+  const args = model.compileArgs;
+  if (!args) return undefined;
+  const optimizer = model.optimizer ?? getOptimizer(args.optimizer);
+  const created = optimizer !== model.optimizer && optimizer !== (args.optimizer as unknown);
+  try {
+    const json: JsonObject = {
+      loss: mapSpecs<LossSpec>(args.loss, (spec) => writePart('other', getLoss(spec), 'ridge'), isLossLike),
+      metrics: metricsToJSON(args.metrics),
+      loss_weights: args.lossWeights === undefined ? null : (args.lossWeights as JsonValue),
+      optimizer_config: writePart('other', optimizer, 'ridge'),
+    };
+    if (args.regularization !== undefined) json['ridge_regularization'] = regularizationToJSON(args.regularization);
+    return json;
+  } finally {
+    if (created) optimizer.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+function selectorFromJSON(value: JsonValue, where: string): WeightSelector {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((v, i) => selectorFromJSON(v, `${where}[${i}]`));
+  if (isJsonObject(value) && typeof value['regexp'] === 'string') {
+    const flags = typeof value['flags'] === 'string' ? value['flags'] : '';
+    try {
+      return new RegExp(value['regexp'], flags);
+    } catch (error) {
+      throw new RidgeError('INVALID_JSON', `${where} is not a valid regular expression: ${(error as Error).message}.`, { where, received: value });
+    }
+  }
+  throw new RidgeError('INVALID_JSON', `${where} must be a selector (a string, a list, or { regexp, flags }); received ${describeValue(value)}.`, {
+    where,
+    received: value,
+  });
+}
+
+function rulesFromJSON(value: JsonValue): RegularizationRule[] {
+  if (!Array.isArray(value)) {
+    throw new RidgeError('INVALID_JSON', `training_config.ridge_regularization must be a list of rules; received ${describeValue(value)}.`, {
+      received: value,
+    });
+  }
+  return value.map((raw, i) => {
+    const where = `training_config.ridge_regularization[${i}]`;
+    if (!isJsonObject(raw) || raw['regularizer'] === undefined) {
+      throw new RidgeError('INVALID_JSON', `${where} must be { regularizer, include?, exclude?, on_conflict? }; received ${describeValue(raw)}.`, {
+        where,
+        received: raw,
+      });
+    }
+    const rule: RegularizationRule = { regularizer: raw['regularizer'] as unknown as RegularizerSpec };
+    if (raw['include'] !== undefined && raw['include'] !== null) rule.include = selectorFromJSON(raw['include'], `${where}.include`);
+    if (raw['exclude'] !== undefined && raw['exclude'] !== null) rule.exclude = selectorFromJSON(raw['exclude'], `${where}.exclude`);
+    const onConflict = raw['on_conflict'] ?? raw['onConflict'];
+    if (onConflict !== undefined && onConflict !== null) rule.onConflict = onConflict as OnConflict;
+    return rule;
+  });
+}
+
+/** A loss as Keras 2 (a snake_case name), Keras 3 or Ridge (`{ class_name, config }`) writes it; core reads each. */
+function lossFromJSON(value: JsonValue): LossSpec {
+  return value as unknown as LossSpec;
+}
+
+function lossesFromJSON(value: JsonValue | undefined): CompileArgs['loss'] {
+  if (value === undefined || value === null) throw new RidgeError('INVALID_JSON', 'The training config has no loss.', {});
+  if (Array.isArray(value)) return value.map(lossFromJSON);
+  if (typeof value === 'string' || isSerialized(value)) return lossFromJSON(value);
+  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, lossFromJSON(v)]));
+  throw new RidgeError('INVALID_JSON', `The training config's loss must be a name, { class_name, config }, a list or a record; received ${describeValue(value)}.`, {
+    received: value,
+  });
+}
+
+/** A metric by name; Keras 3 writes built-in metrics as serialized objects whose config has the name. */
+function metricFromJSON(value: JsonValue): MetricSpec {
+  if (typeof value === 'string') return value;
+  if (isSerialized(value)) {
+    const config = value['config'];
+    if (isJsonObject(config) && typeof config['name'] === 'string') return config['name'];
+    return String(value['class_name'] ?? value['className']);
+  }
+  throw new RidgeError('INVALID_JSON', `A metric must be a name; received ${describeValue(value)}.`, { received: value });
+}
+
+/**
+ * Keras 2 writes metrics as a list, or a list of lists (one per output); Keras 3 may write null.
+ * Ridge takes one list for every output, or a record by output name.
+ */
+function metricsFromJSON(value: JsonValue | undefined, outputNames: readonly string[]): CompileArgs['metrics'] {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) {
+    if (value.length > 0 && value.every(Array.isArray) && value.length === outputNames.length) {
+      return Object.fromEntries(outputNames.map((n, i) => [n, (value[i] as JsonValue[]).map(metricFromJSON)]));
+    }
+    return value.flat().map(metricFromJSON);
+  }
+  if (isJsonObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(metricFromJSON)]));
+  }
+  throw new RidgeError('INVALID_JSON', `The training config's metrics must be a list or a record; received ${describeValue(value)}.`, { received: value });
+}
+
+/** Keras 2.2 wrote the learning rate as `lr`. */
+function optimizerFromJSON(value: JsonValue | undefined): OptimizerSpec {
+  if (value === undefined || value === null) throw new RidgeError('INVALID_JSON', 'The training config has no optimizer.', {});
+  if (isSerialized(value) && isJsonObject(value['config'])) {
+    const config = { ...value['config'] };
+    if (config['lr'] !== undefined && config['learning_rate'] === undefined && config['learningRate'] === undefined) {
+      config['learning_rate'] = config['lr'];
+      delete config['lr'];
+    }
+    return { ...value, config } as unknown as OptimizerSpec;
+  }
+  return value as unknown as OptimizerSpec;
+}
+
+/**
+ * Compile arguments from a training config in any of the forms Ridge reads: Ridge's and Keras 2's
+ * `training_config` (`optimizer_config`, `loss`, `metrics`, `loss_weights`), tfjs-layers'
+ * `trainingConfig` (the same keys) and Keras 3's `compile_config` (`optimizer`, `loss`, ...).
+ * Throws INVALID_JSON for a malformed config; names are resolved later, by `compile`.
+ */
+export function compileArgsFromJSON(config: JsonObject, outputNames: readonly string[]): CompileArgs {
+  const args: CompileArgs = {
+    optimizer: optimizerFromJSON(config['optimizer_config'] ?? config['optimizer']),
+    loss: lossesFromJSON(config['loss']),
+  };
+  const metrics = metricsFromJSON(config['metrics'], outputNames);
+  if (metrics !== undefined) args.metrics = metrics;
+  const weights = config['loss_weights'];
+  if (weights !== undefined && weights !== null) args.lossWeights = readLossWeights(weights);
+  const rules = config['ridge_regularization'];
+  if (rules !== undefined && rules !== null) args.regularization = rulesFromJSON(rules);
+  return args;
+}
+
+function readLossWeights(value: JsonValue): CompileArgs['lossWeights'] {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return value as number[];
+  if (isJsonObject(value) && Object.values(value).every((v) => typeof v === 'number')) return value as Record<string, number>;
+  throw new RidgeError('INVALID_JSON', `The training config's loss_weights must be a list or a record of numbers; received ${describeValue(value)}.`, {
+    received: value,
+  });
+}
