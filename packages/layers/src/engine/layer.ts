@@ -226,7 +226,15 @@ export abstract class Layer implements LayerInstance {
   /** Builds if needed, checking the shape first. */
   ensureBuilt(inputShape: Shape | Shape[]): void {
     if (this.built) return;
-    this.build(inputShape);
+    const before = this.ownWeights.length;
+    try {
+      this.build(inputShape);
+    } catch (error) {
+      // A build that fails half-way (the second weight's regularizer is invalid) leaves no weights.
+      for (const w of this.ownWeights.splice(before)) w.dispose();
+      this.built = false;
+      throw error;
+    }
     this.built = true;
   }
 
@@ -303,6 +311,12 @@ export abstract class Layer implements LayerInstance {
 
   /** Sets every weight at once; checks every shape before changing anything. */
   setWeights(values: readonly tf.Tensor[]): void {
+    if (!Array.isArray(values)) throw layerArgError(this, 'setWeights(values)', values, 'a list of tensors, one per weight');
+    values.forEach((v, i) => {
+      if (!(v instanceof tf.Tensor) || v.isDisposed) {
+        throw layerArgError(this, `setWeights(values)[${i}]`, v instanceof tf.Tensor ? 'a disposed tensor' : v, 'a live tf.Tensor');
+      }
+    });
     if (values.length !== this.weights.length) {
       throw layerArgError(this, 'setWeights(values)', `${values.length} tensors`, `${this.weights.length} tensors, one per weight`);
     }

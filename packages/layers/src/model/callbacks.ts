@@ -22,6 +22,8 @@ export interface Callback {
   onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
   /** Asking for per-batch logs costs one small read per batch. */
   onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** Frees what the callback holds; fit calls it when it ends, normally or with an error. */
+  dispose?(): void;
 }
 
 export interface EarlyStoppingArgs {
@@ -122,6 +124,10 @@ export class EarlyStopping implements Callback {
     this.release();
   }
 
+  dispose(): void {
+    this.release();
+  }
+
   private release(): void {
     if (this.bestWeights) for (const t of this.bestWeights) t.dispose();
     this.bestWeights = undefined;
@@ -190,6 +196,10 @@ export class TerminateOnNaN implements Callback {
   }
 
   onTrainEnd(): void {
+    this.release();
+  }
+
+  dispose(): void {
     this.release();
   }
 

@@ -23,6 +23,29 @@ function isTensorLike(x: unknown): x is TensorLike {
   return x instanceof tf.Tensor || Array.isArray(x) || ArrayBuffer.isView(x) || typeof x === 'number';
 }
 
+/** Nested arrays must be rectangular: every array at one depth has the same length. */
+function checkRectangular(value: readonly unknown[], argument: string): void {
+  const lengths: number[] = [];
+  const walk = (v: unknown, depth: number, path: string): void => {
+    if (!Array.isArray(v)) {
+      if (depth < lengths.length) {
+        throw new RidgeError('INVALID_DATA', `${argument}${path} is a number where an array of ${lengths[depth]} was expected; nested arrays must be rectangular.`, { argument });
+      }
+      return;
+    }
+    if (lengths[depth] === undefined) lengths[depth] = v.length;
+    else if (lengths[depth] !== v.length) {
+      throw new RidgeError(
+        'INVALID_DATA',
+        `${argument}${path} has ${v.length} entries where the others at that depth have ${lengths[depth]}; nested arrays must be rectangular.`,
+        { argument },
+      );
+    }
+    v.forEach((x, i) => walk(x, depth + 1, `${path}[${i}]`));
+  };
+  walk(value, 0, '');
+}
+
 function flattenNumbers(value: readonly unknown[], argument: string): void {
   const stack: unknown[] = [value];
   while (stack.length) {
@@ -45,7 +68,10 @@ function toTensor(value: TensorLike, argument: string, dtype: tf.DataType, owned
     if (value.isDisposed) throw new RidgeError('INVALID_DATA', `${argument} is a disposed tensor.`, { argument });
     return value;
   }
-  if (Array.isArray(value)) flattenNumbers(value, argument);
+  if (Array.isArray(value)) {
+    flattenNumbers(value, argument);
+    checkRectangular(value, argument);
+  }
   let t: tf.Tensor;
   try {
     t = tf.tensor(value as number[], undefined, dtype);

@@ -115,6 +115,15 @@ function classWeights(y: tf.Tensor, classWeight: Readonly<Record<number, number>
       { argument: 'classWeight' },
     );
   }
+  for (const [cls, w] of Object.entries(classWeight)) {
+    if (!/^\d+$/.test(cls) || typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+      throw new RidgeError(
+        'INVALID_ARGUMENT',
+        `fit: classWeight must map class indices to finite weights >= 0; received ${describeValue(cls)}: ${describeValue(w)}.`,
+        { argument: 'classWeight', received: classWeight },
+      );
+    }
+  }
   const labels = tf.tidy(() => (oneHot ? tf.argMax(y, -1) : tf.reshape(y, [-1])));
   const values = labels.dataSync();
   labels.dispose();
@@ -273,6 +282,8 @@ export async function fitModel(
         } else {
           const source = x as AsyncIterable<BatchSource> | Iterable<BatchSource>;
           const iterator = Symbol.asyncIterator in source ? (source as AsyncIterable<BatchSource>)[Symbol.asyncIterator]() : (source as Iterable<BatchSource>)[Symbol.iterator]();
+          let exhausted = false;
+          try {
           for (;;) {
             if (model.stopTraining) break;
             let next: IteratorResult<BatchSource>;
@@ -281,7 +292,10 @@ export async function fitModel(
             } catch (error) {
               throw new RidgeError('INVALID_DATA', `fit: the batch iterator failed at batch ${step} of epoch ${epoch + 1}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
             }
-            if (next.done) break;
+            if (next.done) {
+              exhausted = true;
+              break;
+            }
             const batch = next.value;
             const [bxRaw, byRaw, bwRaw] = Array.isArray(batch) ? batch : [(batch as { xs: ModelData }).xs, (batch as { ys: ModelData }).ys, (batch as { sampleWeight?: TensorLike }).sampleWeight];
             const given = [bxRaw, byRaw, bwRaw].flatMap((v) => (v instanceof tf.Tensor ? [v] : Array.isArray(v) ? v.filter((t): t is tf.Tensor => t instanceof tf.Tensor) : []));
@@ -298,6 +312,10 @@ export async function fitModel(
             } finally {
               tf.dispose([...mine, ...given]);
             }
+          }
+          } finally {
+            // Stopped early (an error, stopTraining): let the iterator run its finally blocks.
+            if (!exhausted) await iterator.return?.();
           }
           if (step === 0) {
             throw new RidgeError('INVALID_DATA', `fit: the batch iterable gave no batches in epoch ${epoch + 1}. Pass an iterable that can be iterated once per epoch (an object with [Symbol.asyncIterator]), not a one-shot generator.`, { argument: 'x' });
@@ -320,6 +338,8 @@ export async function fitModel(
     await call(callbacks, 'onTrainEnd', {});
     return history;
   } finally {
+    // Callbacks that hold tensors (best weights, snapshots) release them however fit ended.
+    for (const cb of callbacks) cb.dispose?.();
     runner.dispose();
     tf.dispose(owned);
   }

@@ -48,6 +48,13 @@ FIXED['mean_squared_error'] = FIXED['mse']!;
 FIXED['meanAbsoluteError'] = FIXED['mae']!;
 FIXED['mean_absolute_error'] = FIXED['mae']!;
 
+/** Checks a metric spec without a model (for a compile that is finished later). */
+export function checkMetricSpec(spec: MetricSpec, argument: string): void {
+  if (typeof spec === 'object' && spec !== null && typeof spec.perSample === 'function' && typeof spec.name === 'string') return;
+  if (spec === 'accuracy' || spec === 'acc' || (typeof spec === 'string' && spec in FIXED)) return;
+  resolveMetric(spec, { className: 'unknown' } as Loss, null, argument);
+}
+
 /**
  * Resolves a metric. `'accuracy'` (or `'acc'`) picks the accuracy that fits the loss, as Keras
  * does: sparse categorical for sparse losses, binary for binary losses (and single-unit outputs),

@@ -1,4 +1,5 @@
 import {
+  closestName,
   getLoss,
   getOptimizer,
   RidgeError,
@@ -22,7 +23,7 @@ import type { Callback, CallbackModel, Logs } from './callbacks.js';
 import { IndexBatches, prepare, type ModelData, type Prepared, type Slot } from './data.js';
 import { fitModel, type BatchSource, type FitArgs, type History } from './fit.js';
 import { buildGraph, runGraph, type Graph } from './graph.js';
-import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
+import { checkMetricSpec, resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import {
   compileRegularization,
   probeTerms,
@@ -208,6 +209,7 @@ export class Model extends Layer implements CallbackModel {
   compile(args: CompileArgs): void {
     if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
     if (this.busy) throw new RidgeError('BUSY', `${who(this)}: compile while fit runs; wait for fit to finish.`);
+    checkCompileKeys(args);
     if (!this.graphState) {
       this.deferCompile(args);
       return;
@@ -281,10 +283,27 @@ export class Model extends Layer implements CallbackModel {
    * what it can now and finishes compiling when the graph is built.
    */
   protected deferCompile(args: CompileArgs): void {
-    getOptimizer(args.optimizer).dispose();
-    for (const spec of Array.isArray(args.loss) ? args.loss : [args.loss]) getLoss(spec as LossSpec);
-    compileRegularization(args.regularization);
-    this.compileArgsState = args;
+    checkCompileKeys(args);
+    // Resolve names now, as a built model's compile does, so a name registered (or replaced)
+    // between this call and the first fit does not change what this compile meant.
+    const optimizer = getOptimizer(args.optimizer);
+    const loss = Array.isArray(args.loss)
+      ? (args.loss as LossSpec[]).map((spec) => getLoss(spec))
+      : typeof args.loss === 'object' && args.loss !== null && !('className' in args.loss) && typeof (args.loss as { apply?: unknown }).apply !== 'function'
+        ? Object.fromEntries(Object.entries(args.loss as Record<string, LossSpec>).map(([k, v]) => [k, getLoss(v)]))
+        : getLoss(args.loss as LossSpec);
+    const rules = compileRegularization(args.regularization);
+    const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : Object.values(args.metrics).flat();
+    metrics.forEach((m, i) => checkMetricSpec(m as MetricSpec, `metrics[${i}]`));
+    this.compiledState?.optimizer.dispose();
+    this.compileArgsState = {
+      ...args,
+      optimizer,
+      loss: loss as CompileArgs['loss'],
+      ...(args.regularization !== undefined
+        ? { regularization: rules.map((r) => ({ regularizer: r.regularizer, include: r.source.include, ...(r.source.exclude !== undefined ? { exclude: r.source.exclude } : {}), onConflict: r.onConflict })) }
+        : {}),
+    };
   }
 
   /** Called with the data of fit, evaluate and predict before anything else; builds deferred graphs. */
@@ -452,6 +471,7 @@ export class Model extends Layer implements CallbackModel {
   }
 
   override dispose(): void {
+    if (this.busy) throw new RidgeError('BUSY', `${who(this)}: dispose while fit runs; wait for fit to finish (or set stopTraining).`);
     for (const l of this.graphState?.layers ?? []) l.dispose();
     this.compiledState?.optimizer.dispose();
     this.compiledState = undefined;
@@ -468,6 +488,21 @@ export class Model extends Layer implements CallbackModel {
 
   override toString(): string {
     return `${who(this)} ${this.graph.inputs.map((t) => formatShape(t.shape)).join(', ')} -> ${this.graph.outputs.map((t) => formatShape(t.shape)).join(', ')}`;
+  }
+}
+
+const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'lossWeights', 'regularization'];
+
+function checkCompileKeys(args: CompileArgs): void {
+  for (const key of Object.keys(args)) {
+    if (!COMPILE_KEYS.includes(key)) {
+      const guess = closestName(key, COMPILE_KEYS);
+      throw new RidgeError(
+        'INVALID_ARGUMENT',
+        `compile: unknown option ${describeValue(key)}${guess ? ` (did you mean '${guess}'?)` : ''}; options: ${COMPILE_KEYS.join(', ')}.`,
+        { argument: key, received: key },
+      );
+    }
   }
 }
 

@@ -78,6 +78,25 @@ function buildLayout(parts: readonly Part[], outputNames: readonly string[]): St
   };
 }
 
+/**
+ * `engine.gradients`, plus the clean-up tfjs-core skips when the forward pass throws: the tape
+ * it recorded keeps the tensors each node saved for the backward pass (copies marked `kept`),
+ * and only a finished backward pass frees them. A loss or plugin that throws mid-step would
+ * otherwise leak them on every failed step.
+ */
+function gradientsCleaningUp(f: () => tf.Tensor, xs: tf.Variable[]): { value: tf.Tensor; grads: (tf.Tensor | undefined)[] } {
+  try {
+    return tf.engine().gradients(f, xs, undefined, true) as { value: tf.Tensor; grads: (tf.Tensor | undefined)[] };
+  } catch (error) {
+    const state = tf.engine().state as unknown as { gradientDepth: number; activeTape: { saved?: tf.Tensor[] }[] | null };
+    if (state.gradientDepth === 0 && state.activeTape) {
+      for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
+      state.activeTape = null;
+    }
+    throw error;
+  }
+}
+
 /** Runs training and evaluation steps. */
 export class StepRunner {
   private readonly layouts = new Map<string, StepLayout>();
@@ -161,7 +180,7 @@ export class StepRunner {
       const entries: tf.Tensor1D[] = [];
       if (train && vars.length > 0) {
         try {
-          const { value, grads } = tf.engine().gradients(forward, vars.map((w) => w.variable), undefined, true);
+          const { value, grads } = gradientsCleaningUp(forward, vars.map((w) => w.variable));
           entries.push(value as tf.Tensor1D);
           const updates: { weight: LayerWeight; gradient: tf.Tensor }[] = [];
           const fastValues: tf.Scalar[] = [];

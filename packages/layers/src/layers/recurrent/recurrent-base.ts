@@ -272,8 +272,10 @@ export abstract class RecurrentLayer extends Layer {
     let projected: tf.Tensor = tf.matMul(tf.reshape(x, [batch * time, inputDim]) as tf.Tensor2D, this.kernel.read() as tf.Tensor2D);
     const bias = this.bias?.read();
     if (bias) projected = tf.add(projected, this.inputBias(bias));
-    const steps = tf.unstack(tf.reshape(projected, [batch, time, width]), 1) as tf.Tensor2D[];
-    if (this.goBackwards) steps.reverse();
+    const unstacked = tf.unstack(tf.reshape(projected, [batch, time, width]), 1) as tf.Tensor2D[];
+    // A copy: the engine's gradient tape holds this very array as the op's outputs, and
+    // reversing it in place would send each time step's gradient to another step.
+    const steps = this.goBackwards ? [...unstacked].reverse() : unstacked;
 
     const weights: StepWeights = {
       recurrentKernels: this.recurrentKernelParts(this.recurrentKernel.read() as tf.Tensor2D),
