@@ -42,6 +42,15 @@ export class RidgeError extends Error {
 
 /** Renders a received value for an error message: short, unambiguous, never throws. */
 export function describeValue(value: unknown): string {
+  try {
+    return describeUnsafe(value);
+  } catch {
+    // Hostile input (a revoked Proxy, a `constructor` key holding a prototype-less object).
+    return 'a value';
+  }
+}
+
+function describeUnsafe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'NaN';
@@ -49,23 +58,27 @@ export function describeValue(value: unknown): string {
   }
   if (typeof value === 'bigint') return `${value}n`;
   if (value === null || value === undefined || typeof value === 'boolean') return String(value);
-  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (typeof value === 'function') return `a function${typeof value.name === 'string' && value.name ? ` (${value.name})` : ''}`;
   if (typeof value === 'symbol') return value.toString();
   if (Array.isArray(value)) {
     const shown = value.slice(0, 6).map(describeValue).join(', ');
     return `[${shown}${value.length > 6 ? `, ... (${value.length} items)` : ''}]`;
   }
-  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-  if (ctor && ctor !== 'Object') {
+  // A class instance, named by its class; a `constructor` key of a plain object is just data.
+  const ctor = Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null ? undefined : (value as { constructor?: unknown }).constructor;
+  const ctorName = typeof ctor === 'function' && typeof ctor.name === 'string' ? ctor.name : undefined;
+  if (ctorName && ctorName !== 'Object') {
     const shape = (value as { shape?: unknown }).shape;
-    return Array.isArray(shape) ? `a ${ctor} of shape [${shape.join(', ')}]` : `a ${ctor}`;
+    return Array.isArray(shape) ? `a ${ctorName} of shape [${shape.join(', ')}]` : `a ${ctorName}`;
   }
+  let text: string | undefined;
   try {
-    const text = JSON.stringify(value);
-    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+    text = JSON.stringify(value);
   } catch {
     return 'an object';
   }
+  if (text === undefined) return 'an object';
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 /** The shared shape of every "bad argument" error: names the argument, the value, and the fix. */

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Regularizer } from './contracts.js';
-import { RidgeError } from './errors.js';
+import { RidgeError, describeValue } from './errors.js';
 import type { FactoryEntry } from './names.js';
 import { registry, registryGeneration } from './registry.js';
 import { deserializeLoss, deserializeOptimizer, deserializeRegularizer, getRegularizer } from './serialization.js';
@@ -167,4 +167,24 @@ describe('hostile values given to deserialize* are RidgeErrors, never TypeErrors
       expect(['INVALID_CONFIG', 'UNKNOWN_NAME']).toContain((error as RidgeError).code);
     });
   }
+});
+
+describe('describeValue, which every message uses, never throws', () => {
+  // Found by fuzzing (tests/reliability/json.fuzz.test.ts): a config whose `constructor` key
+  // holds data, not a class, made building the error message throw a TypeError.
+  const values: [string, unknown][] = [
+    ['a constructor key holding an object without a prototype', { constructor: { name: Object.create(null) as unknown } }],
+    ['a constructor key holding a string', { constructor: 'x' }],
+    ['a constructor key whose name is a list', { constructor: { name: ['a', 'b'] } }],
+    ['an object without a prototype', Object.create(null) as unknown],
+  ];
+  it.each(values)('%s', (_label, value) => {
+    expect(() => describeValue(value)).not.toThrow();
+    expect(typeof describeValue(value)).toBe('string');
+  });
+
+  it('so a hostile config is an INVALID_CONFIG, not a TypeError', () => {
+    const error = thrown(() => deserializeRegularizer({ config: {}, constructor: { name: Object.create(null) as unknown } }));
+    expect(RidgeError.is(error, 'INVALID_CONFIG'), String(error)).toBe(true);
+  });
 });

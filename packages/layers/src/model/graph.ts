@@ -70,8 +70,11 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly 
   return { inputs, outputs, steps, layers };
 }
 
-/** Receives each layer's outputs as they are computed (for activity penalties). */
-export type OutputObserver = (layer: Layer, outputs: readonly tf.Tensor[]) => void;
+/**
+ * Receives each layer's outputs as they are computed (for activity penalties). It may return
+ * replacements (the same values, with an extra gradient attached) for the layers downstream.
+ */
+export type OutputObserver = (layer: Layer, outputs: readonly tf.Tensor[]) => readonly tf.Tensor[] | void;
 
 /** Runs the graph on real tensors, one per input, and returns one tensor per output. */
 export function runGraph(
@@ -88,9 +91,9 @@ export function runGraph(
   for (const { layer, node } of graph.steps) {
     const args = node.inputs.map((t) => values.get(t.id)!);
     const constantInputs = node.inputs.map((t) => inputIds.has(t.id));
-    const outs = layer.invoke(args, constantInputs.some(Boolean) ? { ...ctx, constantInputs } : ctx);
+    let outs = layer.invoke(args, constantInputs.some(Boolean) ? { ...ctx, constantInputs } : ctx);
+    if (observe) outs = [...(observe(layer, outs) ?? outs)];
     node.outputs.forEach((t, i) => values.set(t.id, outs[i]!));
-    if (observe) observe(layer, outs);
   }
   return graph.outputs.map((t) => values.get(t.id)!);
 }

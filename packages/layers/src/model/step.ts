@@ -1,4 +1,4 @@
-import type { Loss, Optimizer } from '@ridge/core';
+import type { Loss, Optimizer, Regularizer } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from '../engine/layer.js';
 import type { LayerWeight } from '../engine/weight.js';
@@ -79,6 +79,21 @@ function buildLayout(parts: readonly Part[], outputNames: readonly string[]): St
 }
 
 /**
+ * `x` unchanged, whose gradient also gets `scale * regularizer.gradient(x)`: an activity
+ * penalty's analytic gradient, without recording the penalty's own ops on the tape.
+ */
+function withPenaltyGradient(x: tf.Tensor, regularizer: Regularizer, scale: number): tf.Tensor {
+  const f = (input: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([input]);
+    return {
+      value: tf.clone(input),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => [tf.add(dy, tf.mul(regularizer.gradient!(saved!), scale))],
+    };
+  };
+  return (tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor)(x);
+}
+
+/**
  * `engine.gradients`, plus the clean-up tfjs-core skips when the forward pass throws: the tape
  * it recorded keeps the tensors each node saved for the backward pass (copies marked `kept`),
  * and only a finished backward pass frees them. A loss or plugin that throws mid-step would
@@ -121,9 +136,12 @@ export class StepRunner {
     const taped = terms.filter((t) => !fast.includes(t));
     const vars = train ? this.model.weights.filter((w) => w.trainable) : [];
 
+    // In training, an activity regularizer with an analytic gradient adds that gradient to its
+    // layer's output gradient directly, and its value is computed off the tape.
+    const fastActivity = (layer: Layer) => train && vars.length > 0 && typeof layer.activityRegularizer?.gradient === 'function';
     const parts: Part[] = [];
     for (const { layer, node } of graph.steps) {
-      if (layer.activityRegularizer) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
+      if (layer.activityRegularizer && !fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
     }
     outputNames.forEach((_, i) => parts.push({ kind: 'data', output: i }));
     for (const t of taped) parts.push({ kind: 'penalty', key: penaltyKey(t) });
@@ -138,6 +156,9 @@ export class StepRunner {
       list.forEach((m) => parts.push({ kind: 'metric', key: outputNames.length > 1 ? `${outputNames[i]}_${m.name}` : m.name })),
     );
     for (const t of fast) parts.push({ kind: 'penalty', key: penaltyKey(t) });
+    for (const { layer, node } of graph.steps) {
+      if (fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
+    }
     const fresh = buildLayout(parts, outputNames);
     const layout = this.layouts.get(fresh.id) ?? fresh;
     this.layouts.set(layout.id, layout);
@@ -146,12 +167,22 @@ export class StepRunner {
       // The forward pass returns the loss entries; the outputs are kept for the metrics, which
       // are computed off the tape (argMax and equal have no gradient, and need none).
       let outputs: tf.Tensor[] = [];
+      const activityOutputs: { output: tf.Tensor; regularizer: Regularizer; scale: number }[] = [];
       const forward = (): tf.Tensor1D => {
         const values: tf.Scalar[] = [];
         const outs = runGraph(graph, xs, { training: train }, (layer, layerOutputs) => {
           const reg = layer.activityRegularizer;
-          if (!reg) return;
-          for (const o of layerOutputs) values.push(tf.div(reg.apply(o), o.shape[0] ?? 1) as tf.Scalar);
+          if (!reg) return undefined;
+          if (!fastActivity(layer)) {
+            for (const o of layerOutputs) values.push(tf.div(reg.apply(o), o.shape[0] ?? 1) as tf.Scalar);
+            return undefined;
+          }
+          return layerOutputs.map((o) => {
+            const scale = 1 / (o.shape[0] ?? 1);
+            // The value is computed after the backward pass, off the tape (no saved copies).
+            activityOutputs.push({ output: tf.keep(o), regularizer: reg, scale });
+            return withPenaltyGradient(o, reg, scale);
+          });
         }, true);
         outs.forEach((o, i) => {
           const loss = losses[i]!.apply(ys[i]!, o, sampleWeight) as tf.Scalar;
@@ -201,8 +232,12 @@ export class StepRunner {
           const metricsNow = metricValues();
           if (metricsNow.length) entries.push(tf.stack(metricsNow) as tf.Tensor1D);
           if (fastValues.length) entries.push(tf.stack(fastValues) as tf.Tensor1D);
+          if (activityOutputs.length) {
+            entries.push(tf.stack(activityOutputs.map((a) => tf.mul(a.regularizer.apply(a.output), a.scale))) as tf.Tensor1D);
+          }
         } finally {
           tf.dispose(outputs);
+          tf.dispose(activityOutputs.map((a) => a.output));
         }
       } else {
         entries.push(forward());

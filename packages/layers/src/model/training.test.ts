@@ -108,6 +108,32 @@ describe('values computed by hand', () => {
     m.dispose();
   });
 
+  it('one SGD step with an activity L2 penalty (applied through its analytic gradient) matches the hand-computed update', async () => {
+    const inp = input({ shape: [2] });
+    const layer = dense({ units: 1, useBias: false, activityRegularizer: l2(0.3) });
+    const m = model({ inputs: inp, outputs: layer.apply(inp) });
+    const lr = 0.1;
+    m.compile({ optimizer: sgd(lr), loss: 'mse' });
+    const [a, b] = [0.5, -0.5];
+    layer.kernel.assign(tf.tensor2d([[a], [b]]));
+    // x = [[1, 2], [3, -1]] (batch 2), y = [[1], [0]]; out_i = a x_i1 + b x_i2
+    const x = [[1, 2], [3, -1]];
+    const y = [1, 0];
+    const out = x.map((r) => a * r[0]! + b * r[1]!);
+    // data loss = mean_i (out_i - y_i)^2; activity = 0.3 * sum_i out_i^2 / 2 (batch size)
+    // d/dout_i = 2 (out_i - y_i) / 2 + 2 * 0.3 * out_i / 2
+    const dOut = out.map((o, i) => (o - y[i]!) + 0.3 * o);
+    const dA = dOut.reduce((s, d, i) => s + d * x[i]![0]!, 0);
+    const dB = dOut.reduce((s, d, i) => s + d * x[i]![1]!, 0);
+    const h = await m.fit(x, [[1], [0]], { epochs: 1, batchSize: 2, shuffle: false });
+    const w = numbers(layer.kernel.read());
+    expect(w[0]).toBeCloseTo(a - lr * dA, 6);
+    expect(w[1]).toBeCloseTo(b - lr * dB, 6);
+    // the logged activity term is the value before the step
+    expect(h.history[`penalty/${layer.name}/activity`]![0]).toBeCloseTo((0.3 * out.reduce((s, o) => s + o * o, 0)) / 2, 6);
+    m.dispose();
+  });
+
   it('the activity penalty does not depend on the batch size for identical rows', async () => {
     const inp = input({ shape: [4] });
     const layer = dense({ units: 3, activityRegularizer: l2(0.05), kernelInitializer: { className: 'RandomNormal', config: { seed: 7 } } });
