@@ -1,7 +1,7 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Logs } from './callbacks.js';
-import { IndexBatches } from './data.js';
+import { IndexBatches, toHost } from './data.js';
 import { LogSums } from './log-sums.js';
 import type { StepRunner } from './step.js';
 
@@ -26,9 +26,9 @@ export function evaluateBatches(
   const n = xs[0]!.shape[0]!;
   const batches = new IndexBatches(n, batchSize);
   const sums = new LogSums();
+  const host = [...xs, ...ys, ...(sw ? [sw] : [])].map(toHost);
   for (let b = 0; b < batches.count; b++) {
-    const all = [...xs, ...ys, ...(sw ? [sw] : [])];
-    const part = batches.take(all, b);
+    const part = batches.take(host, b);
     try {
       const count = part[0]!.shape[0]!;
       const { vector, layout } = runner.run(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined, false);

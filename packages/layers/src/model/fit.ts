@@ -270,9 +270,10 @@ export async function fitModel(
           const shuffled = opts.shuffle;
           if (shuffled) batches.shuffle(random);
           const all = [...xs, ...ys, ...(sw ? [sw] : [])];
-          if (shuffled && !host) host = all.map(toHost);
+          // Read once per fit; every batch is then cut on the host.
+          host ??= all.map(toHost);
           for (let b = 0; b < batches.count && !model.stopTraining; b++) {
-            const part = shuffled ? batches.takeShuffled(host!, b) : batches.take(all, b);
+            const part = batches.take(host, b);
             try {
               await runBatch(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined);
             } finally {

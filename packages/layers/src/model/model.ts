@@ -20,7 +20,7 @@ import { isSymbolic } from '../engine/symbolic.js';
 import type { LayerWeight } from '../engine/weight.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
-import { IndexBatches, prepare, type ModelData, type Prepared, type Slot } from './data.js';
+import { IndexBatches, prepare, toHost, type ModelData, type Prepared, type Slot } from './data.js';
 import { fitModel, type BatchSource, type FitArgs, type History } from './fit.js';
 import { buildGraph, runGraph, type Graph } from './graph.js';
 import { checkMetricSpec, resolveMetric, type Metric, type MetricSpec } from './metrics.js';
@@ -377,9 +377,10 @@ export class Model extends Layer implements CallbackModel {
       const n = xs.tensors[0]!.shape[0]!;
       const batches = new IndexBatches(n, batchSize);
       const chunks: tf.Tensor[][] = this.graph.outputs.map(() => []);
+      const host = xs.tensors.map(toHost);
       for (let b = 0; b < batches.count; b++) {
         const outs = tf.tidy(() => {
-          const part = batches.take(xs.tensors, b);
+          const part = batches.take(host, b);
           return runGraph(this.graph, part, { training: false });
         });
         outs.forEach((o, i) => chunks[i]!.push(o));

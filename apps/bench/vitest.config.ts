@@ -1,0 +1,3 @@
+import { ridgeVitestConfig } from '../../vitest.shared.js';
+
+export default ridgeVitestConfig();
