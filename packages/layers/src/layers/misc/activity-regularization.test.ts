@@ -2,38 +2,18 @@ import { initBackend } from '@ridge/backend';
 import '@ridge/regularizers';
 import '@ridge/losses';
 import '@ridge/optimizers';
-import { RidgeError, registry } from '@ridge/core';
+import { registry } from '@ridge/core';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dense, input, model } from '../../base.js';
 import { ActivityRegularization, activityRegularization } from './index.js';
 import './register.js';
+import { values, caughtRidgeError as caught, type Mat } from '../../../test/fixtures.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): number[] {
-  let s = seed;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return (s / 2147483648) * 2 - 1;
-  });
-}
-
-function caught(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (error) {
-    if (RidgeError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a RidgeError, nothing was thrown');
-}
-
-type Mat = number[][];
 
 function matMul(a: Mat, b: Mat): Mat {
   return a.map((row) => b[0]!.map((_, j) => row.reduce((s, v, k) => s + v * b[k]![j]!, 0)));

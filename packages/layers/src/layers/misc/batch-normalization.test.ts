@@ -2,49 +2,19 @@ import { initBackend } from '@ridge/backend';
 import '@ridge/regularizers';
 import '@ridge/losses';
 import '@ridge/optimizers';
-import { RidgeError, registry } from '@ridge/core';
+import { registry } from '@ridge/core';
 import { l1, l2, maxNorm, nonNeg } from '@ridge/regularizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dense, input, model, type LayerWeight } from '../../base.js';
+import { dense, input, model } from '../../base.js';
 import '../../register.js';
 import { BatchNormalization, batchNormalization } from './index.js';
 import './register.js';
+import { values, expectClose, setWeight, caughtRidgeError as caught } from '../../../test/fixtures.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
-
-/** Deterministic values in [-1, 1). */
-function values(n: number, seed: number): number[] {
-  let s = seed;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return (s / 2147483648) * 2 - 1;
-  });
-}
-
-function expectClose(actual: tf.Tensor | readonly number[], expected: readonly number[], digits = 5): void {
-  const got = actual instanceof tf.Tensor ? Array.from(actual.dataSync()) : [...actual];
-  expect(got).toHaveLength(expected.length);
-  got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, digits));
-}
-
-function setWeight(weight: LayerWeight, data: number[]): void {
-  const t = tf.tensor(data, weight.shape);
-  weight.assign(t);
-  t.dispose();
-}
-
-function caught(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (error) {
-    if (RidgeError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a RidgeError, nothing was thrown');
-}
 
 /** The feature index of each flat element of a row-major tensor, for features on `axis`. */
 function featureOf(shape: readonly number[], axis: number): number[] {

@@ -2,7 +2,7 @@ import { initBackend } from '@ridge/backend';
 import '@ridge/regularizers';
 import '@ridge/losses';
 import '@ridge/optimizers';
-import { RidgeError, registry, type JsonObject, type LayerName } from '@ridge/core';
+import { registry, type JsonObject, type LayerName } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dense, input, model, type Layer } from '../../base.js';
@@ -17,20 +17,11 @@ import {
   spatialDropout1d,
 } from './index.js';
 import './register.js';
+import { caughtRidgeError as caught } from '../../../test/fixtures.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
-
-function caught(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (error) {
-    if (RidgeError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a RidgeError, nothing was thrown');
-}
 
 function meanAndStd(v: readonly number[]): { mean: number; std: number } {
   const mean = v.reduce((s, x) => s + x, 0) / v.length;

@@ -4,36 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Constant, Ones } from '../../base.js';
 import { lstm, type LSTMArgs } from './index.js';
+import { values, matrix, vecMat, expectClose, assignWeights, type Mat } from '../../../test/fixtures.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
-
-/** Sets a layer's weights and frees the given tensors. */
-function assignWeights(layer: { setWeights(values: readonly tf.Tensor[]): void }, values: tf.Tensor[]): void {
-  layer.setWeights(values);
-  tf.dispose(values);
-}
-
-type Mat = number[][];
-
-/** Deterministic values in [-1, 1), so weights differ per entry. */
-function values(n: number, seed: number): number[] {
-  let s = seed;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return (s / 2147483648) * 2 - 1;
-  });
-}
-
-function matrix(rows: number, cols: number, seed: number): Mat {
-  const v = values(rows * cols, seed);
-  return Array.from({ length: rows }, (_, i) => v.slice(i * cols, (i + 1) * cols));
-}
-
-function vecMat(v: readonly number[], m: Mat): number[] {
-  return m[0]!.map((_, j) => v.reduce((s, vi, i) => s + vi * m[i]![j]!, 0));
-}
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
@@ -63,12 +38,6 @@ function reference(x: number[][][], w: Mat, u: Mat, b: number[], goBackwards = f
     cs.push(c);
   }
   return { hs, c: cs };
-}
-
-function expectClose(actual: tf.Tensor, expected: number[], digits = 5): void {
-  const got = Array.from(actual.dataSync());
-  expect(got).toHaveLength(expected.length);
-  got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, digits));
 }
 
 const X = [

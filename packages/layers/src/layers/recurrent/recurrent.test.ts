@@ -11,16 +11,11 @@ import { GRU, LSTM, SimpleRNN, gru, lstm, simpleRNN, type RecurrentArgs, type Re
 // The package's registering entry: initializer names for config round trips.
 import '../../register.js';
 import './register.js';
+import { assignWeights } from '../../../test/fixtures.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
-
-/** Sets a layer's weights and frees the given tensors. */
-function assignWeights(layer: { setWeights(values: readonly tf.Tensor[]): void }, values: tf.Tensor[]): void {
-  layer.setWeights(values);
-  tf.dispose(values);
-}
 
 interface Kind {
   readonly className: 'SimpleRNN' | 'LSTM' | 'GRU';

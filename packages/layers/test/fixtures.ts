@@ -1,0 +1,55 @@
+import { RidgeError } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+import type { LayerWeight } from '../src/engine/weight.js';
+
+/** Deterministic values in [-1, 1), so weights differ per entry. */
+export function values(n: number, seed: number): number[] {
+  let s = seed;
+  return Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 2 - 1;
+  });
+}
+
+export type Mat = number[][];
+
+export function matrix(rows: number, cols: number, seed: number): Mat {
+  const v = values(rows * cols, seed);
+  return Array.from({ length: rows }, (_, i) => v.slice(i * cols, (i + 1) * cols));
+}
+
+/** A row vector times a matrix, for plain-JS reference implementations. */
+export function vecMat(v: readonly number[], m: Mat): number[] {
+  return m[0]!.map((_, j) => v.reduce((s, vi, i) => s + vi * m[i]![j]!, 0));
+}
+
+export function expectClose(actual: tf.Tensor | readonly number[], expected: readonly number[], digits = 5): void {
+  const got = actual instanceof tf.Tensor ? Array.from(actual.dataSync()) : [...actual];
+  expect(got).toHaveLength(expected.length);
+  got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, digits));
+}
+
+/** Sets one weight from flat data in its shape. */
+export function setWeight(weight: LayerWeight, data: number[]): void {
+  const t = tf.tensor(data, weight.shape);
+  weight.assign(t);
+  t.dispose();
+}
+
+/** Sets a layer's weights and frees the given tensors. */
+export function assignWeights(layer: { setWeights(values: readonly tf.Tensor[]): void }, weights: tf.Tensor[]): void {
+  layer.setWeights(weights);
+  tf.dispose(weights);
+}
+
+/** The RidgeError a synchronous call throws (anything else is rethrown). */
+export function caughtRidgeError(fn: () => unknown): RidgeError {
+  try {
+    fn();
+  } catch (error) {
+    if (RidgeError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a RidgeError, nothing was thrown');
+}
