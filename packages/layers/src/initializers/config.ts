@@ -1,17 +1,9 @@
-import { RidgeError, describeValue, type JsonObject } from '@ridge/core';
+import { RidgeError, checkConfigKeys, describeValue, type JsonObject } from '@ridge/core';
 
 /** Reads an initializer's config: rejects unknown keys (a typo must not be ignored). */
 export function readConfig(className: string, config: JsonObject | undefined, allowed: readonly string[]): JsonObject {
   const c = config ?? {};
-  for (const key of Object.keys(c)) {
-    if (!allowed.includes(key)) {
-      throw new RidgeError(
-        'INVALID_CONFIG',
-        `${className}: unknown config key ${describeValue(key)}; known keys: ${allowed.join(', ') || 'none'}.`,
-        { className, key },
-      );
-    }
-  }
+  checkConfigKeys(className, c, allowed);
   return c;
 }
 
