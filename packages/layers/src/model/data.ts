@@ -12,7 +12,15 @@ export type ModelData = TensorLike | readonly TensorLike[] | Readonly<Record<str
 export interface Prepared {
   readonly tensors: tf.Tensor[];
   readonly owned: tf.Tensor[];
+  /** Host copies of `tensors`, when asked for (`check: 'host'`). */
+  readonly host: HostData[];
 }
+
+/**
+ * How `prepare` checks that data is finite: on the device (one reduction, one scalar read), on
+ * the host copy the caller needs anyway for batching (no extra pass), or not at all.
+ */
+export type FiniteCheck = 'device' | 'host' | 'none';
 
 export interface Slot {
   readonly name: string;
@@ -123,7 +131,7 @@ function splitBySlot(data: ModelData, slots: readonly Slot[], argument: string):
  * Turns user data into one tensor per slot (input or output), checking count, shape, length and
  * finiteness. Tensors it creates are listed in `owned`; on error it disposes them before throwing.
  */
-export function prepare(data: ModelData, slots: readonly Slot[], argument: string, checkFinite = true): Prepared {
+export function prepare(data: ModelData, slots: readonly Slot[], argument: string, check: FiniteCheck = 'device'): Prepared {
   const owned: tf.Tensor[] = [];
   try {
     const items = splitBySlot(data, slots, argument);
@@ -152,7 +160,7 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
         );
       }
       if (t.dtype === 'string') throw new RidgeError('INVALID_DATA', `${where} has dtype string; use numbers.`, { argument: where });
-      if (checkFinite && item instanceof tf.Tensor && t.dtype === 'float32') {
+      if (check === 'device' && item instanceof tf.Tensor && t.dtype === 'float32') {
         const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(t))).dataSync()[0]);
         if (bad) throw new RidgeError('INVALID_DATA', `${where} holds NaN or Infinity; data must be finite.`, { argument: where });
       }
@@ -168,7 +176,8 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
         );
       }
     });
-    return { tensors, owned };
+    const host = check === 'host' ? tensors.map((t, i) => toHost(t, slots.length === 1 ? argument : `${argument}['${slots[i]!.name}']`)) : [];
+    return { tensors, owned, host };
   } catch (error) {
     tf.dispose(owned);
     throw error;
@@ -246,9 +255,24 @@ export interface HostData {
   readonly dtype: 'float32' | 'int32';
 }
 
-/** Reads a tensor back once (per fit) so shuffled batches can be cut on the host. */
-export function toHost(t: tf.Tensor): HostData {
+/**
+ * Reads a tensor back once (per fit or evaluate) so batches can be cut on the host. Given the
+ * argument's name, it also checks that float32 data is finite, in the same pass.
+ */
+export function toHost(t: tf.Tensor, argument?: string): HostData {
   const dtype = t.dtype === 'int32' ? 'int32' : 'float32';
   const values = dtype === 'int32' ? (t.dataSync() as Int32Array) : Float32Array.from(t.dataSync() as ArrayLike<number>);
+  if (argument !== undefined && dtype === 'float32') {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) {
+        throw new RidgeError('INVALID_DATA', `${argument} holds NaN or Infinity; data must be finite.`, { argument });
+      }
+    }
+  }
   return { values, rowSize: t.size / t.shape[0]!, shape: t.shape, dtype };
+}
+
+/** The first `count` rows from `start`, sharing the values (for validation splits). */
+export function hostRows(h: HostData, start: number, count: number): HostData {
+  return { ...h, values: h.values.subarray(start * h.rowSize, (start + count) * h.rowSize), shape: [count, ...h.shape.slice(1)] };
 }

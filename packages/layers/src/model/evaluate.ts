@@ -1,7 +1,7 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Logs } from './callbacks.js';
-import { IndexBatches, toHost } from './data.js';
+import { IndexBatches, type HostData } from './data.js';
 import { LogSums } from './log-sums.js';
 import type { StepRunner } from './step.js';
 
@@ -18,15 +18,15 @@ export function checkBatchSize(value: unknown, where: string): number {
 /** Runs evaluation steps over data and averages each log key over samples. One read at the end. */
 export function evaluateBatches(
   runner: StepRunner,
-  xs: readonly tf.Tensor[],
-  ys: readonly tf.Tensor[],
-  sw: tf.Tensor | undefined,
+  xs: readonly HostData[],
+  ys: readonly HostData[],
+  sw: HostData | undefined,
   batchSize: number,
 ): Logs {
   const n = xs[0]!.shape[0]!;
   const batches = new IndexBatches(n, batchSize);
   const sums = new LogSums();
-  const host = [...xs, ...ys, ...(sw ? [sw] : [])].map(toHost);
+  const host = [...xs, ...ys, ...(sw ? [sw] : [])];
   for (let b = 0; b < batches.count; b++) {
     const part = batches.take(host, b);
     try {

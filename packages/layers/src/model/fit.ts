@@ -1,7 +1,7 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
-import { IndexBatches, prepare, toHost, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
+import { IndexBatches, hostRows, prepare, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
 import type { Graph } from './graph.js';
 import { defaultVerbosity, Progress } from './progress.js';
 import { StepRunner, type Compiled } from './step.js';
@@ -105,10 +105,10 @@ function isIterable(x: unknown): x is AsyncIterable<BatchSource> | Iterable<Batc
   return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && !Array.isArray(x) && (Symbol.asyncIterator in x || Symbol.iterator in x);
 }
 
-/** Per-sample weights from class weights: one read of the labels, once per fit. */
-function classWeights(y: tf.Tensor, classWeight: Readonly<Record<number, number>>): tf.Tensor1D {
-  const oneHot = y.rank === 2 && y.shape[1]! > 1;
-  if (!(y.rank === 1 || (y.rank === 2 && (oneHot || y.shape[1] === 1)))) {
+/** Per-sample weights from class weights, read from the labels' host copy. */
+function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>): HostData {
+  const oneHot = y.shape.length === 2 && y.shape[1]! > 1;
+  if (!(y.shape.length === 1 || (y.shape.length === 2 && (oneHot || y.shape[1] === 1)))) {
     throw new RidgeError(
       'INVALID_ARGUMENT',
       `fit: classWeight needs y of shape [n], [n, 1] (class indices) or [n, classes] (one-hot); received [${y.shape.join(', ')}].`,
@@ -124,12 +124,17 @@ function classWeights(y: tf.Tensor, classWeight: Readonly<Record<number, number>
       );
     }
   }
-  const labels = tf.tidy(() => (oneHot ? tf.argMax(y, -1) : tf.reshape(y, [-1])));
-  const values = labels.dataSync();
-  labels.dispose();
-  const weights = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) weights[i] = classWeight[Math.round(values[i]!)] ?? 1;
-  return tf.tensor1d(weights);
+  const n = y.shape[0]!;
+  const weights = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let label = 0;
+    if (oneHot) {
+      // argMax of the row, first maximum as tf.argMax
+      for (let c = 1; c < y.rowSize; c++) if (y.values[i * y.rowSize + c]! > y.values[i * y.rowSize + label]!) label = c;
+    } else label = Math.round(y.values[i]!);
+    weights[i] = classWeight[label] ?? 1;
+  }
+  return { values: weights, rowSize: 1, shape: [n], dtype: 'float32' };
 }
 
 async function call<K extends keyof Callback>(callbacks: readonly Callback[], hook: K, ...args: unknown[]): Promise<void> {
@@ -165,54 +170,42 @@ export async function fitModel(
   const owned: tf.Tensor[] = [];
   const own = (p: Prepared) => {
     owned.push(...p.owned);
-    return p.tensors;
+    return p.host;
   };
   const runner = new StepRunner({ graph: internals.graph, weights: model.weights }, compiled);
   const history: History = { history: {}, epoch: [], params: { epochs: opts.epochs, samples: undefined, steps: undefined, batchSize: fromIterable ? undefined : opts.batchSize } };
   try {
-    let xs: tf.Tensor[] = [];
-    let ys: tf.Tensor[] = [];
-    let sw: tf.Tensor | undefined;
-    let val: { xs: tf.Tensor[]; ys: tf.Tensor[]; sw: tf.Tensor | undefined } | undefined;
+    // Every batch is cut from one host copy of the data, read (and checked finite) here once.
+    let xs: HostData[] = [];
+    let ys: HostData[] = [];
+    let sw: HostData | undefined;
+    let val: { xs: HostData[]; ys: HostData[]; sw: HostData | undefined } | undefined;
     let n = 0;
     if (!fromIterable) {
       if (yOrArgs === undefined) throw new RidgeError('INVALID_ARGUMENT', 'fit: y is required with x (or pass an async iterable of { xs, ys } batches).', { argument: 'y' });
-      xs = own(prepare(x as ModelData, internals.inputSlots(), 'x'));
-      ys = own(prepare(yOrArgs as ModelData, internals.outputSlots(), 'y'));
+      xs = own(prepare(x as ModelData, internals.inputSlots(), 'x', 'host'));
+      ys = own(prepare(yOrArgs as ModelData, internals.outputSlots(), 'y', 'host'));
       n = xs[0]!.shape[0]!;
       ys.forEach((t, i) => {
         if (t.shape[0] !== n) {
           throw new RidgeError('INVALID_DATA', `fit: x has ${n} samples but y${ys.length > 1 ? `['${model.outputNames[i]}']` : ''} has ${t.shape[0]}; they must match.`, { argument: 'y' });
         }
       });
-      if (args.sampleWeight !== undefined) sw = own(prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight'))[0];
+      if (args.sampleWeight !== undefined) sw = own(prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight', 'host'))[0];
       if (args.classWeight !== undefined) {
         if (typeof args.classWeight !== 'object' || args.classWeight === null) throw new RidgeError('INVALID_ARGUMENT', `fit: classWeight must be a record of class index to weight; received ${describeValue(args.classWeight)}.`, { argument: 'classWeight' });
         const cw = classWeights(ys[0]!, args.classWeight);
-        owned.push(cw);
-        if (sw) {
-          const both = tf.mul(sw, cw);
-          owned.push(both);
-          sw = both;
-        } else sw = cw;
+        if (sw) for (let i = 0; i < n; i++) cw.values[i]! *= sw.values[i]!;
+        sw = cw;
       }
       if (args.validationSplit !== undefined) {
         const nVal = Math.floor(n * args.validationSplit);
         const nTrain = n - nVal;
         if (nVal < 1 || nTrain < 1) throw new RidgeError('INVALID_ARGUMENT', `fit: validationSplit ${args.validationSplit} of ${n} samples leaves an empty part.`, { argument: 'validationSplit' });
-        const split = (t: tf.Tensor) => {
-          const a = tf.slice(t, 0, nTrain);
-          const b = tf.slice(t, nTrain, nVal);
-          owned.push(a, b);
-          return [a, b] as const;
-        };
-        const xsS = xs.map(split);
-        const ysS = ys.map(split);
-        const swS = sw ? split(sw) : undefined;
-        val = { xs: xsS.map((p) => p[1]), ys: ysS.map((p) => p[1]), sw: swS?.[1] };
-        xs = xsS.map((p) => p[0]);
-        ys = ysS.map((p) => p[0]);
-        sw = swS?.[0];
+        val = { xs: xs.map((h) => hostRows(h, nTrain, nVal)), ys: ys.map((h) => hostRows(h, nTrain, nVal)), sw: sw && hostRows(sw, nTrain, nVal) };
+        xs = xs.map((h) => hostRows(h, 0, nTrain));
+        ys = ys.map((h) => hostRows(h, 0, nTrain));
+        sw = sw && hostRows(sw, 0, nTrain);
         n = nTrain;
       }
       history.params.samples = n;
@@ -223,11 +216,11 @@ export async function fitModel(
         throw new RidgeError('INVALID_ARGUMENT', `fit: validationData must be [x, y] or [x, y, sampleWeight]; received ${describeValue(args.validationData)}.`, { argument: 'validationData' });
       }
       const [vx, vy, vw] = args.validationData;
-      const vxs = own(prepare(vx, internals.inputSlots(), 'validationData[0]'));
-      const vys = own(prepare(vy, internals.outputSlots(), 'validationData[1]'));
+      const vxs = own(prepare(vx, internals.inputSlots(), 'validationData[0]', 'host'));
+      const vys = own(prepare(vy, internals.outputSlots(), 'validationData[1]', 'host'));
       const vn = vxs[0]!.shape[0]!;
       if (vys.some((t) => t.shape[0] !== vn)) throw new RidgeError('INVALID_DATA', `fit: validationData x has ${vn} samples but y does not.`, { argument: 'validationData' });
-      const vsw = vw === undefined ? undefined : own(prepare(vw, [{ name: 'sampleWeight', shape: [vn] }], 'validationData[2]'))[0];
+      const vsw = vw === undefined ? undefined : own(prepare(vw, [{ name: 'sampleWeight', shape: [vn] }], 'validationData[2]', 'host'))[0];
       val = { xs: vxs, ys: vys, sw: vsw };
     }
 
@@ -236,7 +229,6 @@ export async function fitModel(
     const progress = new Progress(opts.verbose, opts.epochs, history.params.steps, opts.batchSize);
     await call(callbacks, 'onTrainBegin', {});
     const batches = fromIterable ? undefined : new IndexBatches(n, opts.batchSize);
-    let host: HostData[] | undefined;
     let lastYield = performance.now();
     for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
       await call(callbacks, 'onEpochBegin', epoch, {});
@@ -270,10 +262,8 @@ export async function fitModel(
           const shuffled = opts.shuffle;
           if (shuffled) batches.shuffle(random);
           const all = [...xs, ...ys, ...(sw ? [sw] : [])];
-          // Read once per fit; every batch is then cut on the host.
-          host ??= all.map(toHost);
           for (let b = 0; b < batches.count && !model.stopTraining; b++) {
-            const part = batches.take(host, b);
+            const part = batches.take(all, b);
             try {
               await runBatch(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined);
             } finally {
@@ -325,7 +315,7 @@ export async function fitModel(
         }
         const logs = sums.read();
         if (val) {
-          const vlogs = evaluateInto(runner, val, args.validationBatchSize ?? opts.batchSize);
+          const vlogs = evaluateBatches(runner, val.xs, val.ys, val.sw, args.validationBatchSize ?? opts.batchSize);
           for (const [k, v] of Object.entries(vlogs)) logs[`val_${k}`] = v;
         }
         history.epoch.push(epoch);
@@ -346,6 +336,4 @@ export async function fitModel(
   }
 }
 
-function evaluateInto(runner: StepRunner, data: { xs: tf.Tensor[]; ys: tf.Tensor[]; sw: tf.Tensor | undefined }, batchSize: number): Logs {
-  return evaluateBatches(runner, data.xs, data.ys, data.sw, batchSize);
-}
+

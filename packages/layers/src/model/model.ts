@@ -350,18 +350,18 @@ export class Model extends Layer implements CallbackModel {
     this.beforeData(x);
     const compiled = this.compiledOrThrow('evaluate');
     const batchSize = checkBatchSize(args.batchSize ?? 32, 'evaluate');
-    const xs = prepare(x, this.inputSlots(), 'x');
+    const xs = prepare(x, this.inputSlots(), 'x', 'host');
     let ys: Prepared | undefined;
     let sw: Prepared | undefined;
     const runner = new StepRunner({ graph: this.graph, weights: this.weights }, compiled);
     try {
-      ys = prepare(y, this.outputSlots(), 'y');
+      ys = prepare(y, this.outputSlots(), 'y', 'host');
       const n = xs.tensors[0]!.shape[0]!;
       if (ys.tensors.some((t) => t.shape[0] !== n)) {
         throw new RidgeError('INVALID_DATA', `evaluate: x has ${n} samples but y has ${ys.tensors.map((t) => t.shape[0]).join(', ')}.`, { argument: 'y' });
       }
-      if (args.sampleWeight !== undefined) sw = prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight');
-      return evaluateBatches(runner, xs.tensors, ys.tensors, sw?.tensors[0], batchSize);
+      if (args.sampleWeight !== undefined) sw = prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight', 'host');
+      return evaluateBatches(runner, xs.host, ys.host, sw?.host[0], batchSize);
     } finally {
       runner.dispose();
       tf.dispose([...xs.owned, ...(ys?.owned ?? []), ...(sw?.owned ?? [])]);
@@ -372,12 +372,12 @@ export class Model extends Layer implements CallbackModel {
   predict(x: ModelData, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
     this.beforeData(x);
     const batchSize = checkBatchSize(args.batchSize ?? 32, 'predict');
-    const xs = prepare(x, this.inputSlots(), 'x', false);
+    const xs = prepare(x, this.inputSlots(), 'x', 'none');
     try {
       const n = xs.tensors[0]!.shape[0]!;
       const batches = new IndexBatches(n, batchSize);
       const chunks: tf.Tensor[][] = this.graph.outputs.map(() => []);
-      const host = xs.tensors.map(toHost);
+      const host = xs.tensors.map((t) => toHost(t));
       for (let b = 0; b < batches.count; b++) {
         const outs = tf.tidy(() => {
           const part = batches.take(host, b);
