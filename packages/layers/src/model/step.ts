@@ -40,7 +40,11 @@ function penaltyKey(term: WeightTerm): string {
   return `penalty/${term.path}`;
 }
 
-function buildLayout(parts: readonly Part[], outputNames: readonly string[]): StepLayout {
+function layoutId(parts: readonly Part[]): string {
+  return parts.map((p) => (p.kind === 'data' ? `d${p.output}` : `${p.kind[0]}:${p.key}`)).join('|');
+}
+
+function buildLayout(id: string, parts: readonly Part[], outputNames: readonly string[]): StepLayout {
   const keys = ['loss', 'data_loss', 'penalty'];
   const add = (k: string) => {
     if (!keys.includes(k)) keys.push(k);
@@ -64,7 +68,6 @@ function buildLayout(parts: readonly Part[], outputNames: readonly string[]): St
       set(p.key);
     } else set(p.key);
   });
-  const id = parts.map((p) => (p.kind === 'data' ? `d${p.output}` : `${p.kind[0]}:${p.key}`)).join('|');
   return {
     id,
     keys,
@@ -159,9 +162,13 @@ export class StepRunner {
     for (const { layer, node } of graph.steps) {
       if (fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
     }
-    const fresh = buildLayout(parts, outputNames);
-    const layout = this.layouts.get(fresh.id) ?? fresh;
-    this.layouts.set(layout.id, layout);
+    // The layout only changes when the terms do (a regularizer set mid-training): build it once.
+    const id = layoutId(parts);
+    let layout = this.layouts.get(id);
+    if (!layout) {
+      layout = buildLayout(id, parts, outputNames);
+      this.layouts.set(id, layout);
+    }
 
     const vector = tf.tidy(() => {
       // The forward pass returns the loss entries; the outputs are kept for the metrics, which
