@@ -20,6 +20,19 @@ export function layerArgError(owner: Described, argument: string, received: unkn
 }
 
 /**
+ * Runs `fn`; a RidgeError it throws is re-thrown with `prefix` before its message (keeping its
+ * code, and adding `details`). Other errors pass through.
+ */
+export function withMessagePrefix<T>(prefix: string, fn: () => T, details: Record<string, unknown> = {}): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!RidgeError.is(error)) throw error;
+    throw new RidgeError(error.code, prefix + error.message, { ...error.details, ...details });
+  }
+}
+
+/**
  * Runs a check or resolution for one argument of a layer; a RidgeError it throws is re-thrown
  * with the layer and the argument named, keeping its code.
  */
@@ -28,8 +41,8 @@ export function forArgument<T>(owner: Described, argument: string, fn: () => T):
     return fn();
   } catch (error) {
     if (!RidgeError.is(error)) throw error;
-    const prefix = `${who(owner)}: ${argument}: `;
-    const message = error.message.startsWith(`${argument} must`) ? `${who(owner)}: ${error.message}` : prefix + error.message;
-    throw new RidgeError(error.code, message, { ...error.details, layer: owner.name, argument });
+    // "units must be ..." already names the argument: only the layer is added.
+    const prefix = error.message.startsWith(`${argument} must`) ? `${who(owner)}: ` : `${who(owner)}: ${argument}: `;
+    throw new RidgeError(error.code, prefix + error.message, { ...error.details, layer: owner.name, argument });
   }
 }

@@ -12,7 +12,7 @@ import {
 } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@ridge/backend/gradients';
-import { who } from '../engine/errors.js';
+import { who, withMessagePrefix } from '../engine/errors.js';
 import { Layer, type CallContext } from '../engine/layer.js';
 import { formatShape, type Shape } from '../engine/shape.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
@@ -244,16 +244,7 @@ export class Model extends Layer implements CallbackModel {
       }
       return outputNames.map(() => value as T);
     };
-    const withArg = <T>(argument: string, fn: () => T): T => {
-      try {
-        return fn();
-      } catch (error) {
-        if (RidgeError.is(error) && !error.message.startsWith('compile:')) {
-          throw new RidgeError(error.code, `compile: ${argument}: ${error.message}`, { ...error.details, argument });
-        }
-        throw error;
-      }
-    };
+    const withArg = <T>(argument: string, fn: () => T): T => withMessagePrefix(`compile: ${argument}: `, fn, { argument });
     if (args.optimizer === undefined) throw new RidgeError('INVALID_ARGUMENT', 'compile: optimizer is required (for example \'adam\').', { argument: 'optimizer' });
     const lossSpecs = perOutput<LossSpec>(args.loss as never, 'loss', undefined);
     const losses: Loss[] = lossSpecs.map((spec, i) => withArg(outputNames.length > 1 ? `loss['${outputNames[i]}']` : 'loss', () => getLoss(spec)));

@@ -10,6 +10,7 @@ import {
 } from '@ridge/core';
 import type { LayerWeight } from '../engine/weight.js';
 import { probeRegularizer } from '../engine/probe.js';
+import { withMessagePrefix } from '../engine/errors.js';
 
 export type OnConflict = 'skip' | 'add' | 'replace';
 
@@ -80,10 +81,10 @@ export function compileRegularization(option: RegularizationOption | undefined):
         });
       }
     }
-    const regularizer = prefixed(`compile: ${at}.regularizer: `, () => getRegularizer(rule.regularizer));
+    const regularizer = withMessagePrefix(`compile: ${at}.regularizer: `, () => getRegularizer(rule.regularizer));
     const includeSel = rule.include ?? 'kernels';
-    const include = prefixed('compile: ', () => compileSelector(includeSel, `${at}.include`));
-    const exclude = rule.exclude === undefined ? () => false : prefixed('compile: ', () => compileSelector(rule.exclude!, `${at}.exclude`));
+    const include = withMessagePrefix('compile: ', () => compileSelector(includeSel, `${at}.include`));
+    const exclude = rule.exclude === undefined ? () => false : withMessagePrefix('compile: ', () => compileSelector(rule.exclude!, `${at}.exclude`));
     const onConflict = rule.onConflict ?? 'skip';
     if (!['skip', 'add', 'replace'].includes(onConflict)) {
       throw new RidgeError(
@@ -94,15 +95,6 @@ export function compileRegularization(option: RegularizationOption | undefined):
     }
     return { regularizer, include, exclude, onConflict, source: { include: includeSel, exclude: rule.exclude } };
   });
-}
-
-function prefixed<T>(prefix: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (RidgeError.is(error)) throw new RidgeError(error.code, prefix + error.message, error.details);
-    throw error;
-  }
 }
 
 /**
