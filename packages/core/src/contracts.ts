@@ -14,6 +14,19 @@ export interface Regularizer extends Configurable {
   apply(x: Tensor): Scalar;
   /** Optional analytic gradient of `apply` with respect to `x`: a fast path for training. */
   gradient?(x: Tensor): Tensor;
+  /**
+   * Optional: this penalty written as L1L2 factors, when it is exactly
+   * `l1 * sum(|x|) + l2 * sum(x^2)` for every `x` (L1, L2 and L1L2 are). A training step then
+   * computes the value and the gradient of many such terms in a few fused kernels, instead of
+   * calling `apply` and `gradient` once per weight. Its answer must agree with `apply`.
+   */
+  asL1L2?(): L1L2Factors;
+}
+
+/** The factors of a penalty `l1 * sum(|x|) + l2 * sum(x^2)`. */
+export interface L1L2Factors {
+  readonly l1: number;
+  readonly l2: number;
 }
 
 /** A projection applied to a weight after each optimizer step. */

@@ -10,6 +10,7 @@ export type {
   Configurable,
   Constraint,
   Initializer,
+  L1L2Factors,
   LayerInstance,
   Loss,
   LossReduction,

@@ -1,4 +1,4 @@
-import type { Regularizer } from '@ridge/core';
+import type { L1L2Factors, Regularizer } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { readConfig, readFactor } from './config.js';
 import { asFloat } from './tensors.js';
@@ -24,6 +24,11 @@ export class L1 implements Regularizer {
   /** `l1 * sign(x)`: at 0 this picks the subgradient 0, so a weight at 0 is left there. */
   gradient(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => tf.mul(tf.sign(asFloat(x)), this.l1));
+  }
+
+  /** The penalty as L1L2 factors, so a training step can fuse it with others. */
+  asL1L2(): L1L2Factors {
+    return { l1: this.l1, l2: 0 };
   }
 
   getConfig(): Required<L1Config> {

@@ -1,4 +1,4 @@
-import type { Regularizer } from '@ridge/core';
+import type { L1L2Factors, Regularizer } from '@ridge/core';
 import { invalidArgument } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { readConfig, readFactor, type RawConfig } from './config.js';
@@ -56,6 +56,11 @@ export class L1L2 implements Regularizer {
       const w = asFloat(x);
       return tf.add(tf.mul(tf.sign(w), this.l1), tf.mul(w, 2 * this.l2));
     });
+  }
+
+  /** The penalty as L1L2 factors, so a training step can fuse it with others. */
+  asL1L2(): L1L2Factors {
+    return { l1: this.l1, l2: this.l2 };
   }
 
   getConfig(): Required<L1L2Config> {

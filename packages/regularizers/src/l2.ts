@@ -1,4 +1,4 @@
-import type { Regularizer } from '@ridge/core';
+import type { L1L2Factors, Regularizer } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { readConfig, readFactor } from './config.js';
 import { asFloat } from './tensors.js';
@@ -26,6 +26,11 @@ export class L2 implements Regularizer {
 
   gradient(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => tf.mul(asFloat(x), 2 * this.l2));
+  }
+
+  /** The penalty as L1L2 factors, so a training step can fuse it with others. */
+  asL1L2(): L1L2Factors {
+    return { l1: 0, l2: this.l2 };
   }
 
   getConfig(): Required<L2Config> {

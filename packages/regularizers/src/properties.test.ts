@@ -187,3 +187,30 @@ describe('analytic gradients equal autodiff', () => {
     );
   });
 });
+
+describe('asL1L2: the form a training step fuses', () => {
+  it('declares the configured factors, with 0 for the absent term (the class defaults of DESIGN.md section 4)', () => {
+    expect(new L1(0.2).asL1L2()).toEqual({ l1: 0.2, l2: 0 });
+    expect(new L2().asL1L2()).toEqual({ l1: 0, l2: 0.01 });
+    expect(new L1L2({ l1: 0.1 }).asL1L2()).toEqual({ l1: 0.1, l2: 0 });
+    expect(new L1L2(0.3, 0.4).asL1L2()).toEqual({ l1: 0.3, l2: 0.4 });
+    expect('asL1L2' in new OrthogonalRegularizer()).toBe(false);
+  });
+
+  it('l1 * sum(|x|) + l2 * sum(x^2) with the declared factors equals apply', () => {
+    const cases: Regularizer[] = [new L1(0.2), new L2(0.7), new L1L2(0.05, 1.5), new L1L2({ l1: 0 })];
+    fc.assert(
+      fc.property(matrix(), fc.integer({ min: 0, max: cases.length - 1 }), (m, k) => {
+        const r = cases[k]!;
+        const { l1, l2 } = r.asL1L2!();
+        const flat = m.flat();
+        const byHand = l1 * flat.reduce((s, v) => s + Math.abs(v), 0) + l2 * flat.reduce((s, v) => s + v * v, 0);
+        const x = tf.tensor2d(m);
+        const got = scalarValue(r.apply(x));
+        x.dispose();
+        expect(Math.abs(got - byHand)).toBeLessThanOrEqual(1e-5 * Math.max(1, byHand));
+      }),
+      RUNS,
+    );
+  });
+});

@@ -6,5 +6,6 @@ export { expectNoTensorLeak } from './no-leak.js';
 export { expectGradientMatchesFiniteDifference } from './gradient.js';
 export type { GradientCheckOptions } from './gradient.js';
 export { expectNonNegative } from './non-negative.js';
+export { expectL1L2FormMatchesApply } from './l1l2-form.js';
 export { DEFAULT_SAMPLES, defaultSamples, runRegularizerContract } from './regularizer-contract.js';
 export type { RegularizerContractOptions, RegularizerContractReport } from './regularizer-contract.js';

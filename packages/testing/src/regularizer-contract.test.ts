@@ -74,6 +74,21 @@ describe('runRegularizerContract', () => {
     }
   });
 
+  it('checks a declared asL1L2 form against apply, and fails a false one', async () => {
+    const declared = (l2: number) => () => ({ ...square({ factor: 0.25 }), asL1L2: () => ({ l1: 0, l2 }) });
+    // square({ factor: 0.25 }) is 0.25 * sum(x^2): the true form is { l1: 0, l2: 0.25 }.
+    const report = await runRegularizerContract(declared(0.25));
+    expect(report.checks).toContain('asL1L2 matches apply');
+    const message = await failure(runRegularizerContract(declared(0.5)));
+    expect(message).toContain('* asL1L2 matches apply: kit>Square.asL1L2() declares { l1: 0, l2: 0.5 }, which does not match its apply');
+    // sample 0 of the defaults (float32 values): sum of squares by hand
+    const sumSquares = DEFAULT_SAMPLES[0]!.flat().reduce((s, v) => s + Math.fround(v) ** 2, 0);
+    const declaredValue = Number(/sample 0 .*the declared form ([\d.]+)/.exec(message)?.[1]);
+    expect(declaredValue).toBeCloseTo(0.5 * sumSquares, 6);
+    const negative = await failure(runRegularizerContract(declared(-1)));
+    expect(negative).toContain('returned l2 = -1; each factor must be a finite number >= 0');
+  });
+
   it('fails a wrong gradient', async () => {
     const message = await failure(runRegularizerContract(() => square({ analytic: 0.5 })));
     expect(message).toContain('kit>Square breaks the Regularizer contract (2 of 7 checks failed)');

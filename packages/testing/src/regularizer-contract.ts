@@ -2,6 +2,7 @@ import type { Configurable, Regularizer } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ContractError } from './contract-error.js';
 import { expectGradientMatchesFiniteDifference, type GradientCheckOptions } from './gradient.js';
+import { expectL1L2FormMatchesApply } from './l1l2-form.js';
 import { expectNoTensorLeak } from './no-leak.js';
 import { expectNonNegative } from './non-negative.js';
 import { expectResolvable } from './resolvable.js';
@@ -100,6 +101,7 @@ export async function runRegularizerContract(
       await check(`gradient on sample ${k}`, (r) => expectGradientMatchesFiniteDifference(r, x, options.gradient));
     }
     await check('non-negative', (r) => expectNonNegative(r, samples));
+    if (typeof first?.asL1L2 === 'function') await check('asL1L2 matches apply', (r) => expectL1L2FormMatchesApply(r, samples));
     for (const [k, x] of samples.entries()) {
       await check(`no tensor leak on sample ${k}`, async (r) => {
         await expectNoTensorLeak(`${r.className}.apply`, () => r.apply(x));

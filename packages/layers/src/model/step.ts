@@ -1,5 +1,6 @@
-import type { Loss, Optimizer, Regularizer } from '@ridge/core';
+import type { L1L2Factors, Loss, Optimizer, Regularizer } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { ConstantCache, l1l2Term, scaledStack, type ScaledValue } from '../engine/l1l2.js';
 import type { Layer } from '../engine/layer.js';
 import type { LayerWeight } from '../engine/weight.js';
 import { runGraph, type Graph } from './graph.js';
@@ -96,6 +97,34 @@ function withPenaltyGradient(x: tf.Tensor, regularizer: Regularizer, scale: numb
   return (tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor)(x);
 }
 
+/** An activity term in training: the output, kept until the step's end, and its value once known. */
+interface ActivityRecord {
+  readonly output: tf.Tensor;
+  readonly regularizer: Regularizer;
+  readonly scale: number;
+  value?: ScaledValue;
+}
+
+/**
+ * `x` unchanged, whose gradient also gets `scale` times the gradient of an L1L2-form penalty; the
+ * backward pass computes the penalty's value in the same pass and keeps it in `record`.
+ */
+function withL1L2Gradient(x: tf.Tensor, factors: L1L2Factors, record: ActivityRecord, constants: ConstantCache): tf.Tensor {
+  const f = (input: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([input]);
+    return {
+      value: tf.clone(input),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => {
+        const term = l1l2Term(saved!, factors, { gradient: dy, valueScale: record.scale, gradScale: record.scale, constants });
+        tf.dispose(record.value?.value);
+        record.value = { value: tf.keep(term.value), factor: term.factor };
+        return [term.gradient!];
+      },
+    };
+  };
+  return (tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor)(x);
+}
+
 /**
  * `engine.gradients`, plus the clean-up tfjs-core skips when the forward pass throws: the tape
  * it recorded keeps the tensors each node saved for the backward pass (copies marked `kept`),
@@ -115,9 +144,18 @@ function gradientsCleaningUp(f: () => tf.Tensor, xs: tf.Variable[]): { value: tf
   }
 }
 
+/** An activity term's value when the backward pass did not compute it. */
+function activityValue(a: ActivityRecord, constants: ConstantCache): ScaledValue {
+  const factors = a.regularizer.asL1L2?.();
+  if (factors) return l1l2Term(a.output, factors, { valueScale: a.scale, constants });
+  return { value: a.regularizer.apply(a.output), factor: a.scale };
+}
+
 /** Runs training and evaluation steps. */
 export class StepRunner {
   private readonly layouts = new Map<string, StepLayout>();
+  /** Penalty factors as scalars, uploaded once per fit instead of once per term and step. */
+  private readonly constants = new ConstantCache();
 
   constructor(
     private readonly model: StepModel,
@@ -134,14 +172,16 @@ export class StepRunner {
     const { losses, lossWeights, metrics, outputNames, optimizer } = this.compiled;
     const terms = weightTerms(this.model.weights, this.compiled.rules);
     // A regularizer's analytic gradient is added straight to the weight's gradient, so its
-    // penalty stays off the tape.
-    const fast = train ? terms.filter((t) => typeof t.regularizer.gradient === 'function') : [];
+    // penalty stays off the tape; an L1L2-form one is computed in fused kernels.
+    const fast = train ? terms.filter((t) => typeof t.regularizer.asL1L2 === 'function' || typeof t.regularizer.gradient === 'function') : [];
+    const { constants } = this;
     const taped = terms.filter((t) => !fast.includes(t));
     const vars = train ? this.model.weights.filter((w) => w.trainable) : [];
 
     // In training, an activity regularizer with an analytic gradient adds that gradient to its
     // layer's output gradient directly, and its value is computed off the tape.
-    const fastActivity = (layer: Layer) => train && vars.length > 0 && typeof layer.activityRegularizer?.gradient === 'function';
+    const fastActivity = (layer: Layer) =>
+      train && vars.length > 0 && (typeof layer.activityRegularizer?.asL1L2 === 'function' || typeof layer.activityRegularizer?.gradient === 'function');
     const parts: Part[] = [];
     for (const { layer, node } of graph.steps) {
       if (layer.activityRegularizer && !fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
@@ -174,7 +214,7 @@ export class StepRunner {
       // The forward pass returns the loss entries; the outputs are kept for the metrics, which
       // are computed off the tape (argMax and equal have no gradient, and need none).
       let outputs: tf.Tensor[] = [];
-      const activityOutputs: { output: tf.Tensor; regularizer: Regularizer; scale: number }[] = [];
+      const activityOutputs: ActivityRecord[] = [];
       const forward = (): tf.Tensor1D => {
         const values: tf.Scalar[] = [];
         const outs = runGraph(graph, xs, { training: train }, (layer, layerOutputs) => {
@@ -185,10 +225,11 @@ export class StepRunner {
             return undefined;
           }
           return layerOutputs.map((o) => {
-            const scale = 1 / (o.shape[0] ?? 1);
-            // The value is computed after the backward pass, off the tape (no saved copies).
-            activityOutputs.push({ output: tf.keep(o), regularizer: reg, scale });
-            return withPenaltyGradient(o, reg, scale);
+            // The value is computed in or after the backward pass, off the tape (no saved copies).
+            const record: ActivityRecord = { output: tf.keep(o), regularizer: reg, scale: 1 / (o.shape[0] ?? 1) };
+            activityOutputs.push(record);
+            const factors = reg.asL1L2?.();
+            return factors ? withL1L2Gradient(o, factors, record, constants) : withPenaltyGradient(o, reg, record.scale);
           });
         }, true);
         outs.forEach((o, i) => {
@@ -221,12 +262,19 @@ export class StepRunner {
           const { value, grads } = gradientsCleaningUp(forward, vars.map((w) => w.variable));
           entries.push(value as tf.Tensor1D);
           const updates: { weight: LayerWeight; gradient: tf.Tensor }[] = [];
-          const fastValues: tf.Scalar[] = [];
+          const fastValues: ScaledValue[] = [];
           vars.forEach((w, i) => {
             let g = grads[i] as tf.Tensor | null | undefined;
             for (const t of fast) {
               if (t.weight !== w) continue;
-              fastValues.push(t.regularizer.apply(w.variable));
+              const factors = t.regularizer.asL1L2?.();
+              if (factors) {
+                const term = l1l2Term(w.variable, factors, { gradient: g ?? tf.zerosLike(w.variable), constants });
+                fastValues.push(term);
+                g = term.gradient;
+                continue;
+              }
+              fastValues.push({ value: t.regularizer.apply(w.variable), factor: 1 });
               const pg = t.regularizer.gradient!(w.variable);
               g = g ? tf.add(g, pg) : pg;
             }
@@ -238,13 +286,12 @@ export class StepRunner {
           }
           const metricsNow = metricValues();
           if (metricsNow.length) entries.push(tf.stack(metricsNow) as tf.Tensor1D);
-          if (fastValues.length) entries.push(tf.stack(fastValues) as tf.Tensor1D);
-          if (activityOutputs.length) {
-            entries.push(tf.stack(activityOutputs.map((a) => tf.mul(a.regularizer.apply(a.output), a.scale))) as tf.Tensor1D);
-          }
+          // Weight terms, then activity terms (the layout's order), scaled together.
+          const offTape = [...fastValues, ...activityOutputs.map((a) => a.value ?? activityValue(a, constants))];
+          if (offTape.length) entries.push(scaledStack(offTape, constants));
         } finally {
           tf.dispose(outputs);
-          tf.dispose(activityOutputs.map((a) => a.output));
+          tf.dispose(activityOutputs.flatMap((a) => (a.value ? [a.output, a.value.value] : [a.output])));
         }
       } else {
         entries.push(forward());
@@ -259,5 +306,6 @@ export class StepRunner {
 
   dispose(): void {
     this.layouts.clear();
+    this.constants.dispose();
   }
 }
