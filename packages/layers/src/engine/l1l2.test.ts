@@ -135,7 +135,11 @@ describe.each(['cpu', 'wasm'])('training with L1L2-form regularizers on %s', (ba
         expect(Math.abs(v - want), key).toBeLessThanOrEqual(2e-5 * Math.max(1, Math.abs(want)));
       });
     }
-    fused.after.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(generic.after[i]![j]!, 5)));
+    // Adam divides by the root of a running mean of squared gradients, so where a gradient is
+    // near 0 (an L1 term changing sign) float32 rounding differences between the fused pass and
+    // the generic ops grow to about 1e-5 after eight steps; a wrong factor moves weights by about
+    // the learning rate (1e-3) per step.
+    fused.after.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(generic.after[i]![j]!, 4)));
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -11,10 +11,12 @@ import * as tf from '@tensorflow/tfjs-core';
  *   tfjs-backend-cpu's elementwise kernels go through its broadcasting code: measured on a
  *   784x250 kernel, `l2 * sum(x^2)` and `g + 2 * l2 * x` take 6.3 ms as five kernels, 0.44 ms
  *   as one pass.
- * - wasm: tfjs-backend-wasm's `Sum` is a scalar loop (178 us for 196k floats), while its average
- *   pooling is XNNPACK's vectorised kernel: viewing `x^2` as `[1, rows, 1, columns]` and pooling
- *   over the rows takes 31 us, and leaves `columns` numbers to sum. The factors are scalars kept
- *   for the fit, not uploaded per call.
+ * - wasm, small tensors: the same single pass, over the wasm heap (dispatch costs more than the
+ *   arithmetic there).
+ * - wasm, large tensors: tfjs-backend-wasm's `Sum` is a scalar loop (178 us for 196k floats),
+ *   while its average pooling is XNNPACK's vectorised kernel: viewing `x^2` as
+ *   `[1, rows, 1, columns]` and pooling over the rows takes 31 us, and leaves `columns` numbers
+ *   to sum. The factors are scalars kept for the fit, not uploaded per call.
  * - other backends: the same ops with a plain `sum`.
  */
 
@@ -76,12 +78,6 @@ export interface L1L2Term extends ScaledValue {
   readonly gradient?: tf.Tensor;
 }
 
-/** What tfjs-backend-cpu offers its own kernels: typed arrays by data id, and outputs from arrays. */
-interface CpuBackend {
-  data: { get(dataId: tf.TensorInfo['dataId']): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
 interface KernelAttrs {
   l1: number;
   l2: number;
@@ -89,27 +85,32 @@ interface KernelAttrs {
   gradScale: number;
 }
 
-function cpuKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): tf.TensorInfo[] {
-  const cpu = backend as CpuBackend;
-  const { l1, l2, valueScale, gradScale } = attrs as unknown as KernelAttrs;
-  const x = inputs.x!;
-  const xs = cpu.data.get(x.dataId).values as Float32Array;
+/**
+ * The fused pass: returns the penalty's value and, given `gs` and `out`, writes the gradient
+ * `gs + gradScale * (l1 sign(x) + 2 l2 x)` into `out`. As Keras, a factor of 0 contributes
+ * nothing, even where the other sum is infinite.
+ */
+function fusedPass(xs: Float32Array, gs: Float32Array | undefined, out: Float32Array | undefined, f: KernelAttrs): number {
   const n = xs.length;
   let sumAbs = 0;
   let sumSquares = 0;
-  const outputs: tf.TensorInfo[] = [];
-  if (inputs.g) {
-    const gs = cpu.data.get(inputs.g.dataId).values as Float32Array;
-    const out = new Float32Array(n);
-    const a = gradScale * l1;
-    const b = 2 * gradScale * l2;
-    for (let i = 0; i < n; i++) {
-      const v = xs[i]!;
-      sumAbs += Math.abs(v);
-      sumSquares += v * v;
-      out[i] = gs[i]! + a * Math.sign(v) + b * v;
+  const a = f.gradScale * f.l1;
+  const b = 2 * f.gradScale * f.l2;
+  if (gs && out) {
+    if (a === 0) {
+      for (let i = 0; i < n; i++) {
+        const v = xs[i]!;
+        sumSquares += v * v;
+        out[i] = gs[i]! + b * v;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = xs[i]!;
+        sumAbs += Math.abs(v);
+        sumSquares += v * v;
+        out[i] = gs[i]! + a * Math.sign(v) + b * v;
+      }
     }
-    outputs.push(cpu.makeTensorInfo(x.shape.slice(), 'float32', out));
   } else {
     for (let i = 0; i < n; i++) {
       const v = xs[i]!;
@@ -117,15 +118,67 @@ function cpuKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; 
       sumSquares += v * v;
     }
   }
-  // As Keras, a factor of 0 contributes nothing, even where the other sum is infinite.
-  const value = valueScale * ((l1 !== 0 ? l1 * sumAbs : 0) + (l2 !== 0 ? l2 * sumSquares : 0));
-  outputs.unshift(cpu.makeTensorInfo([], 'float32', new Float32Array([value])));
+  return f.valueScale * ((f.l1 !== 0 ? f.l1 * sumAbs : 0) + (f.l2 !== 0 ? f.l2 * sumSquares : 0));
+}
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown };
+
+/** What tfjs-backend-cpu offers its own kernels: typed arrays by data id, and outputs from arrays. */
+interface CpuBackend {
+  data: { get(dataId: tf.TensorInfo['dataId']): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
+}
+
+function cpuKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const cpu = backend as CpuBackend;
+  const x = inputs.x!;
+  const xs = cpu.data.get(x.dataId).values as Float32Array;
+  const gs = inputs.g ? (cpu.data.get(inputs.g.dataId).values as Float32Array) : undefined;
+  const out = gs ? new Float32Array(xs.length) : undefined;
+  const value = fusedPass(xs, gs, out, attrs as KernelAttrs);
+  const outputs = [cpu.makeTensorInfo([], 'float32', new Float32Array([value]))];
+  if (out) outputs.push(cpu.makeTensorInfo(x.shape.slice(), 'float32', out));
   return outputs;
 }
 
-function ensureCpuKernel(): void {
-  if (!tf.getKernel(KERNEL, 'cpu')) {
-    tf.registerKernel({ kernelName: KERNEL, backendName: 'cpu', kernelFunc: cpuKernel as unknown as tf.KernelFunc });
+/** What tfjs-backend-wasm offers its own kernels: outputs in its heap, and views of the heap. */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+function wasmKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const wasm = backend as WasmBackend;
+  const x = inputs.x!;
+  // Allocate first: an allocation can grow the heap, which detaches earlier views of it.
+  const valueInfo = wasm.makeOutput([], 'float32');
+  const gradInfo = inputs.g ? wasm.makeOutput(x.shape.slice(), 'float32') : undefined;
+  const value = fusedPass(
+    wasm.typedArrayFromHeap(x),
+    inputs.g ? wasm.typedArrayFromHeap(inputs.g) : undefined,
+    gradInfo ? wasm.typedArrayFromHeap(gradInfo) : undefined,
+    attrs as KernelAttrs,
+  );
+  wasm.typedArrayFromHeap(valueInfo)[0] = value;
+  return gradInfo ? [valueInfo, gradInfo] : [valueInfo];
+}
+
+/**
+ * The fused kernel runs on cpu for every size. On wasm it runs for small tensors only: one
+ * JavaScript pass (about 2 ns per entry here) beats four to six vectorised kernels of a few
+ * microseconds' dispatch each up to a few thousand entries, and loses beyond.
+ */
+const WASM_KERNEL_MAX_SIZE = 8192;
+
+function fusedKernelFor(backend: string, size: number): boolean {
+  if (backend === 'cpu') return true;
+  return backend === 'wasm' && size <= WASM_KERNEL_MAX_SIZE;
+}
+
+function ensureKernel(backend: 'cpu' | 'wasm'): void {
+  if (!tf.getKernel(KERNEL, backend)) {
+    const kernelFunc = (backend === 'cpu' ? cpuKernel : wasmKernel) as unknown as tf.KernelFunc;
+    tf.registerKernel({ kernelName: KERNEL, backendName: backend, kernelFunc });
   }
 }
 
@@ -155,8 +208,8 @@ export function l1l2Term(
   const gradScale = options.gradScale ?? 1;
   const g = options.gradient;
   const backend = tf.getBackend();
-  if (backend === 'cpu' && x.dtype === 'float32' && (!g || g.dtype === 'float32')) {
-    ensureCpuKernel();
+  if (fusedKernelFor(backend, x.size) && x.dtype === 'float32' && (!g || g.dtype === 'float32')) {
+    ensureKernel(backend as 'cpu' | 'wasm');
     const attrs = { l1, l2, valueScale, gradScale } as unknown as tf.NamedAttrMap;
     const out = tf.engine().runKernel(KERNEL, g ? { x, g } : { x }, attrs) as tf.Tensor[];
     return { value: out[0] as tf.Scalar, factor: 1, gradient: out[1] };
