@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
 import { IndexBatches, hostRows, prepare, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
 import type { Graph } from './graph.js';
-import { defaultVerbosity, Progress } from './progress.js';
+import { feature, hasFeature, type Features } from './features.js';
 import { StepRunner, type Compiled } from './step.js';
 import { evaluateBatches } from './evaluate.js';
 import { LogSums } from './log-sums.js';
@@ -69,7 +69,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize' | 'shuffle' | 'initialEpoch'>> & { verbose: 0 | 1 | 2 } {
+function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize' | 'shuffle' | 'initialEpoch'>> & { verbose: 0 | 1 | 2; progress: Features['progress'] | undefined } {
   const known = ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'classWeight', 'sampleWeight', 'callbacks', 'initialEpoch', 'seed'];
   for (const k of Object.keys(args)) {
     if (!known.includes(k)) throw new RidgeError('INVALID_ARGUMENT', `fit: unknown option ${describeValue(k)}; options: ${known.join(', ')}.`, { argument: k });
@@ -84,7 +84,8 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
   const batchSize = int('batchSize', args.batchSize ?? 32, 1);
   const initialEpoch = int('initialEpoch', args.initialEpoch ?? 0, 0);
   if (initialEpoch >= epochs) throw new RidgeError('INVALID_ARGUMENT', `fit: initialEpoch (${initialEpoch}) must be below epochs (${epochs}).`, { argument: 'initialEpoch' });
-  const verbose = args.verbose ?? defaultVerbosity();
+  // Without the progress feature (a '/base' bundle that did not import it) fit is silent by default.
+  const verbose = args.verbose ?? (hasFeature('progress') ? feature('progress', 'fit').defaultVerbosity() : 0);
   if (![0, 1, 2].includes(verbose)) throw new RidgeError('INVALID_ARGUMENT', `fit: verbose must be 0, 1 or 2; received ${describeValue(verbose)}.`, { argument: 'verbose' });
   if (args.validationSplit !== undefined && !(typeof args.validationSplit === 'number' && args.validationSplit > 0 && args.validationSplit < 1)) {
     throw new RidgeError('INVALID_ARGUMENT', `fit: validationSplit must be a number in (0, 1); received ${describeValue(args.validationSplit)}.`, { argument: 'validationSplit' });
@@ -98,7 +99,8 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
   for (const cb of args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks]) {
     if (typeof cb !== 'object' || cb === null) throw new RidgeError('INVALID_ARGUMENT', `fit: callbacks must be objects with onEpochEnd etc.; received ${describeValue(cb)}.`, { argument: 'callbacks' });
   }
-  return { epochs, batchSize, shuffle: args.shuffle ?? true, initialEpoch, verbose: verbose as 0 | 1 | 2 };
+  const progress = verbose === 0 ? undefined : feature('progress', `fit({ verbose: ${verbose} })`);
+  return { epochs, batchSize, shuffle: args.shuffle ?? true, initialEpoch, verbose: verbose as 0 | 1 | 2, progress };
 }
 
 function isIterable(x: unknown): x is AsyncIterable<BatchSource> | Iterable<BatchSource> {
@@ -226,13 +228,13 @@ export async function fitModel(
 
     for (const cb of callbacks) cb.setModel?.(model);
     model.stopTraining = false;
-    const progress = new Progress(opts.verbose, opts.epochs, history.params.steps, opts.batchSize);
+    const progress = opts.progress?.create(opts.verbose as 1 | 2, opts.epochs, history.params.steps, opts.batchSize);
     await call(callbacks, 'onTrainBegin', {});
     const batches = fromIterable ? undefined : new IndexBatches(n, opts.batchSize);
     let lastYield = performance.now();
     for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
       await call(callbacks, 'onEpochBegin', epoch, {});
-      progress.epochBegin(epoch);
+      progress?.epochBegin(epoch);
       const sums = new LogSums();
       let step = 0;
       let samples = 0;
@@ -251,7 +253,7 @@ export async function fitModel(
         step++;
         if (batchLogs) await call(callbacks, 'onBatchEnd', step - 1, batchLogs);
         const now = performance.now();
-        if (progress.wantsDraw(now)) progress.batch(step, samples, sums.peek());
+        if (progress?.wantsDraw(now)) progress.batch(step, samples, sums.peek());
         if (now - lastYield > 50) {
           await yieldToEventLoop();
           lastYield = performance.now();
@@ -320,7 +322,7 @@ export async function fitModel(
         }
         history.epoch.push(epoch);
         for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
-        progress.epochEnd(epoch, step, samples, logs);
+        progress?.epochEnd(epoch, step, samples, logs);
         await call(callbacks, 'onEpochEnd', epoch, logs);
       } finally {
         sums.dispose();
