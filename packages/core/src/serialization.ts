@@ -12,7 +12,7 @@ import type {
   Spec,
   ValueOf,
 } from './names.js';
-import { registry } from './registry.js';
+import { resolveEntry } from './lookup.js';
 
 /** The serialized form of any plugin object: a class name and a JSON-only config. */
 export interface Serialized {
@@ -89,7 +89,7 @@ export interface SerdeTrio<K extends FactoryKind> {
 export function serdeTrio<K extends FactoryKind>(kind: K): SerdeTrio<K> {
   const deserialize = (json: unknown): ValueOf<K> => {
     const { className, config } = normalizeSerialized(json, kind);
-    const entry = registry(kind).resolve(className);
+    const entry = resolveEntry(kind, className);
     try {
       return entry.create(config) as ValueOf<K>;
     } catch (error) {
