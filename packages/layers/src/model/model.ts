@@ -205,9 +205,8 @@ export class Model extends Layer implements CallbackModel {
     if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
     if (this.busy) throw new RidgeError('BUSY', `${who(this)}: compile while fit runs; wait for fit to finish.`);
     checkCompileKeys(args);
-    if (!this.graphState) {
-      // Only a model whose graph is built later (sequential) has no graph here.
-      const deferred = this.deferCompile!(args);
+    if (!this.graphState && this.deferCompile) {
+      const deferred = this.deferCompile(args);
       this.compiledState?.optimizer.dispose();
       this.compileArgsState = deferred;
       return;
