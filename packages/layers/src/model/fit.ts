@@ -1,7 +1,7 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
-import { IndexBatches, hostRows, prepare, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
+import { IndexBatches, hostRows, prepare, sameLength, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
 import type { Graph } from './graph.js';
 import { feature, hasFeature, type Features } from './features.js';
 import { StepRunner, type Compiled } from './step.js';
@@ -187,12 +187,7 @@ export async function fitModel(
       if (yOrArgs === undefined) throw new RidgeError('INVALID_ARGUMENT', 'fit: y is required with x (or pass an async iterable of { xs, ys } batches).', { argument: 'y' });
       xs = own(prepare(x as ModelData, internals.inputSlots(), 'x', 'host'));
       ys = own(prepare(yOrArgs as ModelData, internals.outputSlots(), 'y', 'host'));
-      n = xs[0]!.shape[0]!;
-      ys.forEach((t, i) => {
-        if (t.shape[0] !== n) {
-          throw new RidgeError('INVALID_DATA', `fit: x has ${n} samples but y${ys.length > 1 ? `['${model.outputNames[i]}']` : ''} has ${t.shape[0]}; they must match.`, { argument: 'y' });
-        }
-      });
+      n = sameLength(xs, ys, 'fit', 'y', model.outputNames);
       if (args.sampleWeight !== undefined) sw = own(prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight', 'host'))[0];
       if (args.classWeight !== undefined) {
         if (typeof args.classWeight !== 'object' || args.classWeight === null) throw new RidgeError('INVALID_ARGUMENT', `fit: classWeight must be a record of class index to weight; received ${describeValue(args.classWeight)}.`, { argument: 'classWeight' });
@@ -220,8 +215,7 @@ export async function fitModel(
       const [vx, vy, vw] = args.validationData;
       const vxs = own(prepare(vx, internals.inputSlots(), 'validationData[0]', 'host'));
       const vys = own(prepare(vy, internals.outputSlots(), 'validationData[1]', 'host'));
-      const vn = vxs[0]!.shape[0]!;
-      if (vys.some((t) => t.shape[0] !== vn)) throw new RidgeError('INVALID_DATA', `fit: validationData x has ${vn} samples but y does not.`, { argument: 'validationData' });
+      const vn = sameLength(vxs, vys, 'fit: validationData', 'validationData');
       const vsw = vw === undefined ? undefined : own(prepare(vw, [{ name: 'sampleWeight', shape: [vn] }], 'validationData[2]', 'host'))[0];
       val = { xs: vxs, ys: vys, sw: vsw };
     }
@@ -300,7 +294,7 @@ export async function fitModel(
               mine.push(...by.owned);
               const bw = bwRaw === undefined ? undefined : prepare(bwRaw, [{ name: 'sampleWeight', shape: [bx.tensors[0]!.shape[0]!] }], `batch ${step} sampleWeight`);
               if (bw) mine.push(...bw.owned);
-              if (by.tensors.some((t) => t.shape[0] !== bx.tensors[0]!.shape[0])) throw new RidgeError('INVALID_DATA', `fit: batch ${step} has xs and ys of different lengths.`, { argument: 'ys' });
+              sameLength(bx.tensors, by.tensors, `fit: batch ${step}`, 'ys', model.outputNames);
               await runBatch(bx.tensors, by.tensors, bw?.tensors[0]);
             } finally {
               tf.dispose([...mine, ...given]);

@@ -20,7 +20,7 @@ import { isSymbolic } from '../engine/symbolic.js';
 import type { LayerWeight } from '../engine/weight.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
-import { IndexBatches, prepare, toHost, type ModelData, type Prepared, type Slot } from './data.js';
+import { IndexBatches, prepare, sameLength, toHost, type ModelData, type Prepared, type Slot } from './data.js';
 import { fitModel, type BatchSource, type FitArgs, type History } from './fit.js';
 import { buildGraph, runGraph, type Graph } from './graph.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
@@ -322,10 +322,7 @@ export class Model extends Layer implements CallbackModel {
     const runner = new StepRunner({ graph: this.graph, weights: this.weights }, compiled);
     try {
       ys = prepare(y, this.outputSlots(), 'y', 'host');
-      const n = xs.tensors[0]!.shape[0]!;
-      if (ys.tensors.some((t) => t.shape[0] !== n)) {
-        throw new RidgeError('INVALID_DATA', `evaluate: x has ${n} samples but y has ${ys.tensors.map((t) => t.shape[0]).join(', ')}.`, { argument: 'y' });
-      }
+      const n = sameLength(xs.tensors, ys.tensors, 'evaluate', 'y', this.outputNames);
       if (args.sampleWeight !== undefined) sw = prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight', 'host');
       return evaluateBatches(runner, xs.host, ys.host, sw?.host[0], batchSize);
     } finally {
