@@ -5,7 +5,7 @@ import { IndexBatches, hostRows, prepare, sameLength, type HostData, type ModelD
 import type { Graph } from './graph.js';
 import { feature, hasFeature, type Features } from './features.js';
 import { StepRunner, type Compiled } from './step.js';
-import { evaluateBatches } from './evaluate.js';
+import { checkInteger, evaluateBatches } from './evaluate.js';
 import { LogSums } from './log-sums.js';
 import type { LayerWeight } from '../engine/weight.js';
 
@@ -74,12 +74,7 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
   for (const k of Object.keys(args)) {
     if (!known.includes(k)) throw new RidgeError('INVALID_ARGUMENT', `fit: unknown option ${describeValue(k)}; options: ${known.join(', ')}.`, { argument: k });
   }
-  const int = (name: string, value: unknown, min: number) => {
-    if (!Number.isInteger(value) || (value as number) < min) {
-      throw new RidgeError('INVALID_ARGUMENT', `fit: ${name} must be an integer >= ${min}; received ${describeValue(value)}.`, { argument: name, received: value });
-    }
-    return value as number;
-  };
+  const int = (name: string, value: unknown, min: number) => checkInteger('fit', name, value, min);
   const epochs = int('epochs', args.epochs ?? 1, 1);
   const batchSize = int('batchSize', args.batchSize ?? 32, 1);
   const initialEpoch = int('initialEpoch', args.initialEpoch ?? 0, 0);

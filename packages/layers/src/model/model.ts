@@ -26,7 +26,7 @@ import { buildGraph, runGraph, type Graph } from './graph.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { probeTerms, weightTerms, type CompiledRule, type RegularizationOption } from './regularization.js';
 import { StepRunner, type Compiled } from './step.js';
-import { checkBatchSize, evaluateBatches } from './evaluate.js';
+import { checkInteger, evaluateBatches } from './evaluate.js';
 import { feature } from './features.js';
 import type { ModelTopologyJSON, ToJSONOptions } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
@@ -315,7 +315,7 @@ export class Model extends Layer implements CallbackModel {
   async evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<Logs> {
     this.beforeData(x);
     const compiled = this.compiledOrThrow('evaluate');
-    const batchSize = checkBatchSize(args.batchSize ?? 32, 'evaluate');
+    const batchSize = checkInteger('evaluate', 'batchSize', args.batchSize ?? 32, 1);
     const xs = prepare(x, this.inputSlots(), 'x', 'host');
     let ys: Prepared | undefined;
     let sw: Prepared | undefined;
@@ -334,7 +334,7 @@ export class Model extends Layer implements CallbackModel {
   /** Outputs for inputs, in inference mode, batch by batch. One tensor per output. */
   predict(x: ModelData, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
     this.beforeData(x);
-    const batchSize = checkBatchSize(args.batchSize ?? 32, 'predict');
+    const batchSize = checkInteger('predict', 'batchSize', args.batchSize ?? 32, 1);
     const xs = prepare(x, this.inputSlots(), 'x', 'none');
     try {
       const n = xs.tensors[0]!.shape[0]!;
