@@ -1,4 +1,4 @@
-import { RidgeError, registry, type BackendEntry, type RuntimeEnvironment } from '@ridge/core';
+import { RidgeError, findEntry, resolveEntry, type BackendEntry, type RuntimeEnvironment } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_ORDER, runtimeEnvironment } from './environment.js';
 
@@ -40,13 +40,13 @@ const START_TIMEOUT_MS = 30_000;
 
 /** In Node, a backend that is not registered yet is loaded from its sub-entry, if installed. */
 async function autoload(name: string, env: RuntimeEnvironment): Promise<string | undefined> {
-  if (registry('backend').has(name)) return undefined;
+  if (findEntry('backend', name)) return undefined;
   const sub = `@ridge/backend/${name}`;
   if (env !== 'node') return `not imported: add import '${sub}' to your app`;
   try {
     // A computed specifier keeps bundlers from pulling every backend into every bundle.
     await import(/* @vite-ignore */ /* webpackIgnore: true */ sub);
-    return registry('backend').has(name) ? undefined : `${sub} did not register '${name}'`;
+    return findEntry('backend', name) ? undefined : `${sub} did not register '${name}'`;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const missing = /Cannot find (module|package) '([^']+)'/.exec(message)?.[2];
@@ -106,7 +106,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       skipped.push({ name, reason: notLoaded });
       continue;
     }
-    const entry = registry('backend').resolve(name) as BackendEntry;
+    const entry = resolveEntry('backend', name);
     if (!entry.environments.includes(env)) {
       skipped.push({ name, reason: `does not run in ${env}` });
       continue;

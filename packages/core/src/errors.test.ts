@@ -54,7 +54,7 @@ describe('validation helpers', () => {
 
   it('checkConfigKeys rejects unknown keys and suggests the closest one', () => {
     expect(() => checkConfigKeys('L2', { l2: 1 }, ['l2'])).not.toThrow();
-    expect(() => checkConfigKeys('L2', { l_2: 1 }, ['l2'])).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringContaining("unknown config key \"l_2\". Did you mean 'l2'?") }));
+    expect(() => checkConfigKeys('L2', { l_2: 1 }, ['l2'])).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringContaining("unknown config key \"l_2\" (set to 1). Did you mean 'l2'?") }));
   });
 
   it('checkOneOf lists the allowed values', () => {

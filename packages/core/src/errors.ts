@@ -12,7 +12,8 @@ export type RidgeErrorCode =
   | 'BUSY'
   | 'INVALID_DATA'
   | 'INVALID_JSON'
-  | 'INVALID_WEIGHTS';
+  | 'INVALID_WEIGHTS'
+  | 'FEATURE_NOT_LOADED';
 
 const brand = Symbol.for('@ridge/core/RidgeError');
 

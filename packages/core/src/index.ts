@@ -55,6 +55,7 @@ export type {
   ValueOf,
 } from './names.js';
 export { Registry, registries, registry, registryGeneration } from './registry.js';
+export { findEntry, resolveEntry } from './lookup.js';
 export type { RegisterOptions } from './registry.js';
 export { loadedCoreCopies } from './shared-record.js';
 export type { CoreCopy } from './shared-record.js';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RidgeError } from './errors.js';
 import type { FactoryEntry } from './names.js';
+import { findEntry, resolveEntry } from './lookup.js';
 import { registries, registry } from './registry.js';
 import type { Regularizer } from './contracts.js';
 import { VERSION } from './version.js';
@@ -122,6 +123,20 @@ describe('unknown names', () => {
     expect(thrown(() => registries.optimizer.resolve('nope')).message).toContain("import '@ridge/optimizers'");
     expect(thrown(() => registries.layer.resolve('nope')).message).toContain("import '@ridge/layers'");
     expect(thrown(() => registries.backend.resolve('nope')).message).toContain("import '@ridge/backend/nope'");
+  });
+});
+
+describe('findEntry / resolveEntry (lookups without the registration code)', () => {
+  it('read the same registries as has and resolve, and fail the same way', () => {
+    const e = fakeRegularizer('Looked', 'pkg', ['looked']);
+    registries.regularizer.register(e);
+    expect(findEntry('regularizer', 'looked')).toBe(e);
+    expect(resolveEntry('regularizer', 'Looked')).toBe(e);
+    expect(findEntry('loss', 'Looked')).toBeUndefined();
+    const error = thrown(() => resolveEntry('regularizer', 'lookd'));
+    expect(error.code).toBe('UNKNOWN_NAME');
+    expect(error.message).toBe(thrown(() => registries.regularizer.resolve('lookd')).message);
+    expect(error.message).toMatch(/Did you mean '(L|l)ooked'\?/);
   });
 });
 

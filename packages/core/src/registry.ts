@@ -4,24 +4,13 @@ import type { EntryOf, Kind, NameOf } from './names.js';
 import { KINDS } from './names.js';
 import { sharedRecord } from './shared-record.js';
 import { parseRange, satisfies } from './semver.js';
-import { closestName } from './suggest.js';
+import { findEntry, registeredNames, resolveEntry, storeOf } from './lookup.js';
 import { VERSION } from './version.js';
 
 export interface RegisterOptions {
   /** Replace an entry registered under the same name by someone else. */
   readonly override?: boolean;
 }
-
-/** The package users are told to import when a built-in name of a kind is missing. */
-const HOME_PACKAGE: Record<Kind, string> = {
-  regularizer: '@ridge/regularizers',
-  constraint: '@ridge/regularizers',
-  loss: '@ridge/losses',
-  optimizer: '@ridge/optimizers',
-  layer: '@ridge/layers',
-  initializer: '@ridge/layers',
-  backend: '@ridge/backend/<name>',
-};
 
 function namesOf(entry: { name: string; aliases?: readonly string[] }): string[] {
   return [entry.name, ...(entry.aliases ?? [])];
@@ -109,7 +98,7 @@ export class Registry<K extends Kind> {
   }
 
   private get store(): Map<string, EntryOf<K>> {
-    return sharedRecord().registries[this.kind] as Map<string, EntryOf<K>>;
+    return storeOf(this.kind);
   }
 
   /**
@@ -161,7 +150,7 @@ export class Registry<K extends Kind> {
 
   /** Whether a name is registered; narrows a plain string to a registered name. */
   has(name: string): name is NameOf<K> {
-    return this.store.has(name);
+    return findEntry(this.kind, name) !== undefined;
   }
 
   /** The entry for a registered name. Throws `UNKNOWN_NAME` otherwise. */
@@ -171,38 +160,17 @@ export class Registry<K extends Kind> {
 
   /** Like `get`, for names that come from data (JSON, user input) and are checked at run time. */
   resolve(name: string): EntryOf<K> {
-    const entry = typeof name === 'string' ? this.store.get(name) : undefined;
-    if (entry === undefined) throw this.unknown(name);
-    return entry;
+    return resolveEntry(this.kind, name);
   }
 
   /** Every registered name (primary names and aliases), sorted. */
   list(): string[] {
-    return [...this.store.keys()].sort();
+    return registeredNames(this.kind);
   }
 
   /** Each registered entry once. */
   entries(): EntryOf<K>[] {
     return [...new Set(this.store.values())];
-  }
-
-  private unknown(name: unknown): RidgeError {
-    const known = this.list();
-    const shown = known.length > 0 ? known.map((n) => `'${n}'`).join(', ') : 'none';
-    const guess = typeof name === 'string' ? closestName(name, known) : undefined;
-    const pkg =
-      typeof name === 'string' && name.includes('>')
-        ? name.slice(0, name.indexOf('>'))
-        : HOME_PACKAGE[this.kind].replace('<name>', typeof name === 'string' ? name : 'name');
-    return new RidgeError(
-      'UNKNOWN_NAME',
-      `Unknown ${this.kind} ${describeValue(name)}.` +
-        (guess ? ` Did you mean '${guess}'?` : '') +
-        ` Registered ${this.kind} names: ${shown}. ` +
-        `Names are registered by importing the package that provides them: import '${pkg}' ` +
-        `(or the plugin that provides ${describeValue(name)}) before using it.`,
-      { kind: this.kind, name, known, package: pkg },
-    );
   }
 }
 

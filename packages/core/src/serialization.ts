@@ -12,7 +12,7 @@ import type {
   Spec,
   ValueOf,
 } from './names.js';
-import { registry } from './registry.js';
+import { resolveEntry } from './lookup.js';
 
 /** The serialized form of any plugin object: a class name and a JSON-only config. */
 export interface Serialized {
@@ -86,106 +86,104 @@ export interface SerdeTrio<K extends FactoryKind> {
   deserialize(json: unknown): ValueOf<K>;
 }
 
+function deserializeAs<K extends FactoryKind>(kind: K, json: unknown): ValueOf<K> {
+  const { className, config } = normalizeSerialized(json, kind);
+  const entry = resolveEntry(kind, className);
+  try {
+    return entry.create(config) as ValueOf<K>;
+  } catch (error) {
+    if (RidgeError.is(error)) throw error;
+    throw new RidgeError(
+      'INVALID_CONFIG',
+      `Could not build ${kind} '${className}' from config ${describeValue(config)}: ` +
+        `${error instanceof Error ? error.message : String(error)}.`,
+      { kind, className, config, cause: error },
+    );
+  }
+}
+
+function getAs<K extends FactoryKind>(kind: K, spec: unknown): ValueOf<K> {
+  if (isInstance(spec)) return spec as ValueOf<K>;
+  if (typeof spec === 'string' || isJsonObject(spec)) return deserializeAs(kind, spec);
+  throw new RidgeError(
+    'INVALID_ARGUMENT',
+    `A ${kind} must be a registered name, an instance or { className, config }; ` +
+      `received ${describeValue(spec)}.`,
+    { kind, received: spec },
+  );
+}
+
+function serializeAs(kind: FactoryKind, value: unknown): Serialized {
+  if (!isInstance(value)) {
+    throw new RidgeError(
+      'INVALID_ARGUMENT',
+      `serialize expects a ${kind} instance with className and getConfig(); received ${describeValue(value)}.`,
+      { kind, received: value },
+    );
+  }
+  return { className: value.className, config: value.getConfig() };
+}
+
 export function serdeTrio<K extends FactoryKind>(kind: K): SerdeTrio<K> {
-  const deserialize = (json: unknown): ValueOf<K> => {
-    const { className, config } = normalizeSerialized(json, kind);
-    const entry = registry(kind).resolve(className);
-    try {
-      return entry.create(config) as ValueOf<K>;
-    } catch (error) {
-      if (RidgeError.is(error)) throw error;
-      throw new RidgeError(
-        'INVALID_CONFIG',
-        `Could not build ${kind} '${className}' from config ${describeValue(config)}: ` +
-          `${error instanceof Error ? error.message : String(error)}.`,
-        { kind, className, config, cause: error },
-      );
-    }
-  };
   return {
-    get(spec) {
-      if (isInstance(spec)) return spec as ValueOf<K>;
-      if (typeof spec === 'string' || isJsonObject(spec)) return deserialize(spec);
-      throw new RidgeError(
-        'INVALID_ARGUMENT',
-        `A ${kind} must be a registered name, an instance or { className, config }; ` +
-          `received ${describeValue(spec)}.`,
-        { kind, received: spec },
-      );
-    },
-    serialize(value) {
-      if (!isInstance(value)) {
-        throw new RidgeError(
-          'INVALID_ARGUMENT',
-          `serialize expects a ${kind} instance with className and getConfig(); received ${describeValue(value)}.`,
-          { kind, received: value },
-        );
-      }
-      return { className: value.className, config: value.getConfig() };
-    },
-    deserialize,
+    get: (spec) => getAs(kind, spec),
+    serialize: (value) => serializeAs(kind, value),
+    deserialize: (json) => deserializeAs(kind, json),
   };
 }
 
-const trios = {
-  regularizer: serdeTrio('regularizer'),
-  constraint: serdeTrio('constraint'),
-  loss: serdeTrio('loss'),
-  optimizer: serdeTrio('optimizer'),
-  initializer: serdeTrio('initializer'),
-};
-
 // Declared as functions (not `const x = trio.get`) so that their parameter types are read
-// after every plugin's `declare module` augmentation, and so they document themselves.
+// after every plugin's `declare module` augmentation, so they document themselves, and so that
+// nothing is built at load time: a bundle keeps only the ones it calls.
 
 /** A regularizer from a registered name, an instance, or `{ className, config }`. */
 export function getRegularizer(spec: RegularizerSpec): Regularizer {
-  return trios.regularizer.get(spec);
+  return getAs('regularizer', spec);
 }
 export function serializeRegularizer(regularizer: Regularizer): Serialized {
-  return trios.regularizer.serialize(regularizer);
+  return serializeAs('regularizer', regularizer);
 }
 /** Reads Ridge, tfjs-layers and Keras 2/3 JSON. */
 export function deserializeRegularizer(json: unknown): Regularizer {
-  return trios.regularizer.deserialize(json);
+  return deserializeAs('regularizer', json);
 }
 
 export function getConstraint(spec: ConstraintSpec): Constraint {
-  return trios.constraint.get(spec);
+  return getAs('constraint', spec);
 }
 export function serializeConstraint(constraint: Constraint): Serialized {
-  return trios.constraint.serialize(constraint);
+  return serializeAs('constraint', constraint);
 }
 export function deserializeConstraint(json: unknown): Constraint {
-  return trios.constraint.deserialize(json);
+  return deserializeAs('constraint', json);
 }
 
 export function getLoss(spec: LossSpec): Loss {
-  return trios.loss.get(spec);
+  return getAs('loss', spec);
 }
 export function serializeLoss(loss: Loss): Serialized {
-  return trios.loss.serialize(loss);
+  return serializeAs('loss', loss);
 }
 export function deserializeLoss(json: unknown): Loss {
-  return trios.loss.deserialize(json);
+  return deserializeAs('loss', json);
 }
 
 export function getOptimizer(spec: OptimizerSpec): Optimizer {
-  return trios.optimizer.get(spec);
+  return getAs('optimizer', spec);
 }
 export function serializeOptimizer(optimizer: Optimizer): Serialized {
-  return trios.optimizer.serialize(optimizer);
+  return serializeAs('optimizer', optimizer);
 }
 export function deserializeOptimizer(json: unknown): Optimizer {
-  return trios.optimizer.deserialize(json);
+  return deserializeAs('optimizer', json);
 }
 
 export function getInitializer(spec: InitializerSpec): Initializer {
-  return trios.initializer.get(spec);
+  return getAs('initializer', spec);
 }
 export function serializeInitializer(initializer: Initializer): Serialized {
-  return trios.initializer.serialize(initializer);
+  return serializeAs('initializer', initializer);
 }
 export function deserializeInitializer(json: unknown): Initializer {
-  return trios.initializer.deserialize(json);
+  return deserializeAs('initializer', json);
 }

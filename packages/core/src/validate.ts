@@ -60,8 +60,9 @@ export function checkConfigKeys(owner: string, config: Record<string, unknown>, 
     const guess = closestName(key, known);
     throw new RidgeError(
       'INVALID_CONFIG',
-      `${owner}: unknown config key ${describeValue(key)}.${guess ? ` Did you mean '${guess}'?` : ''} Known keys: ${known.join(', ') || 'none'}.`,
-      { owner, key, known },
+      `${owner}: unknown config key ${describeValue(key)} (set to ${describeValue(config[key])}).${guess ? ` Did you mean '${guess}'?` : ''} ` +
+        `Known keys: ${known.join(', ') || 'none'}.`,
+      { owner, key, known, received: config[key] },
     );
   }
 }

@@ -1,4 +1,8 @@
 import './register.js';
+import './features/io.js';
+import './features/progress.js';
+import './features/regularization.js';
+import './features/summary.js';
 
 export * from './base.js';
 export { initializerEntries, layerEntries } from './register.js';

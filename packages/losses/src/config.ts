@@ -1,8 +1,7 @@
 import {
-  RidgeError,
+  checkConfigKeys,
   checkNumber,
   checkOneOf,
-  describeValue,
   invalidArgument,
   isJsonObject,
   type LossReduction,
@@ -30,22 +29,13 @@ const REDUCTIONS = ['mean', 'sum', 'none', 'sum_over_batch_size', 'auto'] as con
 const KERAS_ONLY_KEYS: readonly string[] = ['name', 'dtype'];
 
 /**
- * Checks that a config is an object whose keys are all known to the loss, so a misspelt option
- * fails loudly instead of silently taking its default.
+ * Checks that a config is an object whose keys are all known to the loss (or Keras-only keys it
+ * drops), so a misspelt option fails loudly instead of silently taking its default.
  */
-export function checkConfigKeys(className: string, config: unknown, optionKeys: readonly string[]): void {
+export function checkLossConfig(className: string, config: unknown, optionKeys: readonly string[]): void {
   if (config === undefined) return;
   if (!isJsonObject(config)) throw invalidArgument(`${className} config`, config, 'an object of options');
-  const known = ['reduction', ...optionKeys];
-  for (const [key, value] of Object.entries(config)) {
-    if (known.includes(key) || KERAS_ONLY_KEYS.includes(key)) continue;
-    throw new RidgeError(
-      'INVALID_CONFIG',
-      `${className} has no option '${key}' (received ${key}: ${describeValue(value)}). ` +
-        `Its options are ${known.map((k) => `'${k}'`).join(', ')}.`,
-      { className, argument: key, received: value },
-    );
-  }
+  checkConfigKeys(className, config, ['reduction', ...optionKeys, ...KERAS_ONLY_KEYS]);
 }
 
 export function readReduction(className: string, value: unknown): LossReduction {

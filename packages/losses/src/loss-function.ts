@@ -1,6 +1,6 @@
 import type { JsonObject, Loss, LossReduction } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkConfigKeys, readReduction, type LossConfig } from './config.js';
+import { checkLossConfig, readReduction, type LossConfig } from './config.js';
 import { checkSampleWeight, reduceLoss } from './reduce.js';
 import { checkRank, checkSameShape, checkTensor } from './shapes.js';
 
@@ -14,7 +14,7 @@ export abstract class LossFunction implements Loss {
   readonly reduction: LossReduction;
 
   protected constructor(className: string, config: LossConfig | undefined, optionKeys: readonly string[]) {
-    checkConfigKeys(className, config, optionKeys);
+    checkLossConfig(className, config, optionKeys);
     this.reduction = readReduction(className, config?.reduction);
   }
 

@@ -58,8 +58,8 @@ describe.each(CASES)('$className rejects bad inputs before making any tensor', (
   });
 
   it('an unknown config key is INVALID_CONFIG naming the key and the value', () => {
-    expectRidgeError(() => create({ fromLogit: true }), 'INVALID_CONFIG', className, "'fromLogit'", 'true');
-    expectRidgeError(() => deserializeLoss({ className, config: { delat: 2 } }), 'INVALID_CONFIG', "'delat'", '2');
+    expectRidgeError(() => create({ fromLogit: true }), 'INVALID_CONFIG', className, '"fromLogit"', 'true');
+    expectRidgeError(() => deserializeLoss({ className, config: { delat: 2 } }), 'INVALID_CONFIG', '"delat"', '2');
   });
 
   it('a scalar yPred (no batch axis) is SHAPE_MISMATCH', () => {

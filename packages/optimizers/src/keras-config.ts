@@ -75,17 +75,3 @@ export function readKerasConfig(className: string, config: unknown): Record<stri
   }
   return out;
 }
-
-/** Throws INVALID_CONFIG for a key that is not one of `known`, listing the accepted keys. */
-export function checkConfigKeys(className: string, config: object, known: readonly string[]): void {
-  for (const key of Object.keys(config)) {
-    if (!known.includes(key)) {
-      throw new RidgeError(
-        'INVALID_CONFIG',
-        `${className} has no option ${describeValue(key)}; received ${key} = ` +
-          `${describeValue((config as Record<string, unknown>)[key])}. Known options: ${known.join(', ')}.`,
-        { className, key, known },
-      );
-    }
-  }
-}

@@ -1,5 +1,6 @@
 import {
   RidgeError,
+  checkConfigKeys,
   checkNonNegativeNumber,
   checkNumber,
   compileSelector,
@@ -33,7 +34,6 @@ import {
   type Tensor,
   type Variable,
 } from '@tensorflow/tfjs-core';
-import { checkConfigKeys } from './keras-config.js';
 import { selectorToJson, toWeightSelector, type WeightDecaySelector } from './weight-decay-selector.js';
 
 /** Options every optimizer takes. `null` means "unset", as in Keras JSON. */
@@ -148,7 +148,7 @@ export abstract class OptimizerBase implements Optimizer {
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       throw invalidArgument(`${className} config`, config, 'an object of options');
     }
-    checkConfigKeys(className, config, [...SHARED_KEYS, ...optionKeys]);
+    checkConfigKeys(className, config as Record<string, unknown>, [...SHARED_KEYS, ...optionKeys]);
     this.lr = checkLearningRate(config.learningRate ?? defaults.learningRate);
     this.weightDecay = checkNonNegativeNumber('weightDecay', config.weightDecay ?? defaults.weightDecay);
     this.excludeFromWeightDecay = toWeightSelector(

@@ -99,18 +99,18 @@ describe('config objects', () => {
       ['min', () => new MinMaxNorm({ min: 0 } as never)],
     ];
     for (const [key, make] of cases) {
-      const error = expectRidgeError(make, 'INVALID_CONFIG', `Unknown key '${key}'`);
+      const error = expectRidgeError(make, 'INVALID_CONFIG', `unknown config key "${key}"`);
       expect(error.details['key']).toBe(key);
     }
   });
 
   it('says which keys are accepted', () => {
-    expectRidgeError(() => l2({ l_2: 0.1 } as never), 'INVALID_CONFIG', "L2 accepts 'l2'");
-    expectRidgeError(() => orthogonal({ mod: 'rows' } as never), 'INVALID_CONFIG', "'factor', 'mode'");
+    expectRidgeError(() => l2({ l_2: 0.1 } as never), 'INVALID_CONFIG', "Did you mean 'l2'?", 'Known keys: l2.');
+    expectRidgeError(() => orthogonal({ mod: 'rows' } as never), 'INVALID_CONFIG', 'Known keys: factor, mode.');
   });
 
   it('rejects an unknown key arriving through the registry (JSON)', () => {
-    expectRidgeError(() => registry('regularizer').resolve('L1L2').create({ l1: 0.1, l_2: 0.1 }), 'INVALID_CONFIG', "'l_2'");
+    expectRidgeError(() => registry('regularizer').resolve('L1L2').create({ l1: 0.1, l_2: 0.1 }), 'INVALID_CONFIG', '"l_2"');
   });
 
   it('rejects a config that is neither an object nor a number', () => {

@@ -1,4 +1,4 @@
-import { RidgeError, checkNonNegativeNumber, describeValue, invalidArgument } from '@ridge/core';
+import { checkConfigKeys, checkNonNegativeNumber, invalidArgument } from '@ridge/core';
 
 /** What a config reader hands on: every known key, its value not yet checked. */
 export type RawConfig<K extends string> = { readonly [P in K]?: unknown };
@@ -27,16 +27,7 @@ export function readConfig<K extends string>(
       ? invalidArgument(primary, value, `a finite number >= 0 or a ${className} config ${shape}`)
       : invalidArgument(`${className} config`, value, `an object ${shape}`);
   }
-  const unknownKey = Object.keys(value).find((k) => !(keys as readonly string[]).includes(k));
-  if (unknownKey !== undefined) {
-    const accepted = keys.length > 0 ? keys.map((k) => `'${k}'`).join(', ') : 'no keys';
-    throw new RidgeError(
-      'INVALID_CONFIG',
-      `Unknown key '${unknownKey}' in the ${className} config ${describeValue(value)}. ` +
-        `${className} accepts ${accepted}; fix or remove '${unknownKey}'.`,
-      { className, key: unknownKey, accepted: [...keys], received: value },
-    );
-  }
+  checkConfigKeys(className, value, keys);
   return value as RawConfig<K>;
 }
 

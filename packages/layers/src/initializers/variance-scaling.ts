@@ -73,9 +73,9 @@ function preset(className: string, scale: number, mode: FanMode, distribution: D
   };
 }
 
-export const GlorotUniform = preset('GlorotUniform', 1, 'fan_avg', 'uniform');
-export const GlorotNormal = preset('GlorotNormal', 1, 'fan_avg', 'truncated_normal');
-export const HeUniform = preset('HeUniform', 2, 'fan_in', 'uniform');
-export const HeNormal = preset('HeNormal', 2, 'fan_in', 'truncated_normal');
-export const LecunUniform = preset('LecunUniform', 1, 'fan_in', 'uniform');
-export const LecunNormal = preset('LecunNormal', 1, 'fan_in', 'truncated_normal');
+export const GlorotUniform = /* @__PURE__ */ preset('GlorotUniform', 1, 'fan_avg', 'uniform');
+export const GlorotNormal = /* @__PURE__ */ preset('GlorotNormal', 1, 'fan_avg', 'truncated_normal');
+export const HeUniform = /* @__PURE__ */ preset('HeUniform', 2, 'fan_in', 'uniform');
+export const HeNormal = /* @__PURE__ */ preset('HeNormal', 2, 'fan_in', 'truncated_normal');
+export const LecunUniform = /* @__PURE__ */ preset('LecunUniform', 1, 'fan_in', 'uniform');
+export const LecunNormal = /* @__PURE__ */ preset('LecunNormal', 1, 'fan_in', 'truncated_normal');

@@ -13,7 +13,8 @@ import {
 } from '@ridge/core';
 import type { CompileArgs, Model } from '../model/model.js';
 import type { MetricSpec } from '../model/metrics.js';
-import { compileRegularization, type OnConflict, type RegularizationRule } from '../model/regularization.js';
+import { compileRegularization } from '../model/compile-regularization.js';
+import type { OnConflict, RegularizationRule } from '../model/regularization.js';
 import { isSerialized, writePart } from './keras-json.js';
 
 // ---------------------------------------------------------------------------------------------

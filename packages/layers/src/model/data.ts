@@ -184,14 +184,24 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
   }
 }
 
-/** The first dimension shared by every tensor; throws naming both sides when they differ. */
-export function sameLength(a: readonly tf.Tensor[], b: readonly tf.Tensor[], what: string): number {
-  const n = a[0]!.shape[0]!;
-  for (const t of b) {
+/**
+ * The number of samples of `x`, checked against every `y` (tensors or host copies); throws naming
+ * both sides (and the output, given `outputNames` of a model with several) when they differ.
+ */
+export function sameLength(
+  x: readonly { readonly shape: readonly number[] }[],
+  y: readonly { readonly shape: readonly number[] }[],
+  what: string,
+  argument = 'y',
+  outputNames: readonly string[] = [],
+): number {
+  const n = x[0]!.shape[0]!;
+  y.forEach((t, i) => {
     if (t.shape[0] !== n) {
-      throw new RidgeError('INVALID_DATA', `${what}: x has ${n} samples but y has ${t.shape[0]}; they must match.`, { argument: 'y' });
+      const which = outputNames.length > 1 ? `['${outputNames[i]}']` : '';
+      throw new RidgeError('INVALID_DATA', `${what}: x has ${n} samples but y${which} has ${t.shape[0]}; they must match.`, { argument });
     }
-  }
+  });
   return n;
 }
 

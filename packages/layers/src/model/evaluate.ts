@@ -5,12 +5,10 @@ import { IndexBatches, type HostData } from './data.js';
 import { LogSums } from './log-sums.js';
 import type { StepRunner } from './step.js';
 
-export function checkBatchSize(value: unknown, where: string): number {
-  if (!Number.isInteger(value) || (value as number) < 1) {
-    throw new RidgeError('INVALID_ARGUMENT', `${where}: batchSize must be an integer >= 1; received ${describeValue(value)}.`, {
-      argument: 'batchSize',
-      received: value,
-    });
+/** An integer option of fit, evaluate or predict (`where`), at least `min`. */
+export function checkInteger(where: string, argument: string, value: unknown, min: number): number {
+  if (!Number.isInteger(value) || (value as number) < min) {
+    throw new RidgeError('INVALID_ARGUMENT', `${where}: ${argument} must be an integer >= ${min}; received ${describeValue(value)}.`, { argument, received: value });
   }
   return value as number;
 }

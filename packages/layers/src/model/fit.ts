@@ -1,11 +1,11 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
-import { IndexBatches, hostRows, prepare, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
+import { IndexBatches, hostRows, prepare, sameLength, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
 import type { Graph } from './graph.js';
-import { defaultVerbosity, Progress } from './progress.js';
+import { feature, hasFeature, type Features } from './features.js';
 import { StepRunner, type Compiled } from './step.js';
-import { evaluateBatches } from './evaluate.js';
+import { checkInteger, evaluateBatches } from './evaluate.js';
 import { LogSums } from './log-sums.js';
 import type { LayerWeight } from '../engine/weight.js';
 
@@ -69,22 +69,18 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize' | 'shuffle' | 'initialEpoch'>> & { verbose: 0 | 1 | 2 } {
+function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize' | 'shuffle' | 'initialEpoch'>> & { verbose: 0 | 1 | 2; progress: Features['progress'] | undefined } {
   const known = ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'classWeight', 'sampleWeight', 'callbacks', 'initialEpoch', 'seed'];
   for (const k of Object.keys(args)) {
     if (!known.includes(k)) throw new RidgeError('INVALID_ARGUMENT', `fit: unknown option ${describeValue(k)}; options: ${known.join(', ')}.`, { argument: k });
   }
-  const int = (name: string, value: unknown, min: number) => {
-    if (!Number.isInteger(value) || (value as number) < min) {
-      throw new RidgeError('INVALID_ARGUMENT', `fit: ${name} must be an integer >= ${min}; received ${describeValue(value)}.`, { argument: name, received: value });
-    }
-    return value as number;
-  };
+  const int = (name: string, value: unknown, min: number) => checkInteger('fit', name, value, min);
   const epochs = int('epochs', args.epochs ?? 1, 1);
   const batchSize = int('batchSize', args.batchSize ?? 32, 1);
   const initialEpoch = int('initialEpoch', args.initialEpoch ?? 0, 0);
   if (initialEpoch >= epochs) throw new RidgeError('INVALID_ARGUMENT', `fit: initialEpoch (${initialEpoch}) must be below epochs (${epochs}).`, { argument: 'initialEpoch' });
-  const verbose = args.verbose ?? defaultVerbosity();
+  // Without the progress feature (a '/base' bundle that did not import it) fit is silent by default.
+  const verbose = args.verbose ?? (hasFeature('progress') ? feature('progress', 'fit').defaultVerbosity() : 0);
   if (![0, 1, 2].includes(verbose)) throw new RidgeError('INVALID_ARGUMENT', `fit: verbose must be 0, 1 or 2; received ${describeValue(verbose)}.`, { argument: 'verbose' });
   if (args.validationSplit !== undefined && !(typeof args.validationSplit === 'number' && args.validationSplit > 0 && args.validationSplit < 1)) {
     throw new RidgeError('INVALID_ARGUMENT', `fit: validationSplit must be a number in (0, 1); received ${describeValue(args.validationSplit)}.`, { argument: 'validationSplit' });
@@ -98,7 +94,8 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
   for (const cb of args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks]) {
     if (typeof cb !== 'object' || cb === null) throw new RidgeError('INVALID_ARGUMENT', `fit: callbacks must be objects with onEpochEnd etc.; received ${describeValue(cb)}.`, { argument: 'callbacks' });
   }
-  return { epochs, batchSize, shuffle: args.shuffle ?? true, initialEpoch, verbose: verbose as 0 | 1 | 2 };
+  const progress = verbose === 0 ? undefined : feature('progress', `fit({ verbose: ${verbose} })`);
+  return { epochs, batchSize, shuffle: args.shuffle ?? true, initialEpoch, verbose: verbose as 0 | 1 | 2, progress };
 }
 
 function isIterable(x: unknown): x is AsyncIterable<BatchSource> | Iterable<BatchSource> {
@@ -185,12 +182,7 @@ export async function fitModel(
       if (yOrArgs === undefined) throw new RidgeError('INVALID_ARGUMENT', 'fit: y is required with x (or pass an async iterable of { xs, ys } batches).', { argument: 'y' });
       xs = own(prepare(x as ModelData, internals.inputSlots(), 'x', 'host'));
       ys = own(prepare(yOrArgs as ModelData, internals.outputSlots(), 'y', 'host'));
-      n = xs[0]!.shape[0]!;
-      ys.forEach((t, i) => {
-        if (t.shape[0] !== n) {
-          throw new RidgeError('INVALID_DATA', `fit: x has ${n} samples but y${ys.length > 1 ? `['${model.outputNames[i]}']` : ''} has ${t.shape[0]}; they must match.`, { argument: 'y' });
-        }
-      });
+      n = sameLength(xs, ys, 'fit', 'y', model.outputNames);
       if (args.sampleWeight !== undefined) sw = own(prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight', 'host'))[0];
       if (args.classWeight !== undefined) {
         if (typeof args.classWeight !== 'object' || args.classWeight === null) throw new RidgeError('INVALID_ARGUMENT', `fit: classWeight must be a record of class index to weight; received ${describeValue(args.classWeight)}.`, { argument: 'classWeight' });
@@ -218,21 +210,20 @@ export async function fitModel(
       const [vx, vy, vw] = args.validationData;
       const vxs = own(prepare(vx, internals.inputSlots(), 'validationData[0]', 'host'));
       const vys = own(prepare(vy, internals.outputSlots(), 'validationData[1]', 'host'));
-      const vn = vxs[0]!.shape[0]!;
-      if (vys.some((t) => t.shape[0] !== vn)) throw new RidgeError('INVALID_DATA', `fit: validationData x has ${vn} samples but y does not.`, { argument: 'validationData' });
+      const vn = sameLength(vxs, vys, 'fit: validationData', 'validationData');
       const vsw = vw === undefined ? undefined : own(prepare(vw, [{ name: 'sampleWeight', shape: [vn] }], 'validationData[2]', 'host'))[0];
       val = { xs: vxs, ys: vys, sw: vsw };
     }
 
     for (const cb of callbacks) cb.setModel?.(model);
     model.stopTraining = false;
-    const progress = new Progress(opts.verbose, opts.epochs, history.params.steps, opts.batchSize);
+    const progress = opts.progress?.create(opts.verbose as 1 | 2, opts.epochs, history.params.steps, opts.batchSize);
     await call(callbacks, 'onTrainBegin', {});
     const batches = fromIterable ? undefined : new IndexBatches(n, opts.batchSize);
     let lastYield = performance.now();
     for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
       await call(callbacks, 'onEpochBegin', epoch, {});
-      progress.epochBegin(epoch);
+      progress?.epochBegin(epoch);
       const sums = new LogSums();
       let step = 0;
       let samples = 0;
@@ -251,7 +242,7 @@ export async function fitModel(
         step++;
         if (batchLogs) await call(callbacks, 'onBatchEnd', step - 1, batchLogs);
         const now = performance.now();
-        if (progress.wantsDraw(now)) progress.batch(step, samples, sums.peek());
+        if (progress?.wantsDraw(now)) progress.batch(step, samples, sums.peek());
         if (now - lastYield > 50) {
           await yieldToEventLoop();
           lastYield = performance.now();
@@ -298,7 +289,7 @@ export async function fitModel(
               mine.push(...by.owned);
               const bw = bwRaw === undefined ? undefined : prepare(bwRaw, [{ name: 'sampleWeight', shape: [bx.tensors[0]!.shape[0]!] }], `batch ${step} sampleWeight`);
               if (bw) mine.push(...bw.owned);
-              if (by.tensors.some((t) => t.shape[0] !== bx.tensors[0]!.shape[0])) throw new RidgeError('INVALID_DATA', `fit: batch ${step} has xs and ys of different lengths.`, { argument: 'ys' });
+              sameLength(bx.tensors, by.tensors, `fit: batch ${step}`, 'ys', model.outputNames);
               await runBatch(bx.tensors, by.tensors, bw?.tensors[0]);
             } finally {
               tf.dispose([...mine, ...given]);
@@ -320,7 +311,7 @@ export async function fitModel(
         }
         history.epoch.push(epoch);
         for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
-        progress.epochEnd(epoch, step, samples, logs);
+        progress?.epochEnd(epoch, step, samples, logs);
         await call(callbacks, 'onEpochEnd', epoch, logs);
       } finally {
         sums.dispose();

@@ -20,21 +20,16 @@ import { isSymbolic } from '../engine/symbolic.js';
 import type { LayerWeight } from '../engine/weight.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
-import { IndexBatches, prepare, toHost, type ModelData, type Prepared, type Slot } from './data.js';
+import { IndexBatches, prepare, sameLength, toHost, type ModelData, type Prepared, type Slot } from './data.js';
 import { fitModel, type BatchSource, type FitArgs, type History } from './fit.js';
 import { buildGraph, runGraph, type Graph } from './graph.js';
-import { checkMetricSpec, resolveMetric, type Metric, type MetricSpec } from './metrics.js';
-import {
-  compileRegularization,
-  probeTerms,
-  weightTerms,
-  type RegularizationOption,
-} from './regularization.js';
+import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
+import { probeTerms, weightTerms, type CompiledRule, type RegularizationOption } from './regularization.js';
 import { StepRunner, type Compiled } from './step.js';
-import { checkBatchSize, evaluateBatches } from './evaluate.js';
-import { summarize } from './summary.js';
-import { formatOf, modelToJSON, type ModelTopologyJSON, type ToJSONOptions } from '../io/model-json.js';
-import { saveModel, type SaveOptions } from '../io/save.js';
+import { checkInteger, evaluateBatches } from './evaluate.js';
+import { feature } from './features.js';
+import type { ModelTopologyJSON, ToJSONOptions } from '../io/model-json.js';
+import type { SaveOptions } from '../io/save.js';
 
 export interface ModelArgs {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
@@ -210,8 +205,10 @@ export class Model extends Layer implements CallbackModel {
     if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
     if (this.busy) throw new RidgeError('BUSY', `${who(this)}: compile while fit runs; wait for fit to finish.`);
     checkCompileKeys(args);
-    if (!this.graphState) {
-      this.deferCompile(args);
+    if (!this.graphState && this.deferCompile) {
+      const deferred = this.deferCompile(args);
+      this.compiledState?.optimizer.dispose();
+      this.compileArgsState = deferred;
       return;
     }
     const outputNames = this.outputNames;
@@ -261,7 +258,7 @@ export class Model extends Layer implements CallbackModel {
         return resolveMetric(spec, losses[i]!, out.shape[out.shape.length - 1] ?? null, `metrics[${j}]`);
       }),
     );
-    const rules = compileRegularization(args.regularization);
+    const rules = modelRules(args.regularization);
     probeTerms(weightTerms(this.weights, rules), 'compile');
     const optimizer = withArg('optimizer', () => getOptimizer(args.optimizer));
     this.compiledState?.optimizer.dispose();
@@ -270,32 +267,10 @@ export class Model extends Layer implements CallbackModel {
   }
 
   /**
-   * A model whose graph is not built yet (a sequential model without an input shape) checks
-   * what it can now and finishes compiling when the graph is built.
+   * For a model whose graph is not built yet (a sequential model without an input shape): checks
+   * what it can now and returns the arguments to finish compiling with when the graph is built.
    */
-  protected deferCompile(args: CompileArgs): void {
-    checkCompileKeys(args);
-    // Resolve names now, as a built model's compile does, so a name registered (or replaced)
-    // between this call and the first fit does not change what this compile meant.
-    const optimizer = getOptimizer(args.optimizer);
-    const loss = Array.isArray(args.loss)
-      ? (args.loss as LossSpec[]).map((spec) => getLoss(spec))
-      : typeof args.loss === 'object' && args.loss !== null && !('className' in args.loss) && typeof (args.loss as { apply?: unknown }).apply !== 'function'
-        ? Object.fromEntries(Object.entries(args.loss as Record<string, LossSpec>).map(([k, v]) => [k, getLoss(v)]))
-        : getLoss(args.loss as LossSpec);
-    const rules = compileRegularization(args.regularization);
-    const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : Object.values(args.metrics).flat();
-    metrics.forEach((m, i) => checkMetricSpec(m as MetricSpec, `metrics[${i}]`));
-    this.compiledState?.optimizer.dispose();
-    this.compileArgsState = {
-      ...args,
-      optimizer,
-      loss: loss as CompileArgs['loss'],
-      ...(args.regularization !== undefined
-        ? { regularization: rules.map((r) => ({ regularizer: r.regularizer, include: r.source.include, ...(r.source.exclude !== undefined ? { exclude: r.source.exclude } : {}), onConflict: r.onConflict })) }
-        : {}),
-    };
-  }
+  protected deferCompile?(args: CompileArgs): CompileArgs;
 
   /** Called with the data of fit, evaluate and predict before anything else; builds deferred graphs. */
   protected beforeData(_x: unknown): void {}
@@ -340,17 +315,14 @@ export class Model extends Layer implements CallbackModel {
   async evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<Logs> {
     this.beforeData(x);
     const compiled = this.compiledOrThrow('evaluate');
-    const batchSize = checkBatchSize(args.batchSize ?? 32, 'evaluate');
+    const batchSize = checkInteger('evaluate', 'batchSize', args.batchSize ?? 32, 1);
     const xs = prepare(x, this.inputSlots(), 'x', 'host');
     let ys: Prepared | undefined;
     let sw: Prepared | undefined;
     const runner = new StepRunner({ graph: this.graph, weights: this.weights }, compiled);
     try {
       ys = prepare(y, this.outputSlots(), 'y', 'host');
-      const n = xs.tensors[0]!.shape[0]!;
-      if (ys.tensors.some((t) => t.shape[0] !== n)) {
-        throw new RidgeError('INVALID_DATA', `evaluate: x has ${n} samples but y has ${ys.tensors.map((t) => t.shape[0]).join(', ')}.`, { argument: 'y' });
-      }
+      const n = sameLength(xs.tensors, ys.tensors, 'evaluate', 'y', this.outputNames);
       if (args.sampleWeight !== undefined) sw = prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight', 'host');
       return evaluateBatches(runner, xs.host, ys.host, sw?.host[0], batchSize);
     } finally {
@@ -362,7 +334,7 @@ export class Model extends Layer implements CallbackModel {
   /** Outputs for inputs, in inference mode, batch by batch. One tensor per output. */
   predict(x: ModelData, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
     this.beforeData(x);
-    const batchSize = checkBatchSize(args.batchSize ?? 32, 'predict');
+    const batchSize = checkInteger('predict', 'batchSize', args.batchSize ?? 32, 1);
     const xs = prepare(x, this.inputSlots(), 'x', 'none');
     try {
       const n = xs.tensors[0]!.shape[0]!;
@@ -436,7 +408,7 @@ export class Model extends Layer implements CallbackModel {
 
   /** A table of layers, output shapes, parameter counts and each layer's regularizers. */
   summary(print: ((line: string) => void) | false = (line) => console.log(line)): string {
-    const text = summarize(this, this.compiledState?.rules ?? [], this.graphState);
+    const text = feature('summary', 'model.summary()')(this, this.compiledState?.rules ?? [], this.graphState);
     if (print) for (const line of text.split('\n')) print(line);
     return text;
   }
@@ -446,7 +418,7 @@ export class Model extends Layer implements CallbackModel {
    * `config`, snake_case keys); `JSON.stringify(model)` gives its text. `modelFromJSON` reads it.
    */
   toJSON(options: ToJSONOptions = {}): ModelTopologyJSON {
-    return modelToJSON(this, formatOf(options));
+    return feature('io', 'model.toJSON()').toJSON(this, options);
   }
 
   /**
@@ -454,7 +426,7 @@ export class Model extends Layer implements CallbackModel {
    * `model.json` and `weights.bin`; any tfjs-core handler or URL works too. `loadModel` reads it.
    */
   save(target: string | tf.io.IOHandler, options: SaveOptions = {}): Promise<tf.io.SaveResult> {
-    return saveModel(this, target, options);
+    return feature('io', 'model.save()').save(this, target, options);
   }
 
   /** Callbacks see the model through this. */
@@ -484,6 +456,11 @@ export class Model extends Layer implements CallbackModel {
 }
 
 const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'lossWeights', 'regularization'];
+
+/** The model-level rules of `compile({ regularization })`, resolved by the regularization feature. */
+export function modelRules(option: RegularizationOption | undefined): CompiledRule[] {
+  return option === undefined || option === null ? [] : feature('regularization', 'compile({ regularization })')(option);
+}
 
 function checkCompileKeys(args: CompileArgs): void {
   for (const key of Object.keys(args)) {

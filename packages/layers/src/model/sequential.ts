@@ -1,4 +1,4 @@
-import { RidgeError, describeValue } from '@ridge/core';
+import { RidgeError, describeValue, getLoss, getOptimizer, type LossSpec } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { who } from '../engine/errors.js';
 import { Layer, type CallContext } from '../engine/layer.js';
@@ -7,7 +7,8 @@ import type { SymbolicTensor } from '../engine/symbolic.js';
 import { InputLayer, input } from '../layers/input-layer.js';
 import type { Slot } from './data.js';
 import { buildGraph } from './graph.js';
-import { Model } from './model.js';
+import { checkMetricSpec, type MetricSpec } from './metrics.js';
+import { Model, modelRules, type CompileArgs } from './model.js';
 
 export interface SequentialArgs {
   layers?: readonly Layer[];
@@ -70,6 +71,31 @@ export class Sequential extends Model {
     if (this.graphState) return;
     if (this.stack.length === 0) throw new RidgeError('INVALID_ARGUMENT', `${who(this)} has no layers; add() some first.`);
     this.rebuild(this.stack, [null, ...shape.slice(1)]);
+  }
+
+  /**
+   * A compile before the input shape is known checks what it can now and finishes when the graph
+   * is built. Names are resolved now, as a built model's compile does, so a name registered (or
+   * replaced) between this call and the first fit does not change what this compile meant.
+   */
+  protected override deferCompile(args: CompileArgs): CompileArgs {
+    const optimizer = getOptimizer(args.optimizer);
+    const loss = Array.isArray(args.loss)
+      ? (args.loss as LossSpec[]).map((spec) => getLoss(spec))
+      : typeof args.loss === 'object' && args.loss !== null && !('className' in args.loss) && typeof (args.loss as { apply?: unknown }).apply !== 'function'
+        ? Object.fromEntries(Object.entries(args.loss as Record<string, LossSpec>).map(([k, v]) => [k, getLoss(v)]))
+        : getLoss(args.loss as LossSpec);
+    const rules = modelRules(args.regularization);
+    const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : Object.values(args.metrics).flat();
+    metrics.forEach((m, i) => checkMetricSpec(m as MetricSpec, `metrics[${i}]`));
+    return {
+      ...args,
+      optimizer,
+      loss: loss as CompileArgs['loss'],
+      ...(args.regularization !== undefined
+        ? { regularization: rules.map((r) => ({ regularizer: r.regularizer, include: r.source.include, ...(r.source.exclude !== undefined ? { exclude: r.source.exclude } : {}), onConflict: r.onConflict })) }
+        : {}),
+    };
   }
 
   protected override beforeData(x: unknown): void {

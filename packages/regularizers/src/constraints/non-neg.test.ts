@@ -23,6 +23,6 @@ describe('NonNeg', () => {
   it('takes no arguments', () => {
     expect(new NonNeg().getConfig()).toEqual({});
     expect(new NonNeg({}).getConfig()).toEqual({});
-    expectRidgeError(() => new NonNeg({ axis: 0 } as never), 'INVALID_CONFIG', "'axis'", 'no keys');
+    expectRidgeError(() => new NonNeg({ axis: 0 } as never), 'INVALID_CONFIG', '"axis"', 'Known keys: none');
   });
 });

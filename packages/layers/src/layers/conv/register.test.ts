@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dense, input, model } from '../../base.js';
 import '../../register.js';
+import '../../features/regularization.js';
+import '../../features/summary.js';
 import {
   AveragePooling1D,
   AveragePooling2D,

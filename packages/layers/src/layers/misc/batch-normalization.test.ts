@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dense, input, model } from '../../base.js';
 import '../../register.js';
+import '../../features/regularization.js';
 import { BatchNormalization, batchNormalization } from './index.js';
 import './register.js';
 import { values, expectClose, setWeight, caughtRidgeError as caught } from '../../../test/fixtures.js';

@@ -1,0 +1,8 @@
+/*
+ * `@ridge/layers/summary`: `model.summary()`, the layer table with each layer's regularizers.
+ * Importing this module installs it; `@ridge/layers` imports it for you.
+ */
+import { installFeature } from '../model/features.js';
+import { summarize } from '../model/summary.js';
+
+installFeature('summary', summarize);

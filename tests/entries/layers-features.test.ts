@@ -1,0 +1,194 @@
+import { initBackend } from '@ridge/backend';
+import { RidgeError } from '@ridge/core';
+import { dense, input, model, type Model } from '@ridge/layers/base';
+import { meanSquaredError } from '@ridge/losses/base';
+import { sgd } from '@ridge/optimizers/base';
+import { l1, l2 } from '@ridge/regularizers/base';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+/*
+ * `@ridge/layers/base` leaves out the optional parts of a model (saving, the summary table, the
+ * progress output, model-level rules) until their entries are imported. This file imports only
+ * side-effect-free entries (each test file runs with its own modules, so no other file's import
+ * of `@ridge/layers` installs them here); the second half imports the feature entries.
+ */
+
+beforeAll(async () => {
+  await initBackend({ prefer: 'cpu', log: false });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+let count = 0;
+function small(): Model {
+  const inp = input({ shape: [3] });
+  const n = ++count;
+  const out = dense({ units: 2, name: `out_${n}`, kernelRegularizer: l1(0.01) }).apply(dense({ units: 4, name: `hidden_${n}` }).apply(inp));
+  return model({ inputs: inp, outputs: out });
+}
+
+function compiled(): Model {
+  const m = small();
+  m.compile({ optimizer: sgd(), loss: meanSquaredError() });
+  return m;
+}
+
+function caughtSync(fn: () => unknown): RidgeError {
+  try {
+    fn();
+  } catch (error) {
+    if (RidgeError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a RidgeError, nothing was thrown');
+}
+
+async function caught(fn: () => Promise<unknown>): Promise<RidgeError> {
+  try {
+    await fn();
+  } catch (error) {
+    if (RidgeError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a RidgeError, nothing was thrown');
+}
+
+/** The error names the call and the one import that adds it. */
+function expectMissing(error: RidgeError, call: string, entry: string): void {
+  expect(error.code).toBe('FEATURE_NOT_LOADED');
+  expect(error.message).toContain(call);
+  expect(error.message).toContain(`import '${entry}'`);
+  expect(error.details).toMatchObject({ call, entry });
+}
+
+function captureStdout(tty: boolean): { out: string[]; restore: () => void } {
+  const out: string[] = [];
+  const stdout = process.stdout as unknown as { isTTY?: boolean };
+  const wasTTY = stdout.isTTY;
+  stdout.isTTY = tty;
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  return { out, restore: () => (stdout.isTTY = wasTTY) };
+}
+
+describe('@ridge/layers/base without the feature entries', () => {
+  it('trains, evaluates, predicts and reports penalties', async () => {
+    const m = compiled();
+    const history = await m.fit(tf.ones([4, 3]), tf.zeros([4, 2]), { epochs: 2, batchSize: 2, verbose: 0 });
+    expect(history.history['loss']).toHaveLength(2);
+    expect(Object.keys(await m.evaluate(tf.ones([2, 3]), tf.zeros([2, 2])))).toContain(`penalty/${m.layers[2]!.name}/kernel`);
+    (m.predict(tf.ones([2, 3])) as tf.Tensor).dispose();
+    expect(m.penalties().terms).toHaveLength(1);
+    m.dispose();
+  });
+
+  it('save, toJSON and JSON.stringify are FEATURE_NOT_LOADED, naming @ridge/layers/io', async () => {
+    const m = compiled();
+    expectMissing(await caught(() => m.save(tf.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })))), 'model.save()', '@ridge/layers/io');
+    expectMissing(caughtSync(() => m.toJSON()), 'model.toJSON()', '@ridge/layers/io');
+    expectMissing(caughtSync(() => JSON.stringify(m)), 'model.toJSON()', '@ridge/layers/io');
+    m.dispose();
+  });
+
+  it('summary is FEATURE_NOT_LOADED, naming @ridge/layers/summary', () => {
+    const m = compiled();
+    expectMissing(caughtSync(() => m.summary(false)), 'model.summary()', '@ridge/layers/summary');
+    m.dispose();
+  });
+
+  it('compile({ regularization }) is FEATURE_NOT_LOADED, naming @ridge/layers/regularization, and leaves the model uncompiled', () => {
+    const m = small();
+    expectMissing(
+      caughtSync(() => m.compile({ optimizer: sgd(), loss: meanSquaredError(), regularization: l2() })),
+      'compile({ regularization })',
+      '@ridge/layers/regularization',
+    );
+    expect(m.isCompiled).toBe(false);
+    m.dispose();
+  });
+
+  it('fit is silent by default, even in a terminal; verbose 1 or 2 is FEATURE_NOT_LOADED before any step', async () => {
+    const m = compiled();
+    const { out, restore } = captureStdout(true);
+    try {
+      await m.fit(tf.ones([4, 3]), tf.zeros([4, 2]), { epochs: 2 });
+      expect(out).toEqual([]);
+      const before = m.getWeights();
+      const [xs, ys] = [tf.ones([4, 3]), tf.zeros([4, 2])];
+      const tensors = tf.memory().numTensors;
+      for (const verbose of [1, 2] as const) {
+        expectMissing(await caught(() => m.fit(xs, ys, { verbose })), `fit({ verbose: ${verbose} })`, '@ridge/layers/progress');
+      }
+      expect(tf.memory().numTensors).toBe(tensors);
+      m.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(before[i]!.dataSync())));
+    } finally {
+      restore();
+    }
+    m.dispose();
+  });
+});
+
+describe('the feature entries', () => {
+  it('@ridge/layers/summary adds model.summary()', async () => {
+    await import('@ridge/layers/summary');
+    const m = compiled();
+    const text = m.summary(false);
+    expect(text).toContain('Regularizers');
+    expect(text).toContain('kernel: L1(0.01)');
+    m.dispose();
+  });
+
+  it('@ridge/layers/regularization adds compile({ regularization })', async () => {
+    await import('@ridge/layers/regularization');
+    const m = small();
+    m.compile({ optimizer: sgd(), loss: meanSquaredError(), regularization: l2(0.5) });
+    const hidden = m.layers[1]!.name;
+    const terms = m.penalties().terms;
+    const kernel = m.layers[1]!.weights[0]!.variable.dataSync();
+    // the hidden kernel has no regularizer of its own, so the model-level L2 applies: 0.5 * sum(w^2)
+    const term = terms.find((t) => t.path === `${hidden}/kernel`)!;
+    expect(term.source).toBe('model');
+    expect(term.value).toBeCloseTo(0.5 * Array.from(kernel).reduce((s, w) => s + w * w, 0), 4);
+    m.dispose();
+  });
+
+  it('@ridge/layers/progress adds progress output: verbose 2 prints a line per epoch, verbose 1 is the default in a terminal', async () => {
+    await import('@ridge/layers/progress');
+    const m = compiled();
+    const { out, restore } = captureStdout(true);
+    try {
+      await m.fit(tf.ones([4, 3]), tf.zeros([4, 2]), { epochs: 3, verbose: 2 });
+      expect(out.filter((l) => l.startsWith('Epoch '))).toHaveLength(3);
+      out.length = 0;
+      await m.fit(tf.ones([4, 3]), tf.zeros([4, 2]), { epochs: 2 });
+      expect(out.join('')).toContain('Epoch 2/2');
+    } finally {
+      restore();
+    }
+    m.dispose();
+  });
+
+  it('@ridge/layers/io adds save and toJSON, and exports loadModel', async () => {
+    const io = await import('@ridge/layers/io');
+    const m = compiled();
+    expect(m.toJSON().class_name).toBe('Model');
+    expect(JSON.parse(JSON.stringify(m)).class_name).toBe('Model');
+    let saved: tf.io.ModelArtifacts | undefined;
+    await m.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    expect(saved?.format).toBe('layers-model');
+    // loading needs the layer names registered: '@ridge/layers/base' registers none
+    expect(typeof io.loadModel).toBe('function');
+    expect(typeof io.modelFromJSON).toBe('function');
+    m.dispose();
+  });
+});
