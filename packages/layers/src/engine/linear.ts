@@ -35,16 +35,22 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor | undefined,
       };
     })(x, w);
   }
-  // x is data: only the weights get gradients; x is captured, not an input of the node.
-  const xt = () => t(x) as tf.Tensor2D;
+  // x is data: only the weights get gradients. x is not an input of the node, but it is saved: a
+  // reshaped copy made in the forward pass (Dense on rank > 2) is freed when the forward pass ends.
   if (b) {
-    return custom((wi: tf.Tensor, bi: tf.Tensor) => ({
-      value: tf.add(tf.matMul(x, wi as tf.Tensor2D), bi),
-      gradFunc: (dy: tf.Tensor) => [tf.matMul(xt(), dy as tf.Tensor2D), tf.sum(dy, 0)],
-    }))(w, b);
+    return custom((wi: tf.Tensor, bi: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([x]);
+      return {
+        value: tf.add(tf.matMul(x, wi as tf.Tensor2D), bi),
+        gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => [tf.matMul(t(xs!) as tf.Tensor2D, dy as tf.Tensor2D), tf.sum(dy, 0)],
+      };
+    })(w, b);
   }
-  return custom((wi: tf.Tensor) => ({
-    value: tf.matMul(x, wi as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor) => [tf.matMul(xt(), dy as tf.Tensor2D)],
-  }))(w);
+  return custom((wi: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([x]);
+    return {
+      value: tf.matMul(x, wi as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => [tf.matMul(t(xs!) as tf.Tensor2D, dy as tf.Tensor2D)],
+    };
+  })(w);
 }

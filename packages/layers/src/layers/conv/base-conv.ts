@@ -116,8 +116,11 @@ export abstract class Conv extends Layer {
     this.biasCon = this.resolveConstraint('biasConstraint', args.biasConstraint);
   }
 
-  /** The convolution proper, dilation 1 and one group; subclasses call tf.conv1d / tf.conv2d. */
-  protected abstract convolve(x: tf.Tensor, kernel: tf.Tensor, padding: Padding): tf.Tensor;
+  /**
+   * The convolution proper, dilation 1 and one group. `inputNeedsGradient` is false when `x` is
+   * a model input (training computes no gradient for data).
+   */
+  protected abstract convolve(x: tf.Tensor, kernel: tf.Tensor, padding: Padding, inputNeedsGradient: boolean): tf.Tensor;
 
   override build(inputShape: Shape | Shape[]): void {
     const shape = inputShape as Shape;
@@ -159,8 +162,9 @@ export abstract class Conv extends Layer {
     return [shape[0] ?? null, ...spatial, this.filters];
   }
 
-  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
+  call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
+    const needsGradient = ctx.constantInputs?.[0] !== true;
     expectRank(this, x.shape, this.spatialRank);
     expectChannels(this, x.shape, this.kernel.shape[this.spatialRank]! * this.groups);
     spatialOutput(this, x.shape, this.kernelSize, this.strides, this.dilationRate, this.padding, 'kernelSize');
@@ -176,11 +180,11 @@ export abstract class Conv extends Layer {
     }
     let y: tf.Tensor;
     if (this.groups === 1) {
-      y = this.convolve(padded, kernel, padding);
+      y = this.convolve(padded, kernel, padding, needsGradient);
     } else {
       const xs = tf.split(padded, this.groups, -1);
       const ks = tf.split(kernel, this.groups, -1);
-      y = tf.concat(xs.map((xi, i) => this.convolve(xi, ks[i]!, padding)), -1);
+      y = tf.concat(xs.map((xi, i) => this.convolve(xi, ks[i]!, padding, needsGradient)), -1);
     }
     if (this.bias) y = tf.add(y, this.bias.read());
     return this.activationFn(y);

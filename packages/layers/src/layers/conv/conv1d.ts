@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv, type ConvArgs } from './base-conv.js';
+import { conv2dOp } from './conv2d-op.js';
 import type { ConvPadding, Padding } from './conv-utils.js';
 
 /** Conv1D's arguments; padding may also be `'causal'`. */
@@ -17,8 +18,10 @@ export class Conv1D extends Conv {
     super(1, args, ['valid', 'same', 'causal']);
   }
 
-  protected convolve(x: tf.Tensor, kernel: tf.Tensor, padding: Padding): tf.Tensor {
-    return tf.conv1d(x as tf.Tensor3D, kernel as tf.Tensor3D, this.strides[0]!, padding);
+  /** As `tf.conv1d` does: a 2-D convolution of height 1 (which trains on every backend, see conv2dOp). */
+  protected convolve(x: tf.Tensor, kernel: tf.Tensor, padding: Padding, inputNeedsGradient: boolean): tf.Tensor {
+    const y = conv2dOp(tf.expandDims(x, 1) as tf.Tensor4D, tf.expandDims(kernel, 0) as tf.Tensor4D, [1, this.strides[0]!], padding, inputNeedsGradient);
+    return tf.squeeze(y, [1]);
   }
 }
 

@@ -1,5 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { Conv, type ConvArgs } from './base-conv.js';
+import { conv2dOp } from './conv2d-op.js';
 import type { Padding } from './conv-utils.js';
 
 export type Conv2DArgs = ConvArgs<Padding>;
@@ -15,8 +16,8 @@ export class Conv2D extends Conv {
     super(2, args, ['valid', 'same'], " ('causal' padding exists only for Conv1D)");
   }
 
-  protected convolve(x: tf.Tensor, kernel: tf.Tensor, padding: Padding): tf.Tensor {
-    return tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, [this.strides[0]!, this.strides[1]!], padding);
+  protected convolve(x: tf.Tensor, kernel: tf.Tensor, padding: Padding, inputNeedsGradient: boolean): tf.Tensor {
+    return conv2dOp(x as tf.Tensor4D, kernel as tf.Tensor4D, [this.strides[0]!, this.strides[1]!], padding, inputNeedsGradient);
   }
 }
 
