@@ -40,7 +40,7 @@ function expectAllClose(got: number[], want: number[]): void {
   got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4));
 }
 
-describe('conv2dOp trains where the backend has no Conv2DBackpropFilter (wasm)', () => {
+describe('conv2dOp: its own filter gradient, on cpu and on wasm (which has no Conv2DBackpropFilter)', () => {
   it('filterGradient (im2col) equals tfjs-core\'s Conv2DBackpropFilter on cpu', async () => {
     await initBackend({ prefer: 'cpu', log: false });
     const before = tf.memory().numTensors;
@@ -136,7 +136,9 @@ describe('Conv1D and Conv2D layers train on wasm', () => {
   it.each([
     ['Conv2D (same padding, strides, groups, dilation)', trainConvNet],
     ['Conv1D (causal, dilated, strided)', trainConv1DNet],
-  ])('%s: the same weights after two epochs as on cpu, where tfjs-core computes the gradients', async (_, train) => {
+  ])('%s: the same weights after two epochs as on cpu', async (_, train) => {
+    // The op's gradients are checked against tfjs-core's above, and every layer's against finite
+    // differences in layers.gradcheck.test.ts; this checks that training on wasm works end to end.
     await initBackend({ prefer: 'cpu', log: false });
     const onCpu = await train();
     await initBackend({ prefer: 'wasm', log: false });
