@@ -1,8 +1,8 @@
 import type { JsonObject } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { getActivation, type ActivationFn } from '../../engine/activations.js';
+import type { ActivationFn } from '../../engine/activations.js';
 import { layerArgError } from '../../engine/errors.js';
-import { RecurrentLayer, recurrentActivationOf, type GatedRecurrentArgs, type StepWeights } from './recurrent-base.js';
+import { RecurrentLayer, recurrentActivationOf, stepActivation, type GatedRecurrentArgs, type StepWeights } from './recurrent-base.js';
 
 export interface GRUArgs extends GatedRecurrentArgs {
   /**
@@ -29,7 +29,7 @@ export class GRU extends RecurrentLayer {
   constructor(args: GRUArgs) {
     super(args);
     this.recurrentActivation = recurrentActivationOf(this, args.recurrentActivation);
-    this.recurrentActivationFn = getActivation(this.recurrentActivation);
+    this.recurrentActivationFn = stepActivation(this.recurrentActivation);
     if (args.resetAfter !== undefined && typeof args.resetAfter !== 'boolean') {
       throw layerArgError(this, 'resetAfter', args.resetAfter, 'true or false');
     }
@@ -52,29 +52,29 @@ export class GRU extends RecurrentLayer {
   }
 
   protected override recurrentBias(bias: tf.Tensor): tf.Tensor | undefined {
-    return this.resetAfter ? tf.reshape(tf.slice(bias, [1, 0], [1, -1]), [3 * this.units]) : undefined;
+    return this.resetAfter ? tf.reshape(tf.slice(bias, [1, 0], [1, -1]), [3 * this.units, 1]) : undefined;
   }
 
   protected step(xw: tf.Tensor2D, states: readonly tf.Tensor2D[], weights: StepWeights): tf.Tensor2D[] {
     const h = states[0]!;
     const hIn = weights.recurrentMask ? tf.mul(h, weights.recurrentMask) : h;
-    const [xz, xr, xh] = tf.split(xw, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const [xz, xr, xh] = tf.split(xw, 3, 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     let candidate: tf.Tensor;
     let z: tf.Tensor;
     if (this.resetAfter) {
-      let inner: tf.Tensor = tf.matMul(hIn, weights.recurrentKernels[0]!);
+      let inner: tf.Tensor = tf.matMul(weights.recurrentKernels[0]!, hIn, true);
       if (weights.recurrentBias) inner = tf.add(inner, weights.recurrentBias);
-      const [rz, rr, rh] = tf.split(inner, 3, 1);
+      const [rz, rr, rh] = tf.split(inner, 3, 0);
       z = this.recurrentActivationFn(tf.add(xz, rz!));
       const r = this.recurrentActivationFn(tf.add(xr, rr!));
       candidate = this.activationFn(tf.add(xh, tf.mul(r, rh!)));
     } else {
       const [gatesKernel, candidateKernel] = weights.recurrentKernels as [tf.Tensor2D, tf.Tensor2D];
-      const inner = tf.matMul(hIn, gatesKernel);
-      const [rz, rr] = tf.split(inner, 2, 1);
+      const inner = tf.matMul(gatesKernel, hIn, true);
+      const [rz, rr] = tf.split(inner, 2, 0);
       z = this.recurrentActivationFn(tf.add(xz, rz!));
       const r = this.recurrentActivationFn(tf.add(xr, rr!));
-      candidate = this.activationFn(tf.add(xh, tf.matMul(tf.mul(r, hIn) as tf.Tensor2D, candidateKernel)));
+      candidate = this.activationFn(tf.add(xh, tf.matMul(candidateKernel, tf.mul(r, hIn) as tf.Tensor2D, true)));
     }
     // The update mixes the previous state itself (not its dropped-out copy), as Keras does.
     return [tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate)) as tf.Tensor2D];

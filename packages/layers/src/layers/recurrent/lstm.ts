@@ -1,8 +1,8 @@
 import type { Initializer, JsonObject } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { getActivation, type ActivationFn } from '../../engine/activations.js';
+import type { ActivationFn } from '../../engine/activations.js';
 import { layerArgError } from '../../engine/errors.js';
-import { RecurrentLayer, recurrentActivationOf, type GatedRecurrentArgs, type StepWeights } from './recurrent-base.js';
+import { RecurrentLayer, recurrentActivationOf, stepActivation, type GatedRecurrentArgs, type StepWeights } from './recurrent-base.js';
 
 export interface LSTMArgs extends GatedRecurrentArgs {
   /** Initialize the forget gate's bias to 1 (the other gates use `biasInitializer`). Default true. */
@@ -47,7 +47,7 @@ export class LSTM extends RecurrentLayer {
   constructor(args: LSTMArgs) {
     super(args);
     this.recurrentActivation = recurrentActivationOf(this, args.recurrentActivation);
-    this.recurrentActivationFn = getActivation(this.recurrentActivation);
+    this.recurrentActivationFn = stepActivation(this.recurrentActivation);
     if (args.unitForgetBias !== undefined && typeof args.unitForgetBias !== 'boolean') {
       throw layerArgError(this, 'unitForgetBias', args.unitForgetBias, 'true or false');
     }
@@ -61,8 +61,9 @@ export class LSTM extends RecurrentLayer {
   protected step(xw: tf.Tensor2D, states: readonly tf.Tensor2D[], weights: StepWeights): tf.Tensor2D[] {
     const [h, c] = states as [tf.Tensor2D, tf.Tensor2D];
     const hIn = weights.recurrentMask ? tf.mul(h, weights.recurrentMask) : h;
-    const z = tf.add(xw, tf.matMul(hIn, weights.recurrentKernels[0]!));
-    const [zi, zf, zc, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const z = tf.add(xw, tf.matMul(weights.recurrentKernels[0]!, hIn, true));
+    // Row blocks of the transposed pre-activations: contiguous, so a cheap split on every backend.
+    const [zi, zf, zc, zo] = tf.split(z, 4, 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const i = this.recurrentActivationFn(zi);
     const f = this.recurrentActivationFn(zf);
     const o = this.recurrentActivationFn(zo);

@@ -10,8 +10,18 @@ beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
 
-/** Keras's SimpleRNN equations: h_t = act(x_t W + b + h_{t-1} U), h_0 = 0. Returns [batch][time][units]. */
-function reference(x: number[][][], w: Mat, u: Mat, b: number[], goBackwards = false, act: (v: number) => number = Math.tanh): number[][][] {
+/**
+ * Keras's SimpleRNN equations: h_t = act(x_t W + b + h_{t-1} U), h_0 = 0, `act` applied to each
+ * sample's pre-activation vector. Returns [batch][time][units].
+ */
+function reference(
+  x: number[][][],
+  w: Mat,
+  u: Mat,
+  b: number[],
+  goBackwards = false,
+  act: (v: number[]) => number[] = (v) => v.map(Math.tanh),
+): number[][][] {
   const units = u.length;
   return x.map((seq) => {
     let h = new Array<number>(units).fill(0);
@@ -19,7 +29,7 @@ function reference(x: number[][][], w: Mat, u: Mat, b: number[], goBackwards = f
     for (const xt of goBackwards ? [...seq].reverse() : seq) {
       const a = vecMat(xt, w);
       const r = vecMat(h, u);
-      h = a.map((v, j) => act(v + b[j]! + r[j]!));
+      h = act(a.map((v, j) => v + b[j]! + r[j]!));
       outs.push(h);
     }
     return outs;
@@ -95,7 +105,20 @@ describe('SimpleRNN', () => {
     const { layer, x } = setup({ activation: 'relu', useBias: false, returnSequences: true });
     expect(layer.weights.map((w) => w.name)).toEqual(['kernel', 'recurrent_kernel']);
     const y = layer.apply(x);
-    expectClose(y, reference(X, W, U, [0, 0, 0], false, (v) => Math.max(0, v)).flat(2));
+    expectClose(y, reference(X, W, U, [0, 0, 0], false, (v) => v.map((e) => Math.max(0, e))).flat(2));
+    tf.dispose([x, y]);
+    layer.dispose();
+  });
+
+  it('a softmax activation normalizes over the units of each sample, as on [batch, units]', () => {
+    const { layer, x } = setup({ activation: 'softmax', returnSequences: true });
+    const y = layer.apply(x);
+    const softmax = (v: number[]): number[] => {
+      const e = v.map(Math.exp);
+      const total = e.reduce((a, b) => a + b, 0);
+      return e.map((ei) => ei / total);
+    };
+    expectClose(y, reference(X, W, U, B, false, softmax).flat(2));
     tf.dispose([x, y]);
     layer.dispose();
   });
