@@ -48,7 +48,7 @@ export class GRU extends RecurrentLayer {
   protected override recurrentKernelParts(kernel: tf.Tensor2D): tf.Tensor2D[] {
     if (this.resetAfter) return [kernel];
     const u = this.units;
-    return [tf.slice(kernel, [0, 0], [u, 2 * u]), tf.slice(kernel, [0, 2 * u], [u, u])];
+    return [tf.slice(kernel, [0, 0], [2 * u, u]), tf.slice(kernel, [2 * u, 0], [u, u])];
   }
 
   protected override recurrentBias(bias: tf.Tensor): tf.Tensor | undefined {
@@ -62,7 +62,7 @@ export class GRU extends RecurrentLayer {
     let candidate: tf.Tensor;
     let z: tf.Tensor;
     if (this.resetAfter) {
-      let inner: tf.Tensor = tf.matMul(weights.recurrentKernels[0]!, hIn, true);
+      let inner: tf.Tensor = tf.matMul(weights.recurrentKernels[0]!, hIn);
       if (weights.recurrentBias) inner = tf.add(inner, weights.recurrentBias);
       const [rz, rr, rh] = tf.split(inner, 3, 0);
       z = this.recurrentActivationFn(tf.add(xz, rz!));
@@ -70,11 +70,11 @@ export class GRU extends RecurrentLayer {
       candidate = this.activationFn(tf.add(xh, tf.mul(r, rh!)));
     } else {
       const [gatesKernel, candidateKernel] = weights.recurrentKernels as [tf.Tensor2D, tf.Tensor2D];
-      const inner = tf.matMul(gatesKernel, hIn, true);
+      const inner = tf.matMul(gatesKernel, hIn);
       const [rz, rr] = tf.split(inner, 2, 0);
       z = this.recurrentActivationFn(tf.add(xz, rz!));
       const r = this.recurrentActivationFn(tf.add(xr, rr!));
-      candidate = this.activationFn(tf.add(xh, tf.matMul(candidateKernel, tf.mul(r, hIn) as tf.Tensor2D, true)));
+      candidate = this.activationFn(tf.add(xh, tf.matMul(candidateKernel, tf.mul(r, hIn) as tf.Tensor2D)));
     }
     // The update mixes the previous state itself (not its dropped-out copy), as Keras does.
     return [tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate)) as tf.Tensor2D];

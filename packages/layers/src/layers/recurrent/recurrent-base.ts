@@ -62,8 +62,8 @@ export interface GatedRecurrentArgs extends RecurrentArgs {
 /** What one time step sees; like the states, everything is transposed, batch last. */
 export interface StepWeights {
   /**
-   * The recurrent kernel, [units, gates * units], or the column blocks a layer split it into;
-   * a step multiplies the transposed state as `matMul(kernel, h, true)`.
+   * The transposed recurrent kernel, [gates * units, units], or the row blocks a layer split it
+   * into; a step multiplies the transposed state as `matMul(kernel, h)`.
    */
   readonly recurrentKernels: readonly tf.Tensor2D[];
   /** The bias term added after the recurrent product (GRU with `resetAfter`), [gates * units, 1], else undefined. */
@@ -116,9 +116,10 @@ function dropoutMask(shape: number[], rate: number, seed: number | undefined): t
  * tfjs-backend-cpu copies a slice along an inner axis element by element. Batch-major, the
  * unstack over time and the per-step split into gates took 60% of an LSTM training step on cpu
  * (20 steps x 16 features -> 32 units, batch 64: 376 ms a step, Unpack 97 ms, SplitV 94 ms);
- * transposed, 125 ms a step, of which 15 ms transpose the projection and its gradient, and the
- * same time on wasm. Per-gate kernel blocks (four products a step, no split) were as fast on cpu
- * but 10% slower on wasm.
+ * transposed, 115 to 125 ms a step, of which 15 ms transpose the projection and its gradient.
+ * On wasm, training takes the same time (a forward pass alone 3% more, for the transposes).
+ * Per-gate kernel blocks (four products a step, no split) were as fast on cpu but 10% slower on
+ * wasm.
  */
 export abstract class RecurrentLayer extends Layer {
   readonly units: number;
@@ -199,7 +200,10 @@ export abstract class RecurrentLayer extends Layer {
     return bias;
   }
 
-  /** The recurrent kernel as the step uses it, split once before the loop if the step needs blocks. */
+  /**
+   * The transposed recurrent kernel, [gates * units, units], as the step uses it, split once
+   * before the loop if the step needs blocks.
+   */
   protected recurrentKernelParts(kernel: tf.Tensor2D): tf.Tensor2D[] {
     return [kernel];
   }
@@ -307,7 +311,10 @@ export abstract class RecurrentLayer extends Layer {
     const steps = this.goBackwards ? [...unstacked].reverse() : unstacked;
 
     const weights: StepWeights = {
-      recurrentKernels: this.recurrentKernelParts(this.recurrentKernel.read() as tf.Tensor2D),
+      // Transposed once here rather than by the product in each step: tfjs-backend-wasm hands
+      // only untransposed products to XNNPACK (with its own loop instead, the forward pass of the
+      // LSTM above took 12.9 ms a step instead of 8.3 ms on wasm).
+      recurrentKernels: this.recurrentKernelParts(tf.transpose(this.recurrentKernel.read()) as tf.Tensor2D),
       recurrentBias: bias ? this.recurrentBias(bias) : undefined,
       recurrentMask,
     };
