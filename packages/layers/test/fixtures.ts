@@ -2,6 +2,7 @@ import { RidgeError } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import type { LayerWeight } from '../src/engine/weight.js';
+import type { FitArgs, Model } from '../src/index.js';
 
 /** Deterministic values in [-1, 1), so weights differ per entry. */
 export function values(n: number, seed: number): number[] {
@@ -52,4 +53,27 @@ export function caughtRidgeError(fn: () => unknown): RidgeError {
     throw error;
   }
   throw new Error('expected a RidgeError, nothing was thrown');
+}
+
+/** Sets every weight of a model to deterministic values in [-scale, scale), weight k from seed `seed + k`. */
+export function seedWeights(m: Model, seed: number, scale: number): void {
+  const init = m.weights.map((w, k) => tf.tensor(values(w.shape.reduce((a, b) => a * b, 1), seed + k).map((v) => v * scale), w.shape));
+  m.setWeights(init);
+  tf.dispose(init);
+}
+
+/**
+ * Fits a compiled model, then returns its history and its weights as arrays; frees x, y and the
+ * model, so a test can compare runs (on two backends, or two code paths) by value.
+ */
+export async function fitAndRead(m: Model, x: tf.Tensor, y: tf.Tensor, args: FitArgs): Promise<{ history: Record<string, number[]>; weights: number[][] }> {
+  const history = await m.fit(x, y, args);
+  const weights = m.getWeights().map((t) => {
+    const v = Array.from(t.dataSync());
+    t.dispose();
+    return v;
+  });
+  tf.dispose([x, y]);
+  m.dispose();
+  return { history: history.history, weights };
 }

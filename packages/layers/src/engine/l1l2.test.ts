@@ -3,7 +3,7 @@ import type { Regularizer } from '@ridge/core';
 import { l1, l1l2, l2 } from '@ridge/regularizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { values } from '../../test/fixtures.js';
+import { fitAndRead, seedWeights, values } from '../../test/fixtures.js';
 import '../../test/setup.js';
 import { dense, input, model } from '../index.js';
 import { ConstantCache, l1l2Term, scaledStack } from './l1l2.js';
@@ -88,22 +88,12 @@ async function train(reg: Regularizer, batchSize: number, beforeFit: () => void 
     const hidden = dense({ units: 120, activation: 'tanh', name: 'hidden', kernelRegularizer: reg, biasRegularizer: reg, activityRegularizer: reg, kernelInitializer: 'glorotUniform' });
     const out = dense({ units: 3, activation: 'softmax', name: 'out', kernelRegularizer: reg });
     const m = model({ inputs: inp, outputs: out.apply(hidden.apply(inp)) });
-    const weights = m.weights.map((w, i) => tf.tensor(values(w.shape.reduce((a, b) => a * b, 1), 5 + i).map((v) => v * 0.2), w.shape));
-    m.setWeights(weights);
-    tf.dispose(weights);
+    seedWeights(m, 5, 0.2);
     m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
     const x = tf.tensor2d(values(100 * 40, 3), [100, 40]);
     const y = tf.tidy(() => tf.oneHot(tf.tensor1d(values(100, 8).map((v) => Math.floor((v + 1) * 1.5)), 'int32'), 3));
     beforeFit();
-    const history = await m.fit(x, y, { epochs: 2, batchSize, shuffle: false, verbose: 0 });
-    const after = m.getWeights().map((t) => {
-      const v = Array.from(t.dataSync());
-      t.dispose();
-      return v;
-    });
-    tf.dispose([x, y]);
-    m.dispose();
-    return { history: history.history, after };
+    return fitAndRead(m, x, y, { epochs: 2, batchSize, shuffle: false, verbose: 0 });
   }
 }
 
@@ -139,7 +129,7 @@ describe.each(['cpu', 'wasm'])('training with L1L2-form regularizers on %s', (ba
     // near 0 (an L1 term changing sign) float32 rounding differences between the fused pass and
     // the generic ops grow to about 1e-5 after eight steps; a wrong factor moves weights by about
     // the learning rate (1e-3) per step.
-    fused.after.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(generic.after[i]![j]!, 4)));
+    fused.weights.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(generic.weights[i]![j]!, 4)));
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -2,7 +2,7 @@ import { initBackend } from '@ridge/backend';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { values } from '../../../test/fixtures.js';
+import { fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
 import '../../../test/setup.js';
 import { conv1d, conv2d, dense, flatten, input, model } from '../../index.js';
 import { conv2dOp, filterGradient } from './conv2d-op.js';
@@ -92,21 +92,11 @@ async function trainConvNet(): Promise<number[][]> {
   h = conv2d({ filters: 3, kernelSize: 2, dilationRate: 2, name: 'c3' }).apply(h);
   const out = dense({ units: 2, name: 'out' }).apply(flatten().apply(h));
   const m = model({ inputs: inp, outputs: out });
-  const init = m.weights.map((w, i) => tf.tensor(values(w.shape.reduce((a, b) => a * b, 1), 11 + i).map((v) => v * 0.5), w.shape));
-  m.setWeights(init);
-  tf.dispose(init);
+  seedWeights(m, 11, 0.5);
   m.compile({ optimizer: sgd(0.05), loss: 'mse' });
   const x = tf.tensor4d(values(12 * 9 * 8 * 2, 1), [12, 9, 8, 2]);
   const y = tf.tensor2d(values(12 * 2, 2), [12, 2]);
-  await m.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
-  const after = m.getWeights().map((t) => {
-    const v = Array.from(t.dataSync());
-    t.dispose();
-    return v;
-  });
-  tf.dispose([x, y]);
-  m.dispose();
-  return after;
+  return (await fitAndRead(m, x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 })).weights;
 }
 
 async function trainConv1DNet(): Promise<number[][]> {
@@ -115,21 +105,11 @@ async function trainConv1DNet(): Promise<number[][]> {
   h = conv1d({ filters: 2, kernelSize: 2, strides: 2, name: 'k2' }).apply(h);
   const out = dense({ units: 1, name: 'out' }).apply(flatten().apply(h));
   const m = model({ inputs: inp, outputs: out });
-  const init = m.weights.map((w, i) => tf.tensor(values(w.shape.reduce((a, b) => a * b, 1), 21 + i).map((v) => v * 0.5), w.shape));
-  m.setWeights(init);
-  tf.dispose(init);
+  seedWeights(m, 21, 0.5);
   m.compile({ optimizer: sgd(0.05), loss: 'mse' });
   const x = tf.tensor3d(values(8 * 10 * 3, 4), [8, 10, 3]);
   const y = tf.tensor2d(values(8, 5), [8, 1]);
-  await m.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
-  const after = m.getWeights().map((t) => {
-    const v = Array.from(t.dataSync());
-    t.dispose();
-    return v;
-  });
-  tf.dispose([x, y]);
-  m.dispose();
-  return after;
+  return (await fitAndRead(m, x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 })).weights;
 }
 
 describe('Conv1D and Conv2D layers train on wasm', () => {
