@@ -1,11 +1,12 @@
 import { initBackend } from '@ridge/backend';
-import { RidgeError } from '@ridge/core';
+import type { RidgeError } from '@ridge/core';
 import { dense, input, model, type Model } from '@ridge/layers/base';
 import { meanSquaredError } from '@ridge/losses/base';
 import { sgd } from '@ridge/optimizers/base';
 import { l1, l2 } from '@ridge/regularizers/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { caughtRidgeError, rejectedRidgeError } from '../support/caught.js';
 
 /*
  * `@ridge/layers/base` leaves out the optional parts of a model (saving, the summary table, the
@@ -34,26 +35,6 @@ function compiled(): Model {
   const m = small();
   m.compile({ optimizer: sgd(), loss: meanSquaredError() });
   return m;
-}
-
-function caughtSync(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (error) {
-    if (RidgeError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a RidgeError, nothing was thrown');
-}
-
-async function caught(fn: () => Promise<unknown>): Promise<RidgeError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (RidgeError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a RidgeError, nothing was thrown');
 }
 
 /** The error names the call and the one import that adds it. */
@@ -89,22 +70,22 @@ describe('@ridge/layers/base without the feature entries', () => {
 
   it('save, toJSON and JSON.stringify are FEATURE_NOT_LOADED, naming @ridge/layers/io', async () => {
     const m = compiled();
-    expectMissing(await caught(() => m.save(tf.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })))), 'model.save()', '@ridge/layers/io');
-    expectMissing(caughtSync(() => m.toJSON()), 'model.toJSON()', '@ridge/layers/io');
-    expectMissing(caughtSync(() => JSON.stringify(m)), 'model.toJSON()', '@ridge/layers/io');
+    expectMissing(await rejectedRidgeError(() => m.save(tf.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })))), 'model.save()', '@ridge/layers/io');
+    expectMissing(caughtRidgeError(() => m.toJSON()), 'model.toJSON()', '@ridge/layers/io');
+    expectMissing(caughtRidgeError(() => JSON.stringify(m)), 'model.toJSON()', '@ridge/layers/io');
     m.dispose();
   });
 
   it('summary is FEATURE_NOT_LOADED, naming @ridge/layers/summary', () => {
     const m = compiled();
-    expectMissing(caughtSync(() => m.summary(false)), 'model.summary()', '@ridge/layers/summary');
+    expectMissing(caughtRidgeError(() => m.summary(false)), 'model.summary()', '@ridge/layers/summary');
     m.dispose();
   });
 
   it('compile({ regularization }) is FEATURE_NOT_LOADED, naming @ridge/layers/regularization, and leaves the model uncompiled', () => {
     const m = small();
     expectMissing(
-      caughtSync(() => m.compile({ optimizer: sgd(), loss: meanSquaredError(), regularization: l2() })),
+      caughtRidgeError(() => m.compile({ optimizer: sgd(), loss: meanSquaredError(), regularization: l2() })),
       'compile({ regularization })',
       '@ridge/layers/regularization',
     );
@@ -122,7 +103,7 @@ describe('@ridge/layers/base without the feature entries', () => {
       const [xs, ys] = [tf.ones([4, 3]), tf.zeros([4, 2])];
       const tensors = tf.memory().numTensors;
       for (const verbose of [1, 2] as const) {
-        expectMissing(await caught(() => m.fit(xs, ys, { verbose })), `fit({ verbose: ${verbose} })`, '@ridge/layers/progress');
+        expectMissing(await rejectedRidgeError(() => m.fit(xs, ys, { verbose })), `fit({ verbose: ${verbose} })`, '@ridge/layers/progress');
       }
       expect(tf.memory().numTensors).toBe(tensors);
       m.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(Array.from(before[i]!.dataSync())));

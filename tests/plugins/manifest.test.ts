@@ -1,6 +1,7 @@
 import { RidgeError, VERSION, registry, type FactoryEntry, type Regularizer } from '@ridge/core';
 import { groupLassoEntry, manifest } from 'ridge-regularizer-group-lasso';
 import { afterEach, describe, expect, it } from 'vitest';
+import { caughtRidgeError } from '../support/caught.js';
 
 // Plugin manifests as a plugin author meets them: { name, version, core } checked at registration.
 
@@ -17,16 +18,6 @@ function plugin(pkg: string, core: string): FactoryEntry<'regularizer'> {
   return { kind: 'regularizer', name, package: pkg, manifest: { name: pkg, version: '3.0.0', core }, create: () => instance };
 }
 
-function caught(fn: () => void): RidgeError {
-  try {
-    fn();
-  } catch (error) {
-    if (RidgeError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a RidgeError');
-}
-
 describe('plugin manifests', () => {
   it('the group lasso plugin declares the core range it supports, and registered under it', () => {
     expect(groupLassoEntry.manifest).toEqual({ name: 'ridge-regularizer-group-lasso', version: '0.1.0', core: '^0.1.0' });
@@ -35,7 +26,7 @@ describe('plugin manifests', () => {
   });
 
   it(`a plugin made for another core is refused with INCOMPATIBLE_PLUGIN, and nothing is registered (core ${VERSION})`, () => {
-    const error = caught(() => registry('regularizer').register(plugin('ridge-regularizer-future', '^1.0.0')));
+    const error = caughtRidgeError(() => registry('regularizer').register(plugin('ridge-regularizer-future', '^1.0.0')));
     expect(error.code).toBe('INCOMPATIBLE_PLUGIN');
     expect(error.message).toBe(
       `ridge-regularizer-future 3.0.0 supports @ridge/core ^1.0.0, but @ridge/core ${VERSION} is running, so its regularizer ` +

@@ -14,6 +14,7 @@ import { dense, input, model, type Model } from '@ridge/layers';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { caught } from '../support/caught.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -32,15 +33,6 @@ function linear(): Model {
 }
 
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
-
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, nothing was thrown');
-}
 
 /** A fit that yields after every batch, so other calls run while it trains. */
 function slowFit(m: Model, epochs = 10) {

@@ -13,6 +13,7 @@ import { dense, earlyStopping, input, model, terminateOnNaN, type BatchSource, t
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { caught } from '../support/caught.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -35,15 +36,6 @@ function values(m: Model): number[][] {
   const out = ws.map((w) => Array.from(w.dataSync()));
   tf.dispose(ws);
   return out;
-}
-
-async function caught(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, nothing was thrown');
 }
 
 /** Warm up (first step), take the baseline; `after` checks the model trains again and nothing leaked. */
