@@ -1,4 +1,4 @@
-import { RidgeError, VERSION, registry, type FactoryEntry, type Regularizer } from '@ridge/core';
+import { VERSION, registry, type FactoryEntry, type Regularizer } from '@ridge/core';
 import { groupLassoEntry, manifest } from 'ridge-regularizer-group-lasso';
 import { afterEach, describe, expect, it } from 'vitest';
 import { caughtRidgeError } from '../support/caught.js';
