@@ -1,4 +1,15 @@
-import { compileSelector, getRegularizer, RidgeError, describeValue, type RegularizerSpec } from '@ridge/core';
+import {
+  KERNEL_ROLES,
+  NORMALIZATION_ROLES,
+  closestName,
+  compileSelector,
+  describeValue,
+  getRegularizer,
+  RidgeError,
+  type RegularizerSpec,
+  type WeightInfo,
+  type WeightSelector,
+} from '@ridge/core';
 import { withMessagePrefix } from '../engine/errors.js';
 import type { CompiledRule, RegularizationOption, RegularizationRule } from './regularization.js';
 
@@ -7,8 +18,38 @@ function isRule(value: unknown): value is RegularizationRule {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'regularizer' in value;
 }
 
-/** Validates and resolves the `regularization` option. Throws RidgeError naming the bad part. */
-export function compileRegularization(option: RegularizationOption | undefined): CompiledRule[] {
+/** The bare role names in a selector (strings without `/` or wildcards, also inside lists). */
+function roleNames(selector: WeightSelector | undefined): string[] {
+  if (typeof selector === 'string') return /[/*?]/.test(selector) || selector === 'all' || selector === 'kernels' ? [] : [selector];
+  return Array.isArray(selector) ? (selector as readonly WeightSelector[]).flatMap(roleNames) : [];
+}
+
+/**
+ * A role that no weight of the model has and that Ridge does not know either can match nothing:
+ * almost always a typo (`'kernal'`), which would otherwise leave the model silently unregularized.
+ * A known role the model lacks (`'recurrentKernel'` on a Dense model) is fine: a generic rule.
+ */
+function checkRoles(at: string, key: 'include' | 'exclude', selector: WeightSelector | undefined, weights: readonly WeightInfo[]): void {
+  const present = new Set(weights.map((w) => w.role));
+  const known = new Set<string>([...KERNEL_ROLES, ...NORMALIZATION_ROLES, 'bias', ...present]);
+  for (const role of roleNames(selector)) {
+    if (known.has(role)) continue;
+    const guess = closestName(role, known);
+    throw new RidgeError(
+      'INVALID_ARGUMENT',
+      `compile: ${at}.${key} names the weight role ${describeValue(role)}, which no weight of this model has` +
+        `${guess ? `; did you mean '${guess}'?` : '.'} The model's roles: ${[...present].sort().join(', ') || '(none)'}. ` +
+        `To pick weights by name, use a path glob such as 'dense_1/*'.`,
+      { argument: `${at}.${key}`, received: role },
+    );
+  }
+}
+
+/**
+ * Validates and resolves the `regularization` option. Given the model's weights, also rejects a
+ * role selector that can match nothing. Throws RidgeError naming the bad part.
+ */
+export function compileRegularization(option: RegularizationOption | undefined, weights?: readonly WeightInfo[]): CompiledRule[] {
   if (option === undefined || option === null) return [];
   const rules: RegularizationRule[] = Array.isArray(option)
     ? [...(option as RegularizationRule[])]
@@ -43,6 +84,10 @@ export function compileRegularization(option: RegularizationOption | undefined):
     const includeSel = rule.include ?? 'kernels';
     const include = withMessagePrefix('compile: ', () => compileSelector(includeSel, `${at}.include`));
     const exclude = rule.exclude === undefined ? () => false : withMessagePrefix('compile: ', () => compileSelector(rule.exclude!, `${at}.exclude`));
+    if (weights) {
+      checkRoles(at, 'include', includeSel, weights);
+      checkRoles(at, 'exclude', rule.exclude, weights);
+    }
     const onConflict = rule.onConflict ?? 'skip';
     if (!['skip', 'add', 'replace'].includes(onConflict)) {
       throw new RidgeError(

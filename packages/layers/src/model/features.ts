@@ -1,4 +1,4 @@
-import { RidgeError } from '@ridge/core';
+import { RidgeError, type WeightInfo } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelTopologyJSON } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
@@ -36,7 +36,7 @@ export interface Features {
     create(verbose: 1 | 2, epochs: number, steps: number | undefined, samplesPerStep: number): ProgressView;
   };
   /** `compile({ regularization })`: resolves the model-level rules. */
-  regularization: (option: RegularizationOption) => CompiledRule[];
+  regularization: (option: RegularizationOption, weights?: readonly WeightInfo[]) => CompiledRule[];
 }
 
 export type FeatureName = keyof Features & string;

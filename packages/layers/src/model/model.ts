@@ -9,6 +9,7 @@ import {
   type LossSpec,
   type OptimizerSpec,
   type Regularizer,
+  type WeightInfo,
 } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@ridge/backend/gradients';
@@ -258,7 +259,7 @@ export class Model extends Layer implements CallbackModel {
         return resolveMetric(spec, losses[i]!, out.shape[out.shape.length - 1] ?? null, `metrics[${j}]`);
       }),
     );
-    const rules = modelRules(args.regularization);
+    const rules = modelRules(args.regularization, this.weights);
     probeTerms(weightTerms(this.weights, rules), 'compile');
     const optimizer = withArg('optimizer', () => getOptimizer(args.optimizer));
     this.compiledState?.optimizer.dispose();
@@ -458,8 +459,8 @@ export class Model extends Layer implements CallbackModel {
 const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'lossWeights', 'regularization'];
 
 /** The model-level rules of `compile({ regularization })`, resolved by the regularization feature. */
-export function modelRules(option: RegularizationOption | undefined): CompiledRule[] {
-  return option === undefined || option === null ? [] : feature('regularization', 'compile({ regularization })')(option);
+export function modelRules(option: RegularizationOption | undefined, weights?: readonly WeightInfo[]): CompiledRule[] {
+  return option === undefined || option === null ? [] : feature('regularization', 'compile({ regularization })')(option, weights);
 }
 
 function checkCompileKeys(args: CompileArgs): void {

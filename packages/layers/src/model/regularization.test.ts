@@ -127,6 +127,9 @@ describe('works on a trained model, and rejects bad rules without changing it', 
       [[{ regularizer: 'l2' }, { regularizer: 'l1', exclude: [''] }] as never, 'INVALID_ARGUMENT', /regularization\[1\]\.exclude\[0\] must be/],
       [{ regularizer: 'l2', includes: 'bias' } as never, 'INVALID_ARGUMENT', /unknown key "includes"/],
       [{ regularizer: orthogonal(), include: 'all' }, 'INVALID_ARGUMENT', /bad_a\/bias .*OrthogonalRegularizer.*\[4\]/],
+      // A role no weight has and Ridge does not know matches nothing: a typo, named with a guess.
+      [{ regularizer: 'l2', include: 'kernal' }, 'INVALID_ARGUMENT', /regularization\.include names the weight role "kernal", which no weight of this model has; did you mean 'kernel'\? The model's roles: bias, kernel\./],
+      [{ regularizer: 'l2', exclude: ['bias', 'gama'] }, 'INVALID_ARGUMENT', /regularization\.exclude names the weight role "gama".*did you mean 'gamma'/],
     ];
     for (const [option, code, message] of cases) {
       let error: unknown;
@@ -138,6 +141,13 @@ describe('works on a trained model, and rejects bad rules without changing it', 
       expect(error, String(message)).toMatchObject({ code, message: expect.stringMatching(message) });
       expect(m.penalties().terms.length).toBe(before);
     }
+    m.dispose();
+  });
+
+  it('a known role the model lacks is a generic rule, not an error', () => {
+    const m = threeLayers('generic');
+    m.compile({ optimizer: 'sgd', loss: 'mse', regularization: [{ regularizer: 'l2', include: ['recurrentKernel', 'gamma'] }, { regularizer: 'l1', include: 'kernel' }] });
+    expect(m.penalties().terms.map((t) => `${t.path}:${t.source}`).sort()).toEqual(['generic_a/kernel:layer', 'generic_b/kernel:model', 'generic_out/kernel:model']);
     m.dispose();
   });
 
