@@ -3,6 +3,7 @@ import {
   getConstraint,
   getInitializer,
   getRegularizer,
+  type Configurable,
   type Constraint,
   type ConstraintSpec,
   type Initializer,
@@ -20,6 +21,7 @@ import { checkShape, formatShape, type Shape } from './shape.js';
 import { SymbolicTensor, isSymbolic, type Node } from './symbolic.js';
 import { LayerWeight } from './weight.js';
 import { probeRegularizer } from './probe.js';
+import { serializeParts } from './config.js';
 
 export interface LayerArgs {
   /** Unique layer name; default: the snake_case class name, numbered (`dense`, `dense_1`). */
@@ -68,6 +70,22 @@ export interface AddWeightArgs {
   dtype?: tf.DataType;
   /** The constructor argument the regularizer came from, for messages; default `<name>Regularizer`. */
   regularizerArgument?: string;
+}
+
+/** What a layer's constructor arguments say about one of its weights. */
+export interface WeightPartSpecs {
+  initializer?: InitializerSpec;
+  regularizer?: RegularizerSpec | null;
+  constraint?: ConstraintSpec | null;
+  /** The layer's initializer when the argument is absent. */
+  defaultInitializer: () => Initializer;
+}
+
+/** A weight's initializer, regularizer and constraint, resolved when the layer is constructed. */
+export interface WeightParts {
+  readonly initializer: Initializer;
+  readonly regularizer: Regularizer | undefined;
+  readonly constraint: Constraint | undefined;
 }
 
 /** The static side of a layer class: its Keras class name. */
@@ -208,6 +226,38 @@ export abstract class Layer implements LayerInstance {
     });
     this.ownWeights.push(weight);
     return weight;
+  }
+
+  /**
+   * Resolves the `<key>Initializer`, `<key>Regularizer` and `<key>Constraint` arguments of each
+   * weight (`kernel`, `recurrent`, `bias`, ...), at construction, so a bad name fails there and
+   * not at build: every initializer first, then every regularizer, then every constraint.
+   */
+  protected resolveWeightParts<K extends string>(specs: Record<K, WeightPartSpecs>): Record<K, WeightParts> {
+    const keys = Object.keys(specs) as K[];
+    const initializers = keys.map((k) => {
+      const spec = specs[k].initializer;
+      return spec === undefined ? specs[k].defaultInitializer() : this.resolveInitializer(`${k}Initializer`, spec);
+    });
+    const regularizers = keys.map((k) => this.resolveRegularizer(`${k}Regularizer`, specs[k].regularizer));
+    const constraints = keys.map((k) => this.resolveConstraint(`${k}Constraint`, specs[k].constraint));
+    return Object.fromEntries(
+      keys.map((k, i) => [k, { initializer: initializers[i]!, regularizer: regularizers[i], constraint: constraints[i] }]),
+    ) as Record<K, WeightParts>;
+  }
+
+  /**
+   * The config entries of weights' parts, as Keras orders them (initializers, regularizers,
+   * constraints). Once built, a weight holds its current regularizer and constraint (they can be
+   * set after construction); before, the constructor's are reported.
+   */
+  protected weightPartsConfig<K extends string>(parts: Record<K, WeightParts>, weights: Record<K, LayerWeight | undefined>): JsonObject {
+    const keys = Object.keys(parts) as K[];
+    const entries: Record<string, Configurable | undefined> = {};
+    for (const k of keys) entries[`${k}Initializer`] = parts[k].initializer;
+    for (const k of keys) entries[`${k}Regularizer`] = this.built ? weights[k]?.regularizer : parts[k].regularizer;
+    for (const k of keys) entries[`${k}Constraint`] = this.built ? weights[k]?.constraint : parts[k].constraint;
+    return serializeParts(entries);
   }
 
   /** Resolves initializer, regularizer and constraint arguments, naming the layer on error. */

@@ -1,22 +1,12 @@
-import {
-  RidgeError,
-  type Constraint,
-  type ConstraintSpec,
-  type Initializer,
-  type InitializerSpec,
-  type JsonObject,
-  type Regularizer,
-  type RegularizerSpec,
-} from '@ridge/core';
+import { RidgeError, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { canonicalActivation, getActivation, type ActivationFn } from '../engine/activations.js';
 import { forArgument, layerArgError, who } from '../engine/errors.js';
-import { Layer, type CallContext, type LayerArgs } from '../engine/layer.js';
+import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../engine/layer.js';
 import { formatShape, type Shape } from '../engine/shape.js';
 import type { LayerWeight } from '../engine/weight.js';
 import { GlorotUniform } from '../initializers/variance-scaling.js';
 import { Zeros } from '../initializers/constant.js';
-import { serializeParts } from '../engine/config.js';
 import { linear } from '../engine/linear.js';
 
 export interface DenseArgs extends LayerArgs {
@@ -40,12 +30,7 @@ export class Dense extends Layer {
   readonly activation: string;
   readonly useBias: boolean;
   private readonly activationFn: ActivationFn;
-  private readonly kernelInit: Initializer;
-  private readonly biasInit: Initializer;
-  private readonly kernelReg: Regularizer | undefined;
-  private readonly biasReg: Regularizer | undefined;
-  private readonly kernelCon: Constraint | undefined;
-  private readonly biasCon: Constraint | undefined;
+  private readonly parts: Record<'kernel' | 'bias', WeightParts>;
   kernel!: LayerWeight;
   bias: LayerWeight | undefined;
 
@@ -57,13 +42,10 @@ export class Dense extends Layer {
     this.activationFn = getActivation(this.activation);
     if (args.useBias !== undefined && typeof args.useBias !== 'boolean') throw layerArgError(this, 'useBias', args.useBias, 'true or false');
     this.useBias = args.useBias ?? true;
-    // Resolve every spec now, so a bad name fails at construction, not at build.
-    this.kernelInit = args.kernelInitializer === undefined ? new GlorotUniform() : this.resolveInitializer('kernelInitializer', args.kernelInitializer);
-    this.biasInit = args.biasInitializer === undefined ? new Zeros() : this.resolveInitializer('biasInitializer', args.biasInitializer);
-    this.kernelReg = this.resolveRegularizer('kernelRegularizer', args.kernelRegularizer);
-    this.biasReg = this.resolveRegularizer('biasRegularizer', args.biasRegularizer);
-    this.kernelCon = this.resolveConstraint('kernelConstraint', args.kernelConstraint);
-    this.biasCon = this.resolveConstraint('biasConstraint', args.biasConstraint);
+    this.parts = this.resolveWeightParts({
+      kernel: { initializer: args.kernelInitializer, regularizer: args.kernelRegularizer, constraint: args.kernelConstraint, defaultInitializer: () => new GlorotUniform() },
+      bias: { initializer: args.biasInitializer, regularizer: args.biasRegularizer, constraint: args.biasConstraint, defaultInitializer: () => new Zeros() },
+    });
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -80,18 +62,14 @@ export class Dense extends Layer {
       name: 'kernel',
       role: 'kernel',
       shape: [inputDim, this.units],
-      initializer: this.kernelInit,
-      regularizer: this.kernelReg,
-      constraint: this.kernelCon,
+      ...this.parts.kernel,
     });
     if (this.useBias) {
       this.bias = this.addWeight({
         name: 'bias',
         role: 'bias',
         shape: [this.units],
-        initializer: this.biasInit,
-        regularizer: this.biasReg,
-        constraint: this.biasCon,
+        ...this.parts.bias,
       });
     }
     this.built = true;
@@ -124,15 +102,7 @@ export class Dense extends Layer {
       units: this.units,
       activation: this.activation,
       useBias: this.useBias,
-      ...serializeParts({
-        kernelInitializer: this.kernelInit,
-        biasInitializer: this.biasInit,
-        // Once built, the weights hold the current regularizers and constraints.
-        kernelRegularizer: this.built ? this.kernel.regularizer : this.kernelReg,
-        biasRegularizer: this.built ? this.bias?.regularizer : this.biasReg,
-        kernelConstraint: this.built ? this.kernel.constraint : this.kernelCon,
-        biasConstraint: this.built ? this.bias?.constraint : this.biasCon,
-      }),
+      ...this.weightPartsConfig(this.parts, { kernel: this.kernel, bias: this.bias }),
     };
   }
 }

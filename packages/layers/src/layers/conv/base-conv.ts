@@ -1,19 +1,15 @@
 import {
   RidgeError,
   checkNumber,
-  type Constraint,
   type ConstraintSpec,
-  type Initializer,
   type InitializerSpec,
   type JsonObject,
-  type Regularizer,
   type RegularizerSpec,
 } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { canonicalActivation, getActivation, type ActivationFn } from '../../engine/activations.js';
-import { serializeParts } from '../../engine/config.js';
 import { forArgument, layerArgError, who } from '../../engine/errors.js';
-import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
+import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { Zeros } from '../../initializers/constant.js';
@@ -73,12 +69,7 @@ export abstract class Conv extends Layer {
   readonly useBias: boolean;
   private readonly spatialRank: number;
   private readonly activationFn: ActivationFn;
-  private readonly kernelInit: Initializer;
-  private readonly biasInit: Initializer;
-  private readonly kernelReg: Regularizer | undefined;
-  private readonly biasReg: Regularizer | undefined;
-  private readonly kernelCon: Constraint | undefined;
-  private readonly biasCon: Constraint | undefined;
+  private readonly parts: Record<'kernel' | 'bias', WeightParts>;
   kernel!: LayerWeight;
   bias: LayerWeight | undefined;
 
@@ -107,13 +98,10 @@ export abstract class Conv extends Layer {
     this.activationFn = getActivation(this.activation);
     if (args.useBias !== undefined && typeof args.useBias !== 'boolean') throw layerArgError(this, 'useBias', args.useBias, 'true or false');
     this.useBias = args.useBias ?? true;
-    // Resolve every spec now, so a bad name fails at construction, not at build.
-    this.kernelInit = args.kernelInitializer === undefined ? new GlorotUniform() : this.resolveInitializer('kernelInitializer', args.kernelInitializer);
-    this.biasInit = args.biasInitializer === undefined ? new Zeros() : this.resolveInitializer('biasInitializer', args.biasInitializer);
-    this.kernelReg = this.resolveRegularizer('kernelRegularizer', args.kernelRegularizer);
-    this.biasReg = this.resolveRegularizer('biasRegularizer', args.biasRegularizer);
-    this.kernelCon = this.resolveConstraint('kernelConstraint', args.kernelConstraint);
-    this.biasCon = this.resolveConstraint('biasConstraint', args.biasConstraint);
+    this.parts = this.resolveWeightParts({
+      kernel: { initializer: args.kernelInitializer, regularizer: args.kernelRegularizer, constraint: args.kernelConstraint, defaultInitializer: () => new GlorotUniform() },
+      bias: { initializer: args.biasInitializer, regularizer: args.biasRegularizer, constraint: args.biasConstraint, defaultInitializer: () => new Zeros() },
+    });
   }
 
   /**
@@ -138,18 +126,14 @@ export abstract class Conv extends Layer {
       name: 'kernel',
       role: 'kernel',
       shape: [...this.kernelSize, channels / this.groups, this.filters],
-      initializer: this.kernelInit,
-      regularizer: this.kernelReg,
-      constraint: this.kernelCon,
+      ...this.parts.kernel,
     });
     if (this.useBias) {
       this.bias = this.addWeight({
         name: 'bias',
         role: 'bias',
         shape: [this.filters],
-        initializer: this.biasInit,
-        regularizer: this.biasReg,
-        constraint: this.biasCon,
+        ...this.parts.bias,
       });
     }
     this.built = true;
@@ -201,15 +185,7 @@ export abstract class Conv extends Layer {
       groups: this.groups,
       activation: this.activation,
       useBias: this.useBias,
-      ...serializeParts({
-        kernelInitializer: this.kernelInit,
-        biasInitializer: this.biasInit,
-        // Once built, the weights hold the current regularizers and constraints.
-        kernelRegularizer: this.built ? this.kernel.regularizer : this.kernelReg,
-        biasRegularizer: this.built ? this.bias?.regularizer : this.biasReg,
-        kernelConstraint: this.built ? this.kernel.constraint : this.kernelCon,
-        biasConstraint: this.built ? this.bias?.constraint : this.biasCon,
-      }),
+      ...this.weightPartsConfig(this.parts, { kernel: this.kernel, bias: this.bias }),
     };
   }
 }

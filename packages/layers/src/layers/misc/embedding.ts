@@ -1,8 +1,7 @@
-import { RidgeError, type Constraint, type ConstraintSpec, type Initializer, type InitializerSpec, type JsonObject, type Regularizer, type RegularizerSpec } from '@ridge/core';
+import { RidgeError, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { serializeParts } from '../../engine/config.js';
 import { layerArgError, who } from '../../engine/errors.js';
-import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
+import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { RandomUniform } from '../../initializers/random.js';
@@ -39,9 +38,7 @@ export class Embedding extends Layer {
   readonly outputDim: number;
   readonly maskZero: boolean;
   readonly inputLength: number | undefined;
-  private readonly embeddingsInit: Initializer;
-  private readonly embeddingsReg: Regularizer | undefined;
-  private readonly embeddingsCon: Constraint | undefined;
+  private readonly parts: Record<'embeddings', WeightParts>;
   embeddings!: LayerWeight;
 
   constructor(args: EmbeddingArgs) {
@@ -52,10 +49,14 @@ export class Embedding extends Layer {
     this.outputDim = positiveInteger(this, 'outputDim', args.outputDim);
     this.maskZero = readBoolean(this, 'maskZero', args.maskZero, false);
     this.inputLength = length === undefined || length === null ? undefined : positiveInteger(this, 'inputLength', length);
-    this.embeddingsInit =
-      args.embeddingsInitializer === undefined ? new RandomUniform() : this.resolveInitializer('embeddingsInitializer', args.embeddingsInitializer);
-    this.embeddingsReg = this.resolveRegularizer('embeddingsRegularizer', args.embeddingsRegularizer);
-    this.embeddingsCon = this.resolveConstraint('embeddingsConstraint', args.embeddingsConstraint);
+    this.parts = this.resolveWeightParts({
+      embeddings: {
+        initializer: args.embeddingsInitializer,
+        regularizer: args.embeddingsRegularizer,
+        constraint: args.embeddingsConstraint,
+        defaultInitializer: () => new RandomUniform(),
+      },
+    });
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -71,9 +72,7 @@ export class Embedding extends Layer {
       name: 'embeddings',
       role: 'embeddings',
       shape: [this.inputDim, this.outputDim],
-      initializer: this.embeddingsInit,
-      regularizer: this.embeddingsReg,
-      constraint: this.embeddingsCon,
+      ...this.parts.embeddings,
     });
     this.built = true;
   }
@@ -94,12 +93,7 @@ export class Embedding extends Layer {
       outputDim: this.outputDim,
       maskZero: this.maskZero,
       inputLength: this.inputLength ?? null,
-      ...serializeParts({
-        embeddingsInitializer: this.embeddingsInit,
-        // Once built, the weight holds the current regularizer and constraint.
-        embeddingsRegularizer: this.built ? this.embeddings.regularizer : this.embeddingsReg,
-        embeddingsConstraint: this.built ? this.embeddings.constraint : this.embeddingsCon,
-      }),
+      ...this.weightPartsConfig(this.parts, { embeddings: this.embeddings }),
     };
   }
 }

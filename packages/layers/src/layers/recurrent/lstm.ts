@@ -55,7 +55,8 @@ export class LSTM extends RecurrentLayer {
   }
 
   protected override biasInitializer(): Initializer {
-    return this.unitForgetBias ? new UnitForgetBias(this.biasInit, this.units) : this.biasInit;
+    const base = super.biasInitializer();
+    return this.unitForgetBias ? new UnitForgetBias(base, this.units) : base;
   }
 
   protected step(xw: tf.Tensor2D, states: readonly tf.Tensor2D[], weights: StepWeights): tf.Tensor2D[] {

@@ -1,18 +1,15 @@
 import {
   RidgeError,
-  type Constraint,
   type ConstraintSpec,
   type Initializer,
   type InitializerSpec,
   type JsonObject,
-  type Regularizer,
   type RegularizerSpec,
 } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { canonicalActivation, getActivation, type ActivationFn } from '../../engine/activations.js';
-import { serializeParts } from '../../engine/config.js';
 import { forArgument, layerArgError, who } from '../../engine/errors.js';
-import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
+import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { Zeros } from '../../initializers/constant.js';
@@ -134,15 +131,7 @@ export abstract class RecurrentLayer extends Layer {
   readonly unroll: boolean;
   /** The activation, for the step's transposed tensors. */
   protected readonly activationFn: ActivationFn;
-  protected readonly kernelInit: Initializer;
-  protected readonly recurrentInit: Initializer;
-  protected readonly biasInit: Initializer;
-  private readonly kernelReg: Regularizer | undefined;
-  private readonly recurrentReg: Regularizer | undefined;
-  private readonly biasReg: Regularizer | undefined;
-  private readonly kernelCon: Constraint | undefined;
-  private readonly recurrentCon: Constraint | undefined;
-  private readonly biasCon: Constraint | undefined;
+  private readonly parts: Record<'kernel' | 'recurrent' | 'bias', WeightParts>;
   kernel!: LayerWeight;
   recurrentKernel!: LayerWeight;
   bias: LayerWeight | undefined;
@@ -160,16 +149,16 @@ export abstract class RecurrentLayer extends Layer {
     this.activation = args.activation === undefined ? 'tanh' : forArgument(this, 'activation', () => canonicalActivation(args.activation));
     this.activationFn = stepActivation(this.activation);
     this.useBias = checkBoolean(this, 'useBias', args.useBias, true);
-    this.kernelInit = args.kernelInitializer === undefined ? new GlorotUniform() : this.resolveInitializer('kernelInitializer', args.kernelInitializer);
-    this.recurrentInit =
-      args.recurrentInitializer === undefined ? new Orthogonal() : this.resolveInitializer('recurrentInitializer', args.recurrentInitializer);
-    this.biasInit = args.biasInitializer === undefined ? new Zeros() : this.resolveInitializer('biasInitializer', args.biasInitializer);
-    this.kernelReg = this.resolveRegularizer('kernelRegularizer', args.kernelRegularizer);
-    this.recurrentReg = this.resolveRegularizer('recurrentRegularizer', args.recurrentRegularizer);
-    this.biasReg = this.resolveRegularizer('biasRegularizer', args.biasRegularizer);
-    this.kernelCon = this.resolveConstraint('kernelConstraint', args.kernelConstraint);
-    this.recurrentCon = this.resolveConstraint('recurrentConstraint', args.recurrentConstraint);
-    this.biasCon = this.resolveConstraint('biasConstraint', args.biasConstraint);
+    this.parts = this.resolveWeightParts({
+      kernel: { initializer: args.kernelInitializer, regularizer: args.kernelRegularizer, constraint: args.kernelConstraint, defaultInitializer: () => new GlorotUniform() },
+      recurrent: {
+        initializer: args.recurrentInitializer,
+        regularizer: args.recurrentRegularizer,
+        constraint: args.recurrentConstraint,
+        defaultInitializer: () => new Orthogonal(),
+      },
+      bias: { initializer: args.biasInitializer, regularizer: args.biasRegularizer, constraint: args.biasConstraint, defaultInitializer: () => new Zeros() },
+    });
     this.dropout = checkRate(this, 'dropout', args.dropout);
     this.recurrentDropout = checkRate(this, 'recurrentDropout', args.recurrentDropout);
     if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
@@ -192,7 +181,7 @@ export abstract class RecurrentLayer extends Layer {
 
   /** The bias initializer; LSTM wraps it for `unitForgetBias`. */
   protected biasInitializer(): Initializer {
-    return this.biasInit;
+    return this.parts.bias.initializer;
   }
 
   /** The bias added to the input projection `x W`. */
@@ -236,17 +225,13 @@ export abstract class RecurrentLayer extends Layer {
       name: 'kernel',
       role: 'kernel',
       shape: [inputDim, this.gates * this.units],
-      initializer: this.kernelInit,
-      regularizer: this.kernelReg,
-      constraint: this.kernelCon,
+      ...this.parts.kernel,
     });
     this.recurrentKernel = this.addWeight({
       name: 'recurrent_kernel',
       role: 'recurrentKernel',
       shape: [this.units, this.gates * this.units],
-      initializer: this.recurrentInit,
-      regularizer: this.recurrentReg,
-      constraint: this.recurrentCon,
+      ...this.parts.recurrent,
       regularizerArgument: 'recurrentRegularizer',
     });
     if (this.useBias) {
@@ -255,8 +240,8 @@ export abstract class RecurrentLayer extends Layer {
         role: 'bias',
         shape: this.biasShape(),
         initializer: this.biasInitializer(),
-        regularizer: this.biasReg,
-        constraint: this.biasCon,
+        regularizer: this.parts.bias.regularizer,
+        constraint: this.parts.bias.constraint,
       });
     }
     this.built = true;
@@ -335,18 +320,7 @@ export abstract class RecurrentLayer extends Layer {
       activation: this.activation,
       ...extra,
       useBias: this.useBias,
-      ...serializeParts({
-        kernelInitializer: this.kernelInit,
-        recurrentInitializer: this.recurrentInit,
-        biasInitializer: this.biasInit,
-        // Once built, the weights hold the current regularizers and constraints.
-        kernelRegularizer: this.built ? this.kernel.regularizer : this.kernelReg,
-        recurrentRegularizer: this.built ? this.recurrentKernel.regularizer : this.recurrentReg,
-        biasRegularizer: this.built ? this.bias?.regularizer : this.biasReg,
-        kernelConstraint: this.built ? this.kernel.constraint : this.kernelCon,
-        recurrentConstraint: this.built ? this.recurrentKernel.constraint : this.recurrentCon,
-        biasConstraint: this.built ? this.bias?.constraint : this.biasCon,
-      }),
+      ...this.weightPartsConfig(this.parts, { kernel: this.kernel, recurrent: this.recurrentKernel, bias: this.bias }),
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
       seed: this.seed,
