@@ -7,6 +7,7 @@ import { DATA_LOSS_RTOL, PENALTY_RTOL } from './check.js';
 import { syntheticData } from './data.js';
 import { parseOptions } from './main.js';
 import { formatReport } from './table.js';
+import { pairedMedian, type EpochSample } from './run.js';
 
 // A smoke run: it checks that the harness works and measures nothing. No assertion here is
 // about time.
@@ -34,6 +35,15 @@ describe('bench --quick, seed with L2, cpu', () => {
       expect(c.ratio).toBeGreaterThan(0);
     }
     expect(cpu?.cases[1]?.regularizationOverhead).toEqual(expect.any(Number));
+  });
+
+  it('reports ratios as the median of per-round ratios of the epochs it timed', () => {
+    for (const c of report.backends[0]!.cases) {
+      if (c.ridge.status !== 'ok' || c.tfl.status !== 'ok') throw new Error('both libraries trained');
+      // two rounds: the median of two ratios is their mean; samples cancel (same data)
+      const perRound = [0, 1].map((i) => c.tfl.timing.epochs[i]!.wallMs / c.ridge.timing.epochs[i]!.wallMs);
+      expect(c.ratio).toBeCloseTo((perRound[0]! + perRound[1]!) / 2, 10);
+    }
   });
 
   it('keeps the tensor count flat across epochs, for both libraries', () => {
@@ -108,5 +118,22 @@ describe('command line', () => {
     expect(parseOptions([])).toMatchObject({ backends: ['wasm', 'cpu'], cases: ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'lstm'], epochs: 7, quick: false });
     expect(parseOptions(['--quick', '--backend', 'cpu', '--cases', 'seed-l2,lstm'])).toMatchObject({ backends: ['cpu'], cases: ['seed-l2', 'lstm'], epochs: 2, quick: true });
     expect(parseOptions(['--epochs', '9', '--profile', '--strict'])).toMatchObject({ epochs: 9, profile: true, strict: true });
+  });
+});
+
+describe('pairedMedian', () => {
+  const epoch = (wallMs: number): EpochSample => ({ wallMs, cpuMs: wallMs, tensorsBefore: 0, tensorsAfter: 0, bytesBefore: 0, bytesAfter: 0 });
+  const speed = (a: EpochSample, b: EpochSample): number => b.wallMs / a.wallMs;
+
+  it('pairs epochs by round, so load that slows both sides of a round cancels', () => {
+    // Rounds 2 and 3 ran under load that tripled both sides' epochs: per-round ratios 10/5, 30/15,
+    // 30/15 are all 2.
+    expect(pairedMedian([5, 15, 15].map(epoch), [10, 30, 30].map(epoch), speed)).toBe(2);
+  });
+
+  it('takes the median of the per-round ratios, and skips rounds one side lacks', () => {
+    // ratios 10/5 = 2, 12/4 = 3, 9/9 = 1; the fourth round has no partner
+    expect(pairedMedian([5, 4, 9, 1].map(epoch), [10, 12, 9].map(epoch), speed)).toBe(2);
+    expect(pairedMedian([], [1].map(epoch), speed)).toBeNaN();
   });
 });

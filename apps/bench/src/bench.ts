@@ -9,7 +9,7 @@ import { checkSameLoss, leaks, ridgeCallDeltas, type LossCheck, type TensorDelta
 import { syntheticData, type Dataset } from './data.js';
 import { bestMatmul, measureMatmul, trainingGflops, type MatmulReport } from './matmul.js';
 import { probeSeedOps, profileEpoch, type OpProbe, type StepProfile } from './profile.js';
-import { timeInterleaved, type Contender, type Failed, type Library, type Timing } from './run.js';
+import { pairedMedian, timeInterleaved, type Contender, type Failed, type Library, type Timing } from './run.js';
 
 export interface BenchOptions {
   readonly backends: readonly Backend[];
@@ -47,11 +47,11 @@ export interface CaseResult {
   readonly forwardFlopsPerSample: number;
   readonly ridge: LibraryResult;
   readonly tfl: LibraryResult;
-  /** Ridge samples/s over tfjs-layers samples/s (wall time). */
+  /** Ridge samples/s over tfjs-layers samples/s (wall time): the median of per-round ratios. */
   readonly ratio: number | null;
   /** The same ratio by CPU time. */
   readonly cpuRatio: number | null;
-  /** Ridge only: `1 - samples/s of this case / samples/s of 'seed'` (no regularization), for the seed cases. */
+  /** Ridge only: `1 - samples/s of this case / samples/s of 'seed'` (no regularization), for the seed cases; the median of per-round ratios. */
   readonly regularizationOverhead: number | null;
   /** The same overhead by CPU time. */
   readonly cpuRegularizationOverhead: number | null;
@@ -185,6 +185,16 @@ class DataCache {
   }
 }
 
+/**
+ * How many times faster `a` trained than `b`: samples/s over samples/s, the median of per-round
+ * ratios (see `pairedMedian`). Each side's epochs may cover a different number of samples.
+ */
+function speedup(a: OkResult, aSamples: number, b: OkResult, bSamples: number, time: 'wallMs' | 'cpuMs'): number {
+  return pairedMedian(a.timing.epochs, b.timing.epochs, (x, y) => (aSamples / x[time]) / (bSamples / y[time]));
+}
+
+type OkResult = Extract<LibraryResult, { status: 'ok' }>;
+
 function libraryResult(built: Model | tfl.LayersModel | string, timing: Timing | Failed | undefined, spec: CaseSpec, matmul: MatmulReport): LibraryResult {
   if (typeof built === 'string') return { status: 'n/a', reason: built };
   if (!timing) return { status: 'n/a', reason: 'not timed' };
@@ -309,8 +319,8 @@ async function runBackend(backend: Backend, options: BenchOptions): Promise<Back
         forwardFlopsPerSample: b.spec.forwardFlops,
         ridge,
         tfl: other,
-        ratio: both ? ridge.samplesPerSec / other.samplesPerSec : null,
-        cpuRatio: both ? ridge.cpuSamplesPerSec / other.cpuSamplesPerSec : null,
+        ratio: both ? speedup(ridge, b.data.samples, other, b.data.samples, 'wallMs') : null,
+        cpuRatio: both ? speedup(ridge, b.data.samples, other, b.data.samples, 'cpuMs') : null,
         regularizationOverhead: null,
         cpuRegularizationOverhead: null,
         lossCheck: checks.get(b.spec.id) ?? null,
@@ -322,13 +332,15 @@ async function runBackend(backend: Backend, options: BenchOptions): Promise<Back
       cases.push({ id: spec.id, title: spec.title, samples: 0, batchSize: spec.batchSize, forwardFlopsPerSample: spec.forwardFlops, ridge: na, tfl: na, ratio: null, cpuRatio: null, regularizationOverhead: null, cpuRegularizationOverhead: null, lossCheck: null, ridgeCallDeltas: null });
     }
     cases.sort((a, b) => options.cases.indexOf(a.id) - options.cases.indexOf(b.id));
-    const base = cases.find((c) => c.id === 'seed')?.ridge;
+    const seed = cases.find((c) => c.id === 'seed');
+    const base = seed?.ridge;
+    const baseSamples = seed?.samples ?? 0;
     const withOverhead = cases.map((c) =>
       (c.id === 'seed-l2' || c.id === 'seed-l2-all') && base?.status === 'ok' && c.ridge.status === 'ok'
         ? {
             ...c,
-            regularizationOverhead: 1 - c.ridge.samplesPerSec / base.samplesPerSec,
-            cpuRegularizationOverhead: 1 - c.ridge.cpuSamplesPerSec / base.cpuSamplesPerSec,
+            regularizationOverhead: 1 - speedup(c.ridge, c.samples, base, baseSamples, 'wallMs'),
+            cpuRegularizationOverhead: 1 - speedup(c.ridge, c.samples, base, baseSamples, 'cpuMs'),
           }
         : c,
     );

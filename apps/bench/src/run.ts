@@ -42,6 +42,18 @@ export function median(values: readonly number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/**
+ * The median over rounds of a per-round ratio between two contenders' epochs. `timeInterleaved`
+ * runs every contender once per round, so the two epochs of a round ran seconds apart under the
+ * same machine load: a burst of load moves both, and their ratio moves much less than the ratio of
+ * two medians taken over the whole run. Rounds where either contender has no epoch are skipped.
+ */
+export function pairedMedian(a: readonly EpochSample[], b: readonly EpochSample[], ratio: (a: EpochSample, b: EpochSample) => number): number {
+  const n = Math.min(a.length, b.length);
+  if (n === 0) return Number.NaN;
+  return median(Array.from({ length: n }, (_, i) => ratio(a[i]!, b[i]!)));
+}
+
 async function timeEpoch(c: Contender): Promise<EpochSample> {
   const before = tf.memory();
   const cpu0 = process.cpuUsage();

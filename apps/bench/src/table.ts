@@ -90,7 +90,7 @@ export function formatReport(report: BenchReport): string {
   const e = report.environment;
   const lines = [
     `Ridge vs tfjs-layers ${e.tfjsLayers} on tfjs-core ${e.tfjsCore}, ${e.platform}, node ${e.node}, ${e.cpus} x ${e.cpuModel}`,
-    `samples/s: median of ${report.options.epochs} timed epochs after ${report.options.warmup} warm-up, batch 64, shuffle off; ` +
+    `samples/s: median of ${report.options.epochs} timed epochs (ratio and ovh: median of per-round ratios) after ${report.options.warmup} warm-up, batch 64, shuffle off; ` +
       `ratio by wall time, cpu ratio by this process's CPU time; reg ovh: Ridge, 1 - samples/s / samples/s of 'seed' (cpu ovh: by CPU time); ` +
       `%mm: training FLOPs/s (3 x forward) over the backend's 512x512 matmul FLOPs/s, both by CPU time`,
   ];
