@@ -71,14 +71,19 @@ function largest(b: Bundle, count: number): string[] {
 }
 
 /**
- * Text that survives minification, one marker per optional part of @ridge/layers and for the
- * registration code of @ridge/core: a '/base' script that does not import a part has none of it.
+ * Text that survives minification, one marker per optional part of @ridge/layers and
+ * @ridge/optimizers and for the registration code of @ridge/core: a '/base' script that does not
+ * import a part has none of it.
  */
 const OPTIONAL_MARKERS: Record<string, string> = {
   'saving (@ridge/layers/io)': 'layers-model',
   'summary (@ridge/layers/summary)': 'Trainable params',
   'progress output (@ridge/layers/progress)': 'samples/s',
   'model-level rules (@ridge/layers/regularization)': 'onConflict must be',
+  'gradient clipping (@ridge/optimizers/clipping)': 'Only one of clipNorm, globalClipNorm and clipValue',
+  'weight decay exclusions (@ridge/optimizers/weight-decay)': 'a valid regular expression (',
+  'optimizer configs, Keras JSON (@ridge/optimizers/io)': 'Ridge does not implement AMSGrad',
+  'optimizer state (@ridge/optimizers/io)': "its state is 'iterations'",
   "registration (@ridge/core's register, manifests)": 'INCOMPATIBLE_PLUGIN',
   'semver ranges of plugin manifests': 'is not a supported semver range',
 };

@@ -156,6 +156,8 @@ describe('the feature entries', () => {
 
   it('@ridge/layers/io adds save and toJSON, and exports loadModel', async () => {
     const io = await import('@ridge/layers/io');
+    // toJSON writes the optimizer's config: a '/base' optimizer needs its own io entry for that
+    await import('@ridge/optimizers/io');
     const m = compiled();
     expect(m.toJSON().class_name).toBe('Model');
     expect(JSON.parse(JSON.stringify(m)).class_name).toBe('Model');

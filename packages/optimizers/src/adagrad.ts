@@ -1,6 +1,6 @@
 import { checkNonNegativeNumber, type JsonObject } from '@ridge/core';
 import { add, div, mul, sqrt, square, sub } from '@tensorflow/tfjs-core';
-import { readKerasConfig } from './keras-config.js';
+import { readConfig } from './features.js';
 import { OptimizerBase, type OptimizerConfig, type OptimizerDefaults, type WeightUpdate } from './optimizer-base.js';
 
 export interface AdagradConfig extends OptimizerConfig {
@@ -23,9 +23,9 @@ export class Adagrad extends OptimizerBase {
     this.epsilon = checkNonNegativeNumber('epsilon', config.epsilon ?? 1e-7);
   }
 
-  /** Builds an Adagrad from a Ridge or Keras config. */
+  /** Builds an Adagrad from a Ridge or Keras config (needs `@ridge/optimizers/io`, which the package root loads). */
   static fromConfig(config?: JsonObject): Adagrad {
-    return new Adagrad(readKerasConfig('Adagrad', config) as AdagradConfig);
+    return new Adagrad(readConfig('Adagrad', config) as AdagradConfig);
   }
 
   get className(): string {

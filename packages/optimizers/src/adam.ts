@@ -1,6 +1,6 @@
 import { checkNonNegativeNumber, type JsonObject } from '@ridge/core';
 import { add, div, mul, scalar, sqrt, square, sub } from '@tensorflow/tfjs-core';
-import { readKerasConfig } from './keras-config.js';
+import { readConfig } from './features.js';
 import {
   OptimizerBase,
   checkDecayRate,
@@ -38,9 +38,9 @@ export class Adam extends OptimizerBase {
     this.epsilon = checkNonNegativeNumber('epsilon', config.epsilon ?? 1e-7);
   }
 
-  /** Builds an Adam from a Ridge or Keras config. */
+  /** Builds an Adam from a Ridge or Keras config (needs `@ridge/optimizers/io`, which the package root loads). */
   static fromConfig(config?: JsonObject): Adam {
-    return new Adam(readKerasConfig('Adam', config) as AdamConfig);
+    return new Adam(readConfig('Adam', config) as AdamConfig);
   }
 
   get className(): string {

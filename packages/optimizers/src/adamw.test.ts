@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { disposeAll, expectClose, grad, valuesOf, weight } from '../test/helpers.js';
 import { AdamW, adamw } from './adamw.js';
 import type { WeightDecaySelector } from './weight-decay-selector.js';
+import './features/io.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

@@ -1,7 +1,9 @@
 import { NORMALIZATION_ROLES, type JsonObject } from '@ridge/core';
 import { Adam, type AdamConfig } from './adam.js';
-import { readKerasConfig } from './keras-config.js';
+import { readConfig } from './features.js';
+import type { Features } from './features.js';
 import type { OptimizerDefaults } from './optimizer-base.js';
+import { weightDecayFeature } from './weight-decay-selector.js';
 
 /** AdamW takes Adam's options; `weightDecay` defaults to 0.004. */
 export type AdamWConfig = AdamConfig;
@@ -24,9 +26,9 @@ export class AdamW extends Adam {
     super(config);
   }
 
-  /** Builds an AdamW from a Ridge or Keras config. */
+  /** Builds an AdamW from a Ridge or Keras config (needs `@ridge/optimizers/io`, which the package root loads). */
   static override fromConfig(config?: JsonObject): AdamW {
-    return new AdamW(readKerasConfig('AdamW', config) as AdamWConfig);
+    return new AdamW(readConfig('AdamW', config) as AdamWConfig);
   }
 
   override get className(): string {
@@ -35,6 +37,11 @@ export class AdamW extends Adam {
 
   protected override get defaults(): OptimizerDefaults {
     return DEFAULTS;
+  }
+
+  /** AdamW always decays, so it has weight decay without `@ridge/optimizers/weight-decay`. */
+  protected override get ownWeightDecay(): Features['weightDecay'] {
+    return weightDecayFeature;
   }
 }
 

@@ -9,6 +9,9 @@ import { adam } from './adam.js';
 import { adamw } from './adamw.js';
 import { rmsprop } from './rmsprop.js';
 import { sgd } from './sgd.js';
+import './features/clipping.js';
+import './features/io.js';
+import './features/weight-decay.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

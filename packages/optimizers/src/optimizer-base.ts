@@ -2,9 +2,6 @@ import {
   RidgeError,
   checkConfigKeys,
   checkNonNegativeNumber,
-  checkNumber,
-  compileSelector,
-  describeValue,
   invalidArgument,
   type JsonObject,
   type Optimizer,
@@ -12,31 +9,15 @@ import {
   type WeightInfo,
   type WeightSelector,
 } from '@ridge/core';
-import {
-  addN,
-  cast,
-  clipByValue,
-  clone,
-  dispose,
-  div,
-  fill,
-  keep,
-  maximum,
-  mul,
-  scalar,
-  sqrt,
-  square,
-  sum,
-  tidy,
-  variable,
-  zerosLike,
-  type Scalar,
-  type Tensor,
-  type Variable,
-} from '@tensorflow/tfjs-core';
-import { selectorToJson, toWeightSelector, type WeightDecaySelector } from './weight-decay-selector.js';
+import { dispose, fill, keep, mul, scalar, tidy, variable, zerosLike, type Scalar, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import { feature, installed, type ClipSettings, type Features, type SlotRecord, type SlotState } from './features.js';
+import type { WeightDecaySelector } from './weight-decay-selector.js';
 
-/** Options every optimizer takes. `null` means "unset", as in Keras JSON. */
+/**
+ * Options every optimizer takes. `null` means "unset", as in Keras JSON. With
+ * `@ridge/optimizers/base` alone, a nonzero `weightDecay` or an `excludeFromWeightDecay` needs
+ * `@ridge/optimizers/weight-decay` (AdamW has it), and the clip options `@ridge/optimizers/clipping`.
+ */
 export interface OptimizerConfig {
   /** The step size. Keras: `learning_rate`. */
   learningRate?: number;
@@ -75,14 +56,9 @@ export interface OptimizerDefaults {
  */
 export type WeightUpdate = (weight: Tensor, gradient: Tensor, slots: readonly Variable[]) => Tensor;
 
-const SHARED_KEYS = ['learningRate', 'weightDecay', 'excludeFromWeightDecay', 'clipNorm', 'globalClipNorm', 'clipValue'];
-
-interface SlotRecord {
-  readonly path: string;
-  readonly variable: Variable;
-  readonly slots: readonly Variable[];
-  readonly decays: boolean;
-}
+const CLIP_KEYS = ['clipNorm', 'globalClipNorm', 'clipValue'] as const;
+const SHARED_KEYS = ['learningRate', 'weightDecay', 'excludeFromWeightDecay', ...CLIP_KEYS];
+const NO_CLIPS: ClipSettings = { clipNorm: null, globalClipNorm: null, clipValue: null };
 
 /** A learning rate: a finite number >= 0. */
 export function checkLearningRate(value: unknown): number {
@@ -105,12 +81,7 @@ export function checkBoolean(argument: string, value: unknown): boolean {
   return value;
 }
 
-function checkClip(argument: string, value: unknown): number | null {
-  if (value === undefined || value === null) return null;
-  return checkNumber(argument, value, { min: 0, minExclusive: true });
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
@@ -122,6 +93,10 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  *
  * Slots are keyed by the weight's variable, not by its position in the list, so a weight that is
  * frozen, unfrozen or missing from a step keeps its own state.
+ *
+ * Clipping, weight decay, `getConfig`/`fromConfig` and `getWeights`/`setWeights` are features
+ * (`features.ts`): `@ridge/optimizers` loads them all. With `@ridge/optimizers/base` alone, using one
+ * throws `FEATURE_NOT_LOADED` naming the entry that adds it, at construction for an option.
  */
 export abstract class OptimizerBase implements Optimizer {
   /** The Keras class name; implement it as a getter (see `defaults`). */
@@ -134,41 +109,39 @@ export abstract class OptimizerBase implements Optimizer {
   /** The weights weight decay skips, as a core `WeightSelector`. */
   readonly excludeFromWeightDecay: WeightSelector;
 
-  private lr: number;
-  private iter = 0;
-  private readonly excluded: (weight: WeightInfo) => boolean;
-  private readonly records = new Map<Variable, SlotRecord>();
+  #lr: number;
+  #iter = 0;
+  /** Whether weight decay skips a weight; unset without `@ridge/optimizers/weight-decay` (decay is then off). */
+  readonly #excluded: ((weight: WeightInfo) => boolean) | undefined;
+  readonly #clip: ClipSettings['clip'];
+  readonly #records = new Map<Variable, SlotRecord>();
   /** Slot values restored by `setWeights` for weights this optimizer has not seen yet. */
-  private readonly pending = new Map<string, Tensor>();
+  readonly #pending = new Map<string, Tensor>();
   /** Scalar constants, created once on the first step (not at construction, before any backend runs). */
-  private readonly constants = new Map<number, Scalar>();
+  readonly #constants = new Map<number, Scalar>();
 
   protected constructor(config: OptimizerConfig = {}) {
-    const { className, defaults, optionKeys } = this.classInfo();
+    const { className, defaults, optionKeys, ownWeightDecay } = this.#classInfo();
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       throw invalidArgument(`${className} config`, config, 'an object of options');
     }
-    checkConfigKeys(className, config as Record<string, unknown>, [...SHARED_KEYS, ...optionKeys]);
-    this.lr = checkLearningRate(config.learningRate ?? defaults.learningRate);
+    const options = config as Record<string, unknown>;
+    checkConfigKeys(className, options, [...SHARED_KEYS, ...optionKeys]);
+    this.#lr = checkLearningRate(config.learningRate ?? defaults.learningRate);
     this.weightDecay = checkNonNegativeNumber('weightDecay', config.weightDecay ?? defaults.weightDecay);
-    this.excludeFromWeightDecay = toWeightSelector(
-      config.excludeFromWeightDecay ?? defaults.excludeFromWeightDecay,
-      'excludeFromWeightDecay',
-    );
-    this.excluded = compileSelector(this.excludeFromWeightDecay, 'excludeFromWeightDecay');
-    this.clipNorm = checkClip('clipNorm', config.clipNorm);
-    this.globalClipNorm = checkClip('globalClipNorm', config.globalClipNorm);
-    this.clipValue = checkClip('clipValue', config.clipValue);
-    const clips = { clipNorm: this.clipNorm, globalClipNorm: this.globalClipNorm, clipValue: this.clipValue };
-    const set = Object.entries(clips).filter(([, v]) => v !== null);
-    if (set.length > 1) {
-      throw new RidgeError(
-        'INVALID_ARGUMENT',
-        `Only one of clipNorm, globalClipNorm and clipValue can be set (as in Keras); received ` +
-          `${set.map(([k, v]) => `${k} = ${describeValue(v)}`).join(', ')}.`,
-        { argument: set[1]![0], received: clips },
-      );
-    }
+    // Weight decay off and no exclusion given: nothing to validate or compile without the feature.
+    const decayKey = this.weightDecay > 0 ? 'weightDecay' : config.excludeFromWeightDecay != null ? 'excludeFromWeightDecay' : undefined;
+    const decay = ownWeightDecay ?? (decayKey ? feature('weightDecay', `${className}({ ${decayKey} })`) : installed.weightDecay);
+    const exclusion = decay?.exclusion(config.excludeFromWeightDecay ?? defaults.excludeFromWeightDecay);
+    this.excludeFromWeightDecay = exclusion?.selector ?? defaults.excludeFromWeightDecay;
+    this.#excluded = exclusion?.excluded;
+    const clipKey = CLIP_KEYS.find((key) => options[key] != null);
+    const clipping = clipKey ? feature('clipping', `${className}({ ${clipKey} })`) : installed.clipping;
+    const clips = clipping?.check(config) ?? NO_CLIPS;
+    this.clipNorm = clips.clipNorm;
+    this.globalClipNorm = clips.globalClipNorm;
+    this.clipValue = clips.clipValue;
+    this.#clip = clips.clip;
   }
 
   /**
@@ -185,6 +158,14 @@ export abstract class OptimizerBase implements Optimizer {
   /** This class's own options, for `getConfig`. */
   protected abstract ownConfig(): JsonObject;
 
+  /**
+   * Weight decay this class always has, given directly rather than installed (AdamW's), so that it
+   * works without `@ridge/optimizers/weight-decay`. A getter, read while the base constructor runs.
+   */
+  protected get ownWeightDecay(): Features['weightDecay'] | undefined {
+    return undefined;
+  }
+
   /** A slot's starting value. */
   protected initialSlotValue(_slot: string): number {
     return 0;
@@ -192,26 +173,26 @@ export abstract class OptimizerBase implements Optimizer {
 
   /** A scalar kept for the optimizer's life (until the learning rate changes or `dispose`). */
   protected constant(value: number): Scalar {
-    let c = this.constants.get(value);
+    let c = this.#constants.get(value);
     if (c === undefined || c.isDisposed) {
       c = keep(scalar(value));
-      this.constants.set(value, c);
+      this.#constants.set(value, c);
     }
     return c;
   }
 
   get learningRate(): number {
-    return this.lr;
+    return this.#lr;
   }
 
   /** Sets the learning rate for the following steps (for schedules and callbacks). */
   set learningRate(value: number) {
-    this.lr = checkLearningRate(value);
-    this.clearConstants();
+    this.#lr = checkLearningRate(value);
+    this.#clearConstants();
   }
 
   get iterations(): number {
-    return this.iter;
+    return this.#iter;
   }
 
   /**
@@ -238,11 +219,12 @@ export abstract class OptimizerBase implements Optimizer {
       pairs.push(pair);
     }
     if (pairs.length === 0) return;
-    const step = this.iter + 1;
+    const step = this.#iter + 1;
     tidy(() => {
-      const records = pairs.map((p) => this.recordOf(p.weight));
-      const grads = this.clipGradients(pairs.map((p) => p.gradient));
-      const keepFactor = this.weightDecay > 0 ? this.constant(1 - this.lr * this.weightDecay) : undefined;
+      const records = pairs.map((p) => this.#recordOf(p.weight));
+      const raw = pairs.map((p) => p.gradient);
+      const grads = this.#clip ? this.#clip(raw, (value) => this.constant(value)) : raw;
+      const keepFactor = this.weightDecay > 0 ? this.constant(1 - this.#lr * this.weightDecay) : undefined;
       const update = this.makeUpdate(step);
       records.forEach((record, i) => {
         const w = record.variable;
@@ -250,7 +232,7 @@ export abstract class OptimizerBase implements Optimizer {
         w.assign(update(start, grads[i]!, record.slots));
       });
     });
-    this.iter = step;
+    this.#iter = step;
   }
 
   /** Keras 3's name for `applyGradients`. */
@@ -258,167 +240,87 @@ export abstract class OptimizerBase implements Optimizer {
     this.applyGradients(gradients);
   }
 
+  /**
+   * Every option as camelCase JSON: `learningRate`, the class's own options, then `weightDecay`,
+   * `excludeFromWeightDecay`, `clipNorm`, `globalClipNorm`, `clipValue`. Needs `@ridge/optimizers/io`.
+   */
   getConfig(): JsonObject {
-    return {
-      learningRate: this.lr,
-      ...this.ownConfig(),
-      weightDecay: this.weightDecay,
-      excludeFromWeightDecay: selectorToJson(this.excludeFromWeightDecay, 'excludeFromWeightDecay', this.className),
-      clipNorm: this.clipNorm,
-      globalClipNorm: this.globalClipNorm,
-      clipValue: this.clipValue,
-    };
+    return feature('io', `${this.className}.getConfig()`).getConfig(this, this.ownConfig());
   }
 
   /**
    * The optimizer's state as copies the caller owns: `iterations` (an int32 scalar), then one
    * tensor per slot, named `<weight path>/<slot>` (for example `dense_1/kernel/momentum`).
+   * Needs `@ridge/optimizers/io`.
    */
   getWeights(): OptimizerWeight[] {
-    const names = this.slotNames();
-    const out: OptimizerWeight[] = [{ name: 'iterations', tensor: scalar(this.iter, 'int32') }];
-    for (const record of this.records.values()) {
-      record.slots.forEach((slot, k) => out.push({ name: `${record.path}/${names[k]!}`, tensor: clone(slot) }));
-    }
-    for (const [name, tensor] of this.pending) out.push({ name, tensor: clone(tensor) });
-    return out;
+    return feature('io', `${this.className}.getWeights()`).getWeights(this.#slotState());
   }
 
   /**
    * Restores state saved by `getWeights` (the tensors are copied, not kept). A slot of a weight this
    * optimizer has not seen yet is used when that weight first gets a gradient. Reads `iterations`
-   * back from the device, so it is not meant for the training loop.
+   * back from the device, so it is not meant for the training loop. Needs `@ridge/optimizers/io`.
    */
   setWeights(weights: readonly OptimizerWeight[]): void {
-    const names = this.slotNames();
-    const byPath = new Map([...this.records.values()].map((r) => [r.path, r]));
-    let iterations: number | undefined;
-    const assigns: [Variable, Tensor][] = [];
-    const restores: [string, Tensor][] = [];
-    for (const { name, tensor } of weights) {
-      if (name === 'iterations') {
-        iterations = tensor.dataSync()[0];
-        if (!(tensor.size === 1 && Number.isInteger(iterations) && iterations! >= 0)) {
-          throw invalidArgument('iterations', iterations, 'a scalar integer >= 0', 'INVALID_WEIGHTS');
-        }
-        continue;
-      }
-      const cut = name.lastIndexOf('/');
-      const slot = name.slice(cut + 1);
-      const k = names.indexOf(slot);
-      if (cut <= 0 || k < 0) {
-        throw new RidgeError(
-          'INVALID_WEIGHTS',
-          `${this.className} has no slot ${describeValue(name)}; its state is 'iterations' and ` +
-            `'<weight path>/<slot>' with slot ${names.length > 0 ? names.map((n) => `'${n}'`).join(' or ') : '(none)'}.`,
-          { name, slots: names },
-        );
-      }
-      const record = byPath.get(name.slice(0, cut));
-      if (record === undefined) restores.push([name, tensor]);
-      else {
-        const target = record.slots[k]!;
-        if (!sameShape(target.shape, tensor.shape)) {
-          throw new RidgeError(
-            'INVALID_WEIGHTS',
-            `${name} has shape [${tensor.shape.join(', ')}], but the slot has shape [${target.shape.join(', ')}].`,
-            { name, shape: tensor.shape, expected: target.shape },
-          );
-        }
-        assigns.push([target, tensor]);
-      }
-    }
-    tidy(() => {
-      for (const [target, tensor] of assigns) target.assign(cast(tensor, 'float32'));
-    });
-    for (const [name, tensor] of restores) {
-      dispose(this.pending.get(name));
-      this.pending.set(name, keep(cast(tensor, 'float32')));
-    }
-    if (iterations !== undefined) this.iter = iterations;
+    const iterations = feature('io', `${this.className}.setWeights()`).setWeights(this.#slotState(), weights);
+    if (iterations !== undefined) this.#iter = iterations;
   }
 
   /** Frees the slot variables and constants. The optimizer can be used again, from a fresh state. */
   dispose(): void {
-    for (const record of this.records.values()) dispose(record.slots as Variable[]);
-    this.records.clear();
-    dispose([...this.pending.values()]);
-    this.pending.clear();
-    this.clearConstants();
-    this.iter = 0;
+    for (const record of this.#records.values()) dispose(record.slots as Variable[]);
+    this.#records.clear();
+    dispose([...this.#pending.values()]);
+    this.#pending.clear();
+    this.#clearConstants();
+    this.#iter = 0;
   }
 
   /** The subclass's constant getters, read through a method so the base constructor can use them. */
-  private classInfo(): { className: string; defaults: OptimizerDefaults; optionKeys: readonly string[] } {
-    return { className: this.className, defaults: this.defaults, optionKeys: this.optionKeys };
+  #classInfo(): { className: string; defaults: OptimizerDefaults; optionKeys: readonly string[]; ownWeightDecay: Features['weightDecay'] | undefined } {
+    return { className: this.className, defaults: this.defaults, optionKeys: this.optionKeys, ownWeightDecay: this.ownWeightDecay };
   }
 
-  private clearConstants(): void {
-    dispose([...this.constants.values()]);
-    this.constants.clear();
+  #slotState(): SlotState {
+    return { className: this.className, slotNames: this.slotNames(), iterations: this.#iter, records: this.#records, pending: this.#pending };
   }
 
-  private recordOf(weight: WeightInfo): SlotRecord {
-    const known = this.records.get(weight.variable);
+  #clearConstants(): void {
+    dispose([...this.#constants.values()]);
+    this.#constants.clear();
+  }
+
+  #recordOf(weight: WeightInfo): SlotRecord {
+    const known = this.#records.get(weight.variable);
     if (known !== undefined) return known;
-    this.forgetDisposedWeights();
+    this.#forgetDisposedWeights();
     const record: SlotRecord = {
       path: weight.path,
       variable: weight.variable,
-      slots: this.slotNames().map((name) => this.createSlot(weight, name)),
-      decays: !this.excluded(weight),
+      slots: this.slotNames().map((name) => this.#createSlot(weight, name)),
+      decays: this.#excluded !== undefined && !this.#excluded(weight),
     };
-    this.records.set(weight.variable, record);
+    this.#records.set(weight.variable, record);
     return record;
   }
 
-  private createSlot(weight: WeightInfo, name: string): Variable {
-    const key = `${weight.path}/${name}`;
-    const restored = this.pending.get(key);
-    if (restored !== undefined) {
-      if (!sameShape(restored.shape, weight.variable.shape)) {
-        throw new RidgeError(
-          'INVALID_WEIGHTS',
-          `The restored slot ${key} has shape [${restored.shape.join(', ')}], but the weight has shape ` +
-            `[${weight.variable.shape.join(', ')}].`,
-          { name: key, shape: restored.shape, expected: weight.variable.shape },
-        );
-      }
-      this.pending.delete(key);
-      const slot = variable(restored, false);
-      restored.dispose();
-      return slot;
-    }
+  #createSlot(weight: WeightInfo, name: string): Variable {
+    // Only `setWeights` (@ridge/optimizers/io) fills `pending`.
+    const restored = this.#pending.size > 0 ? installed.io?.restoreSlot(this.#pending, weight, name) : undefined;
+    if (restored !== undefined) return restored;
     const initial = this.initialSlotValue(name);
     const value = initial === 0 ? zerosLike(weight.variable) : fill(weight.variable.shape, initial, weight.variable.dtype);
     return variable(value, false);
   }
 
   /** Slots of weights whose variables were disposed (a rebuilt model) would otherwise leak. */
-  private forgetDisposedWeights(): void {
-    for (const [v, record] of this.records) {
+  #forgetDisposedWeights(): void {
+    for (const [v, record] of this.#records) {
       if (v.isDisposed) {
         dispose(record.slots as Variable[]);
-        this.records.delete(v);
+        this.#records.delete(v);
       }
     }
-  }
-
-  private clipGradients(grads: Tensor[]): Tensor[] {
-    if (this.clipNorm !== null) {
-      const c = this.constant(this.clipNorm);
-      return grads.map((g) => mul(g, div(c, maximum(sqrt(sum(square(g))), c))));
-    }
-    if (this.globalClipNorm !== null) {
-      const c = this.constant(this.globalClipNorm);
-      const norm = sqrt(addN(grads.map((g) => sum(square(g)))));
-      const scale = div(c, maximum(norm, c));
-      return grads.map((g) => mul(g, scale));
-    }
-    if (this.clipValue !== null) {
-      const v = this.clipValue;
-      return grads.map((g) => clipByValue(g, -v, v));
-    }
-    return grads;
   }
 }

@@ -11,6 +11,8 @@ import {
   type RMSpropConfig,
   type SGDConfig,
 } from './base.js';
+// The registered factories build optimizers from configs (Ridge's and Keras's): `fromConfig`.
+import './features/io.js';
 
 const PACKAGE = '@ridge/optimizers';
 

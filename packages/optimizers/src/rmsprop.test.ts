@@ -2,6 +2,7 @@ import { initBackend } from '@ridge/backend';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { disposeAll, expectClose, grad, valuesOf, weight } from '../test/helpers.js';
 import { rmsprop } from './rmsprop.js';
+import './features/io.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

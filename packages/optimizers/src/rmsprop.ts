@@ -1,6 +1,6 @@
 import { checkNonNegativeNumber, checkNumber, type JsonObject } from '@ridge/core';
 import { add, div, mul, sqrt, square, sub, type Tensor } from '@tensorflow/tfjs-core';
-import { readKerasConfig } from './keras-config.js';
+import { readConfig } from './features.js';
 import {
   OptimizerBase,
   checkBoolean,
@@ -42,9 +42,9 @@ export class RMSprop extends OptimizerBase {
     this.centered = checkBoolean('centered', config.centered ?? false);
   }
 
-  /** Builds an RMSprop from a Ridge or Keras config. */
+  /** Builds an RMSprop from a Ridge or Keras config (needs `@ridge/optimizers/io`, which the package root loads). */
   static fromConfig(config?: JsonObject): RMSprop {
-    return new RMSprop(readKerasConfig('RMSprop', config) as RMSpropConfig);
+    return new RMSprop(readConfig('RMSprop', config) as RMSpropConfig);
   }
 
   get className(): string {

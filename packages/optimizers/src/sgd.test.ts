@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { disposeAll, expectClose, grad, valuesOf, weight } from '../test/helpers.js';
 import { SGD, sgd } from './sgd.js';
+import './features/weight-decay.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

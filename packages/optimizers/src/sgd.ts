@@ -1,6 +1,6 @@
 import { checkNumber, type JsonObject } from '@ridge/core';
 import { add, mul, sub } from '@tensorflow/tfjs-core';
-import { readKerasConfig } from './keras-config.js';
+import { readConfig } from './features.js';
 import {
   OptimizerBase,
   checkBoolean,
@@ -33,9 +33,9 @@ export class SGD extends OptimizerBase {
     this.nesterov = checkBoolean('nesterov', config.nesterov ?? false);
   }
 
-  /** Builds an SGD from a Ridge or Keras config. */
+  /** Builds an SGD from a Ridge or Keras config (needs `@ridge/optimizers/io`, which the package root loads). */
   static fromConfig(config?: JsonObject): SGD {
-    return new SGD(readKerasConfig('SGD', config) as SGDConfig);
+    return new SGD(readConfig('SGD', config) as SGDConfig);
   }
 
   get className(): string {

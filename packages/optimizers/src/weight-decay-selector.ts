@@ -1,4 +1,5 @@
-import { RidgeError, describeValue, invalidArgument, type JsonValue, type WeightSelector } from '@ridge/core';
+import { RidgeError, compileSelector, describeValue, invalidArgument, type JsonValue, type WeightSelector } from '@ridge/core';
+import type { Features } from './features.js';
 
 /** A RegExp written as JSON, the way an optimizer config stores it: `{ regexp: source, flags }`. */
 export interface RegExpJson {
@@ -57,3 +58,14 @@ export function selectorToJson(selector: WeightSelector, argument: string, owner
     { argument, received: selector },
   );
 }
+
+/**
+ * Weight decay as an optimizer feature: validates `excludeFromWeightDecay` and compiles it. Installed
+ * by `@ridge/optimizers/weight-decay`; AdamW, which always decays, uses it directly.
+ */
+export const weightDecayFeature: Features['weightDecay'] = {
+  exclusion(given) {
+    const selector = toWeightSelector(given, 'excludeFromWeightDecay');
+    return { selector, excluded: compileSelector(selector, 'excludeFromWeightDecay') };
+  },
+};

@@ -1,0 +1,98 @@
+import { RidgeError, type JsonObject, type WeightInfo, type WeightSelector } from '@ridge/core';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { OptimizerBase, OptimizerConfig, OptimizerWeight } from './optimizer-base.js';
+import type { WeightDecaySelector } from './weight-decay-selector.js';
+
+/** The clip options of an optimizer after validation, and the step's clipping when one is set. */
+export interface ClipSettings {
+  readonly clipNorm: number | null;
+  readonly globalClipNorm: number | null;
+  readonly clipValue: number | null;
+  /** Clips one step's gradients; `constant` gives scalars kept for the optimizer's life. */
+  readonly clip?: (gradients: Tensor[], constant: (value: number) => Scalar) => Tensor[];
+}
+
+/** The slot variables of one weight, kept by the weight's variable. */
+export interface SlotRecord {
+  readonly path: string;
+  readonly variable: Variable;
+  readonly slots: readonly Variable[];
+  readonly decays: boolean;
+}
+
+/** What `getWeights`/`setWeights` read and write of an optimizer. */
+export interface SlotState {
+  readonly className: string;
+  readonly slotNames: readonly string[];
+  readonly iterations: number;
+  readonly records: ReadonlyMap<Variable, SlotRecord>;
+  /** Slot values restored for weights the optimizer has not seen yet, by `<weight path>/<slot>`. */
+  readonly pending: Map<string, Tensor>;
+}
+
+/**
+ * The optional parts of an optimizer, each installed by the module that implements it when that
+ * module is imported. `OptimizerBase` calls them through this table instead of importing them, so a
+ * bundle made from `@ridge/optimizers/base` leaves out what the app never uses.
+ */
+export interface Features {
+  /** `clipNorm`, `globalClipNorm`, `clipValue`. */
+  clipping: {
+    /** Validates the three options (at most one set, as in Keras). */
+    check(config: OptimizerConfig): ClipSettings;
+  };
+  /** `weightDecay` > 0 and `excludeFromWeightDecay`. */
+  weightDecay: {
+    /** Validates a selector and compiles it to a predicate. */
+    exclusion(selector: WeightDecaySelector): { selector: WeightSelector; excluded: (weight: WeightInfo) => boolean };
+  };
+  /** `getConfig`, `fromConfig` (Ridge and Keras configs), `getWeights` and `setWeights` (the optimizer's state). */
+  io: {
+    /** `optimizer.getConfig()`, given the class's own options. */
+    getConfig(optimizer: OptimizerBase, own: JsonObject): JsonObject;
+    readConfig(className: string, config: unknown): Record<string, unknown>;
+    getWeights(state: SlotState): OptimizerWeight[];
+    /** Restores state; returns the restored step count, if the state has one. */
+    setWeights(state: SlotState, weights: readonly OptimizerWeight[]): number | undefined;
+    /** The slot `setWeights` restored for a weight seen for the first time, taken out of `pending`. */
+    restoreSlot(pending: Map<string, Tensor>, weight: WeightInfo, slot: string): Variable | undefined;
+  };
+}
+
+export type FeatureName = keyof Features & string;
+
+/** The entry that installs each feature, and what it is, for the error that names it. */
+const ENTRIES: { readonly [K in FeatureName]: readonly [entry: string, what: string] } = {
+  clipping: ['@ridge/optimizers/clipping', 'gradient clipping'],
+  weightDecay: ['@ridge/optimizers/weight-decay', 'weight decay'],
+  io: ['@ridge/optimizers/io', 'the optimizer io feature (getConfig, fromConfig, getWeights, setWeights)'],
+};
+
+/** The installed features. Read by `OptimizerBase` where a feature is optional. */
+export const installed: Partial<Features> = {};
+
+/** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */
+export function installFeature<K extends FeatureName>(name: K, implementation: Features[K]): void {
+  installed[name] = implementation;
+}
+
+/**
+ * The installed feature, or `FEATURE_NOT_LOADED` naming the call and the import that adds it.
+ * `call` is what the user wrote, for example `'Adam({ clipNorm })'`.
+ */
+export function feature<K extends FeatureName>(name: K, call: string): Features[K] {
+  const found = installed[name];
+  if (found !== undefined) return found;
+  const [entry, what] = ENTRIES[name];
+  throw new RidgeError(
+    'FEATURE_NOT_LOADED',
+    `${call} needs ${what}, which is not loaded: '@ridge/optimizers/base' leaves it out so that bundles that do not use it stay small. ` +
+      `Add import '${entry}' once in your app (importing '@ridge/optimizers' itself loads every feature).`,
+    { feature: name, call, entry },
+  );
+}
+
+/** A Ridge or Keras config read for `fromConfig` (needs `@ridge/optimizers/io`). */
+export function readConfig(className: string, config: unknown): Record<string, unknown> {
+  return feature('io', `${className}.fromConfig()`).readConfig(className, config);
+}
