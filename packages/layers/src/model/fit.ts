@@ -101,8 +101,9 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
   return { epochs, batchSize, shuffle: args.shuffle ?? true, initialEpoch, verbose: verbose as 0 | 1 | 2, progress, callbacks };
 }
 
+/** Batches to iterate: iterable, and not data (a tensor, an array, a typed array). */
 function isIterable(x: unknown): x is AsyncIterable<BatchSource> | Iterable<BatchSource> {
-  return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && !Array.isArray(x) && (Symbol.asyncIterator in x || Symbol.iterator in x);
+  return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && !Array.isArray(x) && !ArrayBuffer.isView(x) && (Symbol.asyncIterator in x || Symbol.iterator in x);
 }
 
 /** Lets other work (rendering, a predict call, a second fit that will be refused) run between batches. */
