@@ -120,13 +120,14 @@ describe('@ridge/layers/base without the fit entries', () => {
     m.dispose();
   });
 
-  it('predict, evaluate and penalties are FEATURE_NOT_LOADED, naming @ridge/layers/inference, and leak nothing', async () => {
+  it('predict, evaluate, penalties and getLayer are FEATURE_NOT_LOADED, naming @ridge/layers/inference, and leak nothing', async () => {
     const m = linear();
     const [xs, ys] = [tf.tensor2d(X), tf.tensor2d(Y)];
     const tensors = tf.memory().numTensors;
     expectMissing(caughtRidgeError(() => m.predict(xs)), 'model.predict()', '@ridge/layers/inference');
     expectMissing(await rejectedRidgeError(() => m.evaluate(xs, ys)), 'model.evaluate()', '@ridge/layers/inference');
     expectMissing(caughtRidgeError(() => m.penalties()), 'model.penalties()', '@ridge/layers/inference');
+    expectMissing(caughtRidgeError(() => m.getLayer(1)), 'model.getLayer()', '@ridge/layers/inference');
     expect(tf.memory().numTensors).toBe(tensors);
     tf.dispose([xs, ys]);
     m.dispose();
@@ -206,7 +207,7 @@ describe('@ridge/layers/base without the fit entries', () => {
 });
 
 describe('the fit entries', () => {
-  it('@ridge/layers/inference adds predict (x K + b), evaluate (loss = data loss + penalty) and penalties', async () => {
+  it('@ridge/layers/inference adds predict (x K + b), evaluate (loss = data loss + penalty), penalties and getLayer', async () => {
     await import('@ridge/layers/inference');
     const m = linear();
     const [xs, ys] = [tf.tensor2d(X), tf.tensor2d(Y)];
@@ -222,6 +223,9 @@ describe('the fit entries', () => {
     const report = m.penalties();
     expect(report.terms.map((t) => t.path)).toEqual([`${m.layers[1]!.name}/kernel`]);
     expect(report.total).toBeCloseTo(l1Penalty(K), 6);
+    expect(m.getLayer(m.layers[1]!.name)).toBe(m.layers[1]);
+    expect(m.getLayer(1)).toBe(m.layers[1]);
+    expect(caughtRidgeError(() => m.getLayer('nope')).code).toBe('UNKNOWN_NAME');
     expect(tf.memory().numTensors).toBe(tensors);
     tf.dispose([xs, ys]);
     m.dispose();

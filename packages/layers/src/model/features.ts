@@ -1,5 +1,6 @@
 import { RidgeError, type WeightInfo } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { Layer } from '../engine/layer.js';
 import type { ModelTopologyJSON } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
 import type { Callback, Logs } from './callbacks.js';
@@ -95,11 +96,12 @@ export interface Features {
     /** `metrics` as a record by output name. */
     perMetric(record: Readonly<Record<string, readonly MetricSpec[]>>, outputNames: readonly string[]): MetricSpec[][];
   };
-  /** `model.predict`, `model.evaluate` and `model.penalties`. */
+  /** `model.predict`, `model.evaluate`, `model.penalties` and `model.getLayer`. */
   inference: {
     predict(model: Model, internals: ModelInternals, x: ModelData, args: PredictArgs): tf.Tensor | tf.Tensor[];
     evaluate(model: Model, internals: ModelInternals, x: ModelData, y: ModelData, args: EvaluateArgs): Logs;
     penalties(model: Model, internals: ModelInternals, x: ModelData | undefined): PenaltyReport;
+    getLayer(model: Model, nameOrIndex: string | number): Layer;
   };
 }
 
@@ -112,9 +114,9 @@ const ENTRIES: { readonly [K in FeatureName]: readonly [entry: string, what: str
   progress: ['@ridge/layers/progress', 'progress output'],
   regularization: ['@ridge/layers/regularization', 'model-level regularization'],
   callbacks: ['@ridge/layers/callbacks', 'training callbacks'],
-  data: ['@ridge/layers/data', 'data other than x and y tensors (nested or typed arrays, batch iterables, validationData, sample and class weights)'],
-  multiIo: ['@ridge/layers/multi-io', 'models with several inputs or outputs (data as lists or records by name, compile arguments per output)'],
-  inference: ['@ridge/layers/inference', 'running the model outside fit (predict, evaluate, penalties)'],
+  data: ['@ridge/layers/data', 'data other than x and y tensors'],
+  multiIo: ['@ridge/layers/multi-io', 'several inputs or outputs (lists or records by name)'],
+  inference: ['@ridge/layers/inference', 'running the model outside fit'],
 };
 
 const installed: Partial<Features> = {};

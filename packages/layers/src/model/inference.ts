@@ -1,5 +1,7 @@
-import type { Regularizer } from '@ridge/core';
+import { RidgeError, describeValue, type Regularizer } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { who } from '../engine/errors.js';
+import type { Layer } from '../engine/layer.js';
 import type { Logs } from './callbacks.js';
 import { IndexBatches, checkFiniteOnDevice, prepare, sameLength, toHost, type ModelData, type Prepared } from './data.js';
 import { checkInteger, evaluateBatches } from './evaluate.js';
@@ -10,7 +12,7 @@ import { weightTerms } from './regularization.js';
 import { StepRunner } from './step.js';
 
 /*
- * `model.predict`, `model.evaluate` and `model.penalties`, for the inference feature
+ * `model.predict`, `model.evaluate`, `model.penalties` and `model.getLayer`, for the inference feature
  * (`@ridge/layers/inference`). Fit's own validation pass does not use this module.
  */
 
@@ -109,4 +111,18 @@ export function penalties(model: Model, internals: ModelInternals, x: ModelData 
     tf.dispose(values);
     if (xs) tf.dispose(xs.owned);
   }
+}
+
+/** A layer by name or by index in `model.layers`. */
+export function getLayer(model: Model, nameOrIndex: string | number): Layer {
+  const layers = model.layers;
+  const found = typeof nameOrIndex === 'number' ? layers[nameOrIndex] : layers.find((l) => l.name === nameOrIndex);
+  if (!found) {
+    throw new RidgeError(
+      'UNKNOWN_NAME',
+      `${who(model)}: no layer ${describeValue(nameOrIndex)}; layers: ${layers.map((l) => l.name).join(', ')}.`,
+      { argument: 'nameOrIndex', received: nameOrIndex },
+    );
+  }
+  return found;
 }

@@ -165,17 +165,9 @@ export class Model extends Layer implements CallbackModel {
     return this.compiledState?.optimizer;
   }
 
+  /** A layer by name or by index in `layers`. Needs `@ridge/layers/inference` with `/base`. */
   getLayer(nameOrIndex: string | number): Layer {
-    const layers = this.layers;
-    const found = typeof nameOrIndex === 'number' ? layers[nameOrIndex] : layers.find((l) => l.name === nameOrIndex);
-    if (!found) {
-      throw new RidgeError(
-        'UNKNOWN_NAME',
-        `${who(this)}: no layer ${describeValue(nameOrIndex)}; layers: ${layers.map((l) => l.name).join(', ')}.`,
-        { argument: 'nameOrIndex', received: nameOrIndex },
-      );
-    }
-    return found;
+    return feature('inference', 'model.getLayer()').getLayer(this, nameOrIndex);
   }
 
   override computeOutputShape(_inputShape: Shape | Shape[]): Shape | Shape[] {
