@@ -1,3 +1,3 @@
 import { ridgeVitestConfig } from '../../vitest.shared.js';
 
-export default ridgeVitestConfig();
+export default ridgeVitestConfig({ setupFiles: ['test/features.ts'] });

@@ -17,7 +17,8 @@ import { checkBuilt } from '../selective/support.js';
  * the ratios and what dominates the Ridge bundles; it does not assert the target, which neither
  * script meets yet (see tests/README.md). It asserts what the structure guarantees: @ridge/regularizers
  * alone bundles no layer, optimizer or loss code, and the `/base` script bundles none of the
- * optional parts it does not import (saving, summary, progress output, model-level rules) and no
+ * optional parts it does not import (saving, summary, progress output, model-level rules, data
+ * other than tensors, several inputs or outputs, callbacks, predict/evaluate/penalties) and no
  * registration code (entry checks, plugin manifests, semver).
  */
 
@@ -84,6 +85,10 @@ const OPTIONAL_MARKERS: Record<string, string> = {
   'weight decay exclusions (@ridge/optimizers/weight-decay)': 'a valid regular expression (',
   'optimizer configs, Keras JSON (@ridge/optimizers/io)': 'Ridge does not implement AMSGrad',
   'optimizer state (@ridge/optimizers/io)': "its state is 'iterations'",
+  'data other than x and y tensors (@ridge/layers/data)': 'must be rectangular',
+  'several inputs or outputs (@ridge/layers/multi-io)': 'has nothing for output',
+  'callbacks (@ridge/layers/callbacks)': 'callbacks must be objects',
+  'predict, evaluate, penalties (@ridge/layers/inference)': 'evaluate({ sampleWeight })',
   "registration (@ridge/core's register, manifests)": 'INCOMPATIBLE_PLUGIN',
   'semver ranges of plugin manifests': 'is not a supported semver range',
 };

@@ -1,4 +1,8 @@
 import './register.js';
+import './features/callbacks.js';
+import './features/data.js';
+import './features/inference.js';
+import './features/multi-io.js';
 import './features/io.js';
 import './features/progress.js';
 import './features/regularization.js';

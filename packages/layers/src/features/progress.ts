@@ -4,9 +4,18 @@
  * imports it for you. Without it, `fit` is silent by default.
  */
 import { installFeature } from '../model/features.js';
+import { peekLogs } from '../model/log-sums.js';
 import { Progress, defaultVerbosity } from '../model/progress.js';
 
 installFeature('progress', {
   defaultVerbosity,
-  create: (verbose, epochs, steps, samplesPerStep) => new Progress(verbose, epochs, steps, samplesPerStep),
+  create: (verbose, epochs, steps, samplesPerStep) => {
+    const progress = new Progress(verbose, epochs, steps, samplesPerStep);
+    return {
+      wantsDraw: (now) => progress.wantsDraw(now),
+      epochBegin: (epoch) => progress.epochBegin(epoch),
+      batch: (step, samplesDone, sums) => progress.batch(step, samplesDone, peekLogs(sums)),
+      epochEnd: (epoch, steps, samples, logs) => progress.epochEnd(epoch, steps, samples, logs),
+    };
+  },
 });

@@ -1,6 +1,7 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape, shapeFits, type Shape } from '../engine/shape.js';
+import { feature } from './features.js';
 
 /** A tensor, or numbers nested as arrays (or a typed array for one-dimensional data). */
 export type TensorLike = tf.Tensor | number | readonly unknown[] | Float32Array | Int32Array | Uint8Array;
@@ -17,135 +18,72 @@ export interface Prepared {
 }
 
 /**
- * How `prepare` checks that data is finite: on the device (one reduction, one scalar read), on
- * the host copy the caller needs anyway for batching (no extra pass), or not at all.
+ * How `prepare` checks that data is finite: on the host copy the caller needs anyway for batching
+ * (no extra pass), not at all, or with a function (`checkFiniteOnDevice`: one reduction on the
+ * device, one scalar read).
  */
-export type FiniteCheck = 'device' | 'host' | 'none';
+export type FiniteCheck = 'host' | 'none' | ((t: tf.Tensor, given: TensorLike, where: string) => void);
 
 export interface Slot {
   readonly name: string;
   readonly shape: Shape | undefined;
 }
 
-function isTensorLike(x: unknown): x is TensorLike {
+export function isTensorLike(x: unknown): x is TensorLike {
   return x instanceof tf.Tensor || Array.isArray(x) || ArrayBuffer.isView(x) || typeof x === 'number';
 }
 
-/** Nested arrays must be rectangular: every array at one depth has the same length. */
-function checkRectangular(value: readonly unknown[], argument: string): void {
-  const lengths: number[] = [];
-  const walk = (v: unknown, depth: number, path: string): void => {
-    if (!Array.isArray(v)) {
-      if (depth < lengths.length) {
-        throw new RidgeError('INVALID_DATA', `${argument}${path} is a number where an array of ${lengths[depth]} was expected; nested arrays must be rectangular.`, { argument });
-      }
-      return;
-    }
-    if (lengths[depth] === undefined) lengths[depth] = v.length;
-    else if (lengths[depth] !== v.length) {
-      throw new RidgeError(
-        'INVALID_DATA',
-        `${argument}${path} has ${v.length} entries where the others at that depth have ${lengths[depth]}; nested arrays must be rectangular.`,
-        { argument },
-      );
-    }
-    v.forEach((x, i) => walk(x, depth + 1, `${path}[${i}]`));
-  };
-  walk(value, 0, '');
+/** How a value that is not a tensor reads in an error: `nested arrays`, `a Float32Array`, `a number`. */
+function formOf(value: unknown): string {
+  return Array.isArray(value) ? 'nested arrays' : ArrayBuffer.isView(value) ? `a ${value.constructor.name}` : `a ${typeof value}`;
 }
 
-function flattenNumbers(value: readonly unknown[], argument: string): void {
-  const stack: unknown[] = [value];
-  while (stack.length) {
-    const v = stack.pop();
-    if (Array.isArray(v)) {
-      for (const x of v) stack.push(x);
-    } else if (typeof v !== 'number' && typeof v !== 'boolean') {
-      throw new RidgeError('INVALID_DATA', `${argument} must hold only numbers; found ${describeValue(v)}.`, { argument, received: v });
-    } else if (typeof v === 'number' && !Number.isFinite(v)) {
-      throw new RidgeError('INVALID_DATA', `${argument} holds ${describeValue(v)}; data must be finite. Clean or impute it first.`, {
-        argument,
-        received: v,
-      });
-    }
-  }
-}
-
-function toTensor(value: TensorLike, argument: string, dtype: tf.DataType, owned: tf.Tensor[]): tf.Tensor {
+/** A tensor as given, or one made from other data by the data feature (listed in `owned`). */
+function toTensor(value: TensorLike, argument: string, dtype: tf.DataType, owned: tf.Tensor[], method: string): tf.Tensor {
   if (value instanceof tf.Tensor) {
     if (value.isDisposed) throw new RidgeError('INVALID_DATA', `${argument} is a disposed tensor.`, { argument });
     return value;
   }
-  if (Array.isArray(value)) {
-    flattenNumbers(value, argument);
-    checkRectangular(value, argument);
-  }
-  let t: tf.Tensor;
-  try {
-    t = tf.tensor(value as number[], undefined, dtype);
-  } catch (error) {
-    throw new RidgeError(
-      'INVALID_DATA',
-      `${argument} could not become a tensor (${(error as Error).message}); nested arrays must be rectangular.`,
-      { argument },
-    );
-  }
+  const t = feature('data', `${method}() with ${argument} as ${formOf(value)}`).tensorFrom(value, argument, dtype);
   owned.push(t);
   return t;
 }
 
-function isRecord(x: unknown): x is Readonly<Record<string, TensorLike>> {
+export function isRecord(x: unknown): x is Readonly<Record<string, TensorLike>> {
   return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && !Array.isArray(x) && !ArrayBuffer.isView(x);
 }
 
-/** One item per slot: a single value for one slot; a list or a record by name for several. */
-function splitBySlot(data: ModelData, slots: readonly Slot[], argument: string): TensorLike[] {
-  if (isRecord(data)) {
-    const unknown = Object.keys(data).filter((k) => !slots.some((s) => s.name === k));
-    if (unknown.length) {
-      throw new RidgeError('INVALID_DATA', `${argument} has unknown names ${unknown.join(', ')}; expected ${slots.map((s) => s.name).join(', ')}.`, {
-        argument,
-      });
-    }
-    return slots.map((s) => {
-      const v = data[s.name];
-      if (v === undefined) throw new RidgeError('INVALID_DATA', `${argument} is missing '${s.name}'.`, { argument, missing: s.name });
-      return v;
-    });
+/** Checks, on the device, that a tensor given by the user is finite (one reduction, one scalar read). */
+export function checkFiniteOnDevice(t: tf.Tensor, given: TensorLike, where: string): void {
+  if (given instanceof tf.Tensor && t.dtype === 'float32') {
+    const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(t))).dataSync()[0]);
+    if (bad) throw new RidgeError('INVALID_DATA', `${where} holds NaN or Infinity; data must be finite.`, { argument: where });
   }
-  if (slots.length === 1) {
-    // A list holding one tensor is the list form; any other array is nested numbers.
-    if (Array.isArray(data) && data.length === 1 && data[0] instanceof tf.Tensor) return [data[0]];
-    if (isTensorLike(data)) return [data];
-  } else if (Array.isArray(data) && data.every((d) => isTensorLike(d))) {
-    return [...(data as TensorLike[])];
-  }
-  throw new RidgeError(
-    'INVALID_DATA',
-    `${argument} must be ${slots.length === 1 ? 'a tensor or nested arrays' : `a list of ${slots.length} tensors or a record by name`}; received ${describeValue(data)}.`,
-    { argument, received: data },
-  );
 }
 
 /**
  * Turns user data into one tensor per slot (input or output), checking count, shape, length and
  * finiteness. Tensors it creates are listed in `owned`; on error it disposes them before throwing.
+ * `method` names the call in the error of a form whose feature is not loaded.
  */
-export function prepare(data: ModelData, slots: readonly Slot[], argument: string, check: FiniteCheck = 'device'): Prepared {
+export function prepare(data: ModelData, slots: readonly Slot[], argument: string, check: FiniteCheck, method: string): Prepared {
   const owned: tf.Tensor[] = [];
   try {
-    const items = splitBySlot(data, slots, argument);
-    if (items.length !== slots.length) {
-      throw new RidgeError(
-        'INVALID_DATA',
-        `${argument} has ${items.length} entries; the model has ${slots.length} (${slots.map((s) => s.name).join(', ')}).`,
-        { argument, received: items.length, expected: slots.length },
-      );
-    }
+    // Several slots, or a record by name, need the multi-io feature.
+    const multi =
+      slots.length > 1 || isRecord(data)
+        ? feature('multiIo', `${method}() with ${argument} ${isRecord(data) ? 'as a record by name' : `for ${slots.map((s) => s.name).join(', ')}`}`)
+        : undefined;
+    let items: TensorLike[];
+    if (multi) items = multi.split(data, slots, argument);
+    // A list holding one tensor is the list form; any other array is nested numbers.
+    else if (Array.isArray(data) && data.length === 1 && data[0] instanceof tf.Tensor) items = [data[0]];
+    else if (isTensorLike(data)) items = [data];
+    else throw new RidgeError('INVALID_DATA', `${argument} must be a tensor or nested arrays; received ${describeValue(data)}.`, { argument, received: data });
     const tensors = items.map((item, i) => {
       const slot = slots[i]!;
       const where = slots.length === 1 ? argument : `${argument}['${slot.name}']`;
-      const t = toTensor(item, where, 'float32', owned);
+      const t = toTensor(item, where, 'float32', owned, method);
       if (t.rank === 0 || t.shape[0] === 0) {
         throw new RidgeError('INVALID_DATA', `${where} is empty (shape [${t.shape.join(', ')}]); it needs at least one sample.`, {
           argument: where,
@@ -160,22 +98,10 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
         );
       }
       if (t.dtype === 'string') throw new RidgeError('INVALID_DATA', `${where} has dtype string; use numbers.`, { argument: where });
-      if (check === 'device' && item instanceof tf.Tensor && t.dtype === 'float32') {
-        const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(t))).dataSync()[0]);
-        if (bad) throw new RidgeError('INVALID_DATA', `${where} holds NaN or Infinity; data must be finite.`, { argument: where });
-      }
+      if (typeof check === 'function') check(t, item, where);
       return t;
     });
-    const n = tensors[0]!.shape[0]!;
-    tensors.forEach((t, i) => {
-      if (t.shape[0] !== n) {
-        throw new RidgeError(
-          'INVALID_DATA',
-          `${argument}: '${slots[i]!.name}' has ${t.shape[0]} samples but '${slots[0]!.name}' has ${n}; every entry needs the same number.`,
-          { argument },
-        );
-      }
-    });
+    multi?.sameSamples(tensors, slots, argument);
     const host = check === 'host' ? tensors.map((t, i) => toHost(t, slots.length === 1 ? argument : `${argument}['${slots[i]!.name}']`)) : [];
     return { tensors, owned, host };
   } catch (error) {

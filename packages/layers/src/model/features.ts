@@ -1,26 +1,48 @@
 import { RidgeError, type WeightInfo } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { Layer } from '../engine/layer.js';
 import type { ModelTopologyJSON } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
-import type { Logs } from './callbacks.js';
+import type { Callback, Logs } from './callbacks.js';
+import type { HostData, ModelData, Prepared, Slot, TensorLike } from './data.js';
+import type { FitCallbacks } from './fit-callbacks.js';
+import type { EpochBatches, FitArgs } from './fit.js';
 import type { Graph } from './graph.js';
-import type { Model } from './model.js';
+import type { LogSums } from './log-sums.js';
+import type { MetricSpec } from './metrics.js';
+import type { EvaluateArgs, Model, PenaltyReport, PredictArgs } from './model.js';
 import type { CompiledRule, RegularizationOption } from './regularization.js';
+import type { Compiled } from './step.js';
 
 /** What fit tells a progress display (verbosity 1 or 2). */
 export interface ProgressView {
   /** Whether `batch` would draw now (so fit reads the running logs only then). */
   wantsDraw(now: number): boolean;
   epochBegin(epoch: number): void;
-  batch(step: number, samplesDone: number, logs: Logs | undefined): void;
+  /** Draws the running averages of `sums` (read with `peekLogs`). */
+  batch(step: number, samplesDone: number, sums: LogSums): void;
   epochEnd(epoch: number, steps: number, samples: number, logs: Logs): void;
+}
+
+/** What the optional parts see of a model: its graph and compile state, which are not public. */
+export interface ModelInternals {
+  /** The graph; throws NOT_COMPILED for a sequential model that has no input shape yet. */
+  graph(): Graph;
+  /** Builds a deferred graph from the first data (`method` names the call, for errors). */
+  beforeData(x: unknown, method: string): void;
+  /** The resolved compile state; throws NOT_COMPILED before compile (`what` names the call). */
+  compiled(what: string): Compiled;
+  /** The model-level rules in force (none before compile). */
+  rules(): readonly CompiledRule[];
+  inputSlots(): Slot[];
+  outputSlots(): Slot[];
 }
 
 /**
  * The optional parts of a model, each installed by the module that implements it when that module
  * is imported. `Model` calls them through this table instead of importing them, so a bundle made
  * from `@ridge/layers/base` leaves out what the app never imports (saving, the summary table, the
- * progress bar, model-level rules: about a third of the package).
+ * progress bar, model-level rules, data other than tensors, predict/evaluate/penalties).
  */
 export interface Features {
   /** `model.save`, `model.toJSON` (and `JSON.stringify(model)`). */
@@ -37,6 +59,50 @@ export interface Features {
   };
   /** `compile({ regularization })`: resolves the model-level rules. */
   regularization: (option: RegularizationOption, weights?: readonly WeightInfo[]) => CompiledRule[];
+  /** `fit({ callbacks })`: checks the callbacks and returns what the training loop calls. */
+  callbacks: (callbacks: Callback | readonly Callback[]) => FitCallbacks;
+  /**
+   * Data in other forms than tensors: nested arrays, typed arrays and numbers; batches from an
+   * (async) iterable; sample weights and class weights.
+   */
+  data: {
+    /** A tensor from nested arrays (checked numeric, finite and rectangular), a typed array or a number. */
+    tensorFrom(value: Exclude<TensorLike, tf.Tensor>, argument: string, dtype: tf.DataType): tf.Tensor;
+    /** The shape of nested arrays, read along their first elements. */
+    nestedShape(value: readonly unknown[]): number[];
+    /** Per-sample weights of a fit: `sampleWeight`, times `classWeight` read from the labels. */
+    fitWeights(args: FitArgs, ys: readonly HostData[], n: number): { weights: HostData; owned: tf.Tensor[] };
+    /** `fit({ validationData })`, as host copies checked finite; the tensors it made are in `owned`. */
+    validationData(
+      value: NonNullable<FitArgs['validationData']>,
+      slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>,
+    ): { xs: HostData[]; ys: HostData[]; sw: HostData | undefined; owned: tf.Tensor[] };
+    /** One weight per sample (`validationData[2]`, `evaluate({ sampleWeight })`), host copy checked finite. */
+    sampleWeight(value: ModelData, n: number, argument: string, method: string): Prepared;
+    /** A fit's batches from an iterable, iterated once per epoch. */
+    iterableBatches(source: AsyncIterable<unknown> | Iterable<unknown>, slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>, outputNames: readonly string[]): EpochBatches;
+  };
+  /**
+   * Models with several inputs or outputs: data as a list (one entry per input or output) or a
+   * record by name, and compile arguments per output.
+   */
+  multiIo: {
+    /** One item per slot from a list or a record by name, checked against the slots. */
+    split(data: ModelData, slots: readonly Slot[], argument: string): TensorLike[];
+    /** Throws unless every tensor has as many samples as the first. */
+    sameSamples(tensors: readonly tf.Tensor[], slots: readonly Slot[], argument: string): void;
+    /** `loss` or `lossWeights` as a list (one per output) or a record by output name. */
+    perOutput<T>(value: readonly T[] | Readonly<Record<string, T>>, argument: string, fallback: T | undefined, outputNames: readonly string[]): T[];
+    /** `metrics` as a record by output name. */
+    perMetric(record: Readonly<Record<string, readonly MetricSpec[]>>, outputNames: readonly string[]): MetricSpec[][];
+  };
+  /** `model.predict`, `model.evaluate`, `model.penalties` and `model.getLayer`. */
+  inference: {
+    predict(model: Model, internals: ModelInternals, x: ModelData, args: PredictArgs): tf.Tensor | tf.Tensor[];
+    evaluate(model: Model, internals: ModelInternals, x: ModelData, y: ModelData, args: EvaluateArgs): Logs;
+    penalties(model: Model, internals: ModelInternals, x: ModelData | undefined): PenaltyReport;
+    getLayer(model: Model, nameOrIndex: string | number): Layer;
+  };
 }
 
 export type FeatureName = keyof Features & string;
@@ -47,6 +113,10 @@ const ENTRIES: { readonly [K in FeatureName]: readonly [entry: string, what: str
   summary: ['@ridge/layers/summary', 'the summary table'],
   progress: ['@ridge/layers/progress', 'progress output'],
   regularization: ['@ridge/layers/regularization', 'model-level regularization'],
+  callbacks: ['@ridge/layers/callbacks', 'training callbacks'],
+  data: ['@ridge/layers/data', 'data other than x and y tensors'],
+  multiIo: ['@ridge/layers/multi-io', 'several inputs or outputs (lists or records by name)'],
+  inference: ['@ridge/layers/inference', 'running the model outside fit'],
 };
 
 const installed: Partial<Features> = {};

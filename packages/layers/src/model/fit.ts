@@ -1,9 +1,9 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Callback, CallbackModel, Logs } from './callbacks.js';
-import { IndexBatches, hostRows, prepare, sameLength, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
-import type { Graph } from './graph.js';
-import { feature, hasFeature, type Features } from './features.js';
+import type { Callback, CallbackModel } from './callbacks.js';
+import type { FitCallbacks } from './fit-callbacks.js';
+import { IndexBatches, hostRows, prepare, sameLength, type HostData, type ModelData, type Prepared, type TensorLike } from './data.js';
+import { feature, hasFeature, type Features, type ModelInternals } from './features.js';
 import { StepRunner, type Compiled } from './step.js';
 import { checkInteger, evaluateBatches } from './evaluate.js';
 import { LogSums } from './log-sums.js';
@@ -51,11 +51,12 @@ export interface FitModel extends CallbackModel {
   readonly inputNames: string[];
 }
 
-/** The parts of a model that only the training loop sees. */
-export interface FitInternals {
-  graph: Graph;
-  inputSlots(): Slot[];
-  outputSlots(): Slot[];
+/** Runs one training batch: the step, the callbacks and the progress output. */
+export type RunBatch = (xs: tf.Tensor[], ys: tf.Tensor[], sampleWeight: tf.Tensor | undefined) => Promise<void>;
+
+/** Batches that do not come from host copies (a batch iterable): `run` trains an epoch on them and returns the number of batches. */
+export interface EpochBatches {
+  run(epoch: number, runBatch: RunBatch, stopped: () => boolean): Promise<number>;
 }
 
 function mulberry32(seed: number): () => number {
@@ -69,7 +70,11 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize' | 'shuffle' | 'initialEpoch'>> & { verbose: 0 | 1 | 2; progress: Features['progress'] | undefined } {
+function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize' | 'shuffle' | 'initialEpoch'>> & {
+  verbose: 0 | 1 | 2;
+  progress: Features['progress'] | undefined;
+  callbacks: FitCallbacks | undefined;
+} {
   const known = ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'classWeight', 'sampleWeight', 'callbacks', 'initialEpoch', 'seed'];
   for (const k of Object.keys(args)) {
     if (!known.includes(k)) throw new RidgeError('INVALID_ARGUMENT', `fit: unknown option ${describeValue(k)}; options: ${known.join(', ')}.`, { argument: k });
@@ -91,54 +96,14 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
   if (args.shuffle !== undefined && typeof args.shuffle !== 'boolean') throw new RidgeError('INVALID_ARGUMENT', `fit: shuffle must be true or false; received ${describeValue(args.shuffle)}.`, { argument: 'shuffle' });
   if (args.validationBatchSize !== undefined) int('validationBatchSize', args.validationBatchSize, 1);
   if (args.seed !== undefined) int('seed', args.seed, 0);
-  for (const cb of args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks]) {
-    if (typeof cb !== 'object' || cb === null) throw new RidgeError('INVALID_ARGUMENT', `fit: callbacks must be objects with onEpochEnd etc.; received ${describeValue(cb)}.`, { argument: 'callbacks' });
-  }
+  const callbacks = args.callbacks === undefined ? undefined : feature('callbacks', 'fit({ callbacks })')(args.callbacks);
   const progress = verbose === 0 ? undefined : feature('progress', `fit({ verbose: ${verbose} })`);
-  return { epochs, batchSize, shuffle: args.shuffle ?? true, initialEpoch, verbose: verbose as 0 | 1 | 2, progress };
+  return { epochs, batchSize, shuffle: args.shuffle ?? true, initialEpoch, verbose: verbose as 0 | 1 | 2, progress, callbacks };
 }
 
+/** Batches to iterate: iterable, and not data (a tensor, an array, a typed array). */
 function isIterable(x: unknown): x is AsyncIterable<BatchSource> | Iterable<BatchSource> {
-  return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && !Array.isArray(x) && (Symbol.asyncIterator in x || Symbol.iterator in x);
-}
-
-/** Per-sample weights from class weights, read from the labels' host copy. */
-function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>): HostData {
-  const oneHot = y.shape.length === 2 && y.shape[1]! > 1;
-  if (!(y.shape.length === 1 || (y.shape.length === 2 && (oneHot || y.shape[1] === 1)))) {
-    throw new RidgeError(
-      'INVALID_ARGUMENT',
-      `fit: classWeight needs y of shape [n], [n, 1] (class indices) or [n, classes] (one-hot); received [${y.shape.join(', ')}].`,
-      { argument: 'classWeight' },
-    );
-  }
-  for (const [cls, w] of Object.entries(classWeight)) {
-    if (!/^\d+$/.test(cls) || typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
-      throw new RidgeError(
-        'INVALID_ARGUMENT',
-        `fit: classWeight must map class indices to finite weights >= 0; received ${describeValue(cls)}: ${describeValue(w)}.`,
-        { argument: 'classWeight', received: classWeight },
-      );
-    }
-  }
-  const n = y.shape[0]!;
-  const weights = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let label = 0;
-    if (oneHot) {
-      // argMax of the row, first maximum as tf.argMax
-      for (let c = 1; c < y.rowSize; c++) if (y.values[i * y.rowSize + c]! > y.values[i * y.rowSize + label]!) label = c;
-    } else label = Math.round(y.values[i]!);
-    weights[i] = classWeight[label] ?? 1;
-  }
-  return { values: weights, rowSize: 1, shape: [n], dtype: 'float32' };
-}
-
-async function call<K extends keyof Callback>(callbacks: readonly Callback[], hook: K, ...args: unknown[]): Promise<void> {
-  for (const cb of callbacks) {
-    const fn = cb[hook] as ((...a: unknown[]) => void | Promise<void>) | undefined;
-    if (fn) await fn.apply(cb, args);
-  }
+  return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && !Array.isArray(x) && !ArrayBuffer.isView(x) && (Symbol.asyncIterator in x || Symbol.iterator in x);
 }
 
 /** Lets other work (rendering, a predict call, a second fit that will be refused) run between batches. */
@@ -150,7 +115,7 @@ function yieldToEventLoop(): Promise<void> {
 /** The training loop behind `model.fit`. */
 export async function fitModel(
   model: FitModel,
-  internals: FitInternals,
+  internals: ModelInternals,
   compiled: Compiled,
   x: ModelData | AsyncIterable<BatchSource> | Iterable<BatchSource>,
   yOrArgs: ModelData | FitArgs | undefined,
@@ -160,8 +125,7 @@ export async function fitModel(
   const args = (fromIterable ? (yOrArgs as FitArgs | undefined) : maybeArgs) ?? {};
   if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `fit: options must be an object; received ${describeValue(args)}.`);
   const opts = checkArgs(args);
-  const callbacks = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? [...args.callbacks] : [args.callbacks as Callback];
-  const wantBatchLogs = callbacks.some((c) => typeof c.onBatchEnd === 'function');
+  const { callbacks } = opts;
   const random = args.seed === undefined ? Math.random : mulberry32(args.seed);
 
   const owned: tf.Tensor[] = [];
@@ -169,7 +133,12 @@ export async function fitModel(
     owned.push(...p.owned);
     return p.host;
   };
-  const runner = new StepRunner({ graph: internals.graph, weights: model.weights }, compiled);
+  // Batches from an iterable, validationData and weights need the data feature: without it, fit stops here, before reading any data.
+  const given = (['validationData', 'sampleWeight', 'classWeight'] as const).find((k) => args[k] !== undefined);
+  const dataCall = fromIterable ? 'fit(batches)' : given && `fit({ ${given} })`;
+  const data = dataCall === undefined ? undefined : feature('data', dataCall);
+  const iterable = fromIterable ? data!.iterableBatches(x, internals, model.outputNames) : undefined;
+  const runner = new StepRunner({ graph: internals.graph(), weights: model.weights }, compiled);
   const history: History = { history: {}, epoch: [], params: { epochs: opts.epochs, samples: undefined, steps: undefined, batchSize: fromIterable ? undefined : opts.batchSize } };
   try {
     // Every batch is cut from one host copy of the data, read (and checked finite) here once.
@@ -180,15 +149,13 @@ export async function fitModel(
     let n = 0;
     if (!fromIterable) {
       if (yOrArgs === undefined) throw new RidgeError('INVALID_ARGUMENT', 'fit: y is required with x (or pass an async iterable of { xs, ys } batches).', { argument: 'y' });
-      xs = own(prepare(x as ModelData, internals.inputSlots(), 'x', 'host'));
-      ys = own(prepare(yOrArgs as ModelData, internals.outputSlots(), 'y', 'host'));
+      xs = own(prepare(x as ModelData, internals.inputSlots(), 'x', 'host', 'fit'));
+      ys = own(prepare(yOrArgs as ModelData, internals.outputSlots(), 'y', 'host', 'fit'));
       n = sameLength(xs, ys, 'fit', 'y', model.outputNames);
-      if (args.sampleWeight !== undefined) sw = own(prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight', 'host'))[0];
-      if (args.classWeight !== undefined) {
-        if (typeof args.classWeight !== 'object' || args.classWeight === null) throw new RidgeError('INVALID_ARGUMENT', `fit: classWeight must be a record of class index to weight; received ${describeValue(args.classWeight)}.`, { argument: 'classWeight' });
-        const cw = classWeights(ys[0]!, args.classWeight);
-        if (sw) for (let i = 0; i < n; i++) cw.values[i]! *= sw.values[i]!;
-        sw = cw;
+      if (data && (args.sampleWeight !== undefined || args.classWeight !== undefined)) {
+        const weights = data.fitWeights(args, ys, n);
+        owned.push(...weights.owned);
+        sw = weights.weights;
       }
       if (args.validationSplit !== undefined) {
         const nVal = Math.floor(n * args.validationSplit);
@@ -203,46 +170,35 @@ export async function fitModel(
       history.params.samples = n;
       history.params.steps = Math.ceil(n / opts.batchSize);
     }
-    if (args.validationData !== undefined) {
-      if (!Array.isArray(args.validationData) || args.validationData.length < 2) {
-        throw new RidgeError('INVALID_ARGUMENT', `fit: validationData must be [x, y] or [x, y, sampleWeight]; received ${describeValue(args.validationData)}.`, { argument: 'validationData' });
-      }
-      const [vx, vy, vw] = args.validationData;
-      const vxs = own(prepare(vx, internals.inputSlots(), 'validationData[0]', 'host'));
-      const vys = own(prepare(vy, internals.outputSlots(), 'validationData[1]', 'host'));
-      const vn = sameLength(vxs, vys, 'fit: validationData', 'validationData');
-      const vsw = vw === undefined ? undefined : own(prepare(vw, [{ name: 'sampleWeight', shape: [vn] }], 'validationData[2]', 'host'))[0];
-      val = { xs: vxs, ys: vys, sw: vsw };
+    if (data && args.validationData !== undefined) {
+      const v = data.validationData(args.validationData, internals);
+      owned.push(...v.owned);
+      val = v;
     }
 
-    for (const cb of callbacks) cb.setModel?.(model);
+    callbacks?.setModel(model);
     model.stopTraining = false;
     const progress = opts.progress?.create(opts.verbose as 1 | 2, opts.epochs, history.params.steps, opts.batchSize);
-    await call(callbacks, 'onTrainBegin', {});
+    await callbacks?.call('onTrainBegin', {});
     const batches = fromIterable ? undefined : new IndexBatches(n, opts.batchSize);
     let lastYield = performance.now();
     for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
-      await call(callbacks, 'onEpochBegin', epoch, {});
+      await callbacks?.call('onEpochBegin', epoch, {});
       progress?.epochBegin(epoch);
       const sums = new LogSums();
       let step = 0;
       let samples = 0;
       const runBatch = async (bx: tf.Tensor[], by: tf.Tensor[], bw: tf.Tensor | undefined) => {
         const count = bx[0]!.shape[0]!;
-        await call(callbacks, 'onBatchBegin', step, { batch: step, size: count });
+        await callbacks?.call('onBatchBegin', step, { batch: step, size: count });
         const { vector, layout } = runner.run(bx, by, bw, true);
-        let batchLogs: Logs | undefined;
-        if (wantBatchLogs) {
-          const values = layout.aggregate(vector.dataSync());
-          batchLogs = { batch: step, size: count };
-          layout.keys.forEach((k, i) => (batchLogs![k] = values[i]!));
-        }
+        const batchLogs = callbacks?.batchLogs(step, count, vector, layout);
         sums.add(vector, layout, count);
         samples += count;
         step++;
-        if (batchLogs) await call(callbacks, 'onBatchEnd', step - 1, batchLogs);
+        if (batchLogs) await callbacks!.call('onBatchEnd', step - 1, batchLogs);
         const now = performance.now();
-        if (progress?.wantsDraw(now)) progress.batch(step, samples, sums.peek());
+        if (progress?.wantsDraw(now)) progress.batch(step, samples, sums);
         if (now - lastYield > 50) {
           await yieldToEventLoop();
           lastYield = performance.now();
@@ -262,47 +218,7 @@ export async function fitModel(
             }
           }
         } else {
-          const source = x as AsyncIterable<BatchSource> | Iterable<BatchSource>;
-          const iterator = Symbol.asyncIterator in source ? (source as AsyncIterable<BatchSource>)[Symbol.asyncIterator]() : (source as Iterable<BatchSource>)[Symbol.iterator]();
-          let exhausted = false;
-          try {
-          for (;;) {
-            if (model.stopTraining) break;
-            let next: IteratorResult<BatchSource>;
-            try {
-              next = await iterator.next();
-            } catch (error) {
-              throw new RidgeError('INVALID_DATA', `fit: the batch iterator failed at batch ${step} of epoch ${epoch + 1}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-            }
-            if (next.done) {
-              exhausted = true;
-              break;
-            }
-            const batch = next.value;
-            const [bxRaw, byRaw, bwRaw] = Array.isArray(batch) ? batch : [(batch as { xs: ModelData }).xs, (batch as { ys: ModelData }).ys, (batch as { sampleWeight?: TensorLike }).sampleWeight];
-            const given = [bxRaw, byRaw, bwRaw].flatMap((v) => (v instanceof tf.Tensor ? [v] : Array.isArray(v) ? v.filter((t): t is tf.Tensor => t instanceof tf.Tensor) : []));
-            const mine: tf.Tensor[] = [];
-            try {
-              const bx = prepare(bxRaw as ModelData, internals.inputSlots(), `batch ${step} xs`);
-              mine.push(...bx.owned);
-              const by = prepare(byRaw as ModelData, internals.outputSlots(), `batch ${step} ys`);
-              mine.push(...by.owned);
-              const bw = bwRaw === undefined ? undefined : prepare(bwRaw, [{ name: 'sampleWeight', shape: [bx.tensors[0]!.shape[0]!] }], `batch ${step} sampleWeight`);
-              if (bw) mine.push(...bw.owned);
-              sameLength(bx.tensors, by.tensors, `fit: batch ${step}`, 'ys', model.outputNames);
-              await runBatch(bx.tensors, by.tensors, bw?.tensors[0]);
-            } finally {
-              tf.dispose([...mine, ...given]);
-            }
-          }
-          } finally {
-            // Stopped early (an error, stopTraining): let the iterator run its finally blocks.
-            if (!exhausted) await iterator.return?.();
-          }
-          if (step === 0) {
-            throw new RidgeError('INVALID_DATA', `fit: the batch iterable gave no batches in epoch ${epoch + 1}. Pass an iterable that can be iterated once per epoch (an object with [Symbol.asyncIterator]), not a one-shot generator.`, { argument: 'x' });
-          }
-          history.params.steps = step;
+          history.params.steps = await iterable!.run(epoch, runBatch, () => model.stopTraining);
         }
         const logs = sums.read();
         if (val) {
@@ -312,16 +228,15 @@ export async function fitModel(
         history.epoch.push(epoch);
         for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
         progress?.epochEnd(epoch, step, samples, logs);
-        await call(callbacks, 'onEpochEnd', epoch, logs);
+        await callbacks?.call('onEpochEnd', epoch, logs);
       } finally {
         sums.dispose();
       }
     }
-    await call(callbacks, 'onTrainEnd', {});
+    await callbacks?.call('onTrainEnd', {});
     return history;
   } finally {
-    // Callbacks that hold tensors (best weights, snapshots) release them however fit ended.
-    for (const cb of callbacks) cb.dispose?.();
+    callbacks?.dispose();
     runner.dispose();
     tf.dispose(owned);
   }

@@ -8,10 +8,11 @@ import type { StepLayout } from './step.js';
  * far are read and a new sum starts, and each key is averaged over the samples it was present for.
  */
 export class LogSums {
-  private sum: tf.Tensor1D | undefined;
-  private layout: StepLayout | undefined;
-  private count = 0;
-  private readonly done = new Map<string, { total: number; count: number }>();
+  // Read by `peekLogs` too (a function, not a method, so that bundles without progress output leave it out).
+  sum: tf.Tensor1D | undefined;
+  layout: StepLayout | undefined;
+  count = 0;
+  readonly done = new Map<string, { total: number; count: number }>();
 
   add(vector: tf.Tensor1D, layout: StepLayout, count: number): void {
     if (this.sum && layout.id !== this.layout?.id) this.flush();
@@ -37,20 +38,6 @@ export class LogSums {
     this.count = 0;
   }
 
-  /** The averages so far, without changing state. */
-  peek(): Logs {
-    const logs: Logs = {};
-    for (const [k, { total, count }] of this.done) logs[k] = total / count;
-    if (this.sum && this.layout) {
-      const values = this.layout.aggregate(this.sum.dataSync());
-      this.layout.keys.forEach((k, i) => {
-        const d = this.done.get(k);
-        logs[k] = ((d?.total ?? 0) + values[i]!) / ((d?.count ?? 0) + this.count);
-      });
-    }
-    return logs;
-  }
-
   read(): Logs {
     this.flush();
     const logs: Logs = {};
@@ -66,3 +53,17 @@ export class LogSums {
   }
 }
 
+
+/** The averages of `sums` so far, without changing them (for the progress bar). */
+export function peekLogs(sums: LogSums): Logs {
+  const logs: Logs = {};
+  for (const [k, { total, count }] of sums.done) logs[k] = total / count;
+  if (sums.sum && sums.layout) {
+    const values = sums.layout.aggregate(sums.sum.dataSync());
+    sums.layout.keys.forEach((k, i) => {
+      const d = sums.done.get(k);
+      logs[k] = ((d?.total ?? 0) + values[i]!) / ((d?.count ?? 0) + sums.count);
+    });
+  }
+  return logs;
+}

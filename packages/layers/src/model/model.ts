@@ -8,7 +8,6 @@ import {
   type Loss,
   type LossSpec,
   type OptimizerSpec,
-  type Regularizer,
   type WeightInfo,
 } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -21,14 +20,13 @@ import { isSymbolic } from '../engine/symbolic.js';
 import type { LayerWeight } from '../engine/weight.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
-import { IndexBatches, prepare, sameLength, toHost, type ModelData, type Prepared, type Slot } from './data.js';
+import type { ModelData, Slot } from './data.js';
 import { fitModel, type BatchSource, type FitArgs, type History } from './fit.js';
 import { buildGraph, runGraph, type Graph } from './graph.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { probeTerms, weightTerms, type CompiledRule, type RegularizationOption } from './regularization.js';
-import { StepRunner, type Compiled } from './step.js';
-import { checkInteger, evaluateBatches } from './evaluate.js';
-import { feature } from './features.js';
+import type { Compiled } from './step.js';
+import { feature, type ModelInternals } from './features.js';
 import type { ModelTopologyJSON, ToJSONOptions } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
 
@@ -167,17 +165,9 @@ export class Model extends Layer implements CallbackModel {
     return this.compiledState?.optimizer;
   }
 
+  /** A layer by name or by index in `layers`. Needs `@ridge/layers/inference` with `/base`. */
   getLayer(nameOrIndex: string | number): Layer {
-    const layers = this.layers;
-    const found = typeof nameOrIndex === 'number' ? layers[nameOrIndex] : layers.find((l) => l.name === nameOrIndex);
-    if (!found) {
-      throw new RidgeError(
-        'UNKNOWN_NAME',
-        `${who(this)}: no layer ${describeValue(nameOrIndex)}; layers: ${layers.map((l) => l.name).join(', ')}.`,
-        { argument: 'nameOrIndex', received: nameOrIndex },
-      );
-    }
-    return found;
+    return feature('inference', 'model.getLayer()').getLayer(this, nameOrIndex);
   }
 
   override computeOutputShape(_inputShape: Shape | Shape[]): Shape | Shape[] {
@@ -218,27 +208,9 @@ export class Model extends Layer implements CallbackModel {
         if (fallback === undefined) throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} is required.`, { argument });
         return outputNames.map(() => fallback);
       }
-      if (Array.isArray(value)) {
-        if (value.length !== outputNames.length) {
-          throw new RidgeError(
-            'INVALID_ARGUMENT',
-            `compile: ${argument} has ${value.length} entries; the model has ${outputNames.length} outputs (${outputNames.join(', ')}).`,
-            { argument, received: value },
-          );
-        }
-        return [...(value as T[])];
-      }
-      if (typeof value === 'object' && value !== null && outputNames.some((n) => n in (value as object)) && !('className' in (value as object))) {
-        const record = value as Readonly<Record<string, T>>;
-        const unknown = Object.keys(record).filter((k) => !outputNames.includes(k));
-        if (unknown.length) {
-          throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} names unknown outputs ${unknown.join(', ')}; outputs: ${outputNames.join(', ')}.`, { argument });
-        }
-        return outputNames.map((n) => {
-          const v = record[n] ?? fallback;
-          if (v === undefined) throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} has nothing for output '${n}'.`, { argument });
-          return v;
-        });
+      // A list, or a record by output name (not a loss object), needs the multi-io feature.
+      if (Array.isArray(value) || (typeof value === 'object' && value !== null && outputNames.some((n) => n in (value as object)) && !('className' in (value as object)))) {
+        return feature('multiIo', `compile({ ${argument} }) per output`).perOutput(value as readonly T[] | Readonly<Record<string, T>>, argument, fallback, outputNames);
       }
       return outputNames.map(() => value as T);
     };
@@ -273,8 +245,20 @@ export class Model extends Layer implements CallbackModel {
    */
   protected deferCompile?(args: CompileArgs): CompileArgs;
 
-  /** Called with the data of fit, evaluate and predict before anything else; builds deferred graphs. */
-  protected beforeData(_x: unknown): void {}
+  /** Called with the data of fit, evaluate and predict (`method`) before anything else; builds deferred graphs. */
+  protected beforeData(_x: unknown, _method: string): void {}
+
+  /** What fit and the optional parts see of this model. */
+  private internals(): ModelInternals {
+    return {
+      graph: () => this.graph,
+      beforeData: (x, method) => this.beforeData(x, method),
+      compiled: (what) => this.compiledOrThrow(what),
+      rules: () => this.compiledState?.rules ?? [],
+      inputSlots: () => this.inputSlots(),
+      outputSlots: () => this.outputSlots(),
+    };
+  }
 
   /** The resolved compile state; throws NOT_COMPILED before compile. */
   protected compiledOrThrow(what: string): Compiled {
@@ -290,18 +274,11 @@ export class Model extends Layer implements CallbackModel {
   fit(batches: AsyncIterable<BatchSource> | Iterable<BatchSource>, args?: FitArgs): Promise<History>;
   async fit(x: ModelData | AsyncIterable<BatchSource> | Iterable<BatchSource>, y?: ModelData | FitArgs, args?: FitArgs): Promise<History> {
     if (this.busy) throw new RidgeError('BUSY', `${who(this)}: fit is already running; wait for it to finish before calling fit again.`);
-    this.beforeData(x);
+    this.beforeData(x, 'fit');
     const compiled = this.compiledOrThrow('fit');
     this.busy = 'fit';
     try {
-      return await fitModel(
-        this,
-        { graph: this.graph, inputSlots: () => this.inputSlots(), outputSlots: () => this.outputSlots() },
-        compiled,
-        x,
-        y,
-        args,
-      );
+      return await fitModel(this, this.internals(), compiled, x, y, args);
     } finally {
       this.busy = undefined;
     }
@@ -312,99 +289,23 @@ export class Model extends Layer implements CallbackModel {
     return this.busy === 'fit';
   }
 
-  /** Loss, data loss, every penalty term and the metrics on data, computed as in training. */
+  /** Loss, data loss, every penalty term and the metrics on data, computed as in training. Needs `@ridge/layers/inference` with `/base`. */
   async evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<Logs> {
-    this.beforeData(x);
-    const compiled = this.compiledOrThrow('evaluate');
-    const batchSize = checkInteger('evaluate', 'batchSize', args.batchSize ?? 32, 1);
-    const xs = prepare(x, this.inputSlots(), 'x', 'host');
-    let ys: Prepared | undefined;
-    let sw: Prepared | undefined;
-    const runner = new StepRunner({ graph: this.graph, weights: this.weights }, compiled);
-    try {
-      ys = prepare(y, this.outputSlots(), 'y', 'host');
-      const n = sameLength(xs.tensors, ys.tensors, 'evaluate', 'y', this.outputNames);
-      if (args.sampleWeight !== undefined) sw = prepare(args.sampleWeight, [{ name: 'sampleWeight', shape: [n] }], 'sampleWeight', 'host');
-      return evaluateBatches(runner, xs.host, ys.host, sw?.host[0], batchSize);
-    } finally {
-      runner.dispose();
-      tf.dispose([...xs.owned, ...(ys?.owned ?? []), ...(sw?.owned ?? [])]);
-    }
+    return feature('inference', 'model.evaluate()').evaluate(this, this.internals(), x, y, args);
   }
 
-  /** Outputs for inputs, in inference mode, batch by batch. One tensor per output. */
+  /** Outputs for inputs, in inference mode, batch by batch. One tensor per output. Needs `@ridge/layers/inference` with `/base`. */
   predict(x: ModelData, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
-    this.beforeData(x);
-    const batchSize = checkInteger('predict', 'batchSize', args.batchSize ?? 32, 1);
-    const xs = prepare(x, this.inputSlots(), 'x', 'none');
-    try {
-      const n = xs.tensors[0]!.shape[0]!;
-      const batches = new IndexBatches(n, batchSize);
-      const chunks: tf.Tensor[][] = this.graph.outputs.map(() => []);
-      const host = xs.tensors.map((t) => toHost(t));
-      for (let b = 0; b < batches.count; b++) {
-        const outs = tf.tidy(() => {
-          const part = batches.take(host, b);
-          return runGraph(this.graph, part, { training: false });
-        });
-        outs.forEach((o, i) => chunks[i]!.push(o));
-      }
-      const result = chunks.map((c) => {
-        if (c.length === 1) return c[0]!;
-        const joined = tf.concat(c);
-        tf.dispose(c);
-        return joined;
-      });
-      return result.length === 1 ? result[0]! : result;
-    } finally {
-      tf.dispose(xs.owned);
-    }
+    return feature('inference', 'model.predict()').predict(this, this.internals(), x, args);
   }
 
   /**
    * Every penalty term with its current value: one per regularized trainable weight (from the
    * layer or from the model-level rules), `addLoss` terms, and, given inputs, one per activity
-   * regularizer (divided by the batch size, as in training).
+   * regularizer (divided by the batch size, as in training). Needs `@ridge/layers/inference` with `/base`.
    */
   penalties(x?: ModelData): PenaltyReport {
-    const rules = this.compiledState?.rules ?? [];
-    const terms: PenaltyTerm[] = [];
-    const describe = (r: Regularizer) => ({ regularizer: r.className, config: r.getConfig() });
-    const values: tf.Scalar[] = [];
-    const meta: Omit<PenaltyTerm, 'value'>[] = [];
-    const xs = x === undefined ? undefined : prepare(x, this.inputSlots(), 'x');
-    try {
-      tf.tidy(() => {
-        for (const t of weightTerms(this.weights, rules)) {
-          meta.push({ path: t.path, kind: 'weight', source: t.source, ...describe(t.regularizer) });
-          values.push(tf.keep(t.regularizer.apply(t.weight.variable)));
-        }
-        for (const layer of this.graph.layers) {
-          for (const c of layer.losses) {
-            meta.push({ path: `${layer.name}/${c.name}`, kind: 'custom', source: 'layer', regularizer: c.name, config: undefined });
-            values.push(tf.keep(c.fn()));
-          }
-        }
-        if (xs) {
-          runGraph(this.graph, xs.tensors, { training: false }, (layer, outs) => {
-            const reg = layer.activityRegularizer;
-            if (!reg) return;
-            for (const o of outs) {
-              meta.push({ path: `${layer.name}/activity`, kind: 'activity', source: 'layer', ...describe(reg) });
-              values.push(tf.keep(tf.div(reg.apply(o), o.shape[0] ?? 1) as tf.Scalar));
-            }
-          });
-        }
-      });
-      const stacked = values.length ? tf.stack(values) : undefined;
-      const numbers = stacked ? Array.from(stacked.dataSync()) : [];
-      stacked?.dispose();
-      numbers.forEach((v, i) => terms.push({ ...meta[i]!, value: v }));
-      return { total: numbers.reduce((a, b) => a + b, 0), terms };
-    } finally {
-      tf.dispose(values);
-      if (xs) tf.dispose(xs.owned);
-    }
+    return feature('inference', 'model.penalties()').penalties(this, this.internals(), x);
   }
 
   /** A table of layers, output shapes, parameter counts and each layer's regularizers. */
@@ -482,10 +383,7 @@ function perMetric(
 ): MetricSpec[][] {
   if (Array.isArray(metrics)) return outputNames.map(() => [...(metrics as MetricSpec[])]);
   if (typeof metrics === 'object' && metrics !== null) {
-    const record = metrics as Readonly<Record<string, readonly MetricSpec[]>>;
-    const unknown = Object.keys(record).filter((k) => !outputNames.includes(k));
-    if (unknown.length) throw new RidgeError('INVALID_ARGUMENT', `compile: metrics names unknown outputs ${unknown.join(', ')}.`, { argument: 'metrics' });
-    return outputNames.map((n) => [...(record[n] ?? [])]);
+    return feature('multiIo', 'compile({ metrics }) per output').perMetric(metrics as Readonly<Record<string, readonly MetricSpec[]>>, outputNames);
   }
   throw new RidgeError('INVALID_ARGUMENT', `compile: metrics must be a list of metric names; received ${describeValue(metrics)}.`, { argument: 'metrics' });
 }

@@ -7,6 +7,7 @@ import type { SymbolicTensor } from '../engine/symbolic.js';
 import { InputLayer, input } from '../layers/input-layer.js';
 import type { Slot } from './data.js';
 import { buildGraph } from './graph.js';
+import { feature } from './features.js';
 import { checkMetricSpec, type MetricSpec } from './metrics.js';
 import { Model, modelRules, type CompileArgs } from './model.js';
 
@@ -79,6 +80,10 @@ export class Sequential extends Model {
    * replaced) between this call and the first fit does not change what this compile meant.
    */
   protected override deferCompile(args: CompileArgs): CompileArgs {
+    // Per-output forms need the multi-io feature: without it, refuse now rather than at the first fit.
+    const perOutput = (v: unknown) => typeof v === 'object' && v !== null && !('className' in v) && typeof (v as { apply?: unknown }).apply !== 'function';
+    for (const key of ['loss', 'lossWeights'] as const) if (perOutput(args[key])) feature('multiIo', `compile({ ${key} }) per output`);
+    if (perOutput(args.metrics) && !Array.isArray(args.metrics)) feature('multiIo', 'compile({ metrics }) per output');
     const optimizer = getOptimizer(args.optimizer);
     const loss = Array.isArray(args.loss)
       ? (args.loss as LossSpec[]).map((spec) => getLoss(spec))
@@ -98,11 +103,12 @@ export class Sequential extends Model {
     };
   }
 
-  protected override beforeData(x: unknown): void {
+  protected override beforeData(x: unknown, method: string): void {
     if (this.graphState) return;
     const first = Array.isArray(x) && x.length === 1 && x[0] instanceof tf.Tensor ? x[0] : x;
     if (first instanceof tf.Tensor) this.ensureGraphFor(first.shape);
-    else if (Array.isArray(first)) this.ensureGraphFor(nestedShape(first));
+    // Nested arrays need the data feature: without it, this throws before the graph is built.
+    else if (Array.isArray(first)) this.ensureGraphFor(feature('data', `${method}() with x as nested arrays`).nestedShape(first));
   }
 
   protected override inputSlots(): Slot[] {
@@ -115,17 +121,6 @@ export class Sequential extends Model {
     this.ensureGraphFor(first.shape);
     return super.call(inputs, ctx);
   }
-}
-
-/** The shape of nested arrays, read along the first elements. */
-function nestedShape(value: readonly unknown[]): number[] {
-  const shape: number[] = [];
-  let v: unknown = value;
-  while (Array.isArray(v)) {
-    shape.push(v.length);
-    v = v[0];
-  }
-  return shape;
 }
 
 export function sequential(args: SequentialArgs = {}): Sequential {

@@ -1,0 +1,164 @@
+import { RidgeError, describeValue } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { prepare, sameLength, type HostData, type ModelData, type Prepared, type TensorLike } from './data.js';
+import type { ModelInternals } from './features.js';
+import type { FitArgs } from './fit.js';
+
+/*
+ * Data in other forms than tensors, for the data feature (`@ridge/layers/data`): nested arrays,
+ * typed arrays and numbers become tensors here, and sample and class weights become per-sample
+ * weights. The fit loop over batch iterables is in fit-iterable.ts.
+ */
+
+/** Nested arrays must be rectangular: every array at one depth has the same length. */
+function checkRectangular(value: readonly unknown[], argument: string): void {
+  const lengths: number[] = [];
+  const walk = (v: unknown, depth: number, path: string): void => {
+    if (!Array.isArray(v)) {
+      if (depth < lengths.length) {
+        throw new RidgeError('INVALID_DATA', `${argument}${path} is a number where an array of ${lengths[depth]} was expected; nested arrays must be rectangular.`, { argument });
+      }
+      return;
+    }
+    if (lengths[depth] === undefined) lengths[depth] = v.length;
+    else if (lengths[depth] !== v.length) {
+      throw new RidgeError(
+        'INVALID_DATA',
+        `${argument}${path} has ${v.length} entries where the others at that depth have ${lengths[depth]}; nested arrays must be rectangular.`,
+        { argument },
+      );
+    }
+    v.forEach((x, i) => walk(x, depth + 1, `${path}[${i}]`));
+  };
+  walk(value, 0, '');
+}
+
+function checkNumbers(value: readonly unknown[], argument: string): void {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    } else if (typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new RidgeError('INVALID_DATA', `${argument} must hold only numbers; found ${describeValue(v)}.`, { argument, received: v });
+    } else if (typeof v === 'number' && !Number.isFinite(v)) {
+      throw new RidgeError('INVALID_DATA', `${argument} holds ${describeValue(v)}; data must be finite. Clean or impute it first.`, {
+        argument,
+        received: v,
+      });
+    }
+  }
+}
+
+/** A tensor from nested arrays (checked numeric, finite and rectangular), a typed array or a number. */
+export function tensorFrom(value: Exclude<TensorLike, tf.Tensor>, argument: string, dtype: tf.DataType): tf.Tensor {
+  if (Array.isArray(value)) {
+    checkNumbers(value, argument);
+    checkRectangular(value, argument);
+  }
+  try {
+    return tf.tensor(value as number[], undefined, dtype);
+  } catch (error) {
+    throw new RidgeError(
+      'INVALID_DATA',
+      `${argument} could not become a tensor (${(error as Error).message}); nested arrays must be rectangular.`,
+      { argument },
+    );
+  }
+}
+
+/** The shape of nested arrays, read along the first elements. */
+export function nestedShape(value: readonly unknown[]): number[] {
+  const shape: number[] = [];
+  let v: unknown = value;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  return shape;
+}
+
+/** One weight per sample, as a host copy checked finite. */
+export function sampleWeight(value: ModelData, n: number, argument: string, method: string): Prepared {
+  return prepare(value, [{ name: 'sampleWeight', shape: [n] }], argument, 'host', method);
+}
+
+/** Per-sample weights from class weights, read from the labels' host copy. */
+function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>): HostData {
+  const oneHot = y.shape.length === 2 && y.shape[1]! > 1;
+  if (!(y.shape.length === 1 || (y.shape.length === 2 && (oneHot || y.shape[1] === 1)))) {
+    throw new RidgeError(
+      'INVALID_ARGUMENT',
+      `fit: classWeight needs y of shape [n], [n, 1] (class indices) or [n, classes] (one-hot); received [${y.shape.join(', ')}].`,
+      { argument: 'classWeight' },
+    );
+  }
+  for (const [cls, w] of Object.entries(classWeight)) {
+    if (!/^\d+$/.test(cls) || typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+      throw new RidgeError(
+        'INVALID_ARGUMENT',
+        `fit: classWeight must map class indices to finite weights >= 0; received ${describeValue(cls)}: ${describeValue(w)}.`,
+        { argument: 'classWeight', received: classWeight },
+      );
+    }
+  }
+  const n = y.shape[0]!;
+  const weights = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let label = 0;
+    if (oneHot) {
+      // argMax of the row, first maximum as tf.argMax
+      for (let c = 1; c < y.rowSize; c++) if (y.values[i * y.rowSize + c]! > y.values[i * y.rowSize + label]!) label = c;
+    } else label = Math.round(y.values[i]!);
+    weights[i] = classWeight[label] ?? 1;
+  }
+  return { values: weights, rowSize: 1, shape: [n], dtype: 'float32' };
+}
+
+/**
+ * The per-sample weights of a fit on `n` samples: `sampleWeight`, times `classWeight` read from
+ * the first output's labels. The tensors it creates are in `owned` (disposed here on error).
+ */
+export function fitWeights(args: FitArgs, ys: readonly HostData[], n: number): { weights: HostData; owned: tf.Tensor[] } {
+  let sw: Prepared | undefined;
+  if (args.sampleWeight !== undefined) sw = sampleWeight(args.sampleWeight, n, 'sampleWeight', 'fit');
+  try {
+    let weights = sw?.host[0];
+    if (args.classWeight !== undefined) {
+      if (typeof args.classWeight !== 'object' || args.classWeight === null) throw new RidgeError('INVALID_ARGUMENT', `fit: classWeight must be a record of class index to weight; received ${describeValue(args.classWeight)}.`, { argument: 'classWeight' });
+      const cw = classWeights(ys[0]!, args.classWeight);
+      if (weights) for (let i = 0; i < n; i++) cw.values[i]! *= weights.values[i]!;
+      weights = cw;
+    }
+    return { weights: weights!, owned: sw?.owned ?? [] };
+  } catch (error) {
+    tf.dispose(sw?.owned ?? []);
+    throw error;
+  }
+}
+
+/** `fit({ validationData: [x, y] or [x, y, sampleWeight] })`, as host copies checked finite. */
+export function validationData(
+  value: NonNullable<FitArgs['validationData']>,
+  slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>,
+): { xs: HostData[]; ys: HostData[]; sw: HostData | undefined; owned: tf.Tensor[] } {
+  if (!Array.isArray(value) || value.length < 2) {
+    throw new RidgeError('INVALID_ARGUMENT', `fit: validationData must be [x, y] or [x, y, sampleWeight]; received ${describeValue(value)}.`, { argument: 'validationData' });
+  }
+  const [vx, vy, vw] = value;
+  const owned: tf.Tensor[] = [];
+  const own = (p: Prepared) => {
+    owned.push(...p.owned);
+    return p.host;
+  };
+  try {
+    const xs = own(prepare(vx, slots.inputSlots(), 'validationData[0]', 'host', 'fit'));
+    const ys = own(prepare(vy, slots.outputSlots(), 'validationData[1]', 'host', 'fit'));
+    const n = sameLength(xs, ys, 'fit: validationData', 'validationData');
+    const sw = vw === undefined ? undefined : own(sampleWeight(vw, n, 'validationData[2]', 'fit'))[0];
+    return { xs, ys, sw, owned };
+  } catch (error) {
+    tf.dispose(owned);
+    throw error;
+  }
+}

@@ -1,0 +1,62 @@
+import { RidgeError } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { checkFiniteOnDevice, prepare, sameLength, type ModelData, type TensorLike } from './data.js';
+import type { ModelInternals } from './features.js';
+import type { BatchSource, EpochBatches } from './fit.js';
+
+/**
+ * `fit(batches)` for the data feature (`@ridge/layers/data`): each epoch iterates the (async)
+ * iterable once, checks each batch as fit checks its data, and disposes the tensors it was given.
+ */
+export function iterableBatches(
+  source: AsyncIterable<unknown> | Iterable<unknown>,
+  slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>,
+  outputNames: readonly string[],
+): EpochBatches {
+  return {
+    async run(epoch, runBatch, stopped) {
+      const iterator = Symbol.asyncIterator in source ? (source as AsyncIterable<BatchSource>)[Symbol.asyncIterator]() : (source as Iterable<BatchSource>)[Symbol.iterator]();
+      let step = 0;
+      let exhausted = false;
+      try {
+        for (;;) {
+          if (stopped()) break;
+          let next: IteratorResult<BatchSource>;
+          try {
+            next = await iterator.next();
+          } catch (error) {
+            throw new RidgeError('INVALID_DATA', `fit: the batch iterator failed at batch ${step} of epoch ${epoch + 1}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          }
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          const batch = next.value;
+          const [bxRaw, byRaw, bwRaw] = Array.isArray(batch) ? batch : [(batch as { xs: ModelData }).xs, (batch as { ys: ModelData }).ys, (batch as { sampleWeight?: TensorLike }).sampleWeight];
+          const given = [bxRaw, byRaw, bwRaw].flatMap((v) => (v instanceof tf.Tensor ? [v] : Array.isArray(v) ? v.filter((t): t is tf.Tensor => t instanceof tf.Tensor) : []));
+          const mine: tf.Tensor[] = [];
+          try {
+            const bx = prepare(bxRaw as ModelData, slots.inputSlots(), `batch ${step} xs`, checkFiniteOnDevice, 'fit');
+            mine.push(...bx.owned);
+            const by = prepare(byRaw as ModelData, slots.outputSlots(), `batch ${step} ys`, checkFiniteOnDevice, 'fit');
+            mine.push(...by.owned);
+            const bw = bwRaw === undefined ? undefined : prepare(bwRaw, [{ name: 'sampleWeight', shape: [bx.tensors[0]!.shape[0]!] }], `batch ${step} sampleWeight`, checkFiniteOnDevice, 'fit');
+            if (bw) mine.push(...bw.owned);
+            sameLength(bx.tensors, by.tensors, `fit: batch ${step}`, 'ys', outputNames);
+            await runBatch(bx.tensors, by.tensors, bw?.tensors[0]);
+            step++;
+          } finally {
+            tf.dispose([...mine, ...given]);
+          }
+        }
+      } finally {
+        // Stopped early (an error, stopTraining): let the iterator run its finally blocks.
+        if (!exhausted) await iterator.return?.();
+      }
+      if (step === 0) {
+        throw new RidgeError('INVALID_DATA', `fit: the batch iterable gave no batches in epoch ${epoch + 1}. Pass an iterable that can be iterated once per epoch (an object with [Symbol.asyncIterator]), not a one-shot generator.`, { argument: 'x' });
+      }
+      return step;
+    },
+  };
+}
