@@ -80,7 +80,7 @@ export interface Features {
     /** One weight per sample (`validationData[2]`, `evaluate({ sampleWeight })`), host copy checked finite. */
     sampleWeight(value: ModelData, n: number, argument: string, method: string): Prepared;
     /** A fit's batches from an iterable, iterated once per epoch. */
-    iterableBatches(source: AsyncIterable<unknown> | Iterable<unknown>, slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>, outputNames: readonly string[]): EpochBatches;
+    iterableBatches(source: AsyncIterable<unknown> | Iterable<unknown>, slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>, outputNames: readonly string[], args: FitArgs): EpochBatches;
   };
   /**
    * Models with several inputs or outputs: data as a list (one entry per input or output) or a

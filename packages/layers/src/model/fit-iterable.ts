@@ -1,8 +1,15 @@
-import { RidgeError } from '@ridge/core';
+import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkFiniteOnDevice, prepare, sameLength, type ModelData, type TensorLike } from './data.js';
 import type { ModelInternals } from './features.js';
-import type { BatchSource, EpochBatches } from './fit.js';
+import type { BatchSource, EpochBatches, FitArgs } from './fit.js';
+
+/** fit options that only apply to x and y data, and what to do instead with batches (as in Keras, which rejects them for datasets). */
+const NOT_FOR_BATCHES = {
+  validationSplit: 'pass validationData: [x, y] instead',
+  sampleWeight: 'give each batch its own weights, { xs, ys, sampleWeight }',
+  classWeight: 'give each batch per-sample weights, { xs, ys, sampleWeight }',
+} as const;
 
 /**
  * `fit(batches)` for the data feature (`@ridge/layers/data`): each epoch iterates the (async)
@@ -12,7 +19,17 @@ export function iterableBatches(
   source: AsyncIterable<unknown> | Iterable<unknown>,
   slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>,
   outputNames: readonly string[],
+  args: FitArgs,
 ): EpochBatches {
+  for (const [option, instead] of Object.entries(NOT_FOR_BATCHES)) {
+    const value = args[option as keyof typeof NOT_FOR_BATCHES];
+    if (value !== undefined) {
+      throw new RidgeError('INVALID_ARGUMENT', `fit(batches): ${option} works only with x and y data, not with an iterable of batches; received ${describeValue(value)}. Remove it and ${instead}.`, {
+        argument: option,
+        received: value,
+      });
+    }
+  }
   return {
     async run(epoch, runBatch, stopped) {
       const iterator = Symbol.asyncIterator in source ? (source as AsyncIterable<BatchSource>)[Symbol.asyncIterator]() : (source as Iterable<BatchSource>)[Symbol.iterator]();

@@ -82,6 +82,41 @@ describe('fit inputs', () => {
     m.dispose();
   });
 
+  it('options that only apply to x and y are refused with batches, before the iterable is started', async () => {
+    const m = linear('batch_opts');
+    const before = tf.memory().numTensors;
+    const kernelOf = (): number[] => {
+      const weights = m.getLayer('batch_opts').getWeights();
+      const values = numbers(weights[0]!);
+      tf.dispose(weights);
+      return values;
+    };
+    const kernel = kernelOf();
+    let started = 0;
+    const batches = {
+      // eslint-disable-next-line require-yield
+      async *[Symbol.asyncIterator]() {
+        started++;
+        throw new Error('must not be iterated');
+      },
+    };
+    for (const [option, value, instead] of [
+      ['validationSplit', 0.2, 'validationData'],
+      ['sampleWeight', [1, 1, 1, 1], '{ xs, ys, sampleWeight }'],
+      ['classWeight', { 0: 2 }, '{ xs, ys, sampleWeight }'],
+    ] as const) {
+      const error = await caught(() => m.fit(batches, { epochs: 1, [option]: value }));
+      expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: option } });
+      expect(error.message).toContain(`fit(batches): ${option}`);
+      expect(error.message).toContain(instead);
+    }
+    expect(started).toBe(0);
+    expect(m.optimizer!.iterations).toBe(0);
+    expect(kernelOf()).toEqual(kernel);
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+
   it('sample weights and class weights scale each sample as Keras does', async () => {
     // zero kernel and bias: predictions are 0, so each sample's loss is y^2
     const m = linear('weights', 0);

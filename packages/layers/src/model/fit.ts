@@ -137,7 +137,7 @@ export async function fitModel(
   const given = (['validationData', 'sampleWeight', 'classWeight'] as const).find((k) => args[k] !== undefined);
   const dataCall = fromIterable ? 'fit(batches)' : given && `fit({ ${given} })`;
   const data = dataCall === undefined ? undefined : feature('data', dataCall);
-  const iterable = fromIterable ? data!.iterableBatches(x, internals, model.outputNames) : undefined;
+  const iterable = fromIterable ? data!.iterableBatches(x, internals, model.outputNames, args) : undefined;
   const runner = new StepRunner({ graph: internals.graph(), weights: model.weights }, compiled);
   const history: History = { history: {}, epoch: [], params: { epochs: opts.epochs, samples: undefined, steps: undefined, batchSize: fromIterable ? undefined : opts.batchSize } };
   try {
