@@ -1,4 +1,4 @@
-import { RidgeError, findEntry, resolveEntry, type BackendEntry, type RuntimeEnvironment } from '@ridge/core';
+import { RidgeError, findEntry, type BackendEntry, type RuntimeEnvironment } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_ORDER, runtimeEnvironment } from './environment.js';
 
@@ -106,7 +106,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       skipped.push({ name, reason: notLoaded });
       continue;
     }
-    const entry = resolveEntry('backend', name);
+    // autoload found it registered
+    const entry = findEntry('backend', name)!;
     if (!entry.environments.includes(env)) {
       skipped.push({ name, reason: `does not run in ${env}` });
       continue;
