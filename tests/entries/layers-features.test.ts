@@ -76,6 +76,14 @@ describe('@ridge/layers/base without the feature entries', () => {
     m.dispose();
   });
 
+  it('layer.getConfig() is FEATURE_NOT_LOADED, naming @ridge/layers/io, for every layer and the model', () => {
+    const m = compiled();
+    const tensors = tf.memory().numTensors;
+    for (const layer of [...m.layers, m]) expectMissing(caughtRidgeError(() => layer.getConfig()), 'layer.getConfig()', '@ridge/layers/io');
+    expect(tf.memory().numTensors).toBe(tensors);
+    m.dispose();
+  });
+
   it('summary is FEATURE_NOT_LOADED, naming @ridge/layers/summary', () => {
     const m = compiled();
     expectMissing(caughtRidgeError(() => m.summary(false)), 'model.summary()', '@ridge/layers/summary');
@@ -171,5 +179,30 @@ describe('the feature entries', () => {
     expect(typeof io.loadModel).toBe('function');
     expect(typeof io.modelFromJSON).toBe('function');
     m.dispose();
+  });
+
+  it('@ridge/layers/io adds layer.getConfig(), in Keras order, with the current regularizers', async () => {
+    await import('@ridge/layers/io');
+    const inp = input({ shape: [3], name: 'cfg_in' });
+    const d = dense({ units: 2, name: 'cfg_dense', kernelRegularizer: l1(0.01), activityRegularizer: l2(0.5) });
+    expect(d.getConfig()['kernelRegularizer']).toEqual({ className: 'L1', config: { l1: 0.01 } });
+    d.apply(inp);
+    d.kernel.regularizer = l2(0.25);
+    const config = d.getConfig();
+    expect(Object.keys(config)).toEqual([
+      'name', 'trainable', 'dtype', 'activityRegularizer', 'units', 'activation', 'useBias',
+      'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'kernelConstraint', 'biasConstraint',
+    ]);
+    expect(config).toMatchObject({
+      name: 'cfg_dense',
+      activityRegularizer: { className: 'L2', config: { l2: 0.5 } },
+      kernelInitializer: { className: 'GlorotUniform', config: { seed: null } },
+      kernelRegularizer: { className: 'L2', config: { l2: 0.25 } },
+      biasRegularizer: null,
+      biasConstraint: null,
+    });
+    const source = inp.sourceLayer as { getConfig(): unknown };
+    expect(source.getConfig()).toEqual({ name: 'cfg_in', batchInputShape: [null, 3], dtype: 'float32', sparse: false });
+    d.dispose();
   });
 });
