@@ -1,6 +1,6 @@
 import { initBackend } from '@ridge/backend';
 import type { RidgeError } from '@ridge/core';
-import { dense, input, model, type Model } from '@ridge/layers/base';
+import { dense, input, model, type InputLayer, type Model } from '@ridge/layers/base';
 import { meanSquaredError } from '@ridge/losses/base';
 import { sgd } from '@ridge/optimizers/base';
 import { l1, l2 } from '@ridge/regularizers/base';
@@ -201,8 +201,7 @@ describe('the feature entries', () => {
       biasRegularizer: null,
       biasConstraint: null,
     });
-    const source = inp.sourceLayer as { getConfig(): unknown };
-    expect(source.getConfig()).toEqual({ name: 'cfg_in', batchInputShape: [null, 3], dtype: 'float32', sparse: false });
+    expect((inp.sourceLayer as InputLayer).getConfig()).toEqual({ name: 'cfg_in', batchInputShape: [null, 3], dtype: 'float32', sparse: false });
     d.dispose();
   });
 });
