@@ -91,6 +91,9 @@ const OPTIONAL_MARKERS: Record<string, string> = {
   'predict, evaluate, penalties (@ridge/layers/inference)': 'evaluate({ sampleWeight })',
   "registration (@ridge/core's register, manifests)": 'INCOMPATIBLE_PLUGIN',
   'semver ranges of plugin manifests': 'is not a supported semver range',
+  'layer.getConfig() (@ridge/layers/io)': 'sparse:!1',
+  "name resolution (@ridge/core's deserialize, reached through the first registration)": 'has no className',
+  "the shared record's set-up and DUPLICATE_CORE warning (@ridge/core, reached through registration)": 'DUPLICATE_CORE',
 };
 
 let ridge: Bundle;

@@ -1,6 +1,6 @@
 import { initBackend } from '@ridge/backend';
 import type { RidgeError } from '@ridge/core';
-import { dense, input, model, type Model } from '@ridge/layers/base';
+import { dense, input, model, type InputLayer, type Model } from '@ridge/layers/base';
 import { meanSquaredError } from '@ridge/losses/base';
 import { sgd } from '@ridge/optimizers/base';
 import { l1, l2 } from '@ridge/regularizers/base';
@@ -72,6 +72,14 @@ describe('@ridge/layers/base without the feature entries', () => {
     expectMissing(await rejectedRidgeError(() => m.save(tf.io.withSaveHandler(async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })))), 'model.save()', '@ridge/layers/io');
     expectMissing(caughtRidgeError(() => m.toJSON()), 'model.toJSON()', '@ridge/layers/io');
     expectMissing(caughtRidgeError(() => JSON.stringify(m)), 'model.toJSON()', '@ridge/layers/io');
+    m.dispose();
+  });
+
+  it('layer.getConfig() is FEATURE_NOT_LOADED, naming @ridge/layers/io, for every layer and the model', () => {
+    const m = compiled();
+    const tensors = tf.memory().numTensors;
+    for (const layer of [...m.layers, m]) expectMissing(caughtRidgeError(() => layer.getConfig()), 'layer.getConfig()', '@ridge/layers/io');
+    expect(tf.memory().numTensors).toBe(tensors);
     m.dispose();
   });
 
@@ -173,5 +181,29 @@ describe('the feature entries', () => {
     expect(typeof io.loadModel).toBe('function');
     expect(typeof io.modelFromJSON).toBe('function');
     m.dispose();
+  });
+
+  it('@ridge/layers/io adds layer.getConfig(), in Keras order, with the current regularizers', async () => {
+    await import('@ridge/layers/io');
+    const inp = input({ shape: [3], name: 'cfg_in' });
+    const d = dense({ units: 2, name: 'cfg_dense', kernelRegularizer: l1(0.01), activityRegularizer: l2(0.5) });
+    expect(d.getConfig()['kernelRegularizer']).toEqual({ className: 'L1', config: { l1: 0.01 } });
+    d.apply(inp);
+    d.kernel.regularizer = l2(0.25);
+    const config = d.getConfig();
+    expect(Object.keys(config)).toEqual([
+      'name', 'trainable', 'dtype', 'activityRegularizer', 'units', 'activation', 'useBias',
+      'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer', 'kernelConstraint', 'biasConstraint',
+    ]);
+    expect(config).toMatchObject({
+      name: 'cfg_dense',
+      activityRegularizer: { className: 'L2', config: { l2: 0.5 } },
+      kernelInitializer: { className: 'GlorotUniform', config: { seed: null } },
+      kernelRegularizer: { className: 'L2', config: { l2: 0.25 } },
+      biasRegularizer: null,
+      biasConstraint: null,
+    });
+    expect((inp.sourceLayer as InputLayer).getConfig()).toEqual({ name: 'cfg_in', batchInputShape: [null, 3], dtype: 'float32', sparse: false });
+    d.dispose();
   });
 });

@@ -1,5 +1,6 @@
-import { RidgeError, findEntry, resolveEntry, type BackendEntry, type RuntimeEnvironment } from '@ridge/core';
+import { RidgeError, findEntry, type RuntimeEnvironment } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { autoload } from '#autoload';
 import { DEFAULT_ORDER, runtimeEnvironment } from './environment.js';
 
 export interface InitBackendOptions {
@@ -37,22 +38,6 @@ let current: BackendInfo | undefined;
 let currentKey: string | undefined;
 
 const START_TIMEOUT_MS = 30_000;
-
-/** In Node, a backend that is not registered yet is loaded from its sub-entry, if installed. */
-async function autoload(name: string, env: RuntimeEnvironment): Promise<string | undefined> {
-  if (findEntry('backend', name)) return undefined;
-  const sub = `@ridge/backend/${name}`;
-  if (env !== 'node') return `not imported: add import '${sub}' to your app`;
-  try {
-    // A computed specifier keeps bundlers from pulling every backend into every bundle.
-    await import(/* @vite-ignore */ /* webpackIgnore: true */ sub);
-    return findEntry('backend', name) ? undefined : `${sub} did not register '${name}'`;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const missing = /Cannot find (module|package) '([^']+)'/.exec(message)?.[2];
-    return missing ? `not installed (npm i ${missing.replace(/\/dist\/.*$/, '')})` : `could not load ${sub}: ${message}`;
-  }
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -106,7 +91,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       skipped.push({ name, reason: notLoaded });
       continue;
     }
-    const entry = resolveEntry('backend', name);
+    // autoload found it registered
+    const entry = findEntry('backend', name)!;
     if (!entry.environments.includes(env)) {
       skipped.push({ name, reason: `does not run in ${env}` });
       continue;

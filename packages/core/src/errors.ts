@@ -22,8 +22,8 @@ const brand = Symbol.for('@ridge/core/RidgeError');
  * received and what to do.
  */
 export class RidgeError extends Error {
-  readonly code: RidgeErrorCode;
-  readonly details: Readonly<Record<string, unknown>>;
+  declare readonly code: RidgeErrorCode;
+  declare readonly details: Readonly<Record<string, unknown>>;
 
   constructor(code: RidgeErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(message);

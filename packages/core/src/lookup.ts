@@ -1,6 +1,6 @@
 import { RidgeError, describeValue } from './errors.js';
 import type { EntryOf, Kind } from './names.js';
-import { sharedRecord } from './shared-record.js';
+import { peekRecord, sharedRecord } from './shared-record.js';
 import { closestName } from './suggest.js';
 
 /*
@@ -30,9 +30,13 @@ export function registeredNames(kind: Kind): string[] {
   return [...storeOf(kind).keys()].sort();
 }
 
-/** The entry registered under `name`, or undefined. Same as `registry(kind).has(name)` and `.resolve(name)`, without the registration code. */
+/**
+ * The entry registered under `name`, or undefined. Same as `registry(kind).has(name)` and
+ * `.resolve(name)`, without the registration code; it reads the shared record without joining it,
+ * so a bundle that only looks names up does not carry the shared record's set-up.
+ */
 export function findEntry<K extends Kind>(kind: K, name: string): EntryOf<K> | undefined {
-  return typeof name === 'string' ? storeOf(kind).get(name) : undefined;
+  return typeof name === 'string' ? (peekRecord()?.registries[kind].get(name) as EntryOf<K> | undefined) : undefined;
 }
 
 /** The entry registered under `name`; throws `UNKNOWN_NAME` listing the names and the package to import. Same as `registry(kind).resolve(name)`. */
@@ -40,13 +44,17 @@ export function resolveEntry<K extends Kind>(kind: K, name: string): EntryOf<K> 
   const entry = findEntry(kind, name);
   if (entry !== undefined) return entry;
   const known = registeredNames(kind);
+  throw unknownName(kind, name, known, typeof name === 'string' ? closestName(name, known) : undefined);
+}
+
+/** `UNKNOWN_NAME` for `name`: the registered names, the closest one, and the package to import. */
+export function unknownName(kind: Kind, name: unknown, known: string[], guess?: string): RidgeError {
   const shown = known.length > 0 ? known.map((n) => `'${n}'`).join(', ') : 'none';
-  const guess = typeof name === 'string' ? closestName(name, known) : undefined;
   const pkg =
     typeof name === 'string' && name.includes('>')
       ? name.slice(0, name.indexOf('>'))
       : HOME_PACKAGE[kind].replace('<name>', typeof name === 'string' ? name : 'name');
-  throw new RidgeError(
+  return new RidgeError(
     'UNKNOWN_NAME',
     `Unknown ${kind} ${describeValue(name)}.` +
       (guess ? ` Did you mean '${guess}'?` : '') +

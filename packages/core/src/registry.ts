@@ -6,6 +6,7 @@ import { sharedRecord } from './shared-record.js';
 import { parseRange, satisfies } from './semver.js';
 import { findEntry, registeredNames, resolveEntry, storeOf } from './lookup.js';
 import { VERSION } from './version.js';
+import { deserializeAs } from './serialization.js';
 
 export interface RegisterOptions {
   /** Replace an entry registered under the same name by someone else. */
@@ -135,7 +136,11 @@ export class Registry<K extends Kind> {
       for (const [n, e] of [...store]) if (replaced.has(e)) store.delete(n);
     }
     for (const n of names) store.set(n, entry);
-    sharedRecord().generation++;
+    const record = sharedRecord();
+    record.generation++;
+    // From now on names can resolve: `getRegularizer('l2')` and the other `get*` reach
+    // `deserializeAs` through the record, so a bundle that never registers does not carry it.
+    record.resolve ??= deserializeAs as (kind: string, spec: unknown) => unknown;
   }
 
   /** Removes an entry (by any of its names) with all its names. Returns whether it was there. */

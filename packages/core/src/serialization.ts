@@ -12,7 +12,8 @@ import type {
   Spec,
   ValueOf,
 } from './names.js';
-import { resolveEntry } from './lookup.js';
+import { resolveEntry, unknownName } from './lookup.js';
+import { peekRecord } from './shared-record.js';
 
 /** The serialized form of any plugin object: a class name and a JSON-only config. */
 export interface Serialized {
@@ -86,7 +87,8 @@ export interface SerdeTrio<K extends FactoryKind> {
   deserialize(json: unknown): ValueOf<K>;
 }
 
-function deserializeAs<K extends FactoryKind>(kind: K, json: unknown): ValueOf<K> {
+/** Builds a value of a kind from a registered name or `{ className, config }` in any dialect. */
+export function deserializeAs<K extends FactoryKind>(kind: K, json: unknown): ValueOf<K> {
   const { className, config } = normalizeSerialized(json, kind);
   const entry = resolveEntry(kind, className);
   try {
@@ -104,7 +106,15 @@ function deserializeAs<K extends FactoryKind>(kind: K, json: unknown): ValueOf<K
 
 function getAs<K extends FactoryKind>(kind: K, spec: unknown): ValueOf<K> {
   if (isInstance(spec)) return spec as ValueOf<K>;
-  if (typeof spec === 'string' || isJsonObject(spec)) return deserializeAs(kind, spec);
+  if (typeof spec === 'string' || isJsonObject(spec)) {
+    // Names resolve through `deserializeAs`, which the first registration (by any loaded copy of
+    // @ridge/core) puts on the shared record. Before any, no name can resolve: this is the
+    // UNKNOWN_NAME that resolving would give then, and a bundle that registers nothing and passes
+    // instances carries none of the resolution code.
+    const resolve = peekRecord()?.resolve;
+    if (resolve !== undefined) return resolve(kind, spec) as ValueOf<K>;
+    throw unknownName(kind, typeof spec === 'string' ? spec : (spec['className'] ?? spec['class_name']), []);
+  }
   throw new RidgeError(
     'INVALID_ARGUMENT',
     `A ${kind} must be a registered name, an instance or { className, config }; ` +

@@ -19,6 +19,12 @@ export interface SharedRecord {
   readonly registries: { [K in Kind]: Map<string, EntryOf<K>> };
   /** Bumped on every change to any registry, so caches can tell they are stale. */
   generation: number;
+  /**
+   * Resolves a name or `{ className, config }` of a kind, set by the first registration (see
+   * `installResolver` in registry.ts). Until something is registered no name can resolve, so a
+   * bundle that registers nothing and passes instances carries none of the resolution code.
+   */
+  resolve?: (kind: string, spec: unknown) => unknown;
 }
 
 const KEY = Symbol.for('@ridge/core/shared-record');
@@ -57,6 +63,14 @@ export function sharedRecord(): SharedRecord {
   }
   joined = record;
   return record;
+}
+
+/**
+ * The shared record if some copy created it, without joining it (no warning, no creation): what
+ * a read that finds nothing registered needs, in bundles that register nothing.
+ */
+export function peekRecord(): SharedRecord | undefined {
+  return (globalThis as unknown as Record<symbol, SharedRecord | undefined>)[KEY];
 }
 
 /** Every copy of @ridge/core loaded in this process (normally one). */

@@ -30,9 +30,9 @@ export function crossentropyAlong(target: tf.Tensor, output: tf.Tensor, axis: nu
 /** Crossentropy between one-hot (or soft) labels and predicted class probabilities. */
 export class CategoricalCrossentropy extends LossFunction {
   readonly className = 'CategoricalCrossentropy' as const;
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
-  readonly axis: number;
+  declare readonly fromLogits: boolean;
+  declare readonly labelSmoothing: number;
+  declare readonly axis: number;
 
   constructor(config: CategoricalCrossentropyConfig = {}) {
     super('CategoricalCrossentropy', config, ['fromLogits', 'labelSmoothing', 'axis']);

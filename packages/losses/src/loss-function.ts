@@ -11,7 +11,7 @@ import { checkRank, checkSameShape, checkTensor } from './shapes.js';
  */
 export abstract class LossFunction implements Loss {
   abstract readonly className: string;
-  readonly reduction: LossReduction;
+  declare readonly reduction: LossReduction;
 
   protected constructor(className: string, config: LossConfig | undefined, optionKeys: readonly string[]) {
     checkLossConfig(className, config, optionKeys);

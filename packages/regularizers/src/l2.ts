@@ -13,7 +13,7 @@ const KEYS = ['l2'] as const;
  */
 export class L2 implements Regularizer {
   readonly className = 'L2';
-  readonly l2: number;
+  declare readonly l2: number;
 
   /** `new L2(0.01)` and `new L2({ l2: 0.01 })` are the same; the default is 0.01. */
   constructor(config?: number | L2Config) {

@@ -5,25 +5,28 @@ export type ActivationFn = (x: tf.Tensor) => tf.Tensor;
 
 const hardSigmoid: ActivationFn = (x) => tf.div(tf.relu6(tf.add(x, 3)), 6);
 
-/** Keras's activations by name. `gelu` is the exact (erf) form, as Keras's default. */
+/**
+ * Keras's activations by name. `gelu` is the exact (erf) form, as Keras's default. The tfjs ops
+ * are used directly; they are called with the one tensor.
+ */
 const ACTIVATIONS: Record<string, ActivationFn> = {
   linear: (x) => x,
-  relu: (x) => tf.relu(x),
-  relu6: (x) => tf.relu6(x),
-  elu: (x) => tf.elu(x),
-  selu: (x) => tf.selu(x),
-  sigmoid: (x) => tf.sigmoid(x),
+  relu: tf.relu,
+  relu6: tf.relu6,
+  elu: tf.elu,
+  selu: tf.selu,
+  sigmoid: tf.sigmoid,
   hard_sigmoid: hardSigmoid,
-  tanh: (x) => tf.tanh(x),
-  softmax: (x) => tf.softmax(x),
-  log_softmax: (x) => tf.logSoftmax(x),
-  softplus: (x) => tf.softplus(x),
+  tanh: tf.tanh,
+  softmax: tf.softmax,
+  log_softmax: tf.logSoftmax,
+  softplus: tf.softplus,
   softsign: (x) => tf.div(x, tf.add(tf.abs(x), 1)),
   swish: (x) => tf.mul(x, tf.sigmoid(x)),
   gelu: (x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))),
   mish: (x) => tf.mul(x, tf.tanh(tf.softplus(x))),
   leaky_relu: (x) => tf.leakyRelu(x, 0.2),
-  exponential: (x) => tf.exp(x),
+  exponential: tf.exp,
 };
 
 const ALIASES: Record<string, string> = {

@@ -3,7 +3,6 @@ import {
   getConstraint,
   getInitializer,
   getRegularizer,
-  type Configurable,
   type Constraint,
   type ConstraintSpec,
   type Initializer,
@@ -21,7 +20,7 @@ import { checkShape, formatShape, type Shape } from './shape.js';
 import { SymbolicTensor, isSymbolic, type Node } from './symbolic.js';
 import { LayerWeight } from './weight.js';
 import { probeRegularizer } from './probe.js';
-import { serializeParts } from './config.js';
+import { feature } from '../model/features.js';
 
 export interface LayerArgs {
   /** Unique layer name; default: the snake_case class name, numbered (`dense`, `dense_1`). */
@@ -93,6 +92,27 @@ export interface LayerClass {
   readonly className: string;
 }
 
+/** How layers describe themselves as config, installed with saving (`@ridge/layers/io`). */
+export interface LayerConfigs {
+  /** The keys every layer has: name, trainable, dtype, batchInputShape, activityRegularizer. */
+  base(layer: Layer): JsonObject;
+  /** See `Layer.weightPartsConfig`. */
+  weightParts(built: boolean, parts: Record<string, WeightParts>, weights: Record<string, LayerWeight | undefined>): JsonObject;
+}
+
+let installedConfigs: LayerConfigs | undefined;
+
+/** Called by `@ridge/layers/io` when it is imported. */
+export function installLayerConfigs(configs: LayerConfigs): void {
+  installedConfigs = configs;
+}
+
+/** The installed layer configs, or FEATURE_NOT_LOADED naming `@ridge/layers/io`. */
+export function layerConfigs(): LayerConfigs {
+  if (installedConfigs === undefined) feature('io', 'layer.getConfig()');
+  return installedConfigs!;
+}
+
 /**
  * The base of every layer. A subclass creates its weights in `build(inputShape)` through
  * `addWeight`, computes in `call(inputs, ctx)`, and describes its output shape in
@@ -101,16 +121,16 @@ export interface LayerClass {
 export abstract class Layer implements LayerInstance {
   static readonly className: string = 'Layer';
 
-  readonly name: string;
+  declare readonly name: string;
   /** The weights this layer created (a model's `weights` gathers its layers'). */
   protected readonly ownWeights: LayerWeight[] = [];
   readonly inboundNodes: Node[] = [];
-  readonly batchInputShape: Shape | undefined;
+  declare readonly batchInputShape: Shape | undefined;
   readonly dtype: 'float32' = 'float32';
   built = false;
-  private trainableFlag: boolean;
-  private activityReg: Regularizer | undefined;
-  private readonly customLosses: CustomLoss[] = [];
+  #trainable: boolean;
+  #activityRegularizer: Regularizer | undefined;
+  readonly #losses: CustomLoss[] = [];
   /** The layer takes a list of inputs (merge layers); others take exactly one. */
   protected readonly multiInput: boolean = false;
 
@@ -128,7 +148,7 @@ export abstract class Layer implements LayerInstance {
     if (args.trainable !== undefined && typeof args.trainable !== 'boolean') {
       throw layerArgError(this, 'trainable', args.trainable, 'true or false');
     }
-    this.trainableFlag = args.trainable ?? true;
+    this.#trainable = args.trainable ?? true;
     if (args.batchInputShape !== undefined) {
       this.batchInputShape = forArgument(this, 'batchInputShape', () => checkShape('batchInputShape', args.batchInputShape, who(this)));
     } else if (args.inputShape !== undefined) {
@@ -137,7 +157,7 @@ export abstract class Layer implements LayerInstance {
     }
     // Keras and tfjs-layers JSON write `activity_regularizer: null` for none.
     if (args.activityRegularizer !== undefined && args.activityRegularizer !== null) {
-      this.activityReg = forArgument(this, 'activityRegularizer', () => getRegularizer(args.activityRegularizer!));
+      this.#activityRegularizer = forArgument(this, 'activityRegularizer', () => getRegularizer(args.activityRegularizer!));
     }
   }
 
@@ -146,20 +166,20 @@ export abstract class Layer implements LayerInstance {
   }
 
   get trainable(): boolean {
-    return this.trainableFlag;
+    return this.#trainable;
   }
 
   /** Freezing a layer freezes its weights: no updates and no weight penalties. */
   set trainable(value: boolean) {
-    this.trainableFlag = value;
+    this.#trainable = value;
   }
 
   get activityRegularizer(): Regularizer | undefined {
-    return this.activityReg;
+    return this.#activityRegularizer;
   }
 
   set activityRegularizer(spec: RegularizerSpec | undefined | null) {
-    this.activityReg = spec === undefined || spec === null ? undefined : forArgument(this, 'activityRegularizer', () => getRegularizer(spec));
+    this.#activityRegularizer = spec === undefined || spec === null ? undefined : forArgument(this, 'activityRegularizer', () => getRegularizer(spec));
   }
 
   get weights(): LayerWeight[] {
@@ -176,13 +196,13 @@ export abstract class Layer implements LayerInstance {
 
   /** Penalties added with `addLoss`. */
   get losses(): readonly CustomLoss[] {
-    return this.customLosses;
+    return this.#losses;
   }
 
   /** Adds a custom penalty, computed on every step (so it can depend on weights). */
-  addLoss(fn: () => tf.Scalar, name = `loss_${this.customLosses.length}`): void {
+  addLoss(fn: () => tf.Scalar, name = `loss_${this.#losses.length}`): void {
     if (typeof fn !== 'function') throw layerArgError(this, 'addLoss(fn)', fn, 'a function returning a scalar tensor');
-    this.customLosses.push({ name, fn });
+    this.#losses.push({ name, fn });
   }
 
   /** Creates the layer's weights for an input shape. The default layer has none. */
@@ -203,11 +223,13 @@ export abstract class Layer implements LayerInstance {
     return {};
   }
 
+  /**
+   * The layer's config (Keras keys, camelCase): name, trainable, dtype, the input shape, the
+   * activity regularizer, then `layerConfig()`. Comes with saving: on `@ridge/layers/base` without
+   * `@ridge/layers/io` it throws FEATURE_NOT_LOADED naming that import.
+   */
   getConfig(): JsonObject {
-    const config: JsonObject = { name: this.name, trainable: this.trainable, dtype: this.dtype };
-    if (this.batchInputShape) config['batchInputShape'] = [...this.batchInputShape];
-    if (this.activityReg) config['activityRegularizer'] = { className: this.activityReg.className, config: this.activityReg.getConfig() };
-    return { ...config, ...this.layerConfig() };
+    return { ...layerConfigs().base(this), ...this.layerConfig() };
   }
 
   /** Creates a weight (a tfjs variable) with its role, path, initializer, regularizer and constraint. */
@@ -252,12 +274,7 @@ export abstract class Layer implements LayerInstance {
    * set after construction); before, the constructor's are reported.
    */
   protected weightPartsConfig<K extends string>(parts: Record<K, WeightParts>, weights: Record<K, LayerWeight | undefined>): JsonObject {
-    const keys = Object.keys(parts) as K[];
-    const entries: Record<string, Configurable | undefined> = {};
-    for (const k of keys) entries[`${k}Initializer`] = parts[k].initializer;
-    for (const k of keys) entries[`${k}Regularizer`] = this.built ? weights[k]?.regularizer : parts[k].regularizer;
-    for (const k of keys) entries[`${k}Constraint`] = this.built ? weights[k]?.constraint : parts[k].constraint;
-    return serializeParts(entries);
+    return layerConfigs().weightParts(this.built, parts, weights);
   }
 
   /** Resolves initializer, regularizer and constraint arguments, naming the layer on error. */
@@ -312,7 +329,7 @@ export abstract class Layer implements LayerInstance {
     if (!this.multiInput && list.length !== 1) {
       throw layerArgError(this, 'inputs', `${list.length} tensors`, 'exactly one input');
     }
-    if (list.every(isSymbolic)) return this.applySymbolic(list);
+    if (list.every(isSymbolic)) return this.#applySymbolic(list);
     if (list.every((x) => x instanceof tf.Tensor)) {
       const tensors = list as tf.Tensor[];
       const shapes = tensors.map((t) => t.shape as Shape);
@@ -329,12 +346,12 @@ export abstract class Layer implements LayerInstance {
     return Array.isArray(out) ? out : [out];
   }
 
-  private applySymbolic(inputs: SymbolicTensor[]): SymbolicTensor[] {
+  #applySymbolic(inputs: SymbolicTensor[]): SymbolicTensor[] {
     const shapes = inputs.map((s) => s.shape);
     const shapeArg = this.multiInput ? shapes : shapes[0]!;
     this.ensureBuilt(shapeArg);
     const outShape = this.computeOutputShape(shapeArg);
-    const outShapes = (this.isShapeList(outShape) ? outShape : [outShape]) as Shape[];
+    const outShapes = (this.#isShapeList(outShape) ? outShape : [outShape]) as Shape[];
     const node: Node = { layer: this, inputs, outputs: [], kwargs: {} };
     node.outputs = outShapes.map((shape, i) => new SymbolicTensor(shape, this.outputDtype(inputs), this, node, i));
     this.inboundNodes.push(node);
@@ -346,7 +363,7 @@ export abstract class Layer implements LayerInstance {
     return 'float32';
   }
 
-  private isShapeList(shape: Shape | Shape[]): shape is Shape[] {
+  #isShapeList(shape: Shape | Shape[]): shape is Shape[] {
     return shape.length > 0 && Array.isArray(shape[0]);
   }
 

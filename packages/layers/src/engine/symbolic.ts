@@ -16,15 +16,20 @@ let nextId = 0;
  */
 export class SymbolicTensor {
   readonly id = nextId++;
+  declare readonly shape: Shape;
+  declare readonly dtype: DataType;
+  declare readonly sourceLayer: SymbolicSource;
+  /** The call of `sourceLayer` that produced it. */
+  declare readonly node: Node;
+  declare readonly outputIndex: number;
 
-  constructor(
-    readonly shape: Shape,
-    readonly dtype: DataType,
-    readonly sourceLayer: SymbolicSource,
-    /** The call of `sourceLayer` that produced it. */
-    readonly node: Node,
-    readonly outputIndex: number,
-  ) {}
+  constructor(shape: Shape, dtype: DataType, sourceLayer: SymbolicSource, node: Node, outputIndex: number) {
+    this.shape = shape;
+    this.dtype = dtype;
+    this.sourceLayer = sourceLayer;
+    this.node = node;
+    this.outputIndex = outputIndex;
+  }
 
   get name(): string {
     return this.outputIndex === 0 ? this.sourceLayer.name : `${this.sourceLayer.name}:${this.outputIndex}`;

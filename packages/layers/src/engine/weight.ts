@@ -24,23 +24,29 @@ export interface WeightOwner {
  * `layer.kernel.regularizer = l2(0.1)` on a built or trained model takes effect on the next step.
  */
 export class LayerWeight implements WeightInfo {
-  readonly variable: tf.Variable;
-  private ownTrainable: boolean;
-  private reg: Regularizer | undefined;
-  private con: Constraint | undefined;
+  declare readonly owner: WeightOwner;
+  /** The weight's name within its layer: `kernel`, `bias`, `recurrent_kernel`, `gamma`. */
+  declare readonly name: string;
+  declare readonly role: WeightRole;
+  declare readonly variable: tf.Variable;
+  #trainable: boolean;
+  #regularizer: Regularizer | undefined;
+  #constraint: Constraint | undefined;
 
   constructor(
-    readonly owner: WeightOwner,
-    /** The weight's name within its layer: `kernel`, `bias`, `recurrent_kernel`, `gamma`. */
-    readonly name: string,
-    readonly role: WeightRole,
+    owner: WeightOwner,
+    name: string,
+    role: WeightRole,
     variable: tf.Variable,
     options: { trainable?: boolean; regularizer?: Regularizer | undefined; constraint?: Constraint | undefined } = {},
   ) {
+    this.owner = owner;
+    this.name = name;
+    this.role = role;
     this.variable = variable;
-    this.ownTrainable = options.trainable ?? true;
-    this.reg = options.regularizer;
-    this.con = options.constraint;
+    this.#trainable = options.trainable ?? true;
+    this.#regularizer = options.regularizer;
+    this.#constraint = options.constraint;
   }
 
   /** `layer/weight`, for example `dense_1/kernel`. */
@@ -50,11 +56,11 @@ export class LayerWeight implements WeightInfo {
 
   /** Trainable when both the weight and its layer are. Frozen weights carry no penalty. */
   get trainable(): boolean {
-    return this.ownTrainable && this.owner.trainable;
+    return this.#trainable && this.owner.trainable;
   }
 
   set trainable(value: boolean) {
-    this.ownTrainable = value;
+    this.#trainable = value;
   }
 
   get shape(): number[] {
@@ -62,26 +68,26 @@ export class LayerWeight implements WeightInfo {
   }
 
   get regularizer(): Regularizer | undefined {
-    return this.reg;
+    return this.#regularizer;
   }
 
   /** Accepts a regularizer, a registered name or `{ className, config }`; `undefined` removes it. */
   set regularizer(spec: RegularizerSpec | undefined) {
     if (spec === undefined || spec === null) {
-      this.reg = undefined;
+      this.#regularizer = undefined;
       return;
     }
     const reg = getRegularizer(spec);
     probeRegularizer(reg, this.shape, `the regularizer of ${this.path}`);
-    this.reg = reg;
+    this.#regularizer = reg;
   }
 
   get constraint(): Constraint | undefined {
-    return this.con;
+    return this.#constraint;
   }
 
   set constraint(spec: ConstraintSpec | undefined) {
-    this.con = spec === undefined || spec === null ? undefined : getConstraint(spec);
+    this.#constraint = spec === undefined || spec === null ? undefined : getConstraint(spec);
   }
 
   read(): tf.Tensor {

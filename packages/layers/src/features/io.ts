@@ -1,14 +1,16 @@
 /*
  * `@ridge/layers/io`: `model.save`, `model.toJSON` (and `JSON.stringify(model)`), with
- * `loadModel`, `modelFromJSON` and `fileSystem`. Importing this module installs saving; it also
+ * `loadModel`, `modelFromJSON` and `fileSystem`, and `layer.getConfig()`. Importing this module installs saving; it also
  * installs model-level regularization, because a loaded model is compiled with its saved rules.
  * `@ridge/layers` imports it for you.
  */
+import { installConfigs } from '../engine/config.js';
 import { formatOf, modelToJSON } from '../io/model-json.js';
 import { saveModel } from '../io/save.js';
 import { installFeature } from '../model/features.js';
 import './regularization.js';
 
+installConfigs();
 installFeature('io', { save: saveModel, toJSON: (model, options) => modelToJSON(model, formatOf(options)) });
 
 export { fileSystem } from '../io/file-handler.js';

@@ -24,7 +24,7 @@ export class Ones implements Initializer {
 
 export class Constant implements Initializer {
   readonly className = 'Constant';
-  readonly value: number;
+  declare readonly value: number;
   constructor(config: { value?: number } = {}) {
     this.value = checkNumber('value', readConfig('Constant', config as JsonObject, ['value'])['value'] ?? 0);
   }

@@ -19,10 +19,10 @@ const TRUNCATED_STD = 0.8796256610342398;
 /** Keras's VarianceScaling; Glorot, He and LeCun are presets of it. */
 export class VarianceScaling implements Initializer {
   readonly className: string = 'VarianceScaling';
-  readonly scale: number;
-  readonly mode: FanMode;
-  readonly distribution: Distribution;
-  readonly seed: number | null;
+  declare readonly scale: number;
+  declare readonly mode: FanMode;
+  declare readonly distribution: Distribution;
+  declare readonly seed: number | null;
 
   constructor(config: VarianceScalingConfig = {}) {
     this.scale = checkNumber('scale', config.scale ?? 1, { min: 0, minExclusive: true });

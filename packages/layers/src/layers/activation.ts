@@ -11,17 +11,17 @@ export interface ActivationArgs extends LayerArgs {
 /** Applies an activation function: `activation({ activation: 'softmax' })`. */
 export class Activation extends Layer {
   static override readonly className = 'Activation';
-  readonly activation: string;
-  private readonly fn: ActivationFn;
+  declare readonly activation: string;
+  readonly #fn: ActivationFn;
 
   constructor(args: ActivationArgs) {
     super(args);
     this.activation = forArgument(this, 'activation', () => canonicalActivation(args.activation));
-    this.fn = getActivation(this.activation);
+    this.#fn = getActivation(this.activation);
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
-    return this.fn(inputs as tf.Tensor);
+    return this.#fn(inputs as tf.Tensor);
   }
 
   protected override layerConfig(): JsonObject {

@@ -26,23 +26,23 @@ export interface DenseArgs extends LayerArgs {
 /** `activation(x W + b)` on the last axis of inputs of any rank >= 2. */
 export class Dense extends Layer {
   static override readonly className = 'Dense';
-  readonly units: number;
-  readonly activation: string;
-  readonly useBias: boolean;
-  private readonly activationFn: ActivationFn;
-  private readonly parts: Record<'kernel' | 'bias', WeightParts>;
-  kernel!: LayerWeight;
-  bias: LayerWeight | undefined;
+  declare readonly units: number;
+  declare readonly activation: string;
+  declare readonly useBias: boolean;
+  readonly #activationFn: ActivationFn;
+  readonly #parts: Record<'kernel' | 'bias', WeightParts>;
+  declare kernel: LayerWeight;
+  declare bias: LayerWeight | undefined;
 
   constructor(args: DenseArgs) {
     super(args);
     if (!Number.isInteger(args.units) || args.units < 1) throw layerArgError(this, 'units', args.units, 'an integer >= 1');
     this.units = args.units;
     this.activation = forArgument(this, 'activation', () => canonicalActivation(args.activation));
-    this.activationFn = getActivation(this.activation);
+    this.#activationFn = getActivation(this.activation);
     if (args.useBias !== undefined && typeof args.useBias !== 'boolean') throw layerArgError(this, 'useBias', args.useBias, 'true or false');
     this.useBias = args.useBias ?? true;
-    this.parts = this.resolveWeightParts({
+    this.#parts = this.resolveWeightParts({
       kernel: { initializer: args.kernelInitializer, regularizer: args.kernelRegularizer, constraint: args.kernelConstraint, defaultInitializer: () => new GlorotUniform() },
       bias: { initializer: args.biasInitializer, regularizer: args.biasRegularizer, constraint: args.biasConstraint, defaultInitializer: () => new Zeros() },
     });
@@ -62,14 +62,14 @@ export class Dense extends Layer {
       name: 'kernel',
       role: 'kernel',
       shape: [inputDim, this.units],
-      ...this.parts.kernel,
+      ...this.#parts.kernel,
     });
     if (this.useBias) {
       this.bias = this.addWeight({
         name: 'bias',
         role: 'bias',
         shape: [this.units],
-        ...this.parts.bias,
+        ...this.#parts.bias,
       });
     }
     this.built = true;
@@ -93,7 +93,7 @@ export class Dense extends Layer {
     const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, inputDim]);
     const needsInputGradient = ctx.constantInputs?.[0] !== true;
     let y: tf.Tensor = linear(flat as tf.Tensor2D, this.kernel.read() as tf.Tensor2D, this.bias?.read(), needsInputGradient);
-    y = this.activationFn(y);
+    y = this.#activationFn(y);
     return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), this.units]);
   }
 
@@ -102,7 +102,7 @@ export class Dense extends Layer {
       units: this.units,
       activation: this.activation,
       useBias: this.useBias,
-      ...this.weightPartsConfig(this.parts, { kernel: this.kernel, bias: this.bias }),
+      ...this.weightPartsConfig(this.#parts, { kernel: this.kernel, bias: this.bias }),
     };
   }
 }

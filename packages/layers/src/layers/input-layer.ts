@@ -1,4 +1,4 @@
-import { RidgeError, type JsonObject } from '@ridge/core';
+import { RidgeError } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, type Shape } from '../engine/shape.js';
 import { Layer, type CallContext } from '../engine/layer.js';
@@ -17,8 +17,8 @@ export interface InputArgs {
 /** The entry point of a functional graph: holds a shape, computes nothing. */
 export class InputLayer extends Layer {
   static override readonly className = 'InputLayer';
-  readonly inputDtype: 'float32' | 'int32';
-  readonly output: SymbolicTensor;
+  declare readonly inputDtype: 'float32' | 'int32';
+  declare readonly output: SymbolicTensor;
 
   constructor(args: InputArgs) {
     const batchShape = resolveBatchShape(args);
@@ -33,10 +33,6 @@ export class InputLayer extends Layer {
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     return inputs as tf.Tensor;
-  }
-
-  override getConfig(): JsonObject {
-    return { name: this.name, batchInputShape: [...this.batchInputShape!], dtype: this.inputDtype, sparse: false };
   }
 }
 

@@ -12,6 +12,8 @@ import '../../register.js';
 import type { Layer } from '../../engine/layer.js';
 import { Conv1D, Conv2D, conv1d, conv2d, type Conv1DArgs, type Conv2DArgs } from './index.js';
 import './register.js';
+// layer.getConfig() comes with saving
+import '../../features/io.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

@@ -9,6 +9,8 @@ import { input, model } from '../../base.js';
 import '../../register.js';
 import { Flatten, Reshape, flatten, reshape, type ReshapeArgs } from './index.js';
 import './register.js';
+// layer.getConfig() comes with saving
+import '../../features/io.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

@@ -32,6 +32,8 @@ import {
   type PoolingArgs,
 } from './index.js';
 import './register.js';
+// layer.getConfig() comes with saving
+import '../../features/io.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

@@ -32,6 +32,8 @@ import {
   maxPooling2d,
 } from './index.js';
 import { convLayerEntries } from './register.js';
+// layer.getConfig() comes with saving
+import '../../features/io.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

@@ -10,6 +10,8 @@ import { dense, input, model } from '../../base.js';
 import { ActivityRegularization, activityRegularization } from './index.js';
 import './register.js';
 import { values, caughtRidgeError as caught, type Mat } from '../../../test/fixtures.js';
+// layer.getConfig() comes with saving
+import '../../features/io.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

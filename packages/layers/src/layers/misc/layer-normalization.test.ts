@@ -11,6 +11,8 @@ import '../../register.js';
 import { LayerNormalization, layerNormalization } from './index.js';
 import './register.js';
 import { values, expectClose, setWeight, caughtRidgeError as caught } from '../../../test/fixtures.js';
+// layer.getConfig() comes with saving
+import '../../features/io.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

@@ -18,6 +18,8 @@ import {
 } from './index.js';
 import './register.js';
 import { caughtRidgeError as caught } from '../../../test/fixtures.js';
+// layer.getConfig() comes with saving
+import '../../features/io.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });

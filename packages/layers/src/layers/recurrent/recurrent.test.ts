@@ -12,6 +12,8 @@ import { GRU, LSTM, SimpleRNN, gru, lstm, simpleRNN, type RecurrentArgs, type Re
 import '../../register.js';
 import './register.js';
 import { assignWeights } from '../../../test/fixtures.js';
+// layer.getConfig() comes with saving
+import '../../features/io.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
