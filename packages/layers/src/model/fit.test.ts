@@ -105,7 +105,7 @@ describe('fit inputs', () => {
       ['sampleWeight', [1, 1, 1, 1], '{ xs, ys, sampleWeight }'],
       ['classWeight', { 0: 2 }, '{ xs, ys, sampleWeight }'],
     ] as const) {
-      const error = await caught(() => m.fit(batches, { epochs: 1, [option]: value }));
+      const error = (await caught(() => m.fit(batches, { epochs: 1, [option]: value }))) as Error;
       expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: option } });
       expect(error.message).toContain(`fit(batches): ${option}`);
       expect(error.message).toContain(instead);
