@@ -39,9 +39,10 @@ describe('bench --quick, seed with L2, cpu', () => {
 
   it('reports ratios as the median of per-round ratios of the epochs it timed', () => {
     for (const c of report.backends[0]!.cases) {
-      if (c.ridge.status !== 'ok' || c.tfl.status !== 'ok') throw new Error('both libraries trained');
+      const { ridge, tfl } = c;
+      if (ridge.status !== 'ok' || tfl.status !== 'ok') throw new Error('both libraries trained');
       // two rounds: the median of two ratios is their mean; samples cancel (same data)
-      const perRound = [0, 1].map((i) => c.tfl.timing.epochs[i]!.wallMs / c.ridge.timing.epochs[i]!.wallMs);
+      const perRound = [0, 1].map((i) => tfl.timing.epochs[i]!.wallMs / ridge.timing.epochs[i]!.wallMs);
       expect(c.ratio).toBeCloseTo((perRound[0]! + perRound[1]!) / 2, 10);
     }
   });
@@ -114,8 +115,8 @@ describe('the seed model in both libraries, against a loss written here', () => 
 });
 
 describe('command line', () => {
-  it('defaults to both backends, every case, 7 timed epochs; --quick to 2', () => {
-    expect(parseOptions([])).toMatchObject({ backends: ['wasm', 'cpu'], cases: ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'lstm'], epochs: 7, quick: false });
+  it('defaults to both backends, every case, 15 timed epochs; --quick to 2', () => {
+    expect(parseOptions([])).toMatchObject({ backends: ['wasm', 'cpu'], cases: ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'lstm'], epochs: 15, quick: false });
     expect(parseOptions(['--quick', '--backend', 'cpu', '--cases', 'seed-l2,lstm'])).toMatchObject({ backends: ['cpu'], cases: ['seed-l2', 'lstm'], epochs: 2, quick: true });
     expect(parseOptions(['--epochs', '9', '--profile', '--strict'])).toMatchObject({ epochs: 9, profile: true, strict: true });
   });

@@ -6,7 +6,7 @@ import { CASE_IDS, type Backend, type CaseId } from './cases.js';
 import { formatReport } from './table.js';
 
 const USAGE = `usage: node dist/main.js [--backend wasm|cpu|both] [--quick] [--cases ${CASE_IDS.join(',')}]
-                         [--epochs N (7)] [--warmup N (2)] [--profile] [--strict]
+                         [--epochs N (15)] [--warmup N (2)] [--profile] [--strict]
   --quick    small data and 2 timed epochs: checks that the harness runs
   --profile  also count kernels and time the phases of one training step
   --strict   exit with 1 when a target is missed`;
@@ -40,7 +40,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions & { strict: 
     backends,
     cases: cases as CaseId[],
     quick,
-    epochs: count('epochs', values.epochs, quick ? 2 : 7, 1),
+    epochs: count('epochs', values.epochs, quick ? 2 : 15, 1),
     warmup: count('warmup', values.warmup, quick ? 1 : 2, 0),
     profile: values.profile ?? false,
     strict: values.strict ?? false,
