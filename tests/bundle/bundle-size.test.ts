@@ -15,11 +15,13 @@ import { checkBuilt } from '../selective/support.js';
  *
  * The target is a Ridge bundle at most 20% of the tfjs-layers one. This test measures and prints
  * the ratios and what dominates the Ridge bundles; it does not assert the target, which neither
- * script meets yet (see tests/README.md). It asserts what the structure guarantees: @ridge/regularizers
- * alone bundles no layer, optimizer or loss code, and the `/base` script bundles none of the
- * optional parts it does not import (saving, summary, progress output, model-level rules, data
- * other than tensors, several inputs or outputs, callbacks, predict/evaluate/penalties) and no
- * registration code (entry checks, plugin manifests, semver).
+ * script meets yet (see tests/README.md), only a budget that keeps the `/base` script from
+ * growing. It asserts what the structure guarantees: @ridge/regularizers alone bundles no layer,
+ * optimizer or loss code, and the `/base` script bundles none of the optional parts it does not
+ * import (saving, summary, progress output, model-level rules, data
+ * other than tensors, several inputs or outputs, callbacks, predict/evaluate/penalties, optimizer
+ * clipping, weight decay and configs, layer configs) and no registration code (entry checks, plugin
+ * manifests, semver, name resolution).
  */
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -138,6 +140,12 @@ describe('bundle size of the seed model script', () => {
     expect(Object.keys(ridge.inputs).some((f) => f.startsWith('packages/layers/dist/'))).toBe(true);
     expect(ridge.text).not.toMatch(/from"@ridge\//);
     expect(ridgeBase.text).not.toMatch(/from"@ridge\//);
+  });
+
+  it("keeps the '/base' script within its budget, so it only shrinks (the DESIGN target, 20%, is not met yet)", () => {
+    // A ratchet, not the target: 27.4% was measured when this budget was set. Lower it when you cut more.
+    const BUDGET = 0.28;
+    expect(ridgeBase.bytes / tfl.bytes).toBeLessThanOrEqual(BUDGET);
   });
 
   it("the '/base' script leaves out the optional parts it does not import, and the registration code", () => {
