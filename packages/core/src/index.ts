@@ -3,6 +3,7 @@ export type { RidgeErrorCode } from './errors.js';
 export { checkConfigKeys, checkNonNegativeNumber, checkNumber, checkOneOf } from './validate.js';
 export { closestName } from './suggest.js';
 export { isJsonObject } from './json.js';
+export { featureTable, type FeatureEntries, type FeatureTable } from './features.js';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
 export type {
   BackendEntry,

@@ -1,4 +1,4 @@
-import { RidgeError, type JsonObject, type WeightInfo, type WeightSelector } from '@ridge/core';
+import { featureTable, type JsonObject, type WeightInfo, type WeightSelector } from '@ridge/core';
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { OptimizerBase, OptimizerConfig, OptimizerWeight } from './optimizer-base.js';
 import type { WeightDecaySelector } from './weight-decay-selector.js';
@@ -62,35 +62,23 @@ export interface Features {
 export type FeatureName = keyof Features & string;
 
 /** The entry that installs each feature, and what it is, for the error that names it. */
-const ENTRIES: { readonly [K in FeatureName]: readonly [entry: string, what: string] } = {
+const table = featureTable<Features>('@ridge/optimizers/base', '@ridge/optimizers', {
   clipping: ['@ridge/optimizers/clipping', 'gradient clipping'],
   weightDecay: ['@ridge/optimizers/weight-decay', 'weight decay'],
   io: ['@ridge/optimizers/io', 'the optimizer io feature (getConfig, fromConfig, getWeights, setWeights)'],
-};
-
-/** The installed features. Read by `OptimizerBase` where a feature is optional. */
-export const installed: Partial<Features> = {};
+});
 
 /** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */
-export function installFeature<K extends FeatureName>(name: K, implementation: Features[K]): void {
-  installed[name] = implementation;
-}
+export const installFeature = table.install;
+
+/** The installed feature, or `undefined`. Read by `OptimizerBase` where a feature is optional. */
+export const findFeature = table.find;
 
 /**
  * The installed feature, or `FEATURE_NOT_LOADED` naming the call and the import that adds it.
  * `call` is what the user wrote, for example `'Adam({ clipNorm })'`.
  */
-export function feature<K extends FeatureName>(name: K, call: string): Features[K] {
-  const found = installed[name];
-  if (found !== undefined) return found;
-  const [entry, what] = ENTRIES[name];
-  throw new RidgeError(
-    'FEATURE_NOT_LOADED',
-    `${call} needs ${what}, which is not loaded: '@ridge/optimizers/base' leaves it out so that bundles that do not use it stay small. ` +
-      `Add import '${entry}' once in your app (importing '@ridge/optimizers' itself loads every feature).`,
-    { feature: name, call, entry },
-  );
-}
+export const feature = table.get;
 
 /** A Ridge or Keras config read for `fromConfig` (needs `@ridge/optimizers/io`). */
 export function readConfig(className: string, config: unknown): Record<string, unknown> {

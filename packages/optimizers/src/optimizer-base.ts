@@ -10,7 +10,7 @@ import {
   type WeightSelector,
 } from '@ridge/core';
 import { dispose, fill, keep, mul, scalar, tidy, variable, zerosLike, type Scalar, type Tensor, type Variable } from '@tensorflow/tfjs-core';
-import { feature, installed, type ClipSettings, type Features, type SlotRecord, type SlotState } from './features.js';
+import { feature, findFeature, type ClipSettings, type Features, type SlotRecord, type SlotState } from './features.js';
 import type { WeightDecaySelector } from './weight-decay-selector.js';
 
 /**
@@ -131,12 +131,12 @@ export abstract class OptimizerBase implements Optimizer {
     this.weightDecay = checkNonNegativeNumber('weightDecay', config.weightDecay ?? defaults.weightDecay);
     // Weight decay off and no exclusion given: nothing to validate or compile without the feature.
     const decayKey = this.weightDecay > 0 ? 'weightDecay' : config.excludeFromWeightDecay != null ? 'excludeFromWeightDecay' : undefined;
-    const decay = ownWeightDecay ?? (decayKey ? feature('weightDecay', `${className}({ ${decayKey} })`) : installed.weightDecay);
+    const decay = ownWeightDecay ?? (decayKey ? feature('weightDecay', `${className}({ ${decayKey} })`) : findFeature('weightDecay'));
     const exclusion = decay?.exclusion(config.excludeFromWeightDecay ?? defaults.excludeFromWeightDecay);
     this.excludeFromWeightDecay = exclusion?.selector ?? defaults.excludeFromWeightDecay;
     this.#excluded = exclusion?.excluded;
     const clipKey = CLIP_KEYS.find((key) => options[key] != null);
-    const clipping = clipKey ? feature('clipping', `${className}({ ${clipKey} })`) : installed.clipping;
+    const clipping = clipKey ? feature('clipping', `${className}({ ${clipKey} })`) : findFeature('clipping');
     const clips = clipping?.check(config) ?? NO_CLIPS;
     this.clipNorm = clips.clipNorm;
     this.globalClipNorm = clips.globalClipNorm;
@@ -307,7 +307,7 @@ export abstract class OptimizerBase implements Optimizer {
 
   #createSlot(weight: WeightInfo, name: string): Variable {
     // Only `setWeights` (@ridge/optimizers/io) fills `pending`.
-    const restored = this.#pending.size > 0 ? installed.io?.restoreSlot(this.#pending, weight, name) : undefined;
+    const restored = this.#pending.size > 0 ? findFeature('io')?.restoreSlot(this.#pending, weight, name) : undefined;
     if (restored !== undefined) return restored;
     const initial = this.initialSlotValue(name);
     const value = initial === 0 ? zerosLike(weight.variable) : fill(weight.variable.shape, initial, weight.variable.dtype);

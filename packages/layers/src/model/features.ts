@@ -1,4 +1,4 @@
-import { RidgeError, type WeightInfo } from '@ridge/core';
+import { featureTable, type WeightInfo } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Layer } from '../engine/layer.js';
 import type { ModelTopologyJSON } from '../io/model-json.js';
@@ -108,7 +108,7 @@ export interface Features {
 export type FeatureName = keyof Features & string;
 
 /** The entry that installs each feature, and what it is, for the error that names it. */
-const ENTRIES: { readonly [K in FeatureName]: readonly [entry: string, what: string] } = {
+const table = featureTable<Features>('@ridge/layers/base', '@ridge/layers', {
   io: ['@ridge/layers/io', 'saving and JSON'],
   summary: ['@ridge/layers/summary', 'the summary table'],
   progress: ['@ridge/layers/progress', 'progress output'],
@@ -117,31 +117,17 @@ const ENTRIES: { readonly [K in FeatureName]: readonly [entry: string, what: str
   data: ['@ridge/layers/data', 'data other than x and y tensors'],
   multiIo: ['@ridge/layers/multi-io', 'several inputs or outputs (lists or records by name)'],
   inference: ['@ridge/layers/inference', 'running the model outside fit'],
-};
-
-const installed: Partial<Features> = {};
+});
 
 /** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */
-export function installFeature<K extends FeatureName>(name: K, implementation: Features[K]): void {
-  installed[name] = implementation;
-}
+export const installFeature = table.install;
 
 export function hasFeature(name: FeatureName): boolean {
-  return installed[name] !== undefined;
+  return table.find(name) !== undefined;
 }
 
 /**
  * The installed feature, or `FEATURE_NOT_LOADED` naming the call and the import that adds it.
  * `call` is what the user wrote, for example `'model.save()'`.
  */
-export function feature<K extends FeatureName>(name: K, call: string): Features[K] {
-  const found = installed[name];
-  if (found !== undefined) return found;
-  const [entry, what] = ENTRIES[name];
-  throw new RidgeError(
-    'FEATURE_NOT_LOADED',
-    `${call} needs ${what}, which is not loaded: '@ridge/layers/base' leaves it out so that bundles that do not use it stay small. ` +
-      `Add import '${entry}' once in your app (importing '@ridge/layers' itself loads every feature).`,
-    { feature: name, call, entry },
-  );
-}
+export const feature = table.get;
