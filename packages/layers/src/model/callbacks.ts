@@ -141,7 +141,9 @@ export function earlyStopping(args: EarlyStoppingArgs = {}): EarlyStopping {
 export interface TerminateOnNaNArgs {
   /**
    * Put back the weights that gave the last finite loss. Costs a copy of the weights per batch
-   * (two are kept: the loss of a batch is computed before its update).
+   * (two are kept: the loss of a batch is computed before its update). When the first batch of
+   * the fit already gives a non-finite loss there is no such weights; the weights from before the
+   * fit are put back, so the fit leaves the model as it found it.
    */
   restoreLastGood?: boolean;
 }
@@ -187,8 +189,9 @@ export class TerminateOnNaN implements Callback {
     this.stoppedAtBatch = batch;
     this.model.stopTraining = true;
     // The weights before this batch gave the non-finite loss; the ones before the previous
-    // batch gave the last finite one.
-    const good = this.snapshots[0];
+    // batch gave the last finite one. On the fit's first batch there is no previous one: the
+    // weights before it are the model as the fit found it, which undoes the batch's update.
+    const good = this.snapshots[0] ?? this.snapshots[1];
     if (this.restoreLastGood && good) {
       this.model.setWeights(good);
       this.restored = true;

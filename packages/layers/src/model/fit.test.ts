@@ -249,6 +249,22 @@ describe('stop on NaN with restoreLastGood', () => {
     expect(again.history['loss']!.every(Number.isFinite)).toBe(true);
     m.dispose();
   });
+
+  it("a non-finite loss on the fit's first batch puts back the weights from before the fit", async () => {
+    const m = linear('first_nan', 0.01);
+    const layer = m.getLayer('first_nan') as ReturnType<typeof dense>;
+    layer.kernel.assign(tf.tensor2d([[0.5], [-0.25]]));
+    const before = numbers(layer.kernel.read());
+    const stop = terminateOnNaN({ restoreLastGood: true });
+    // a finite but huge input: 0.5 * 1e30 squared is 2.5e59, beyond float32, so batch 0's loss is
+    // Infinity, and its gradient sends the kernel to +-Infinity
+    const h = await m.fit([[1e30, 1], [1, 1]], [[1], [2]], { epochs: 3, batchSize: 1, shuffle: false, callbacks: [stop] });
+    expect(stop.stoppedAtBatch).toBe(0);
+    expect(Number.isFinite(h.history['loss']![0])).toBe(false);
+    expect(stop.restored).toBe(true);
+    expect(numbers(layer.kernel.read())).toEqual(before);
+    m.dispose();
+  });
 });
 
 describe('refused calls leave the model as it was', () => {
