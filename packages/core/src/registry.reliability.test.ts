@@ -127,6 +127,27 @@ describe('a plugin whose factory fails', () => {
     const error = thrown(() => getRegularizer('RelRidgeThrows' as never));
     expect(RidgeError.is(error, 'INVALID_ARGUMENT')).toBe(true);
   });
+
+  it('a create() that builds something other than its kind is an INVALID_ENTRY naming the entry, its package and what is missing', () => {
+    const wrong: [string, unknown, string][] = [
+      ['RelReturnsNull', null, 'null'],
+      ['RelNoApply', { className: 'RelNoApply', getConfig: () => ({}) }, 'apply()'],
+      ['RelNoGetConfig', { className: 'RelNoGetConfig', apply: () => undefined }, 'getConfig()'],
+    ];
+    for (const [name, value, missing] of wrong) {
+      registry('regularizer').register(entry(name, { create: () => value as never }));
+      const error = thrown(() => getRegularizer(name as never));
+      expect(RidgeError.is(error, 'INVALID_ENTRY'), String(error)).toBe(true);
+      const message = (error as Error).message;
+      expect(message).toContain(`regularizer entry '${name}'`);
+      expect(message).toContain(PKG);
+      expect(message).toContain(missing);
+      expect((error as RidgeError).details).toMatchObject({ kind: 'regularizer', name, package: PKG });
+    }
+    // the same entry shape with everything a regularizer needs resolves
+    registry('regularizer').register(entry('RelComplete'));
+    expect(getRegularizer('RelComplete' as never).className).toBe('RelComplete');
+  });
 });
 
 describe('hostile values given to deserialize* are RidgeErrors, never TypeErrors', () => {

@@ -87,12 +87,39 @@ export interface SerdeTrio<K extends FactoryKind> {
   deserialize(json: unknown): ValueOf<K>;
 }
 
+/** The method each kind's contract needs besides `className` and `getConfig()` (contracts.ts). */
+const CONTRACT_METHOD: Readonly<Record<FactoryKind, string | undefined>> = {
+  regularizer: 'apply',
+  constraint: 'apply',
+  initializer: 'apply',
+  loss: 'apply',
+  optimizer: 'applyGradients',
+  layer: undefined,
+};
+
+/**
+ * Throws `INVALID_ENTRY` unless an entry's `create()` gave an object of its kind. A plugin whose
+ * factory returns the wrong thing would otherwise fail later, far from its cause (in a training
+ * step, say), with a TypeError that names neither the plugin nor the entry.
+ */
+function checkCreated(kind: FactoryKind, entry: { readonly name: string; readonly package: string }, value: unknown): void {
+  const method = CONTRACT_METHOD[kind];
+  if (isInstance(value) && (method === undefined || typeof (value as unknown as Record<string, unknown>)[method] === 'function')) return;
+  throw new RidgeError(
+    'INVALID_ENTRY',
+    `The ${kind} entry '${entry.name}' (registered by ${entry.package}) built ${describeValue(value)}, which is not a ${kind}: ` +
+      `a ${kind} has className, getConfig()${method ? ` and ${method}()` : ''}. Fix the entry's create().`,
+    { kind, name: entry.name, package: entry.package, received: value },
+  );
+}
+
 /** Builds a value of a kind from a registered name or `{ className, config }` in any dialect. */
 export function deserializeAs<K extends FactoryKind>(kind: K, json: unknown): ValueOf<K> {
   const { className, config } = normalizeSerialized(json, kind);
   const entry = resolveEntry(kind, className);
+  let value: unknown;
   try {
-    return entry.create(config) as ValueOf<K>;
+    value = entry.create(config);
   } catch (error) {
     if (RidgeError.is(error)) throw error;
     throw new RidgeError(
@@ -102,6 +129,8 @@ export function deserializeAs<K extends FactoryKind>(kind: K, json: unknown): Va
       { kind, className, config, cause: error },
     );
   }
+  checkCreated(kind, entry, value);
+  return value as ValueOf<K>;
 }
 
 function getAs<K extends FactoryKind>(kind: K, spec: unknown): ValueOf<K> {
