@@ -24,15 +24,17 @@ function baseConfig(layer: Layer): JsonObject {
 
 /**
  * The config entries of weights' parts, as Keras orders them (initializers, regularizers,
- * constraints). Once built, a weight holds its current regularizer and constraint (they can be
- * set after construction); before, the constructor's are reported.
+ * constraints). A weight that exists holds its current regularizer and constraint (they can be
+ * set after construction); for one that does not (not built yet, or left out, as the bias with
+ * `useBias: false`), the constructor's are reported, as Keras does and as BatchNormalization and
+ * LayerNormalization do for `center`/`scale: false`.
  */
-function weightPartsConfig(built: boolean, parts: Record<string, WeightParts>, weights: Record<string, LayerWeight | undefined>): JsonObject {
+function weightPartsConfig(parts: Record<string, WeightParts>, weights: Record<string, LayerWeight | undefined>): JsonObject {
   const keys = Object.keys(parts);
   const entries: Record<string, Configurable | undefined> = {};
   for (const k of keys) entries[`${k}Initializer`] = parts[k]!.initializer;
-  for (const k of keys) entries[`${k}Regularizer`] = built ? weights[k]?.regularizer : parts[k]!.regularizer;
-  for (const k of keys) entries[`${k}Constraint`] = built ? weights[k]?.constraint : parts[k]!.constraint;
+  for (const k of keys) entries[`${k}Regularizer`] = (weights[k] ?? parts[k]!).regularizer;
+  for (const k of keys) entries[`${k}Constraint`] = (weights[k] ?? parts[k]!).constraint;
   return serializeParts(entries);
 }
 

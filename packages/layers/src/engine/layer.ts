@@ -97,7 +97,7 @@ export interface LayerConfigs {
   /** The keys every layer has: name, trainable, dtype, batchInputShape, activityRegularizer. */
   base(layer: Layer): JsonObject;
   /** See `Layer.weightPartsConfig`. */
-  weightParts(built: boolean, parts: Record<string, WeightParts>, weights: Record<string, LayerWeight | undefined>): JsonObject;
+  weightParts(parts: Record<string, WeightParts>, weights: Record<string, LayerWeight | undefined>): JsonObject;
 }
 
 let installedConfigs: LayerConfigs | undefined;
@@ -270,11 +270,11 @@ export abstract class Layer implements LayerInstance {
 
   /**
    * The config entries of weights' parts, as Keras orders them (initializers, regularizers,
-   * constraints). Once built, a weight holds its current regularizer and constraint (they can be
-   * set after construction); before, the constructor's are reported.
+   * constraints): a weight's current regularizer and constraint, or the constructor's for a weight
+   * that does not exist (not built yet, or left out, as the bias with `useBias: false`).
    */
   protected weightPartsConfig<K extends string>(parts: Record<K, WeightParts>, weights: Record<K, LayerWeight | undefined>): JsonObject {
-    return layerConfigs().weightParts(this.built, parts, weights);
+    return layerConfigs().weightParts(parts, weights);
   }
 
   /** Resolves initializer, regularizer and constraint arguments, naming the layer on error. */
