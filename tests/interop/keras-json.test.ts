@@ -340,3 +340,90 @@ describe('Keras 2 JSON', () => {
     m.dispose();
   });
 });
+
+/*
+ * Keras 3 defines hard_sigmoid as relu6(x + 3) / 6 (Ridge's 'hard_sigmoid'); Keras 2 as
+ * clip(0.2 x + 0.5, 0, 1) (Ridge's 'hard_sigmoid_legacy'). The same layers with the same weights,
+ * in each version's JSON, give each version's numbers.
+ */
+describe('hard_sigmoid in Keras 3 and Keras 2 JSON', () => {
+  const weights = { 'hs/kernel': [1, -0.5, 0.25, 2], 'hs/bias': [0.5, 0.25] };
+  const x = [1.5, 0.5];
+  const pre = affine(x, weights['hs/kernel'], weights['hs/bias']); // [2.125, 0.5]
+  const keras3Form = (v: number) => Math.min(6, Math.max(0, v + 3)) / 6;
+  const keras2Form = (v: number) => Math.min(1, Math.max(0, 0.2 * v + 0.5));
+  const denseConfig = { name: 'hs', trainable: true, units: 2, activation: 'hard_sigmoid', use_bias: true };
+  const actConfig = { name: 'hs_act', trainable: true, activation: 'hard_sigmoid' };
+
+  function predictOne(m: Model): number[][] {
+    setWeights(m, weights);
+    const input = tf.tensor2d([x]);
+    const ys = m.predict(input) as tf.Tensor[];
+    const out = ys.map((y) => Array.from(y.dataSync()));
+    tf.dispose([input, ...ys]);
+    return out;
+  }
+
+  it('Keras 3: relu6(x + 3) / 6, for Dense and Activation', () => {
+    const before = tf.memory().numTensors;
+    const warnings: string[] = [];
+    const m = modelFromJSON(
+      {
+        module: 'keras',
+        class_name: 'Functional',
+        config: {
+          name: 'hs3',
+          layers: [
+            { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 2], dtype: 'float32', name: 'in3' }, registered_name: null, name: 'in3', inbound_nodes: [] },
+            { module: 'keras.layers', class_name: 'Dense', config: { ...denseConfig, dtype }, registered_name: null, name: 'hs', inbound_nodes: [{ args: [kerasTensor('in3', [null, 2])], kwargs: {} }] },
+            { module: 'keras.layers', class_name: 'Activation', config: { ...actConfig, dtype }, registered_name: null, name: 'hs_act', inbound_nodes: [{ args: [kerasTensor('hs', [null, 2])], kwargs: {} }] },
+          ],
+          input_layers: [['in3', 0, 0]],
+          output_layers: [['hs', 0, 0], ['hs_act', 0, 0]],
+        },
+        registered_name: 'Functional',
+      },
+      { onWarning: (w) => warnings.push(w) },
+    );
+    const [dense, act] = predictOne(m);
+    dense!.forEach((v, i) => expect(v).toBeCloseTo(keras3Form(pre[i]!), 6));
+    act!.forEach((v, i) => expect(v).toBeCloseTo(keras3Form(keras3Form(pre[i]!)), 6));
+    // Not the Keras 2 numbers: at 2.125 they differ by 0.071, at 0.5 by 0.017.
+    expect(Math.abs(dense![0]! - keras2Form(pre[0]!))).toBeGreaterThan(1e-3);
+    expect(warnings).toEqual([]);
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('Keras 2 (the converter model.json): clip(0.2 x + 0.5, 0, 1), for Dense and Activation', async () => {
+    const before = tf.memory().numTensors;
+    const warnings: string[] = [];
+    const topology = {
+      keras_version: '2.13.1',
+      backend: 'tensorflow',
+      model_config: {
+        class_name: 'Functional',
+        config: {
+          name: 'hs2',
+          layers: [
+            { class_name: 'InputLayer', config: { batch_input_shape: [null, 2], dtype: 'float32', name: 'in2' }, name: 'in2', inbound_nodes: [] },
+            { class_name: 'Dense', config: { ...denseConfig, dtype: 'float32' }, name: 'hs', inbound_nodes: [[['in2', 0, 0, {}]]] },
+            { class_name: 'Activation', config: { ...actConfig, dtype: 'float32' }, name: 'hs_act', inbound_nodes: [[['hs', 0, 0, {}]]] },
+          ],
+          input_layers: [['in2', 0, 0]],
+          output_layers: [['hs', 0, 0], ['hs_act', 0, 0]],
+        },
+      },
+    };
+    const m = await loadModel(tf.io.fromMemory({ modelTopology: topology, format: 'layers-model', generatedBy: 'keras v2.13.1' }), {
+      onWarning: (w) => warnings.push(w),
+    });
+    const [dense, act] = predictOne(m);
+    dense!.forEach((v, i) => expect(v).toBeCloseTo(keras2Form(pre[i]!), 6));
+    act!.forEach((v, i) => expect(v).toBeCloseTo(keras2Form(keras2Form(pre[i]!)), 6));
+    expect(Math.abs(dense![1]! - keras3Form(pre[1]!))).toBeGreaterThan(1e-3);
+    expect(warnings.filter((w) => w.includes('hard_sigmoid'))).toEqual([]);
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -18,6 +18,7 @@ import {
   layerNormalization,
   loadModel,
   lstm,
+  modelFromJSON,
   maxPooling1d,
   maxPooling2d,
   model,
@@ -216,15 +217,152 @@ describe('recurrent and convolutional tfjs-layers models', () => {
     loaded.dispose();
   });
 
-  it("tfjs-layers' default recurrent activation, hard_sigmoid, is defined otherwise in Ridge (as Keras 3): the load says so", async () => {
+  it("tfjs-layers' default recurrent activation, hard_sigmoid, loads as its own clip(0.2 x + 0.5, 0, 1): same predictions, no warning", async () => {
+    const before = tf.memory().numTensors;
     const tm = recurrentModel('hardSigmoid');
     const warnings: string[] = [];
     const loaded = await loadModel(tf.io.fromMemory(await artifactsOf((h) => tm.save(h))), { onWarning: (w) => warnings.push(w) });
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain("'tf_lstm_hardSigmoid', 'tf_gru_hardSigmoid'");
-    expect(warnings[0]).toContain('clip(0.2 x + 0.5, 0, 1)');
+    expect(warnings).toEqual([]);
+    expect(loaded.layers.map((l) => (l as unknown as { recurrentActivation?: string }).recurrentActivation)).toEqual([
+      undefined,
+      'hard_sigmoid_legacy',
+      'hard_sigmoid_legacy',
+      undefined,
+      undefined,
+    ]);
+    const x = tf.randomNormal([3, 6, 2], 0, 1, 'float32', 62);
+    const [a, b] = [loaded.predict(x) as tf.Tensor, tm.predict(x) as tf.Tensor];
+    expectClose(a, b);
+    tf.dispose([x, a, b]);
     tm.dispose();
     loaded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("hard_sigmoid: tfjs-layers' clip(0.2 x + 0.5, 0, 1) and Ridge's (Keras 3's) relu6(x + 3) / 6", () => {
+  /** Dense and Activation layers with tfjs-layers' hardSigmoid, and an LSTM with it as gate (its default). */
+  function tfjsModel(): tfl.Sequential {
+    const m = tfl.sequential({
+      name: 'hs_tf',
+      layers: [
+        tfl.layers.dense({ units: 4, inputShape: [5, 3], activation: 'hardSigmoid', name: 'hs_tf_dense' }),
+        tfl.layers.lstm({ units: 3, returnSequences: true, name: 'hs_tf_lstm', recurrentInitializer: 'glorotUniform' }),
+        tfl.layers.dense({ units: 2, name: 'hs_tf_out' }),
+        tfl.layers.activation({ activation: 'hardSigmoid', name: 'hs_tf_act' }),
+      ],
+    });
+    randomize(m.weights.map((w) => (w as unknown as { val: tf.Variable }).val), 80);
+    return m;
+  }
+
+  /** Inputs spread so that pre-activations fall on both forms' slopes and past their kinks. */
+  const inputs = (): tf.Tensor => tf.randomNormal([4, 5, 3], 0, 2, 'float32', 81);
+
+  function predictions(m: { predict(x: tf.Tensor): unknown }): tf.Tensor {
+    const x = inputs();
+    const y = m.predict(x) as tf.Tensor;
+    x.dispose();
+    return y;
+  }
+
+  it('tfjs-layers -> Ridge: Dense, LSTM and Activation predict as in tfjs-layers, and not as with Keras 3 hard_sigmoid', async () => {
+    const before = tf.memory().numTensors;
+    const tm = tfjsModel();
+    const warnings: string[] = [];
+    const artifacts = await artifactsOf((h) => tm.save(h));
+    const loaded = await loadModel(tf.io.fromMemory(artifacts), { onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
+    const [a, b] = [predictions(loaded), predictions(tm)];
+    expectClose(a, b);
+    // The same file read with Keras 3's hard_sigmoid (Ridge's own format says so) predicts otherwise:
+    // the check above would fail without the mapping.
+    const asKeras3 = await loadModel(tf.io.fromMemory({ ...artifacts, modelTopology: { ...(artifacts.modelTopology as object), ridge_format: 'ridge' } }));
+    const c = predictions(asKeras3);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(c, b))).dataSync()[0]!)).toBeGreaterThan(100 * TOLERANCE);
+    tf.dispose([a, b, c]);
+    for (const m of [tm, loaded, asKeras3]) m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("tfjs-layers' toJSON text: modelFromJSON cannot tell it from an older Ridge file, assumes tfjs-layers, and says so", async () => {
+    const tm = tfjsModel();
+    const warnings: string[] = [];
+    const m = modelFromJSON(tm.toJSON() as string, { onWarning: (w) => warnings.push(w) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("'hs_tf_dense', 'hs_tf_lstm', 'hs_tf_act'");
+    expect(warnings[0]).toContain("Ridge assumed tfjs-layers'");
+    const values = Object.fromEntries(tm.weights.map((w) => [w.originalName, w.read()]));
+    for (const w of m.weights) w.assign(values[w.path]!);
+    const [a, b] = [predictions(m), predictions(tm)];
+    expectClose(a, b);
+    tf.dispose([a, b]);
+    tm.dispose();
+    m.dispose();
+  });
+
+  it("Ridge -> format 'tfjs-layers' -> tfjs-layers: 'hard_sigmoid_legacy' is written as hard_sigmoid, and predicts the same there and back", async () => {
+    const before = tf.memory().numTensors;
+    const m = sequential({
+      name: 'hs_rn',
+      layers: [
+        dense({ units: 4, inputShape: [5, 3], activation: 'hard_sigmoid_legacy', name: 'hs_rn_dense' }),
+        lstm({ units: 3, returnSequences: true, recurrentActivation: 'hardSigmoidLegacy', name: 'hs_rn_lstm' }),
+        dense({ units: 2, name: 'hs_rn_out' }),
+        activation({ activation: 'hard_sigmoid_legacy', name: 'hs_rn_act' }),
+      ],
+    });
+    randomize(m.weights.map((w) => w.variable), 82);
+    const warnings: string[] = [];
+    const artifacts = await artifactsOf((h) => m.save(h, { format: 'tfjs-layers', onWarning: (w) => warnings.push(w) }));
+    expect(warnings).toEqual([]);
+    const tm = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+    const back = await loadModel(tf.io.fromMemory(artifacts), { onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
+    const [a, b, c] = [predictions(tm), predictions(m), predictions(back)];
+    expectClose(a, b);
+    expectClose(c, b);
+    tf.dispose([a, b, c]);
+    for (const x of [m, tm, back]) x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("Ridge's own format keeps both names: tfjs-layers cannot load 'hard_sigmoid_legacy', and Ridge reads each form back", async () => {
+    const inp = input({ shape: [3], name: 'hs_own_in' });
+    const k3 = dense({ units: 2, activation: 'hard_sigmoid', name: 'hs_own_k3' }).apply(inp);
+    const old = dense({ units: 2, activation: 'hard_sigmoid_legacy', name: 'hs_own_legacy' }).apply(inp);
+    const m = model({ inputs: inp, outputs: [k3, old], name: 'hs_own' });
+    randomize(m.weights.map((w) => w.variable), 83);
+    const artifacts = await artifactsOf((h) => m.save(h));
+    await expect(tfl.loadLayersModel(tf.io.fromMemory(artifacts))).rejects.toThrow(/hard_sigmoid_legacy|hardSigmoidLegacy/);
+    const back = await loadModel(tf.io.fromMemory(artifacts));
+    const x = tf.randomNormal([4, 3], 0, 2, 'float32', 84);
+    const [a, b] = [m.predict(x) as tf.Tensor[], back.predict(x) as tf.Tensor[]];
+    a.forEach((t, i) => expectClose(b[i]!, t));
+    tf.dispose([x, ...a, ...b]);
+    m.dispose();
+    back.dispose();
+  });
+
+  it("Ridge's Keras 3 hard_sigmoid in format 'tfjs-layers' has no equivalent there: the save names the layer", async () => {
+    const m = sequential({ name: 'hs_k3', layers: [dense({ units: 2, inputShape: [3], activation: 'hard_sigmoid', name: 'hs_k3_dense' })] });
+    randomize(m.weights.map((w) => w.variable), 85);
+    const warnings: string[] = [];
+    const artifacts = await artifactsOf((h) => m.save(h, { format: 'tfjs-layers', onWarning: (w) => warnings.push(w) }));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("'hs_k3_dense'");
+    // What the warning is about: tfjs-layers computes its own hard_sigmoid.
+    const tm = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+    const x = tf.tensor2d([[1, 0, 0]]);
+    const kernel = m.weights[0]!.variable.dataSync();
+    const bias = m.weights[1]!.variable.dataSync();
+    const pre = [kernel[0]! + bias[0]!, kernel[1]! + bias[1]!];
+    const [a, b] = [tm.predict(x) as tf.Tensor, m.predict(x) as tf.Tensor];
+    Array.from(a.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(Math.min(1, Math.max(0, 0.2 * pre[i]! + 0.5)), 5));
+    Array.from(b.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(Math.min(6, Math.max(0, pre[i]! + 3)) / 6, 5));
+    tf.dispose([x, a, b]);
+    m.dispose();
+    tm.dispose();
   });
 });
 

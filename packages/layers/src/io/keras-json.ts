@@ -1,4 +1,5 @@
 import { RidgeError, describeValue, isJsonObject, type JsonObject, type JsonValue } from '@ridge/core';
+import { HARD_SIGMOID_LEGACY } from '../engine/activations.js';
 
 /**
  * What tfjs-layers 4.22 writes beside a topology. Its loader and Keras read the topology by
@@ -11,7 +12,8 @@ export const KERAS_BACKEND = 'tensor_flow.js';
 /**
  * `'ridge'` keeps every class as Ridge names it (`L2` stays `L2`). `'tfjs-layers'` writes what
  * tfjs-layers itself writes where Ridge has a different spelling of the same thing: `L1` and `L2`
- * become `L1L2`, initializer presets become `VarianceScaling`. What tfjs-layers has no class for
+ * become `L1L2`, initializer presets become `VarianceScaling`, and `'hard_sigmoid_legacy'` becomes
+ * the `'hard_sigmoid'` it is in tfjs-layers. What tfjs-layers has no class for
  * (OrthogonalRegularizer, plugins) keeps its name in both formats.
  */
 export type JsonFormat = 'ridge' | 'tfjs-layers';
@@ -109,6 +111,7 @@ function writeSerialized(kind: PartKind, value: JsonObject, format: JsonFormat):
 }
 
 function writeValue(key: string | undefined, value: JsonValue, format: JsonFormat): JsonValue {
+  if (format === 'tfjs-layers' && value === HARD_SIGMOID_LEGACY && key !== undefined && /[aA]ctivation$/.test(key)) return 'hard_sigmoid';
   if (Array.isArray(value)) return value.map((v) => writeValue(undefined, v, format));
   if (isSerialized(value)) return writeSerialized(partKind(key), value, format);
   if (isJsonObject(value)) return writeObject(value, format);

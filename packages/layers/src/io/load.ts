@@ -2,7 +2,7 @@ import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../model/model.js';
 import { FILE_SCHEME, FileHandler } from './file-handler.js';
-import { Building, buildModel, isKeras2, parseModelJSON, restoreCompile, warnLegacyActivations, warner, type FromJSONOptions } from './model-from-json.js';
+import { Building, buildModel, parseModelJSON, restoreCompile, warner, type FromJSONOptions } from './model-from-json.js';
 import { assignModelWeights, checkWeightData, restoreOptimizerState } from './weights.js';
 
 export interface LoadModelOptions extends FromJSONOptions {
@@ -50,14 +50,16 @@ export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: Loa
   if (artifacts.modelTopology instanceof ArrayBuffer || artifacts.modelTopology === undefined) {
     throw new RidgeError('INVALID_JSON', 'The model has no JSON topology (modelTopology); Ridge reads layers models, whose topology is JSON.', {});
   }
-  const { topology, training } = parseModelJSON(artifacts.modelTopology, artifacts.trainingConfig);
+  const generatedBy = artifacts.generatedBy;
+  const parsed = parseModelJSON(artifacts.modelTopology, artifacts.trainingConfig, typeof generatedBy === 'string' ? { generatedBy } : {});
+  const training = parsed.training;
   const warn = warner(options);
   const hasWeights = artifacts.weightSpecs !== undefined || artifacts.weightData !== undefined;
   const { specs, buffer } = checkWeightData(artifacts.weightSpecs ?? [], artifacts.weightData);
   const building = new Building();
   let values: tf.NamedTensorMap = {};
   try {
-    const model = buildModel(topology, building);
+    const { model, warnings } = buildModel(parsed, building);
     if (hasWeights) {
       values = tf.io.decodeWeights(buffer, specs);
       const optimizerState = assignModelWeights(model, specs, values);
@@ -68,10 +70,7 @@ export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: Loa
       if (model.weights.length > 0) warn(`Model '${model.name}' was saved without weights; its weights are freshly initialized.`);
       restoreCompile(model, training, options);
     }
-    // What another library wrote (its generatedBy is not Ridge's), unless it is Keras 3.
-    const keras3 = typeof topology['keras_version'] === 'string' && topology['keras_version'].startsWith('3.');
-    const foreign = isKeras2(topology) || (artifacts.generatedBy !== undefined && !artifacts.generatedBy.startsWith('Ridge ') && !keras3);
-    warnLegacyActivations(model, topology, foreign, options);
+    for (const w of warnings) warn(w);
     return model;
   } catch (error) {
     building.dispose();

@@ -4,6 +4,7 @@ import type { SymbolicTensor } from '../engine/symbolic.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { Model } from '../model/model.js';
 import { Sequential } from '../model/sequential.js';
+import { activationDialect, readLabels, toRidgeActivations, uncertainHardSigmoidMessage, type FileLabels } from './activation-dialect.js';
 import { classNameOf, invalidJson, listAt, readObject } from './keras-json.js';
 import { NESTED_MODEL_OFFSET, isModel } from './model-json.js';
 import { compileArgsFromJSON } from './training-config.js';
@@ -14,7 +15,8 @@ export interface FromJSONOptions {
   /**
    * Told what could not be restored as saved: a training config with an unregistered optimizer,
    * loss or regularizer (the model is then returned uncompiled), optimizer state that does not fit,
-   * or an activation another library defines otherwise. Default: `console.warn`.
+   * or a `'hard_sigmoid'` in a file that does not say which library (so which definition) it
+   * comes from. Default: `console.warn`.
    */
   onWarning?: (message: string) => void;
 }
@@ -28,6 +30,8 @@ export function warner(options: FromJSONOptions): (message: string) => void {
 export interface ParsedModelJSON {
   readonly topology: JsonObject;
   readonly training: JsonObject | undefined;
+  /** What the containers say about who wrote the file (`keras_version`, `generatedBy`, `ridge_format`). */
+  readonly labels: FileLabels;
 }
 
 const FUNCTIONAL = new Set(['Model', 'Functional']);
@@ -38,7 +42,7 @@ const FUNCTIONAL = new Set(['Model', 'Functional']);
  * config is read from Ridge's and Keras 2's `training_config`, Keras 3's `compile_config`, or
  * tfjs-layers' `trainingConfig`, in that order.
  */
-export function parseModelJSON(json: unknown, artifactsTraining?: unknown): ParsedModelJSON {
+export function parseModelJSON(json: unknown, artifactsTraining?: unknown, artifactLabels: FileLabels = {}): ParsedModelJSON {
   let value = json;
   if (typeof value === 'string') {
     try {
@@ -49,19 +53,23 @@ export function parseModelJSON(json: unknown, artifactsTraining?: unknown): Pars
   }
   if (!isJsonObject(value)) throw invalidJson('The model JSON', value, "an object with class_name and config (what model.toJSON() returns)");
   let training: unknown = artifactsTraining;
+  let labels = artifactLabels;
   if (value['modelTopology'] !== undefined) {
+    labels = readLabels(value, labels);
     training = value['trainingConfig'] ?? training;
     value = value['modelTopology'];
     if (!isJsonObject(value)) throw invalidJson('modelTopology', value, 'an object (a layers model; a graph model loads with tf.loadGraphModel)');
   }
   if (isJsonObject(value['model_config'])) {
+    labels = readLabels(value, labels);
     training = value['training_config'] ?? training;
     value = value['model_config'];
   }
   const topology = value as JsonObject;
+  labels = readLabels(topology, labels);
   training = topology['training_config'] ?? topology['compile_config'] ?? training;
   if (training !== undefined && training !== null && !isJsonObject(training)) throw invalidJson('training_config', training, 'an object');
-  return { topology, training: (training ?? undefined) as JsonObject | undefined };
+  return { topology, training: (training ?? undefined) as JsonObject | undefined, labels };
 }
 
 /** Every layer created while reading, so that a failure frees them all. */
@@ -100,9 +108,19 @@ function entryClassName(entry: JsonValue | undefined, where: string): string {
   return name;
 }
 
-/** Builds the model a topology describes. Layers created are recorded in `building`. */
-export function buildModel(topology: JsonObject, building: Building): Model {
-  return modelFromEntry(topology, 'modelTopology', building);
+/**
+ * Builds the model a parsed file describes, in Ridge's activation names: where the file comes from
+ * tfjs-layers or Keras 2, its `'hard_sigmoid'` is Ridge's `'hard_sigmoid_legacy'` (see
+ * activation-dialect.ts). Layers created are recorded in `building`. `warnings` are for the
+ * caller to pass on once the load succeeds: what was assumed where the file does not say where it
+ * comes from and uses `hard_sigmoid`.
+ */
+export function buildModel(parsed: ParsedModelJSON, building: Building): { model: Model; warnings: string[] } {
+  const dialect = activationDialect(parsed.topology, parsed.labels);
+  const { topology, layers } = toRidgeActivations(parsed.topology, dialect);
+  const model = modelFromEntry(topology, 'modelTopology', building);
+  const warnings = !dialect.certain && layers.length > 0 ? [uncertainHardSigmoidMessage(model.name, layers, dialect)] : [];
+  return { model, warnings };
 }
 
 function modelFromEntry(entry: JsonObject, where: string, building: Building): Model {
@@ -350,41 +368,6 @@ export function restoreCompile(model: Model, training: JsonObject | undefined, o
   }
 }
 
-/** The layers of a topology (by name) that use the activation `'hard_sigmoid'`. */
-function hardSigmoidLayers(value: JsonValue, found: Set<string>, layer: string): Set<string> {
-  if (Array.isArray(value)) for (const v of value) hardSigmoidLayers(v, found, layer);
-  else if (isJsonObject(value)) {
-    const config = value['config'];
-    const here = isJsonObject(config) && typeof config['name'] === 'string' ? config['name'] : layer;
-    for (const [key, v] of Object.entries(value)) {
-      if (/activation$/.test(key) && v === 'hard_sigmoid') found.add(here);
-      else hardSigmoidLayers(v, found, here);
-    }
-  }
-  return found;
-}
-
-/**
- * tfjs-layers and Keras 2 define `hard_sigmoid` as `clip(0.2 x + 0.5, 0, 1)`; Ridge, as Keras 3,
- * as `relu6(x + 3) / 6`. tfjs-layers' LSTM and GRU use it by default, so a model from there
- * computes slightly differently here: say so rather than let it pass silently.
- */
-export function warnLegacyActivations(model: Model, topology: JsonObject, foreign: boolean, options: FromJSONOptions): void {
-  if (!foreign) return;
-  const layers = hardSigmoidLayers(topology, new Set(), '');
-  if (layers.size === 0) return;
-  warner(options)(
-    `Model '${model.name}' uses 'hard_sigmoid' (${[...layers].map((l) => `'${l}'`).join(', ')}), which the file's library ` +
-      `(tfjs-layers or Keras 2) defines as clip(0.2 x + 0.5, 0, 1); Ridge defines it as Keras 3 does, relu6(x + 3) / 6, ` +
-      `so outputs differ slightly from the original's.`,
-  );
-}
-
-/** Keras 2 JSON says so in `keras_version`; tfjs-layers' and Ridge's both say 'tfjs-layers'. */
-export function isKeras2(topology: JsonObject): boolean {
-  return typeof topology['keras_version'] === 'string' && /^[12]\./.test(topology['keras_version']);
-}
-
 /**
  * A model from its JSON topology (what `model.toJSON()` returns, or its text; also Keras 2/3 and
  * tfjs-layers JSON). Weights are freshly initialized; `loadModel` also reads their values. The
@@ -393,12 +376,12 @@ export function isKeras2(topology: JsonObject): boolean {
  * `UNKNOWN_NAME` for an unregistered class, naming the package to import).
  */
 export function modelFromJSON(json: unknown, options: FromJSONOptions = {}): Model {
-  const { topology, training } = parseModelJSON(json);
+  const parsed = parseModelJSON(json);
   const building = new Building();
   try {
-    const model = buildModel(topology, building);
-    restoreCompile(model, training, options);
-    warnLegacyActivations(model, topology, isKeras2(topology), options);
+    const { model, warnings } = buildModel(parsed, building);
+    restoreCompile(model, parsed.training, options);
+    for (const w of warnings) warner(options)(w);
     return model;
   } catch (error) {
     building.dispose();

@@ -4,6 +4,7 @@ import type { Node, SymbolicTensor } from '../engine/symbolic.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Model } from '../model/model.js';
 import type { Sequential } from '../model/sequential.js';
+import { keras3HardSigmoidIn, RIDGE_FORMAT_KEY } from './activation-dialect.js';
 import { KERAS_BACKEND, KERAS_VERSION, writeObject, type JsonFormat } from './keras-json.js';
 import { trainingConfigToJSON } from './training-config.js';
 
@@ -14,6 +15,11 @@ export interface ModelTopologyJSON {
   config: JsonObject;
   keras_version: string;
   backend: string;
+  /**
+   * Which format's names the topology uses, so that a reader can tell Ridge's `'hard_sigmoid'`
+   * (Keras 3's) from tfjs-layers' (`'hard_sigmoid_legacy'` in Ridge's format). tfjs-layers ignores it.
+   */
+  ridge_format: JsonFormat;
   /**
    * How the model was compiled, where Keras's converter puts it and tfjs-layers' loader ignores
    * it: `optimizer_config`, `loss`, `metrics`, `loss_weights`, and `ridge_regularization` (the
@@ -47,13 +53,34 @@ export function formatOf(options: unknown): JsonFormat {
   });
 }
 
-/** The whole topology: model config, the labels tfjs-layers writes, and the training config. */
-export function modelToJSON(model: Model, format: JsonFormat): ModelTopologyJSON {
+/**
+ * The whole topology: model config, the labels tfjs-layers writes (and `ridge_format`), and the
+ * training config. In the `'tfjs-layers'` format, Ridge's (Keras 3's) `'hard_sigmoid'` has no
+ * equivalent: it is written as `'hard_sigmoid'`, which tfjs-layers computes as
+ * `clip(0.2 x + 0.5, 0, 1)`, and `warn` names the layers.
+ */
+export function modelToJSON(model: Model, format: JsonFormat, warn: (message: string) => void = (m) => console.warn(m)): ModelTopologyJSON {
   const { class_name, config } = modelEntry(model, format);
-  const json: ModelTopologyJSON = { class_name, config, keras_version: KERAS_VERSION, backend: KERAS_BACKEND };
+  if (format === 'tfjs-layers') {
+    const layers = keras3Layers(model);
+    if (layers.length > 0) {
+      warn(
+        `Model '${model.name}' uses Ridge's 'hard_sigmoid', relu6(x + 3) / 6 as in Keras 3 (${layers.map((l) => `'${l}'`).join(', ')}); ` +
+          `the 'tfjs-layers' format writes it as 'hard_sigmoid', which tfjs-layers (and Ridge reading this file) computes as ` +
+          `clip(0.2 x + 0.5, 0, 1), so outputs will differ slightly. tfjs-layers has no activation for Keras 3's form; use ` +
+          `'hard_sigmoid_legacy' in Ridge for the same maths in both, or keep Ridge's own format.`,
+      );
+    }
+  }
+  const json: ModelTopologyJSON = { class_name, config, keras_version: KERAS_VERSION, backend: KERAS_BACKEND, [RIDGE_FORMAT_KEY]: format };
   const training = trainingConfigToJSON(model);
   if (training) json.training_config = training;
   return json;
+}
+
+/** The layers of a model (nested models' included) whose config uses Ridge's `'hard_sigmoid'`. */
+function keras3Layers(model: Model): string[] {
+  return model.layers.flatMap((layer) => (isModel(layer) ? keras3Layers(layer) : keras3HardSigmoidIn(layer.getConfig(), layer.name)));
 }
 
 function layerEntry(layer: Layer, format: JsonFormat): { class_name: string; config: JsonObject } {
