@@ -7,7 +7,7 @@ import { DATA_LOSS_RTOL, PENALTY_RTOL } from './check.js';
 import { syntheticData } from './data.js';
 import { parseOptions } from './main.js';
 import { formatReport } from './table.js';
-import { pairedMedian, type EpochSample } from './run.js';
+import { pairedMedian, roundOrder, type EpochSample } from './run.js';
 
 // A smoke run: it checks that the harness works and measures nothing. No assertion here is
 // about time.
@@ -136,5 +136,27 @@ describe('pairedMedian', () => {
     // ratios 10/5 = 2, 12/4 = 3, 9/9 = 1; the fourth round has no partner
     expect(pairedMedian([5, 4, 9, 1].map(epoch), [10, 12, 9].map(epoch), speed)).toBe(2);
     expect(pairedMedian([], [1].map(epoch), speed)).toBeNaN();
+  });
+});
+
+describe('roundOrder', () => {
+  it('is a permutation of the contenders, the same for the same round', () => {
+    for (const round of [0, 1, 7, 14]) {
+      const order = roundOrder(5, round);
+      expect([...order].sort()).toEqual([0, 1, 2, 3, 4]);
+      expect(roundOrder(5, round)).toEqual(order);
+    }
+    expect(roundOrder(1, 3)).toEqual([0]);
+  });
+
+  it('does not keep a cyclic order: over 15 rounds, a contender follows more than one other', () => {
+    const predecessors = new Set<number>();
+    for (let round = 0; round < 15; round++) {
+      const order = roundOrder(5, round);
+      const at = order.indexOf(4);
+      if (at > 0) predecessors.add(order[at - 1]!);
+    }
+    // a rotation would give one predecessor (always contender 3) in every round where 4 is not first
+    expect(predecessors.size).toBeGreaterThan(1);
   });
 });

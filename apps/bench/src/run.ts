@@ -72,6 +72,29 @@ async function timeEpoch(c: Contender): Promise<EpochSample> {
   };
 }
 
+/**
+ * The order of the contenders in one round: a permutation drawn from a generator seeded by the
+ * round, so a run repeats. A rotation kept the cyclic order, so each contender always followed the
+ * same one, and a Ridge case that came after a tfjs-layers epoch paid for that epoch's garbage in
+ * every round, a fixed bias between the cases that a shuffle turns into noise.
+ */
+export function roundOrder(count: number, round: number): number[] {
+  let state = (round + 1) * 0x9e3779b9;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
 /** A contender whose training threw: it is left out of the rounds that follow. */
 export interface Failed {
   readonly error: string;
@@ -83,8 +106,9 @@ function describe(error: unknown): string {
 
 /**
  * Warm-up epochs for every contender (they build optimizer slots and let the JIT settle), then
- * `epochs` timed rounds in which every contender trains one epoch, in an order rotated each round,
- * so that drift in the machine's load falls on all contenders alike.
+ * `epochs` timed rounds in which every contender trains one epoch, in a shuffled order each round
+ * (`roundOrder`), so that drift in the machine's load falls on all contenders alike and no
+ * contender always follows the same one.
  */
 export async function timeInterleaved(
   contenders: readonly Contender[],
@@ -109,8 +133,7 @@ export async function timeInterleaved(
   }
   const samples = contenders.map(() => [] as EpochSample[]);
   for (let round = 0; round < options.epochs; round++) {
-    for (let k = 0; k < contenders.length; k++) {
-      const i = (k + round) % contenders.length;
+    for (const i of roundOrder(contenders.length, round)) {
       if (round >= (contenders[i]!.maxEpochs ?? Infinity)) continue;
       const s = await attempt(i);
       if (!s) continue;
