@@ -5,13 +5,13 @@
  * `@ridge/layers` imports it for you.
  */
 import { installConfigs } from '../engine/config.js';
-import { formatOf, modelToJSON } from '../io/model-json.js';
+import { formatOf, modelToJSON, warnerOf } from '../io/model-json.js';
 import { saveModel } from '../io/save.js';
 import { installFeature } from '../model/features.js';
 import './regularization.js';
 
 installConfigs();
-installFeature('io', { save: saveModel, toJSON: (model, options) => modelToJSON(model, formatOf(options)) });
+installFeature('io', { save: saveModel, toJSON: (model, options) => modelToJSON(model, formatOf(options), warnerOf(options, 'toJSON')) });
 
 export { fileSystem } from '../io/file-handler.js';
 export type { JsonFormat } from '../io/keras-json.js';

@@ -129,11 +129,23 @@ describe("the 'tfjs-layers' format", () => {
     expect(warnings[0]).toContain("'tj_k3', 'tj_k3_act'");
     expect(warnings[0]).not.toContain("'tj_legacy'");
     expect(warnings[0]).toContain('clip(0.2 x + 0.5, 0, 1)');
-    // toJSON has no option for warnings: it says so on the console.
+    // toJSON takes onWarning too; without it, the warning goes to the console.
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const toJSONWarnings: string[] = [];
+    expect(m.toJSON({ format: 'tfjs-layers', onWarning: (w) => toJSONWarnings.push(w) })).toEqual(topology);
+    expect(toJSONWarnings).toEqual(warnings);
+    expect(warn).not.toHaveBeenCalled();
     expect(m.toJSON({ format: 'tfjs-layers' })).toEqual(topology);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toContain("'tj_k3', 'tj_k3_act'");
+    // an onWarning that is not a function is refused before anything is written
+    const calls: (() => unknown)[] = [() => m.toJSON({ onWarning: 'log' as never }), () => artifactsOf(m, { onWarning: 42 as never })];
+    for (const call of calls) {
+      const error = await Promise.resolve().then(call).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(RidgeError);
+      expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'onWarning' } });
+      expect((error as Error).message).toMatch(/(toJSON|save): onWarning must be a function/);
+    }
     // Read back, the file means what tfjs-layers reads in it: the clip form everywhere.
     const loaded = await loadModel(tf.io.fromMemory(artifacts), { onWarning: (w) => warnings.push(w) });
     expect(Object.values(layerActivations(loaded))).toEqual(['hard_sigmoid_legacy', 'hard_sigmoid_legacy', 'hard_sigmoid_legacy', 'hard_sigmoid_legacy']);

@@ -1,4 +1,4 @@
-import { RidgeError, type JsonObject, type JsonValue } from '@ridge/core';
+import { RidgeError, describeValue, type JsonObject, type JsonValue } from '@ridge/core';
 import type { Layer } from '../engine/layer.js';
 import type { Node, SymbolicTensor } from '../engine/symbolic.js';
 import { InputLayer } from '../layers/input-layer.js';
@@ -32,6 +32,11 @@ export interface ModelTopologyJSON {
 export interface ToJSONOptions {
   /** `'ridge'` (default) or `'tfjs-layers'`: see {@link JsonFormat}. */
   format?: JsonFormat;
+  /**
+   * Receives the warnings of a conversion, for example for Ridge's (Keras 3's) `'hard_sigmoid'`,
+   * which tfjs-layers computes otherwise. Default: `console.warn`.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** A model is a layer with a graph; checked by shape so this module needs no value import of Model. */
@@ -51,6 +56,19 @@ export function formatOf(options: unknown): JsonFormat {
     argument: 'format',
     received: format,
   });
+}
+
+/** Reads the `onWarning` option of `call` (`'toJSON'`, `'save'`): a function, or `console.warn` when absent. */
+export function warnerOf(options: unknown, call: string): (message: string) => void {
+  const onWarning = typeof options === 'object' && options !== null ? (options as ToJSONOptions).onWarning : undefined;
+  if (onWarning === undefined) return (message) => console.warn(message);
+  if (typeof onWarning !== 'function') {
+    throw new RidgeError('INVALID_ARGUMENT', `${call}: onWarning must be a function (message: string) => void; received ${describeValue(onWarning)}.`, {
+      argument: 'onWarning',
+      received: onWarning,
+    });
+  }
+  return onWarning;
 }
 
 /**

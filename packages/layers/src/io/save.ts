@@ -2,7 +2,7 @@ import { RidgeError, VERSION, describeValue, type JsonObject } from '@ridge/core
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../model/model.js';
 import { FILE_SCHEME, FileHandler } from './file-handler.js';
-import { formatOf, modelToJSON, type ToJSONOptions } from './model-json.js';
+import { formatOf, modelToJSON, warnerOf, type ToJSONOptions } from './model-json.js';
 import { encodeModelWeights } from './weights.js';
 
 export interface SaveOptions extends ToJSONOptions {
@@ -10,11 +10,6 @@ export interface SaveOptions extends ToJSONOptions {
   includeOptimizer?: boolean;
   /** Any JSON; saved as `userDefinedMetadata`, as tfjs-layers does. */
   userDefinedMetadata?: JsonObject;
-  /**
-   * Told what the chosen format cannot say exactly: in the `'tfjs-layers'` format, a layer with
-   * Ridge's (Keras 3's) `'hard_sigmoid'`, which tfjs-layers computes otherwise. Default: `console.warn`.
-   */
-  onWarning?: (message: string) => void;
 }
 
 /** tfjs-layers' name for the format of a layers model. */
@@ -51,7 +46,7 @@ export function saveHandlerFor(target: unknown): tf.io.IOHandler {
  */
 export async function saveModel(model: Model, target: string | tf.io.IOHandler, options: SaveOptions = {}): Promise<tf.io.SaveResult> {
   const handler = saveHandlerFor(target);
-  const modelTopology = modelToJSON(model, formatOf(options), options.onWarning);
+  const modelTopology = modelToJSON(model, formatOf(options), warnerOf(options, 'save'));
   const { weightSpecs, weightData } = await encodeModelWeights(model, options.includeOptimizer === true);
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology,
