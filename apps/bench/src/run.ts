@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseId } from './cases.js';
+import { seededRandom } from './data.js';
 
 export type Library = 'ridge' | 'tfjs-layers';
 
@@ -79,14 +80,7 @@ async function timeEpoch(c: Contender): Promise<EpochSample> {
  * every round, a fixed bias between the cases that a shuffle turns into noise.
  */
 export function roundOrder(count: number, round: number): number[] {
-  let state = (round + 1) * 0x9e3779b9;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(Math.imul(round + 1, 0x9e3779b9));
   const order = Array.from({ length: count }, (_, i) => i);
   for (let i = count - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

@@ -20,8 +20,8 @@ export interface SharedRecord {
   /** Bumped on every change to any registry, so caches can tell they are stale. */
   generation: number;
   /**
-   * Resolves a name or `{ className, config }` of a kind, set by the first registration (see
-   * `installResolver` in registry.ts). Until something is registered no name can resolve, so a
+   * Resolves a name or `{ className, config }` of a kind, set by the first registration (in
+   * `Registry.register`). Until something is registered no name can resolve, so a
    * bundle that registers nothing and passes instances carries none of the resolution code.
    */
   resolve?: (kind: string, spec: unknown) => unknown;

@@ -122,9 +122,8 @@ const table = featureTable<Features>('@ridge/layers/base', '@ridge/layers', {
 /** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */
 export const installFeature = table.install;
 
-export function hasFeature(name: FeatureName): boolean {
-  return table.find(name) !== undefined;
-}
+/** The installed feature, or `undefined` (for callers that have a path without it). */
+export const findFeature = table.find;
 
 /**
  * The installed feature, or `FEATURE_NOT_LOADED` naming the call and the import that adds it.

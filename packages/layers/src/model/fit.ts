@@ -2,8 +2,8 @@ import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, CallbackModel } from './callbacks.js';
 import type { FitCallbacks } from './fit-callbacks.js';
-import { IndexBatches, hostRows, prepare, sameLength, type HostData, type ModelData, type Prepared, type TensorLike } from './data.js';
-import { feature, hasFeature, type Features, type ModelInternals } from './features.js';
+import { IndexBatches, hostRows, isRecord, prepare, sameLength, type HostData, type ModelData, type Prepared, type TensorLike } from './data.js';
+import { feature, findFeature, type Features, type ModelInternals } from './features.js';
 import { StepRunner, type Compiled } from './step.js';
 import { checkInteger, evaluateBatches } from './evaluate.js';
 import { LogSums } from './log-sums.js';
@@ -85,7 +85,7 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
   const initialEpoch = int('initialEpoch', args.initialEpoch ?? 0, 0);
   if (initialEpoch >= epochs) throw new RidgeError('INVALID_ARGUMENT', `fit: initialEpoch (${initialEpoch}) must be below epochs (${epochs}).`, { argument: 'initialEpoch' });
   // Without the progress feature (a '/base' bundle that did not import it) fit is silent by default.
-  const verbose = args.verbose ?? (hasFeature('progress') ? feature('progress', 'fit').defaultVerbosity() : 0);
+  const verbose = args.verbose ?? findFeature('progress')?.defaultVerbosity() ?? 0;
   if (![0, 1, 2].includes(verbose)) throw new RidgeError('INVALID_ARGUMENT', `fit: verbose must be 0, 1 or 2; received ${describeValue(verbose)}.`, { argument: 'verbose' });
   if (args.validationSplit !== undefined && !(typeof args.validationSplit === 'number' && args.validationSplit > 0 && args.validationSplit < 1)) {
     throw new RidgeError('INVALID_ARGUMENT', `fit: validationSplit must be a number in (0, 1); received ${describeValue(args.validationSplit)}.`, { argument: 'validationSplit' });
@@ -103,7 +103,7 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
 
 /** Batches to iterate: iterable, and not data (a tensor, an array, a typed array). */
 function isIterable(x: unknown): x is AsyncIterable<BatchSource> | Iterable<BatchSource> {
-  return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && !Array.isArray(x) && !ArrayBuffer.isView(x) && (Symbol.asyncIterator in x || Symbol.iterator in x);
+  return isRecord(x) && (Symbol.asyncIterator in x || Symbol.iterator in x);
 }
 
 /** Lets other work (rendering, a predict call, a second fit that will be refused) run between batches. */

@@ -1,5 +1,5 @@
 import { initBackend } from '@ridge/backend';
-import { RidgeError, registry, type JsonObject } from '@ridge/core';
+import { registry, type JsonObject } from '@ridge/core';
 import '@ridge/losses';
 import '@ridge/optimizers';
 import '@ridge/regularizers';
@@ -11,7 +11,7 @@ import { GRU, LSTM, SimpleRNN, gru, lstm, simpleRNN, type RecurrentArgs, type Re
 // The package's registering entry: initializer names for config round trips.
 import '../../register.js';
 import './register.js';
-import { assignWeights } from '../../../test/fixtures.js';
+import { assignWeights, caughtRidgeError } from '../../../test/fixtures.js';
 // layer.getConfig() comes with saving
 import '../../features/io.js';
 
@@ -46,16 +46,6 @@ function sumOf(t: tf.Tensor, f: (v: number) => number): number {
 function sequence(batch: number, time: number, features: number): tf.Tensor3D {
   const data = Array.from({ length: batch * time * features }, (_, i) => Math.sin(1.7 * i + 0.3));
   return tf.tensor3d(data, [batch, time, features]);
-}
-
-function catchError(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (error) {
-    if (RidgeError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a RidgeError, nothing was thrown');
 }
 
 function oneLayerModel(layer: RecurrentLayer, shape: (number | null)[] = [3, 2]): Model {
@@ -250,7 +240,7 @@ describe.each(KINDS)('$className', (kind) => {
     ];
     for (const [args, code, pattern] of cases) {
       const name = `bad_${kind.className.toLowerCase()}_${Object.keys(args).join('_')}_${String(Object.values(args).at(-1)).replace(/\W/g, '')}`;
-      const error = catchError(() => kind.make({ ...(args as RecurrentArgs), name }));
+      const error = caughtRidgeError(() => kind.make({ ...(args as RecurrentArgs), name }));
       expect(error.code).toBe(code);
       expect(error.message).toContain(`${kind.className} '${name}'`);
       expect(error.message).toMatch(pattern);
@@ -262,11 +252,11 @@ describe.each(KINDS)('$className', (kind) => {
     const flat = tf.zeros([2, 3]);
     const wrong = tf.zeros([2, 3, 5]);
     const x = tf.zeros([2, 3, 2]);
-    let error = catchError(() => layer.apply(flat));
+    let error = caughtRidgeError(() => layer.apply(flat));
     expect(error.code).toBe('SHAPE_MISMATCH');
     expect(error.message).toMatch(new RegExp(`${kind.className} '${layer.name}'.*rank 3.*\\[2, 3\\]`));
     tf.dispose(layer.applyAll(x));
-    error = catchError(() => layer.apply(wrong));
+    error = caughtRidgeError(() => layer.apply(wrong));
     expect(error.code).toBe('SHAPE_MISMATCH');
     expect(error.message).toMatch(/\[batch, time, 2\]; received shape \[2, 3, 5\]/);
     tf.dispose([flat, wrong, x]);
