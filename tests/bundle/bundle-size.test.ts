@@ -143,8 +143,9 @@ describe('bundle size of the seed model script', () => {
   });
 
   it("keeps the '/base' script within its budget, so it only shrinks (the DESIGN target, 20%, is not met yet)", () => {
-    // A ratchet, not the target: 27.4% was measured when this budget was set. Lower it when you cut more.
-    const BUDGET = 0.28;
+    // A ratchet, not the target: 28.1% was measured when this budget was set (27.3%, plus 1.8 kB for
+    // the wasm SIMD penalty pass, which makes regularized training on wasm faster). Lower it when you cut more.
+    const BUDGET = 0.285;
     expect(ridgeBase.bytes / tfl.bytes).toBeLessThanOrEqual(BUDGET);
   });
 

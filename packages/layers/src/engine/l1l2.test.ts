@@ -6,10 +6,33 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fitAndRead, seedWeights, values } from '../../test/fixtures.js';
 import '../../test/setup.js';
 import { dense, input, model } from '../index.js';
-import { ConstantCache, l1l2Term, scaledStack } from './l1l2.js';
+import { ConstantCache, l1l2Term, scaledStack, wasmSimd } from './l1l2.js';
 
 afterAll(async () => {
+  wasmSimd(true);
   await initBackend({ prefer: 'cpu', log: false });
+});
+
+/**
+ * The backends and kernels under test: cpu's JavaScript pass; wasm with the SIMD module (every
+ * size); wasm without it (the JavaScript pass up to 8192 entries, pooled reductions beyond).
+ */
+const BACKENDS = ['cpu', 'wasm', 'wasm without SIMD'] as const;
+
+async function useBackend(name: (typeof BACKENDS)[number]): Promise<void> {
+  const backend = name === 'cpu' ? 'cpu' : 'wasm';
+  await initBackend({ prefer: backend, log: false });
+  expect(tf.getBackend()).toBe(backend);
+  wasmSimd(name === 'wasm');
+}
+
+it('the SIMD module runs on the wasm backend in Node, and can be turned off for the fallback kernels', async () => {
+  await initBackend({ prefer: 'wasm', log: false });
+  expect(wasmSimd(true)).toBe(true);
+  expect(wasmSimd(false)).toBe(false);
+  expect(wasmSimd(true)).toBe(true);
+  await initBackend({ prefer: 'cpu', log: false });
+  expect(wasmSimd()).toBe(false);
 });
 
 /** The penalty and its gradient written out in plain JavaScript (float64). */
@@ -19,18 +42,19 @@ function reference(x: number[], g: number[], f: { l1: number; l2: number }, valu
   return { value, gradient };
 }
 
-// [200, 50] is large enough for wasm's pooled reduction (>= 4096 entries); [7] and [3, 5] are not.
-const SHAPES = [[7], [3, 5], [200, 50], [4, 25, 60]];
+// [200, 50] and [101, 97] are large enough for wasm's pooled reduction (>= 4096 entries) and for
+// more than the JavaScript pass (> 8192); [7] and [3, 5] are not. Sizes 7, 15 and 9797 leave a
+// remainder after the SIMD module's steps of four entries.
+const SHAPES = [[7], [3, 5], [200, 50], [4, 25, 60], [101, 97]];
 const FACTORS = [
   { l1: 0, l2: 0.01 },
   { l1: 0.003, l2: 0 },
   { l1: 0.02, l2: 0.5 },
 ];
 
-describe.each(['cpu', 'wasm'])('l1l2Term on %s', (backend) => {
+describe.each(BACKENDS)('l1l2Term on %s', (backend) => {
   it('equals l1 * sum(|x|) + l2 * sum(x^2) and g + s * (l1 sign(x) + 2 l2 x), without leaking', async () => {
-    await initBackend({ prefer: backend as 'cpu' | 'wasm', log: false });
-    expect(tf.getBackend()).toBe(backend);
+    await useBackend(backend);
     const constants = new ConstantCache();
     const before = tf.memory().numTensors;
     SHAPES.forEach((shape, k) => {
@@ -62,7 +86,7 @@ describe.each(['cpu', 'wasm'])('l1l2Term on %s', (backend) => {
   });
 
   it('scaledStack multiplies each value by its factor with one vector of constants', async () => {
-    await initBackend({ prefer: backend as 'cpu' | 'wasm', log: false });
+    await useBackend(backend);
     const constants = new ConstantCache();
     const before = tf.memory().numTensors;
     const [a, b] = [tf.scalar(2), tf.scalar(-3)];
@@ -97,13 +121,13 @@ async function train(reg: Regularizer, batchSize: number, beforeFit: () => void 
   }
 }
 
-describe.each(['cpu', 'wasm'])('training with L1L2-form regularizers on %s', (backend) => {
+describe.each(BACKENDS)('training with L1L2-form regularizers on %s', (backend) => {
   it.each([
     ['l2(0.01)', () => l2(0.01)],
     ['l1(0.001)', () => l1(0.001)],
     ['l1l2(0.001, 0.01)', () => l1l2(0.001, 0.01)],
   ])('%s: the fused path gives the logs and weights of apply + gradient, and never calls apply', async (_, make) => {
-    await initBackend({ prefer: backend as 'cpu' | 'wasm', log: false });
+    await useBackend(backend);
     const reg = make();
     const applied = { count: 0 };
     const apply = reg.apply.bind(reg);
