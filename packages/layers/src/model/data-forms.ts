@@ -85,9 +85,8 @@ export function nestedShape(value: readonly unknown[]): number[] {
  */
 const WEIGHT_RULE = 'weights must be finite and >= 0; use 0 to leave a sample out';
 
-/** Throws INVALID_DATA at the first weight of a host copy that is negative, NaN or infinite. */
-function checkWeights(h: HostData, argument: string, method: string): void {
-  const v = h.values;
+/** Throws INVALID_DATA at the first weight that is negative, NaN or infinite. */
+function checkWeights(v: ArrayLike<number>, argument: string, method: string): void {
   for (let i = 0; i < v.length; i++) {
     const w = v[i]!;
     if (!(w >= 0 && w < Infinity)) {
@@ -101,11 +100,25 @@ export function sampleWeight(value: ModelData, n: number, argument: string, meth
   const p = prepare(value, [{ name: 'sampleWeight', shape: [n] }], argument, 'none', method);
   try {
     const host = toHost(p.tensors[0]!);
-    checkWeights(host, argument, method);
+    checkWeights(host.values, argument, method);
     return { ...p, host: [host] };
   } catch (error) {
     tf.dispose(p.owned);
     throw error;
+  }
+}
+
+/**
+ * Checks a batch's weights from `fit(batches)` (a `prepare` check, in place of
+ * `checkFiniteOnDevice`): a tensor with one reduction and one scalar read, as xs and ys; other
+ * forms on the values given. The values are read back only to name the first bad weight.
+ */
+export function checkBatchWeights(t: tf.Tensor, given: TensorLike, where: string): void {
+  if (given instanceof tf.Tensor) {
+    const bad = tf.tidy(() => tf.any(tf.logicalOr(tf.logicalNot(tf.isFinite(t)), tf.less(t, 0))).dataSync()[0]);
+    if (bad) checkWeights(t.dataSync() as ArrayLike<number>, where, 'fit');
+  } else {
+    checkWeights((typeof given === 'number' ? [given] : given) as ArrayLike<number>, where, 'fit');
   }
 }
 

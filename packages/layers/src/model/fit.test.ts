@@ -193,6 +193,34 @@ describe('weights must be finite and >= 0', () => {
     m.dispose();
   });
 
+  it('fit(batches) checks each batch\'s weights before its step (tensors and arrays); zero passes', async () => {
+    const m = linear('negbatches');
+    await m.fit(X, Y, { epochs: 1 });
+    const before = tf.memory().numTensors;
+    for (const [bad, message, received] of [
+      [() => tf.tensor1d([-2, 1]), 'fit: batch 1 sampleWeight[0] is -2;', -2],
+      [() => [1, -0.5], 'fit: batch 1 sampleWeight[1] is -0.5;', -0.5],
+      [() => new Float32Array([Number.POSITIVE_INFINITY, 1]), 'fit: batch 1 sampleWeight[0] is Infinity;', Number.POSITIVE_INFINITY],
+      [() => tf.tensor1d([1, Number.NaN]), 'fit: batch 1 sampleWeight[1] is NaN;', Number.NaN],
+    ] as const) {
+      const iterations = m.optimizer!.iterations;
+      const batches = {
+        *[Symbol.iterator]() {
+          yield { xs: tf.tensor2d(X.slice(0, 2)), ys: tf.tensor2d(Y.slice(0, 2)), sampleWeight: [0, 1] };
+          yield { xs: tf.tensor2d(X.slice(2)), ys: tf.tensor2d(Y.slice(2)), sampleWeight: bad() };
+        },
+      };
+      const error = (await caught(() => m.fit(batches, { epochs: 1 }))) as Error;
+      expect(error, message).toMatchObject({ code: 'INVALID_DATA', details: { argument: 'batch 1 sampleWeight', received } });
+      expect(error.message).toContain(message);
+      expect(error.message).toContain(RULE);
+      // the first batch (a zero weight included) took its step; the bad one did not
+      expect(m.optimizer!.iterations).toBe(iterations + 1);
+      expect(tf.memory().numTensors, message).toBe(before);
+    }
+    m.dispose();
+  });
+
   it('zero weights leave samples out of fit, validation and evaluate', async () => {
     // four samples, batch of 4, weights [1, 0, 0, 0]: sum(w * loss) / 4 is the loss of the first
     // sample alone with a quarter of the learning rate
