@@ -1,6 +1,6 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { prepare, sameLength, type HostData, type ModelData, type Prepared, type TensorLike } from './data.js';
+import { prepare, sameLength, toHost, type HostData, type ModelData, type Prepared, type TensorLike } from './data.js';
 import type { ModelInternals } from './features.js';
 import type { FitArgs } from './fit.js';
 
@@ -78,9 +78,48 @@ export function nestedShape(value: readonly unknown[]): number[] {
   return shape;
 }
 
-/** One weight per sample, as a host copy checked finite. */
+/*
+ * Weights of fit and evaluate must be finite and >= 0 (Ridge's choice; Keras accepts any): a
+ * negative weight flips the sign of a sample's loss, so training would maximise it, and weighted
+ * metrics divide by the sum of the weights. Zero is allowed: it leaves a sample out.
+ */
+const WEIGHT_RULE = 'weights must be finite and >= 0; use 0 to leave a sample out';
+
+/** Throws INVALID_DATA at the first weight that is negative, NaN or infinite. */
+function checkWeights(v: ArrayLike<number>, argument: string, method: string): void {
+  for (let i = 0; i < v.length; i++) {
+    const w = v[i]!;
+    if (!(w >= 0 && w < Infinity)) {
+      throw new RidgeError('INVALID_DATA', `${method}: ${argument}[${i}] is ${describeValue(w)}; ${WEIGHT_RULE}.`, { argument, index: i, received: w });
+    }
+  }
+}
+
+/** One weight per sample, as a host copy checked finite and >= 0 (one read, as for x and y). */
 export function sampleWeight(value: ModelData, n: number, argument: string, method: string): Prepared {
-  return prepare(value, [{ name: 'sampleWeight', shape: [n] }], argument, 'host', method);
+  const p = prepare(value, [{ name: 'sampleWeight', shape: [n] }], argument, 'none', method);
+  try {
+    const host = toHost(p.tensors[0]!);
+    checkWeights(host.values, argument, method);
+    return { ...p, host: [host] };
+  } catch (error) {
+    tf.dispose(p.owned);
+    throw error;
+  }
+}
+
+/**
+ * Checks a batch's weights from `fit(batches)` (a `prepare` check, in place of
+ * `checkFiniteOnDevice`): a tensor with one reduction and one scalar read, as xs and ys; other
+ * forms on the values given. The values are read back only to name the first bad weight.
+ */
+export function checkBatchWeights(t: tf.Tensor, given: TensorLike, where: string): void {
+  if (given instanceof tf.Tensor) {
+    const bad = tf.tidy(() => tf.any(tf.logicalOr(tf.logicalNot(tf.isFinite(t)), tf.less(t, 0))).dataSync()[0]);
+    if (bad) checkWeights(t.dataSync() as ArrayLike<number>, where, 'fit');
+  } else {
+    checkWeights((typeof given === 'number' ? [given] : given) as ArrayLike<number>, where, 'fit');
+  }
 }
 
 /** Per-sample weights from class weights, read from the labels' host copy. */
@@ -94,12 +133,21 @@ function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>
     );
   }
   for (const [cls, w] of Object.entries(classWeight)) {
-    if (!/^\d+$/.test(cls) || typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+    if (!/^\d+$/.test(cls) || typeof w !== 'number') {
       throw new RidgeError(
         'INVALID_ARGUMENT',
         `fit: classWeight must map class indices to finite weights >= 0; received ${describeValue(cls)}: ${describeValue(w)}.`,
         { argument: 'classWeight', received: classWeight },
       );
+    }
+    // Weights are float32: 1e39 is finite here but Infinity there.
+    if (!(w >= 0 && Number.isFinite(Math.fround(w)))) {
+      const float32 = Number.isFinite(w) && w >= 0 ? ' (Infinity in float32)' : '';
+      throw new RidgeError('INVALID_DATA', `fit: classWeight[${cls}] is ${describeValue(w)}${float32}; ${WEIGHT_RULE}.`, {
+        argument: 'classWeight',
+        index: Number(cls),
+        received: w,
+      });
     }
   }
   const n = y.shape[0]!;
@@ -127,7 +175,19 @@ export function fitWeights(args: FitArgs, ys: readonly HostData[], n: number): {
     if (args.classWeight !== undefined) {
       if (typeof args.classWeight !== 'object' || args.classWeight === null) throw new RidgeError('INVALID_ARGUMENT', `fit: classWeight must be a record of class index to weight; received ${describeValue(args.classWeight)}.`, { argument: 'classWeight' });
       const cw = classWeights(ys[0]!, args.classWeight);
-      if (weights) for (let i = 0; i < n; i++) cw.values[i]! *= weights.values[i]!;
+      if (weights) {
+        for (let i = 0; i < n; i++) {
+          const product = Math.fround(cw.values[i]! * weights.values[i]!);
+          if (product === Infinity) {
+            throw new RidgeError(
+              'INVALID_DATA',
+              `fit: sampleWeight[${i}] (${describeValue(weights.values[i])}) times its classWeight (${describeValue(cw.values[i])}) is Infinity in float32; ${WEIGHT_RULE}; scale the weights down.`,
+              { argument: 'sampleWeight', index: i, received: weights.values[i] },
+            );
+          }
+          cw.values[i] = product;
+        }
+      }
       weights = cw;
     }
     return { weights: weights!, owned: sw?.owned ?? [] };

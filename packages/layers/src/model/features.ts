@@ -77,7 +77,7 @@ export interface Features {
       value: NonNullable<FitArgs['validationData']>,
       slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>,
     ): { xs: HostData[]; ys: HostData[]; sw: HostData | undefined; owned: tf.Tensor[] };
-    /** One weight per sample (`validationData[2]`, `evaluate({ sampleWeight })`), host copy checked finite. */
+    /** One weight per sample (`validationData[2]`, `evaluate({ sampleWeight })`), host copy checked finite and >= 0. */
     sampleWeight(value: ModelData, n: number, argument: string, method: string): Prepared;
     /** A fit's batches from an iterable, iterated once per epoch. */
     iterableBatches(source: AsyncIterable<unknown> | Iterable<unknown>, slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>, outputNames: readonly string[], args: FitArgs): EpochBatches;

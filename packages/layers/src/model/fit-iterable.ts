@@ -1,6 +1,7 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkFiniteOnDevice, prepare, sameLength, type ModelData, type TensorLike } from './data.js';
+import { checkBatchWeights } from './data-forms.js';
 import type { ModelInternals } from './features.js';
 import type { BatchSource, EpochBatches, FitArgs } from './fit.js';
 
@@ -57,7 +58,7 @@ export function iterableBatches(
             mine.push(...bx.owned);
             const by = prepare(byRaw as ModelData, slots.outputSlots(), `batch ${step} ys`, checkFiniteOnDevice, 'fit');
             mine.push(...by.owned);
-            const bw = bwRaw === undefined ? undefined : prepare(bwRaw, [{ name: 'sampleWeight', shape: [bx.tensors[0]!.shape[0]!] }], `batch ${step} sampleWeight`, checkFiniteOnDevice, 'fit');
+            const bw = bwRaw === undefined ? undefined : prepare(bwRaw, [{ name: 'sampleWeight', shape: [bx.tensors[0]!.shape[0]!] }], `batch ${step} sampleWeight`, checkBatchWeights, 'fit');
             if (bw) mine.push(...bw.owned);
             sameLength(bx.tensors, by.tensors, `fit: batch ${step}`, 'ys', outputNames);
             await runBatch(bx.tensors, by.tensors, bw?.tensors[0]);

@@ -146,6 +146,109 @@ describe('fit inputs', () => {
   });
 });
 
+describe('weights must be finite and >= 0', () => {
+  const RULE = 'weights must be finite and >= 0; use 0 to leave a sample out';
+
+  it('negative or non-finite weights are INVALID_DATA naming the argument, index and value; nothing changes', async () => {
+    const m = linear('negw');
+    await m.fit(X, Y, { epochs: 1 }); // the optimizer has state and the model has trained
+    const snapshot = () => {
+      const ws = m.getWeights();
+      const values = ws.map(numbers);
+      tf.dispose(ws);
+      return values;
+    };
+    const weights = snapshot();
+    const iterations = m.optimizer!.iterations;
+    const negTensor = tf.tensor1d([1, 1, -0.5, 1]);
+    const infTensor = tf.tensor1d([1, Infinity, 1, 1]);
+    const before = tf.memory().numTensors;
+    const cases: [string, () => unknown, string, Record<string, unknown>][] = [
+      ['fit sampleWeight arrays', () => m.fit(X, Y, { sampleWeight: [1, -1, 1, 1] }), 'fit: sampleWeight[1] is -1;', { argument: 'sampleWeight', index: 1, received: -1 }],
+      ['fit sampleWeight tensor', () => m.fit(X, Y, { sampleWeight: negTensor }), 'fit: sampleWeight[2] is -0.5;', { argument: 'sampleWeight', index: 2, received: -0.5 }],
+      ['fit sampleWeight Infinity', () => m.fit(X, Y, { sampleWeight: infTensor }), 'fit: sampleWeight[1] is Infinity;', { argument: 'sampleWeight', index: 1, received: Infinity }],
+      ['fit classWeight', () => m.fit(X, Y, { classWeight: { 1: 1, 3: -2 } }), 'fit: classWeight[3] is -2;', { argument: 'classWeight', index: 3, received: -2 }],
+      ['fit classWeight -Infinity', () => m.fit(X, Y, { classWeight: { 2: -Infinity } }), 'fit: classWeight[2] is -Infinity;', { argument: 'classWeight', index: 2, received: -Infinity }],
+      ['fit classWeight beyond float32', () => m.fit(X, Y, { classWeight: { 1: 1e39 } }), 'fit: classWeight[1] is 1e+39 (Infinity in float32);', { argument: 'classWeight', index: 1, received: 1e39 }],
+      [
+        'fit sampleWeight times classWeight beyond float32',
+        () => m.fit(X, Y, { sampleWeight: [1, 1, 1e30, 1], classWeight: { 3: 1e30 } }),
+        `fit: sampleWeight[2] (${Math.fround(1e30)}) times its classWeight (${Math.fround(1e30)}) is Infinity in float32;`,
+        { argument: 'sampleWeight', index: 2 },
+      ],
+      ['fit validationData weights', () => m.fit(X, Y, { validationData: [X, Y, [1, 1, 1, -3]] }), 'fit: validationData[2][3] is -3;', { argument: 'validationData[2]', index: 3, received: -3 }],
+      ['evaluate sampleWeight', () => m.evaluate(X, Y, { sampleWeight: [0, 0, -0.25, 1] }), 'evaluate: sampleWeight[2] is -0.25;', { argument: 'sampleWeight', index: 2, received: -0.25 }],
+    ];
+    for (const [label, call, message, details] of cases) {
+      const error = (await caught(call)) as Error & { details: unknown };
+      expect(error, label).toMatchObject({ code: 'INVALID_DATA', details });
+      expect(error.message, label).toContain(message);
+      expect(error.message, label).toContain(RULE);
+      expect(tf.memory().numTensors, label).toBe(before);
+      expect(m.optimizer!.iterations, label).toBe(iterations);
+      expect(snapshot(), label).toEqual(weights);
+    }
+    expect(negTensor.isDisposed).toBe(false);
+    tf.dispose([negTensor, infTensor]);
+    m.dispose();
+  });
+
+  it('fit(batches) checks each batch\'s weights before its step (tensors and arrays); zero passes', async () => {
+    const m = linear('negbatches');
+    await m.fit(X, Y, { epochs: 1 });
+    const before = tf.memory().numTensors;
+    for (const [bad, message, received] of [
+      [() => tf.tensor1d([-2, 1]), 'fit: batch 1 sampleWeight[0] is -2;', -2],
+      [() => [1, -0.5], 'fit: batch 1 sampleWeight[1] is -0.5;', -0.5],
+      [() => new Float32Array([Number.POSITIVE_INFINITY, 1]), 'fit: batch 1 sampleWeight[0] is Infinity;', Number.POSITIVE_INFINITY],
+      [() => tf.tensor1d([1, Number.NaN]), 'fit: batch 1 sampleWeight[1] is NaN;', Number.NaN],
+    ] as const) {
+      const iterations = m.optimizer!.iterations;
+      const batches = {
+        *[Symbol.iterator]() {
+          yield { xs: tf.tensor2d(X.slice(0, 2)), ys: tf.tensor2d(Y.slice(0, 2)), sampleWeight: [0, 1] };
+          yield { xs: tf.tensor2d(X.slice(2)), ys: tf.tensor2d(Y.slice(2)), sampleWeight: bad() };
+        },
+      };
+      const error = (await caught(() => m.fit(batches, { epochs: 1 }))) as Error;
+      expect(error, message).toMatchObject({ code: 'INVALID_DATA', details: { argument: 'batch 1 sampleWeight', received } });
+      expect(error.message).toContain(message);
+      expect(error.message).toContain(RULE);
+      // the first batch (a zero weight included) took its step; the bad one did not
+      expect(m.optimizer!.iterations).toBe(iterations + 1);
+      expect(tf.memory().numTensors, message).toBe(before);
+    }
+    m.dispose();
+  });
+
+  it('zero weights leave samples out of fit, validation and evaluate', async () => {
+    // four samples, batch of 4, weights [1, 0, 0, 0]: sum(w * loss) / 4 is the loss of the first
+    // sample alone with a quarter of the learning rate
+    const masked = linear('masked', 0.1);
+    const alone = linear('alone', 0.025);
+    const h = await masked.fit(X, Y, { epochs: 3, batchSize: 4, shuffle: false, sampleWeight: [1, 0, 0, 0] });
+    await alone.fit(X.slice(0, 1), Y.slice(0, 1), { epochs: 3, batchSize: 1, shuffle: false });
+    expect(masked.optimizer!.iterations).toBe(3);
+    const [a, b] = [masked.getWeights(), alone.getWeights()];
+    a.forEach((w, i) => numbers(w).forEach((v, j) => expect(v).toBeCloseTo(numbers(b[i]!)[j]!, 5)));
+    expect(numbers(a[0]!).some((v) => v !== 0)).toBe(true);
+    tf.dispose([...a, ...b]);
+    expect(h.history['loss']).toHaveLength(3);
+
+    // a class weight of 0 (y = 1 is class 1) and zero weights in validationData and evaluate;
+    // a zero model predicts 0, so each sample's loss is y^2
+    const still = linear('still', 0);
+    const byClass = await still.fit(X, Y, { epochs: 1, batchSize: 4, classWeight: { 1: 0 }, validationData: [X, Y, [0, 0, 0, 1]] });
+    expect(byClass.history['loss']![0]).toBeCloseTo((4 + 9 + 16) / 4, 5);
+    expect(byClass.history['val_loss']![0]).toBeCloseTo(16 / 4, 5);
+    const logs = await still.evaluate(X, Y, { sampleWeight: [0, 1, 0, 0] });
+    expect(logs['loss']).toBeCloseTo(4 / 4, 5);
+    masked.dispose();
+    alone.dispose();
+    still.dispose();
+  });
+});
+
 describe('callbacks', () => {
   it('onEpochEnd and onBatchEnd see the logs; stopTraining stops', async () => {
     const m = linear('cb');
