@@ -143,7 +143,8 @@ function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>
     // Weights are float32: 1e39 is finite here but Infinity there.
     if (!(w >= 0 && Number.isFinite(Math.fround(w)))) {
       const float32 = Number.isFinite(w) && w >= 0 ? ' (Infinity in float32)' : '';
-      throw new RidgeError('INVALID_DATA', `fit: classWeight[${cls}] is ${describeValue(w)}${float32}; ${WEIGHT_RULE}.`, {
+      // INVALID_ARGUMENT, as before: class weights are an option, not data.
+      throw new RidgeError('INVALID_ARGUMENT', `fit: classWeight[${cls}] is ${describeValue(w)}${float32}; ${WEIGHT_RULE}.`, {
         argument: 'classWeight',
         index: Number(cls),
         received: w,

@@ -149,7 +149,7 @@ describe('fit inputs', () => {
 describe('weights must be finite and >= 0', () => {
   const RULE = 'weights must be finite and >= 0; use 0 to leave a sample out';
 
-  it('negative or non-finite weights are INVALID_DATA naming the argument, index and value; nothing changes', async () => {
+  it('negative or non-finite weights are refused naming the argument, index and value; nothing changes', async () => {
     const m = linear('negw');
     await m.fit(X, Y, { epochs: 1 }); // the optimizer has state and the model has trained
     const snapshot = () => {
@@ -163,6 +163,7 @@ describe('weights must be finite and >= 0', () => {
     const negTensor = tf.tensor1d([1, 1, -0.5, 1]);
     const infTensor = tf.tensor1d([1, Infinity, 1, 1]);
     const before = tf.memory().numTensors;
+    // Class weights are an option (INVALID_ARGUMENT, as they always were); the rest is data.
     const cases: [string, () => unknown, string, Record<string, unknown>][] = [
       ['fit sampleWeight arrays', () => m.fit(X, Y, { sampleWeight: [1, -1, 1, 1] }), 'fit: sampleWeight[1] is -1;', { argument: 'sampleWeight', index: 1, received: -1 }],
       ['fit sampleWeight tensor', () => m.fit(X, Y, { sampleWeight: negTensor }), 'fit: sampleWeight[2] is -0.5;', { argument: 'sampleWeight', index: 2, received: -0.5 }],
@@ -181,7 +182,7 @@ describe('weights must be finite and >= 0', () => {
     ];
     for (const [label, call, message, details] of cases) {
       const error = (await caught(call)) as Error & { details: unknown };
-      expect(error, label).toMatchObject({ code: 'INVALID_DATA', details });
+      expect(error, label).toMatchObject({ code: label.startsWith('fit classWeight') ? 'INVALID_ARGUMENT' : 'INVALID_DATA', details });
       expect(error.message, label).toContain(message);
       expect(error.message, label).toContain(RULE);
       expect(tf.memory().numTensors, label).toBe(before);
