@@ -21,7 +21,7 @@
     (local $end8 i32) (local $end i32) (local $blockEnd i32) (local $grad i32) (local $l1 i32)
     (local $v v128) (local $w v128) (local $u v128)
     (local $fs0 v128) (local $fs1 v128) (local $fa0 v128) (local $fa1 v128) (local $sq v128) (local $ab v128)
-    (local $av v128) (local $bv v128)
+    (local $av v128) (local $bv v128) (local $zero v128) ;; locals start at zero; $zero stays so
     (local $s f32) (local $d f64) (local $sqTail f64) (local $abTail f64) (local $rs f32)
     (local.set $grad (i32.and (local.get $flags) (i32.const 1)))
     (local.set $l1 (i32.and (local.get $flags) (i32.const 2)))
@@ -36,10 +36,10 @@
         (br_if $done8 (i32.ge_u (local.get $x) (local.get $end8)))
         (local.set $blockEnd (i32.add (local.get $x) (i32.const 1024)))
         (if (i32.gt_u (local.get $blockEnd) (local.get $end8)) (then (local.set $blockEnd (local.get $end8))))
-        (local.set $fs0 (v128.const i32x4 0 0 0 0))
-        (local.set $fs1 (v128.const i32x4 0 0 0 0))
-        (local.set $fa0 (v128.const i32x4 0 0 0 0))
-        (local.set $fa1 (v128.const i32x4 0 0 0 0))
+        (local.set $fs0 (local.get $zero))
+        (local.set $fs1 (local.get $zero))
+        (local.set $fa0 (local.get $zero))
+        (local.set $fa1 (local.get $zero))
         (loop $step8
           (local.set $v (v128.load (local.get $x)))
           (local.set $w (v128.load offset=16 (local.get $x)))
@@ -57,8 +57,8 @@
                 ;; sign: (v < 0 mask: -1) - (v > 0 mask: -1) as integers, then as floats.
                 (local.set $u (f32x4.add (local.get $u) (f32x4.mul (local.get $av)
                   (f32x4.convert_i32x4_s
-                    (i32x4.sub (f32x4.lt (local.get $v) (v128.const i32x4 0 0 0 0))
-                               (f32x4.gt (local.get $v) (v128.const i32x4 0 0 0 0)))))))))
+                    (i32x4.sub (f32x4.lt (local.get $v) (local.get $zero))
+                               (f32x4.gt (local.get $v) (local.get $zero)))))))))
             (v128.store offset=0 (local.get $out) (local.get $u))
             (local.set $u (f32x4.add (v128.load offset=16 (local.get $g)) (f32x4.mul (local.get $bv) (local.get $w))))
             (if (local.get $l1)
@@ -66,8 +66,8 @@
                 ;; sign: (v < 0 mask: -1) - (v > 0 mask: -1) as integers, then as floats.
                 (local.set $u (f32x4.add (local.get $u) (f32x4.mul (local.get $av)
                   (f32x4.convert_i32x4_s
-                    (i32x4.sub (f32x4.lt (local.get $w) (v128.const i32x4 0 0 0 0))
-                               (f32x4.gt (local.get $w) (v128.const i32x4 0 0 0 0)))))))))
+                    (i32x4.sub (f32x4.lt (local.get $w) (local.get $zero))
+                               (f32x4.gt (local.get $w) (local.get $zero)))))))))
             (v128.store offset=16 (local.get $out) (local.get $u))
               (local.set $g (i32.add (local.get $g) (i32.const 32)))
               (local.set $out (i32.add (local.get $out) (i32.const 32)))))
