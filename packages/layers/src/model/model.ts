@@ -86,9 +86,9 @@ function asList<T>(x: T | readonly T[]): T[] {
 export class Model extends Layer implements CallbackModel {
   static override readonly className: string = 'Functional';
   protected graphState: Graph | undefined;
-  private compiledState: Compiled | undefined;
-  private compileArgsState: CompileArgs | undefined;
-  private busy: 'fit' | undefined;
+  #compiled: Compiled | undefined;
+  #compileArgs: CompileArgs | undefined;
+  #busy: 'fit' | undefined;
   stopTraining = false;
 
   constructor(args: ModelArgs | DeferredGraph) {
@@ -153,16 +153,16 @@ export class Model extends Layer implements CallbackModel {
   }
 
   get isCompiled(): boolean {
-    return this.compiledState !== undefined || this.compileArgsState !== undefined;
+    return this.#compiled !== undefined || this.#compileArgs !== undefined;
   }
 
   /** The arguments of the last successful `compile`. */
   get compileArgs(): CompileArgs | undefined {
-    return this.compileArgsState;
+    return this.#compileArgs;
   }
 
   get optimizer(): Compiled['optimizer'] | undefined {
-    return this.compiledState?.optimizer;
+    return this.#compiled?.optimizer;
   }
 
   /** A layer by name or by index in `layers`. Needs `@ridge/layers/inference` with `/base`. */
@@ -194,12 +194,12 @@ export class Model extends Layer implements CallbackModel {
    */
   compile(args: CompileArgs): void {
     if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
-    if (this.busy) throw new RidgeError('BUSY', `${who(this)}: compile while fit runs; wait for fit to finish.`);
+    if (this.#busy) throw new RidgeError('BUSY', `${who(this)}: compile while fit runs; wait for fit to finish.`);
     checkCompileKeys(args);
     if (!this.graphState && this.deferCompile) {
       const deferred = this.deferCompile(args);
-      this.compiledState?.optimizer.dispose();
-      this.compileArgsState = deferred;
+      this.#compiled?.optimizer.dispose();
+      this.#compileArgs = deferred;
       return;
     }
     const outputNames = this.outputNames;
@@ -234,9 +234,9 @@ export class Model extends Layer implements CallbackModel {
     const rules = modelRules(args.regularization, this.weights);
     probeTerms(weightTerms(this.weights, rules), 'compile');
     const optimizer = withArg('optimizer', () => getOptimizer(args.optimizer));
-    this.compiledState?.optimizer.dispose();
-    this.compiledState = { optimizer, losses, lossWeights, metrics, rules, outputNames };
-    this.compileArgsState = args;
+    this.#compiled?.optimizer.dispose();
+    this.#compiled = { optimizer, losses, lossWeights, metrics, rules, outputNames };
+    this.#compileArgs = args;
   }
 
   /**
@@ -249,12 +249,12 @@ export class Model extends Layer implements CallbackModel {
   protected beforeData(_x: unknown, _method: string): void {}
 
   /** What fit and the optional parts see of this model. */
-  private internals(): ModelInternals {
+  #internals(): ModelInternals {
     return {
       graph: () => this.graph,
       beforeData: (x, method) => this.beforeData(x, method),
       compiled: (what) => this.compiledOrThrow(what),
-      rules: () => this.compiledState?.rules ?? [],
+      rules: () => this.#compiled?.rules ?? [],
       inputSlots: () => this.inputSlots(),
       outputSlots: () => this.outputSlots(),
     };
@@ -262,41 +262,41 @@ export class Model extends Layer implements CallbackModel {
 
   /** The resolved compile state; throws NOT_COMPILED before compile. */
   protected compiledOrThrow(what: string): Compiled {
-    if (!this.compiledState && this.compileArgsState && this.graphState) this.compile(this.compileArgsState);
-    if (!this.compiledState) {
+    if (!this.#compiled && this.#compileArgs && this.graphState) this.compile(this.#compileArgs);
+    if (!this.#compiled) {
       throw new RidgeError('NOT_COMPILED', `${who(this)}: ${what} needs compile() first, for example model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' }).`);
     }
-    return this.compiledState;
+    return this.#compiled;
   }
 
   /** Trains. Takes tensors or nested arrays (`fit(x, y, args)`), or an async iterable of batches (`fit(batches, args)`). */
   fit(x: ModelData, y: ModelData, args?: FitArgs): Promise<History>;
   fit(batches: AsyncIterable<BatchSource> | Iterable<BatchSource>, args?: FitArgs): Promise<History>;
   async fit(x: ModelData | AsyncIterable<BatchSource> | Iterable<BatchSource>, y?: ModelData | FitArgs, args?: FitArgs): Promise<History> {
-    if (this.busy) throw new RidgeError('BUSY', `${who(this)}: fit is already running; wait for it to finish before calling fit again.`);
+    if (this.#busy) throw new RidgeError('BUSY', `${who(this)}: fit is already running; wait for it to finish before calling fit again.`);
     this.beforeData(x, 'fit');
     const compiled = this.compiledOrThrow('fit');
-    this.busy = 'fit';
+    this.#busy = 'fit';
     try {
-      return await fitModel(this, this.internals(), compiled, x, y, args);
+      return await fitModel(this, this.#internals(), compiled, x, y, args);
     } finally {
-      this.busy = undefined;
+      this.#busy = undefined;
     }
   }
 
   /** Whether fit is running. */
   get isTraining(): boolean {
-    return this.busy === 'fit';
+    return this.#busy === 'fit';
   }
 
   /** Loss, data loss, every penalty term and the metrics on data, computed as in training. Needs `@ridge/layers/inference` with `/base`. */
   async evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<Logs> {
-    return feature('inference', 'model.evaluate()').evaluate(this, this.internals(), x, y, args);
+    return feature('inference', 'model.evaluate()').evaluate(this, this.#internals(), x, y, args);
   }
 
   /** Outputs for inputs, in inference mode, batch by batch. One tensor per output. Needs `@ridge/layers/inference` with `/base`. */
   predict(x: ModelData, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
-    return feature('inference', 'model.predict()').predict(this, this.internals(), x, args);
+    return feature('inference', 'model.predict()').predict(this, this.#internals(), x, args);
   }
 
   /**
@@ -305,12 +305,12 @@ export class Model extends Layer implements CallbackModel {
    * regularizer (divided by the batch size, as in training). Needs `@ridge/layers/inference` with `/base`.
    */
   penalties(x?: ModelData): PenaltyReport {
-    return feature('inference', 'model.penalties()').penalties(this, this.internals(), x);
+    return feature('inference', 'model.penalties()').penalties(this, this.#internals(), x);
   }
 
   /** A table of layers, output shapes, parameter counts and each layer's regularizers. */
   summary(print: ((line: string) => void) | false = (line) => console.log(line)): string {
-    const text = feature('summary', 'model.summary()')(this, this.compiledState?.rules ?? [], this.graphState);
+    const text = feature('summary', 'model.summary()')(this, this.#compiled?.rules ?? [], this.graphState);
     if (print) for (const line of text.split('\n')) print(line);
     return text;
   }
@@ -337,10 +337,10 @@ export class Model extends Layer implements CallbackModel {
   }
 
   override dispose(): void {
-    if (this.busy) throw new RidgeError('BUSY', `${who(this)}: dispose while fit runs; wait for fit to finish (or set stopTraining).`);
+    if (this.#busy) throw new RidgeError('BUSY', `${who(this)}: dispose while fit runs; wait for fit to finish (or set stopTraining).`);
     for (const l of this.graphState?.layers ?? []) l.dispose();
-    this.compiledState?.optimizer.dispose();
-    this.compiledState = undefined;
+    this.#compiled?.optimizer.dispose();
+    this.#compiled = undefined;
   }
 
   protected override layerConfig(): JsonObject {
