@@ -89,9 +89,20 @@ export function invalidArgument(
   expected: string,
   code: RidgeErrorCode = 'INVALID_ARGUMENT',
 ): RidgeError {
-  return new RidgeError(
-    code,
-    `${argument} must be ${expected}; received ${describeValue(received)}.`,
-    { argument, received },
-  );
+  return mustBeError(argument, received, expected, { argument, received }, code);
+}
+
+/**
+ * The message of `invalidArgument` for a `subject` that names its caller too (`fit: verbose`,
+ * `Dense 'dense_1': units`), with the caller's own details:
+ * `<subject> must be <expected>; received <value>.`
+ */
+export function mustBeError(
+  subject: string,
+  received: unknown,
+  expected: string,
+  details: Record<string, unknown>,
+  code: RidgeErrorCode = 'INVALID_ARGUMENT',
+): RidgeError {
+  return new RidgeError(code, `${subject} must be ${expected}; received ${describeValue(received)}.`, details);
 }

@@ -1,4 +1,4 @@
-import { RidgeError, describeValue } from '@ridge/core';
+import { RidgeError, mustBeError } from '@ridge/core';
 
 /** Something that names itself in error messages: `Dense 'dense_1'`. */
 export interface Described {
@@ -12,11 +12,7 @@ export function who(owner: Described): string {
 
 /** An INVALID_ARGUMENT error that names the layer, the argument and the value. */
 export function layerArgError(owner: Described, argument: string, received: unknown, expected: string): RidgeError {
-  return new RidgeError(
-    'INVALID_ARGUMENT',
-    `${who(owner)}: ${argument} must be ${expected}; received ${describeValue(received)}.`,
-    { layer: owner.name, argument, received },
-  );
+  return mustBeError(`${who(owner)}: ${argument}`, received, expected, { layer: owner.name, argument, received });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { RidgeError, describeValue } from '@ridge/core';
+import { RidgeError, invalidArgument } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatShape, shapeFits, type Shape } from '../engine/shape.js';
 import { feature } from './features.js';
@@ -53,11 +53,15 @@ export function isRecord(x: unknown): x is Readonly<Record<string, TensorLike>> 
   return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && !Array.isArray(x) && !ArrayBuffer.isView(x);
 }
 
+function notFinite(argument: string): RidgeError {
+  return new RidgeError('INVALID_DATA', `${argument} holds NaN or Infinity; data must be finite.`, { argument });
+}
+
 /** Checks, on the device, that a tensor given by the user is finite (one reduction, one scalar read). */
 export function checkFiniteOnDevice(t: tf.Tensor, given: TensorLike, where: string): void {
   if (given instanceof tf.Tensor && t.dtype === 'float32') {
     const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(t))).dataSync()[0]);
-    if (bad) throw new RidgeError('INVALID_DATA', `${where} holds NaN or Infinity; data must be finite.`, { argument: where });
+    if (bad) throw notFinite(where);
   }
 }
 
@@ -79,7 +83,7 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
     // A list holding one tensor is the list form; any other array is nested numbers.
     else if (Array.isArray(data) && data.length === 1 && data[0] instanceof tf.Tensor) items = [data[0]];
     else if (isTensorLike(data)) items = [data];
-    else throw new RidgeError('INVALID_DATA', `${argument} must be a tensor or nested arrays; received ${describeValue(data)}.`, { argument, received: data });
+    else throw invalidArgument(argument, data, 'a tensor or nested arrays', 'INVALID_DATA');
     const tensors = items.map((item, i) => {
       const slot = slots[i]!;
       const where = slots.length === 1 ? argument : `${argument}['${slot.name}']`;
@@ -201,7 +205,7 @@ export function toHost(t: tf.Tensor, argument?: string): HostData {
   if (argument !== undefined && dtype === 'float32') {
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i]!)) {
-        throw new RidgeError('INVALID_DATA', `${argument} holds NaN or Infinity; data must be finite.`, { argument });
+        throw notFinite(argument);
       }
     }
   }

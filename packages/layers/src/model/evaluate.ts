@@ -1,4 +1,4 @@
-import { RidgeError, describeValue } from '@ridge/core';
+import { mustBeError } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Logs } from './callbacks.js';
 import { IndexBatches, type HostData } from './data.js';
@@ -8,7 +8,7 @@ import type { StepRunner } from './step.js';
 /** An integer option of fit, evaluate or predict (`where`), at least `min`. */
 export function checkInteger(where: string, argument: string, value: unknown, min: number): number {
   if (!Number.isInteger(value) || (value as number) < min) {
-    throw new RidgeError('INVALID_ARGUMENT', `${where}: ${argument} must be an integer >= ${min}; received ${describeValue(value)}.`, { argument, received: value });
+    throw mustBeError(`${where}: ${argument}`, value, `an integer >= ${min}`, { argument, received: value });
   }
   return value as number;
 }

@@ -1,4 +1,4 @@
-import { RidgeError, describeValue } from '@ridge/core';
+import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, CallbackModel } from './callbacks.js';
 import type { FitCallbacks } from './fit-callbacks.js';
@@ -86,14 +86,14 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
   if (initialEpoch >= epochs) throw new RidgeError('INVALID_ARGUMENT', `fit: initialEpoch (${initialEpoch}) must be below epochs (${epochs}).`, { argument: 'initialEpoch' });
   // Without the progress feature (a '/base' bundle that did not import it) fit is silent by default.
   const verbose = args.verbose ?? findFeature('progress')?.defaultVerbosity() ?? 0;
-  if (![0, 1, 2].includes(verbose)) throw new RidgeError('INVALID_ARGUMENT', `fit: verbose must be 0, 1 or 2; received ${describeValue(verbose)}.`, { argument: 'verbose' });
+  if (![0, 1, 2].includes(verbose)) throw mustBeError('fit: verbose', verbose, '0, 1 or 2', { argument: 'verbose' });
   if (args.validationSplit !== undefined && !(typeof args.validationSplit === 'number' && args.validationSplit > 0 && args.validationSplit < 1)) {
-    throw new RidgeError('INVALID_ARGUMENT', `fit: validationSplit must be a number in (0, 1); received ${describeValue(args.validationSplit)}.`, { argument: 'validationSplit' });
+    throw mustBeError('fit: validationSplit', args.validationSplit, 'a number in (0, 1)', { argument: 'validationSplit' });
   }
   if (args.validationSplit !== undefined && args.validationData !== undefined) {
     throw new RidgeError('INVALID_ARGUMENT', 'fit: give validationSplit or validationData, not both.', { argument: 'validationSplit' });
   }
-  if (args.shuffle !== undefined && typeof args.shuffle !== 'boolean') throw new RidgeError('INVALID_ARGUMENT', `fit: shuffle must be true or false; received ${describeValue(args.shuffle)}.`, { argument: 'shuffle' });
+  if (args.shuffle !== undefined && typeof args.shuffle !== 'boolean') throw mustBeError('fit: shuffle', args.shuffle, 'true or false', { argument: 'shuffle' });
   if (args.validationBatchSize !== undefined) int('validationBatchSize', args.validationBatchSize, 1);
   if (args.seed !== undefined) int('seed', args.seed, 0);
   const callbacks = args.callbacks === undefined ? undefined : feature('callbacks', 'fit({ callbacks })')(args.callbacks);

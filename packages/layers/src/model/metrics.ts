@@ -1,4 +1,4 @@
-import { RidgeError, describeValue, type Loss } from '@ridge/core';
+import { RidgeError, describeValue, mustBeError, type Loss } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** A metric: a per-sample value (shape [batch]) that the trainer averages, weighted by sample weight. */
@@ -63,10 +63,7 @@ export function checkMetricSpec(spec: MetricSpec, argument: string): void {
 export function resolveMetric(spec: MetricSpec, loss: Loss, outputUnits: number | null, argument: string): Metric {
   if (typeof spec === 'object' && spec !== null && typeof spec.perSample === 'function' && typeof spec.name === 'string') return spec;
   if (typeof spec !== 'string') {
-    throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} must be a metric name or { name, perSample }; received ${describeValue(spec)}.`, {
-      argument,
-      received: spec,
-    });
+    throw mustBeError(`compile: ${argument}`, spec, 'a metric name or { name, perSample }', { argument, received: spec });
   }
   if (spec === 'accuracy' || spec === 'acc') {
     const lossName = loss.className.toLowerCase();

@@ -4,6 +4,7 @@ import {
   getOptimizer,
   RidgeError,
   describeValue,
+  mustBeError,
   type JsonObject,
   type Loss,
   type LossSpec,
@@ -99,11 +100,7 @@ export class Model extends Layer implements CallbackModel {
     const outputs = asList(args.outputs);
     for (const [what, list] of [['inputs', inputs], ['outputs', outputs]] as const) {
       if (list.length === 0 || !list.every(isSymbolic)) {
-        throw new RidgeError(
-          'INVALID_ARGUMENT',
-          `model: ${what} must be symbolic tensors (from input() and layer.apply()); received ${describeValue(what === 'inputs' ? args.inputs : args.outputs)}.`,
-          { argument: what },
-        );
+        throw mustBeError(`model: ${what}`, what === 'inputs' ? args.inputs : args.outputs, 'symbolic tensors (from input() and layer.apply())', { argument: what });
       }
     }
     this.graphState = buildGraph(inputs, outputs);
@@ -221,7 +218,7 @@ export class Model extends Layer implements CallbackModel {
     const lossWeights = perOutput<number>(args.lossWeights as never, 'lossWeights', 1);
     lossWeights.forEach((w, i) => {
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
-        throw new RidgeError('INVALID_ARGUMENT', `compile: lossWeights[${i}] must be a finite number >= 0; received ${describeValue(w)}.`, { argument: 'lossWeights' });
+        throw mustBeError(`compile: lossWeights[${i}]`, w, 'a finite number >= 0', { argument: 'lossWeights' });
       }
     });
     const metricSpecs = args.metrics === undefined ? outputNames.map(() => [] as MetricSpec[]) : perMetric(args.metrics, outputNames);
@@ -385,7 +382,7 @@ function perMetric(
   if (typeof metrics === 'object' && metrics !== null) {
     return feature('multiIo', 'compile({ metrics }) per output').perMetric(metrics as Readonly<Record<string, readonly MetricSpec[]>>, outputNames);
   }
-  throw new RidgeError('INVALID_ARGUMENT', `compile: metrics must be a list of metric names; received ${describeValue(metrics)}.`, { argument: 'metrics' });
+  throw mustBeError('compile: metrics', metrics, 'a list of metric names', { argument: 'metrics' });
 }
 
 export type { Callback };
