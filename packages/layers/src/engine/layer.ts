@@ -392,7 +392,7 @@ export abstract class Layer implements LayerInstance {
       if (!tf.util.arraysEqual(v.shape, w.shape)) {
         throw new RidgeError(
           'SHAPE_MISMATCH',
-          `${who(this)}: setWeights(values)[${i}] for ${w.path} has shape [${v.shape.join(', ')}]; expected [${w.shape.join(', ')}].`,
+          `${who(this)}: setWeights(values)[${i}] for ${w.path} has shape ${formatShape(v.shape)}; expected ${formatShape(w.shape)}.`,
           { layer: this.name, path: w.path },
         );
       }

@@ -86,7 +86,7 @@ export class Dense extends Layer {
     if (x.shape[x.rank - 1] !== inputDim) {
       throw new RidgeError(
         'SHAPE_MISMATCH',
-        `${who(this)}: expected inputs whose last dimension is ${inputDim}; received shape [${x.shape.join(', ')}].`,
+        `${who(this)}: expected inputs whose last dimension is ${inputDim}; received shape ${formatShape(x.shape)}.`,
         { layer: this.name, argument: 'inputs', received: x.shape },
       );
     }

@@ -89,7 +89,7 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
       const where = slots.length === 1 ? argument : `${argument}['${slot.name}']`;
       const t = toTensor(item, where, 'float32', owned, method);
       if (t.rank === 0 || t.shape[0] === 0) {
-        throw new RidgeError('INVALID_DATA', `${where} is empty (shape [${t.shape.join(', ')}]); it needs at least one sample.`, {
+        throw new RidgeError('INVALID_DATA', `${where} is empty (shape ${formatShape(t.shape)}); it needs at least one sample.`, {
           argument: where,
           received: t.shape,
         });
@@ -97,7 +97,7 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
       if (slot.shape && !shapeFits(t.shape, slot.shape)) {
         throw new RidgeError(
           'SHAPE_MISMATCH',
-          `${where} has shape [${t.shape.join(', ')}]; '${slot.name}' expects ${formatShape(slot.shape)} (null = any size).`,
+          `${where} has shape ${formatShape(t.shape)}; '${slot.name}' expects ${formatShape(slot.shape)} (null = any size).`,
           { argument: where, received: t.shape, expected: slot.shape },
         );
       }
@@ -137,14 +137,14 @@ export function sameLength(
 
 /** Batches by index. Shuffling permutes indices, never copies of the data. */
 export class IndexBatches {
-  private readonly order: Int32Array;
+  readonly #order: Int32Array;
 
   constructor(
     readonly size: number,
     readonly batchSize: number,
   ) {
-    this.order = new Int32Array(size);
-    for (let i = 0; i < size; i++) this.order[i] = i;
+    this.#order = new Int32Array(size);
+    for (let i = 0; i < size; i++) this.#order[i] = i;
   }
 
   get count(): number {
@@ -154,9 +154,9 @@ export class IndexBatches {
   shuffle(random: () => number = Math.random): void {
     for (let i = this.size - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
-      const t = this.order[i]!;
-      this.order[i] = this.order[j]!;
-      this.order[j] = t;
+      const t = this.#order[i]!;
+      this.#order[i] = this.#order[j]!;
+      this.#order[j] = t;
     }
   }
 
@@ -169,7 +169,7 @@ export class IndexBatches {
   take(host: readonly HostData[], batch: number): tf.Tensor[] {
     const start = batch * this.batchSize;
     const end = Math.min(this.size, start + this.batchSize);
-    const rows = this.order.subarray(start, end);
+    const rows = this.#order.subarray(start, end);
     const inOrder = rows.length === 0 || rows[rows.length - 1]! - rows[0]! === rows.length - 1;
     return host.map(({ values, rowSize, shape, dtype }) => {
       let out: Float32Array | Int32Array;
