@@ -21,20 +21,29 @@ export function evaluateBatches(
   sw: HostData | undefined,
   batchSize: number,
 ): Logs {
-  const n = xs[0]!.shape[0]!;
-  const batches = new IndexBatches(n, batchSize);
+  const batches = new IndexBatches(xs[0]!.shape[0]!, batchSize);
   const sums = new LogSums();
-  const host = [...xs, ...ys, ...(sw ? [sw] : [])];
   for (let b = 0; b < batches.count; b++) {
-    const part = batches.take(host, b);
+    const part = cutBatch(batches, b, xs, ys, sw);
     try {
-      const count = part[0]!.shape[0]!;
-      const { vector, layout } = runner.run(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined, false);
-      sums.add(vector, layout, count);
+      const { vector, layout } = runner.run(part.xs, part.ys, part.sw, false);
+      sums.add(vector, layout, part.all[0]!.shape[0]!);
     } finally {
-      tf.dispose(part);
+      tf.dispose(part.all);
     }
   }
   return sums.read();
+}
+
+/** Batch `b` of host copies as tensors: the x and y tensors and the sample weights, if any. The caller disposes `all`. */
+export function cutBatch(
+  batches: IndexBatches,
+  b: number,
+  xs: readonly HostData[],
+  ys: readonly HostData[],
+  sw: HostData | undefined,
+): { all: tf.Tensor[]; xs: tf.Tensor[]; ys: tf.Tensor[]; sw: tf.Tensor | undefined } {
+  const all = batches.take([...xs, ...ys, ...(sw ? [sw] : [])], b);
+  return { all, xs: all.slice(0, xs.length), ys: all.slice(xs.length, xs.length + ys.length), sw: sw ? all[all.length - 1] : undefined };
 }
 
