@@ -27,9 +27,10 @@ const DEFAULTS: OptimizerDefaults = { learningRate: 0.001, weightDecay: 0, exclu
  * Epsilon is added to the uncorrected `sqrt(v)`; tfjs-core's Adam adds it after bias correction.
  */
 export class Adam extends OptimizerBase {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
+  // `declare`: set by the constructor, so no field initializers are emitted for them.
+  declare readonly beta1: number;
+  declare readonly beta2: number;
+  declare readonly epsilon: number;
 
   constructor(config: AdamConfig = {}) {
     super(config);

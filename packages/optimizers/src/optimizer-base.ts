@@ -101,13 +101,15 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 export abstract class OptimizerBase implements Optimizer {
   /** The Keras class name; implement it as a getter (see `defaults`). */
   abstract readonly className: string;
+  // The public options are `declare`d: the constructor sets each, in this order, so no field
+  // initializers are emitted for them.
   /** Decoupled weight decay factor; 0 when off. */
-  readonly weightDecay: number;
-  readonly clipNorm: number | null;
-  readonly globalClipNorm: number | null;
-  readonly clipValue: number | null;
+  declare readonly weightDecay: number;
+  declare readonly clipNorm: number | null;
+  declare readonly globalClipNorm: number | null;
+  declare readonly clipValue: number | null;
   /** The weights weight decay skips, as a core `WeightSelector`. */
-  readonly excludeFromWeightDecay: WeightSelector;
+  declare readonly excludeFromWeightDecay: WeightSelector;
 
   #lr: number;
   #iter = 0;
@@ -133,7 +135,6 @@ export abstract class OptimizerBase implements Optimizer {
     const decayKey = this.weightDecay > 0 ? 'weightDecay' : config.excludeFromWeightDecay != null ? 'excludeFromWeightDecay' : undefined;
     const decay = ownWeightDecay ?? (decayKey ? feature('weightDecay', `${className}({ ${decayKey} })`) : findFeature('weightDecay'));
     const exclusion = decay?.exclusion(config.excludeFromWeightDecay ?? defaults.excludeFromWeightDecay);
-    this.excludeFromWeightDecay = exclusion?.selector ?? defaults.excludeFromWeightDecay;
     this.#excluded = exclusion?.excluded;
     const clipKey = CLIP_KEYS.find((key) => options[key] != null);
     const clipping = clipKey ? feature('clipping', `${className}({ ${clipKey} })`) : findFeature('clipping');
@@ -142,6 +143,7 @@ export abstract class OptimizerBase implements Optimizer {
     this.globalClipNorm = clips.globalClipNorm;
     this.clipValue = clips.clipValue;
     this.#clip = clips.clip;
+    this.excludeFromWeightDecay = exclusion?.selector ?? defaults.excludeFromWeightDecay;
   }
 
   /**
