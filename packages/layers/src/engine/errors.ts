@@ -15,6 +15,11 @@ export function layerArgError(owner: Described, argument: string, received: unkn
   return mustBeError(`${who(owner)}: ${argument}`, received, expected, { layer: owner.name, argument, received });
 }
 
+/** An INVALID_ARGUMENT error about one option of a call (`fit`, `compile`): `<call>: <message>`, details `{ argument }`. */
+export function optionError(call: string, argument: string, message: string): RidgeError {
+  return new RidgeError('INVALID_ARGUMENT', `${call}: ${message}`, { argument });
+}
+
 /**
  * Runs `fn`; a RidgeError it throws is re-thrown with `prefix` before its message (keeping its
  * code, and adding `details`). Other errors pass through.

@@ -8,6 +8,7 @@ import { StepRunner, type Compiled } from './step.js';
 import { checkInteger, cutBatch, evaluateBatches } from './evaluate.js';
 import { LogSums } from './log-sums.js';
 import type { LayerWeight } from '../engine/weight.js';
+import { optionError } from '../engine/errors.js';
 
 /** One batch from an iterable: `{ xs, ys, sampleWeight? }` or `[xs, ys]`. Ridge disposes the tensors it is given. */
 export type BatchSource =
@@ -77,13 +78,13 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
 } {
   const known = ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'classWeight', 'sampleWeight', 'callbacks', 'initialEpoch', 'seed'];
   for (const k of Object.keys(args)) {
-    if (!known.includes(k)) throw new RidgeError('INVALID_ARGUMENT', `fit: unknown option ${describeValue(k)}; options: ${known.join(', ')}.`, { argument: k });
+    if (!known.includes(k)) throw optionError('fit', k, `unknown option ${describeValue(k)}; options: ${known.join(', ')}.`);
   }
   const int = (name: string, value: unknown, min: number) => checkInteger('fit', name, value, min);
   const epochs = int('epochs', args.epochs ?? 1, 1);
   const batchSize = int('batchSize', args.batchSize ?? 32, 1);
   const initialEpoch = int('initialEpoch', args.initialEpoch ?? 0, 0);
-  if (initialEpoch >= epochs) throw new RidgeError('INVALID_ARGUMENT', `fit: initialEpoch (${initialEpoch}) must be below epochs (${epochs}).`, { argument: 'initialEpoch' });
+  if (initialEpoch >= epochs) throw optionError('fit', 'initialEpoch', `initialEpoch (${initialEpoch}) must be below epochs (${epochs}).`);
   // Without the progress feature (a '/base' bundle that did not import it) fit is silent by default.
   const verbose = args.verbose ?? findFeature('progress')?.defaultVerbosity() ?? 0;
   if (![0, 1, 2].includes(verbose)) throw mustBeError('fit: verbose', verbose, '0, 1 or 2', { argument: 'verbose' });
@@ -93,7 +94,7 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
       throw mustBeError('fit: validationSplit', validationSplit, 'a number in (0, 1)', { argument: 'validationSplit' });
     }
     if (args.validationData !== undefined) {
-      throw new RidgeError('INVALID_ARGUMENT', 'fit: give validationSplit or validationData, not both.', { argument: 'validationSplit' });
+      throw optionError('fit', 'validationSplit', 'give validationSplit or validationData, not both.');
     }
   }
   if (typeof shuffle !== 'boolean') throw mustBeError('fit: shuffle', shuffle, 'true or false', { argument: 'shuffle' });
@@ -152,7 +153,7 @@ export async function fitModel(
     let val: { xs: HostData[]; ys: HostData[]; sw: HostData | undefined } | undefined;
     let n = 0;
     if (!fromIterable) {
-      if (yOrArgs === undefined) throw new RidgeError('INVALID_ARGUMENT', 'fit: y is required with x (or pass an async iterable of { xs, ys } batches).', { argument: 'y' });
+      if (yOrArgs === undefined) throw optionError('fit', 'y', 'y is required with x (or pass an async iterable of { xs, ys } batches).');
       xs = own(prepare(x as ModelData, internals.inputSlots(), 'x', 'host', 'fit'));
       ys = own(prepare(yOrArgs as ModelData, internals.outputSlots(), 'y', 'host', 'fit'));
       n = sameLength(xs, ys, 'fit', 'y', model.outputNames);
@@ -165,7 +166,7 @@ export async function fitModel(
       if (validationSplit !== undefined) {
         const nVal = Math.floor(n * validationSplit);
         const nTrain = n - nVal;
-        if (nVal < 1 || nTrain < 1) throw new RidgeError('INVALID_ARGUMENT', `fit: validationSplit ${validationSplit} of ${n} samples leaves an empty part.`, { argument: 'validationSplit' });
+        if (nVal < 1 || nTrain < 1) throw optionError('fit', 'validationSplit', `validationSplit ${validationSplit} of ${n} samples leaves an empty part.`);
         val = { xs: xs.map((h) => hostRows(h, nTrain, nVal)), ys: ys.map((h) => hostRows(h, nTrain, nVal)), sw: sw && hostRows(sw, nTrain, nVal) };
         xs = xs.map((h) => hostRows(h, 0, nTrain));
         ys = ys.map((h) => hostRows(h, 0, nTrain));

@@ -13,7 +13,7 @@ import {
 } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@ridge/backend/gradients';
-import { who, withMessagePrefix } from '../engine/errors.js';
+import { optionError, who, withMessagePrefix } from '../engine/errors.js';
 import { Layer, type CallContext } from '../engine/layer.js';
 import { formatShape, type Shape } from '../engine/shape.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
@@ -202,7 +202,7 @@ export class Model extends Layer implements CallbackModel {
     const outputNames = this.outputNames;
     const perOutput = <T>(value: T | readonly T[] | Readonly<Record<string, T>> | undefined, argument: string, fallback: T | undefined): T[] => {
       if (value === undefined) {
-        if (fallback === undefined) throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} is required.`, { argument });
+        if (fallback === undefined) throw optionError('compile', argument, `${argument} is required.`);
         return outputNames.map(() => fallback);
       }
       // A list, or a record by output name (not a loss object), needs the multi-io feature.
@@ -212,7 +212,7 @@ export class Model extends Layer implements CallbackModel {
       return outputNames.map(() => value as T);
     };
     const withArg = <T>(argument: string, fn: () => T): T => withMessagePrefix(`compile: ${argument}: `, fn, { argument });
-    if (args.optimizer === undefined) throw new RidgeError('INVALID_ARGUMENT', 'compile: optimizer is required (for example \'adam\').', { argument: 'optimizer' });
+    if (args.optimizer === undefined) throw optionError('compile', 'optimizer', 'optimizer is required (for example \'adam\').');
     const lossSpecs = perOutput<LossSpec>(args.loss as never, 'loss', undefined);
     const losses: Loss[] = lossSpecs.map((spec, i) => withArg(outputNames.length > 1 ? `loss['${outputNames[i]}']` : 'loss', () => getLoss(spec)));
     const lossWeights = perOutput<number>(args.lossWeights as never, 'lossWeights', 1);
