@@ -13,7 +13,7 @@ import {
   type RegularizerSpec,
   type WeightRole,
 } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { forArgument, layerArgError, who } from './errors.js';
 import { reserveLayerName, snakeCase, uniqueLayerName, uniqueVariableName } from './naming.js';
 import { checkShape, formatShape, type Shape } from './shape.js';

@@ -9,7 +9,7 @@ import {
   type WeightInfo,
   type WeightRole,
 } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { probeRegularizer } from './probe.js';
 import { formatShape } from './shape.js';
 

@@ -1,5 +1,5 @@
 import { checkNumber, checkOneOf, type Initializer, type JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { readConfig, seedOf } from './config.js';
 import { computeFans } from './fans.js';
 

@@ -1,5 +1,5 @@
 import { RidgeError, invalidArgument } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { formatShape, shapeFits, type Shape } from '../engine/shape.js';
 import { feature } from './features.js';
 

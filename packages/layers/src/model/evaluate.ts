@@ -1,5 +1,5 @@
 import { mustBeError } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import type { Logs } from './callbacks.js';
 import { IndexBatches, type HostData } from './data.js';
 import { LogSums } from './log-sums.js';

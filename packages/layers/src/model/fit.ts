@@ -1,5 +1,5 @@
 import { RidgeError, describeValue, mustBeError } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import type { Callback, CallbackModel } from './callbacks.js';
 import type { FitCallbacks } from './fit-callbacks.js';
 import { IndexBatches, hostRows, isRecord, prepare, sameLength, type HostData, type ModelData, type Prepared, type TensorLike } from './data.js';

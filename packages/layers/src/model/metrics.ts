@@ -1,5 +1,5 @@
 import { RidgeError, describeValue, mustBeError, type Loss } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 
 /** A metric: a per-sample value (shape [batch]) that the trainer averages, weighted by sample weight. */
 export interface Metric {

@@ -11,7 +11,7 @@ import {
   type OptimizerSpec,
   type WeightInfo,
 } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import '@ridge/backend/gradients';
 import { optionError, who, withMessagePrefix } from '../engine/errors.js';
 import { Layer, type CallContext } from '../engine/layer.js';
