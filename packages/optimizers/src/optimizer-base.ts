@@ -9,7 +9,8 @@ import {
   type WeightInfo,
   type WeightSelector,
 } from '@ridge/core';
-import { dispose, fill, keep, mul, scalar, tidy, variable, zerosLike, type Scalar, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { feature, findFeature, type ClipSettings, type Features, type SlotRecord, type SlotState } from './features.js';
 import type { WeightDecaySelector } from './weight-decay-selector.js';
 
@@ -177,7 +178,7 @@ export abstract class OptimizerBase implements Optimizer {
   protected constant(value: number): Scalar {
     let c = this.#constants.get(value);
     if (c === undefined || c.isDisposed) {
-      c = keep(scalar(value));
+      c = tf.keep(tf.scalar(value));
       this.#constants.set(value, c);
     }
     return c;
@@ -222,7 +223,7 @@ export abstract class OptimizerBase implements Optimizer {
     }
     if (pairs.length === 0) return;
     const step = this.#iter + 1;
-    tidy(() => {
+    tf.tidy(() => {
       const records = pairs.map((p) => this.#recordOf(p.weight));
       const raw = pairs.map((p) => p.gradient);
       const grads = this.#clip ? this.#clip(raw, (value) => this.constant(value)) : raw;
@@ -230,7 +231,7 @@ export abstract class OptimizerBase implements Optimizer {
       const update = this.makeUpdate(step);
       records.forEach((record, i) => {
         const w = record.variable;
-        const start = keepFactor !== undefined && record.decays ? mul(w, keepFactor) : w;
+        const start = keepFactor !== undefined && record.decays ? tf.mul(w, keepFactor) : w;
         w.assign(update(start, grads[i]!, record.slots));
       });
     });
@@ -271,9 +272,9 @@ export abstract class OptimizerBase implements Optimizer {
 
   /** Frees the slot variables and constants. The optimizer can be used again, from a fresh state. */
   dispose(): void {
-    for (const record of this.#records.values()) dispose(record.slots as Variable[]);
+    for (const record of this.#records.values()) tf.dispose(record.slots as Variable[]);
     this.#records.clear();
-    dispose([...this.#pending.values()]);
+    tf.dispose([...this.#pending.values()]);
     this.#pending.clear();
     this.#clearConstants();
     this.#iter = 0;
@@ -289,7 +290,7 @@ export abstract class OptimizerBase implements Optimizer {
   }
 
   #clearConstants(): void {
-    dispose([...this.#constants.values()]);
+    tf.dispose([...this.#constants.values()]);
     this.#constants.clear();
   }
 
@@ -312,15 +313,15 @@ export abstract class OptimizerBase implements Optimizer {
     const restored = this.#pending.size > 0 ? findFeature('io')?.restoreSlot(this.#pending, weight, name) : undefined;
     if (restored !== undefined) return restored;
     const initial = this.initialSlotValue(name);
-    const value = initial === 0 ? zerosLike(weight.variable) : fill(weight.variable.shape, initial, weight.variable.dtype);
-    return variable(value, false);
+    const value = initial === 0 ? tf.zerosLike(weight.variable) : tf.fill(weight.variable.shape, initial, weight.variable.dtype);
+    return tf.variable(value, false);
   }
 
   /** Slots of weights whose variables were disposed (a rebuilt model) would otherwise leak. */
   #forgetDisposedWeights(): void {
     for (const [v, record] of this.#records) {
       if (v.isDisposed) {
-        dispose(record.slots as Variable[]);
+        tf.dispose(record.slots as Variable[]);
         this.#records.delete(v);
       }
     }
