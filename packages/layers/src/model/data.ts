@@ -84,9 +84,11 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
     else if (Array.isArray(data) && data.length === 1 && data[0] instanceof tf.Tensor) items = [data[0]];
     else if (isTensorLike(data)) items = [data];
     else throw invalidArgument(argument, data, 'a tensor or nested arrays', 'INVALID_DATA');
+    // How each slot's data is named in errors: `x`, or `x['input_1']` for one of several.
+    const wheres = slots.map((slot) => (slots.length === 1 ? argument : `${argument}['${slot.name}']`));
     const tensors = items.map((item, i) => {
       const slot = slots[i]!;
-      const where = slots.length === 1 ? argument : `${argument}['${slot.name}']`;
+      const where = wheres[i]!;
       const t = toTensor(item, where, 'float32', owned, method);
       if (t.rank === 0 || t.shape[0] === 0) {
         throw new RidgeError('INVALID_DATA', `${where} is empty (shape ${formatShape(t.shape)}); it needs at least one sample.`, {
@@ -106,7 +108,7 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
       return t;
     });
     multi?.sameSamples(tensors, slots, argument);
-    const host = check === 'host' ? tensors.map((t, i) => toHost(t, slots.length === 1 ? argument : `${argument}['${slots[i]!.name}']`)) : [];
+    const host = check === 'host' ? tensors.map((t, i) => toHost(t, wheres[i])) : [];
     return { tensors, owned, host };
   } catch (error) {
     tf.dispose(owned);

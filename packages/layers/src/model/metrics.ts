@@ -33,6 +33,10 @@ const binaryAccuracy = (name: string): Metric => ({
   perSample: (t, p) => perSampleMean(tf.cast(tf.equal(t, tf.cast(tf.greater(p, 0.5), t.dtype)), 'float32')),
 });
 
+const mse = (name: string): Metric => ({ name, perSample: (t, p) => perSampleMean(tf.squaredDifference(t, p)) });
+
+const mae = (name: string): Metric => ({ name, perSample: (t, p) => perSampleMean(tf.abs(tf.sub(t, p))) });
+
 const FIXED: Record<string, (name: string) => Metric> = {
   categoricalAccuracy,
   categorical_accuracy: categoricalAccuracy,
@@ -40,13 +44,13 @@ const FIXED: Record<string, (name: string) => Metric> = {
   sparse_categorical_accuracy: sparseCategoricalAccuracy,
   binaryAccuracy,
   binary_accuracy: binaryAccuracy,
-  mse: (name) => ({ name, perSample: (t, p) => perSampleMean(tf.squaredDifference(t, p)) }),
-  mae: (name) => ({ name, perSample: (t, p) => perSampleMean(tf.abs(tf.sub(t, p))) }),
+  mse,
+  mae,
+  meanSquaredError: mse,
+  mean_squared_error: mse,
+  meanAbsoluteError: mae,
+  mean_absolute_error: mae,
 };
-FIXED['meanSquaredError'] = FIXED['mse']!;
-FIXED['mean_squared_error'] = FIXED['mse']!;
-FIXED['meanAbsoluteError'] = FIXED['mae']!;
-FIXED['mean_absolute_error'] = FIXED['mae']!;
 
 /** Checks a metric spec without a model (for a compile that is finished later). */
 export function checkMetricSpec(spec: MetricSpec, argument: string): void {

@@ -27,7 +27,7 @@ import { buildGraph, runGraph, type Graph } from './graph.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { probeTerms, weightTerms, type CompiledRule, type RegularizationOption } from './regularization.js';
 import type { Compiled } from './step.js';
-import { feature, type ModelInternals } from './features.js';
+import { feature, type Features, type ModelInternals } from './features.js';
 import type { ModelTopologyJSON, ToJSONOptions } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
 
@@ -164,7 +164,7 @@ export class Model extends Layer implements CallbackModel {
 
   /** A layer by name or by index in `layers`. Needs `@ridge/layers/inference` with `/base`. */
   getLayer(nameOrIndex: string | number): Layer {
-    return feature('inference', 'model.getLayer()').getLayer(this, nameOrIndex);
+    return this.#inference('getLayer').getLayer(this, nameOrIndex);
   }
 
   override computeOutputShape(_inputShape: Shape | Shape[]): Shape | Shape[] {
@@ -191,7 +191,7 @@ export class Model extends Layer implements CallbackModel {
    */
   compile(args: CompileArgs): void {
     if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
-    if (this.#busy) throw new RidgeError('BUSY', `${who(this)}: compile while fit runs; wait for fit to finish.`);
+    this.#refuseWhileFit('compile while fit runs; wait for fit to finish.');
     checkCompileKeys(args);
     if (!this.graphState && this.deferCompile) {
       const deferred = this.deferCompile(args);
@@ -270,7 +270,7 @@ export class Model extends Layer implements CallbackModel {
   fit(x: ModelData, y: ModelData, args?: FitArgs): Promise<History>;
   fit(batches: AsyncIterable<BatchSource> | Iterable<BatchSource>, args?: FitArgs): Promise<History>;
   async fit(x: ModelData | AsyncIterable<BatchSource> | Iterable<BatchSource>, y?: ModelData | FitArgs, args?: FitArgs): Promise<History> {
-    if (this.#busy) throw new RidgeError('BUSY', `${who(this)}: fit is already running; wait for it to finish before calling fit again.`);
+    this.#refuseWhileFit('fit is already running; wait for it to finish before calling fit again.');
     this.beforeData(x, 'fit');
     const compiled = this.compiledOrThrow('fit');
     this.#busy = 'fit';
@@ -281,6 +281,16 @@ export class Model extends Layer implements CallbackModel {
     }
   }
 
+  /** Throws BUSY, naming the model, while fit runs. */
+  #refuseWhileFit(message: string): void {
+    if (this.#busy) throw new RidgeError('BUSY', `${who(this)}: ${message}`);
+  }
+
+  /** The inference feature, for `model.<method>()`. */
+  #inference(method: string): Features['inference'] {
+    return feature('inference', `model.${method}()`);
+  }
+
   /** Whether fit is running. */
   get isTraining(): boolean {
     return this.#busy === 'fit';
@@ -288,12 +298,12 @@ export class Model extends Layer implements CallbackModel {
 
   /** Loss, data loss, every penalty term and the metrics on data, computed as in training. Needs `@ridge/layers/inference` with `/base`. */
   async evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<Logs> {
-    return feature('inference', 'model.evaluate()').evaluate(this, this.#internals(), x, y, args);
+    return this.#inference('evaluate').evaluate(this, this.#internals(), x, y, args);
   }
 
   /** Outputs for inputs, in inference mode, batch by batch. One tensor per output. Needs `@ridge/layers/inference` with `/base`. */
   predict(x: ModelData, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
-    return feature('inference', 'model.predict()').predict(this, this.#internals(), x, args);
+    return this.#inference('predict').predict(this, this.#internals(), x, args);
   }
 
   /**
@@ -302,7 +312,7 @@ export class Model extends Layer implements CallbackModel {
    * regularizer (divided by the batch size, as in training). Needs `@ridge/layers/inference` with `/base`.
    */
   penalties(x?: ModelData): PenaltyReport {
-    return feature('inference', 'model.penalties()').penalties(this, this.#internals(), x);
+    return this.#inference('penalties').penalties(this, this.#internals(), x);
   }
 
   /** A table of layers, output shapes, parameter counts and each layer's regularizers. */
@@ -334,7 +344,7 @@ export class Model extends Layer implements CallbackModel {
   }
 
   override dispose(): void {
-    if (this.#busy) throw new RidgeError('BUSY', `${who(this)}: dispose while fit runs; wait for fit to finish (or set stopTraining).`);
+    this.#refuseWhileFit('dispose while fit runs; wait for fit to finish (or set stopTraining).');
     for (const l of this.graphState?.layers ?? []) l.dispose();
     this.#compiled?.optimizer.dispose();
     this.#compiled = undefined;
