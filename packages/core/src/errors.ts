@@ -66,7 +66,8 @@ function describeUnsafe(value: unknown): string {
     return `[${shown}${value.length > 6 ? `, ... (${value.length} items)` : ''}]`;
   }
   // A class instance, named by its class; a `constructor` key of a plain object is just data.
-  const ctor = Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null ? undefined : (value as { constructor?: unknown }).constructor;
+  const proto: unknown = Object.getPrototypeOf(value);
+  const ctor = proto === Object.prototype || proto === null ? undefined : (value as { constructor?: unknown }).constructor;
   const ctorName = typeof ctor === 'function' && typeof ctor.name === 'string' ? ctor.name : undefined;
   if (ctorName && ctorName !== 'Object') {
     const shape = (value as { shape?: unknown }).shape;

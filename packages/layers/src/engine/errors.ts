@@ -21,15 +21,15 @@ export function optionError(call: string, argument: string, message: string): Ri
 }
 
 /**
- * Runs `fn`; a RidgeError it throws is re-thrown with `prefix` before its message (keeping its
- * code, and adding `details`). Other errors pass through.
+ * Runs `fn`; a RidgeError it throws is re-thrown with `prefix` (or the prefix computed from it)
+ * before its message, keeping its code and adding `details`. Other errors pass through.
  */
-export function withMessagePrefix<T>(prefix: string, fn: () => T, details: Record<string, unknown> = {}): T {
+export function withMessagePrefix<T>(prefix: string | ((error: RidgeError) => string), fn: () => T, details: Record<string, unknown> = {}): T {
   try {
     return fn();
   } catch (error) {
     if (!RidgeError.is(error)) throw error;
-    throw new RidgeError(error.code, prefix + error.message, { ...error.details, ...details });
+    throw new RidgeError(error.code, (typeof prefix === 'string' ? prefix : prefix(error)) + error.message, { ...error.details, ...details });
   }
 }
 
@@ -38,12 +38,10 @@ export function withMessagePrefix<T>(prefix: string, fn: () => T, details: Recor
  * with the layer and the argument named, keeping its code.
  */
 export function forArgument<T>(owner: Described, argument: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (!RidgeError.is(error)) throw error;
+  return withMessagePrefix(
     // "units must be ..." already names the argument: only the layer is added.
-    const prefix = error.message.startsWith(`${argument} must`) ? `${who(owner)}: ` : `${who(owner)}: ${argument}: `;
-    throw new RidgeError(error.code, prefix + error.message, { ...error.details, layer: owner.name, argument });
-  }
+    (error) => (error.message.startsWith(`${argument} must`) ? `${who(owner)}: ` : `${who(owner)}: ${argument}: `),
+    fn,
+    { layer: owner.name, argument },
+  );
 }
