@@ -94,7 +94,7 @@ export class Model extends Layer implements CallbackModel {
 
   constructor(args: ModelArgs | DeferredGraph) {
     if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `model: expected { inputs, outputs }; received ${describeValue(args)}.`);
-    super(args.name !== undefined ? { name: args.name } : {});
+    super({ name: args.name });
     if ('deferred' in args) return;
     const inputs = asList(args.inputs);
     const outputs = asList(args.outputs);
