@@ -124,7 +124,9 @@ export abstract class OptimizerBase implements Optimizer {
   readonly #constants = new Map<number, Scalar>();
 
   protected constructor(config: OptimizerConfig = {}) {
-    const { className, defaults, optionKeys, ownWeightDecay } = this.#classInfo();
+    // The subclass's constant getters, read through an alias: TypeScript rejects `this.<abstract member>` in a constructor.
+    const self: OptimizerBase = this;
+    const { className, defaults, optionKeys, ownWeightDecay } = self;
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       throw invalidArgument(`${className} config`, config, 'an object of options');
     }
@@ -278,11 +280,6 @@ export abstract class OptimizerBase implements Optimizer {
     this.#pending.clear();
     this.#clearConstants();
     this.#iter = 0;
-  }
-
-  /** The subclass's constant getters, read through a method so the base constructor can use them. */
-  #classInfo(): { className: string; defaults: OptimizerDefaults; optionKeys: readonly string[]; ownWeightDecay: Features['weightDecay'] | undefined } {
-    return { className: this.className, defaults: this.defaults, optionKeys: this.optionKeys, ownWeightDecay: this.ownWeightDecay };
   }
 
   #slotState(): SlotState {
