@@ -250,7 +250,7 @@ export abstract class OptimizerBase implements Optimizer {
    * `excludeFromWeightDecay`, `clipNorm`, `globalClipNorm`, `clipValue`. Needs `@ridge/optimizers/io`.
    */
   getConfig(): JsonObject {
-    return feature('io', `${this.className}.getConfig()`).getConfig(this, this.ownConfig());
+    return this.#io('getConfig').getConfig(this, this.ownConfig());
   }
 
   /**
@@ -259,7 +259,7 @@ export abstract class OptimizerBase implements Optimizer {
    * Needs `@ridge/optimizers/io`.
    */
   getWeights(): OptimizerWeight[] {
-    return feature('io', `${this.className}.getWeights()`).getWeights(this.#slotState());
+    return this.#io('getWeights').getWeights(this.#slotState());
   }
 
   /**
@@ -268,7 +268,7 @@ export abstract class OptimizerBase implements Optimizer {
    * back from the device, so it is not meant for the training loop. Needs `@ridge/optimizers/io`.
    */
   setWeights(weights: readonly OptimizerWeight[]): void {
-    const iterations = feature('io', `${this.className}.setWeights()`).setWeights(this.#slotState(), weights);
+    const iterations = this.#io('setWeights').setWeights(this.#slotState(), weights);
     if (iterations !== undefined) this.#iter = iterations;
   }
 
@@ -280,6 +280,11 @@ export abstract class OptimizerBase implements Optimizer {
     this.#pending.clear();
     this.#clearConstants();
     this.#iter = 0;
+  }
+
+  /** The io feature, for `<className>.<method>()`. */
+  #io(method: string): Features['io'] {
+    return feature('io', `${this.className}.${method}()`);
   }
 
   #slotState(): SlotState {
