@@ -167,10 +167,13 @@ export async function fitModel(
         const nVal = Math.floor(n * validationSplit);
         const nTrain = n - nVal;
         if (nVal < 1 || nTrain < 1) throw optionError('fit', 'validationSplit', `validationSplit ${validationSplit} of ${n} samples leaves an empty part.`);
-        val = { xs: xs.map((h) => hostRows(h, nTrain, nVal)), ys: ys.map((h) => hostRows(h, nTrain, nVal)), sw: sw && hostRows(sw, nTrain, nVal) };
-        xs = xs.map((h) => hostRows(h, 0, nTrain));
-        ys = ys.map((h) => hostRows(h, 0, nTrain));
-        sw = sw && hostRows(sw, 0, nTrain);
+        const rows = (start: number, count: number) => ({
+          xs: xs.map((h) => hostRows(h, start, count)),
+          ys: ys.map((h) => hostRows(h, start, count)),
+          sw: sw && hostRows(sw, start, count),
+        });
+        val = rows(nTrain, nVal);
+        ({ xs, ys, sw } = rows(0, nTrain));
         n = nTrain;
       }
       params.samples = n;
