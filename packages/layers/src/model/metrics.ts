@@ -15,22 +15,27 @@ function perSampleMean(x: tf.Tensor): tf.Tensor {
   return x.rank <= 1 ? x : tf.mean(tf.reshape(x, [x.shape[0]!, -1]), 1);
 }
 
+/** The per-sample share of equal entries. */
+function matchRate(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return perSampleMean(tf.cast(tf.equal(a, b), 'float32'));
+}
+
 const categoricalAccuracy = (name: string): Metric => ({
   name,
-  perSample: (t, p) => perSampleMean(tf.cast(tf.equal(tf.argMax(t, -1), tf.argMax(p, -1)), 'float32')),
+  perSample: (t, p) => matchRate(tf.argMax(t, -1), tf.argMax(p, -1)),
 });
 
 const sparseCategoricalAccuracy = (name: string): Metric => ({
   name,
   perSample: (t, p) => {
     const labels = t.rank === p.rank ? tf.squeeze(t, [-1]) : t;
-    return perSampleMean(tf.cast(tf.equal(tf.cast(labels, 'int32'), tf.argMax(p, -1)), 'float32'));
+    return matchRate(tf.cast(labels, 'int32'), tf.argMax(p, -1));
   },
 });
 
 const binaryAccuracy = (name: string): Metric => ({
   name,
-  perSample: (t, p) => perSampleMean(tf.cast(tf.equal(t, tf.cast(tf.greater(p, 0.5), t.dtype)), 'float32')),
+  perSample: (t, p) => matchRate(t, tf.cast(tf.greater(p, 0.5), t.dtype)),
 });
 
 const mse = (name: string): Metric => ({ name, perSample: (t, p) => perSampleMean(tf.squaredDifference(t, p)) });

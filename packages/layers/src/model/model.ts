@@ -143,10 +143,7 @@ export class Model extends Layer implements CallbackModel {
 
   /** Every weight of every layer, once (shared layers count once). */
   override get weights(): LayerWeight[] {
-    if (!this.graphState) return [];
-    const seen = new Set<LayerWeight>();
-    for (const l of this.graphState.layers) for (const w of l.weights) seen.add(w);
-    return [...seen];
+    return [...new Set((this.graphState?.layers ?? []).flatMap((l) => l.weights))];
   }
 
   get isCompiled(): boolean {
