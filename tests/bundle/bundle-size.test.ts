@@ -143,8 +143,8 @@ describe('bundle size of the seed model script', () => {
   });
 
   it("keeps the '/base' script within its budget, so it only shrinks (the DESIGN target, 20%, is not met yet)", () => {
-    // A ratchet, not the target: 27.4% was measured when this budget was set. Lower it when you cut more.
-    const BUDGET = 0.28;
+    // A ratchet, not the target: 26.1% (57.4 kB) was measured when this budget was set. Lower it when you cut more.
+    const BUDGET = 0.265;
     expect(ridgeBase.bytes / tfl.bytes).toBeLessThanOrEqual(BUDGET);
   });
 
