@@ -73,15 +73,16 @@ function logger(log: InitBackendOptions['log']): (line: string) => void {
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const env = runtimeEnvironment();
   const order = orderFor(options.prefer, env);
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+  const { threads, wasmPaths } = options;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
     throw new RidgeError(
       'INVALID_ARGUMENT',
-      `initBackend: threads must be an integer >= 1; received ${String(options.threads)}.`,
-      { argument: 'threads', received: options.threads },
+      `initBackend: threads must be an integer >= 1; received ${String(threads)}.`,
+      { argument: 'threads', received: threads },
     );
   }
   const print = logger(options.log);
-  const key = JSON.stringify([order, options.threads, options.wasmPaths]);
+  const key = JSON.stringify([order, threads, wasmPaths]);
   if (current && currentKey === key && tf.engine().backendName === current.name) return current;
 
   const skipped: SkippedBackend[] = [];
@@ -100,8 +101,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     try {
       const started = await withTimeout(
         entry.start({
-          ...(options.threads !== undefined ? { threads: options.threads } : {}),
-          ...(options.wasmPaths !== undefined ? { wasmPaths: options.wasmPaths } : {}),
+          ...(threads !== undefined ? { threads } : {}),
+          ...(wasmPaths !== undefined ? { wasmPaths } : {}),
         }),
         START_TIMEOUT_MS,
         `backend '${name}'`,

@@ -66,7 +66,8 @@ function describeUnsafe(value: unknown): string {
     return `[${shown}${value.length > 6 ? `, ... (${value.length} items)` : ''}]`;
   }
   // A class instance, named by its class; a `constructor` key of a plain object is just data.
-  const ctor = Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null ? undefined : (value as { constructor?: unknown }).constructor;
+  const proto: unknown = Object.getPrototypeOf(value);
+  const ctor = proto === Object.prototype || proto === null ? undefined : (value as { constructor?: unknown }).constructor;
   const ctorName = typeof ctor === 'function' && typeof ctor.name === 'string' ? ctor.name : undefined;
   if (ctorName && ctorName !== 'Object') {
     const shape = (value as { shape?: unknown }).shape;
@@ -89,9 +90,20 @@ export function invalidArgument(
   expected: string,
   code: RidgeErrorCode = 'INVALID_ARGUMENT',
 ): RidgeError {
-  return new RidgeError(
-    code,
-    `${argument} must be ${expected}; received ${describeValue(received)}.`,
-    { argument, received },
-  );
+  return mustBeError(argument, received, expected, { argument, received }, code);
+}
+
+/**
+ * The message of `invalidArgument` for a `subject` that names its caller too (`fit: verbose`,
+ * `Dense 'dense_1': units`), with the caller's own details:
+ * `<subject> must be <expected>; received <value>.`
+ */
+export function mustBeError(
+  subject: string,
+  received: unknown,
+  expected: string,
+  details: Record<string, unknown>,
+  code: RidgeErrorCode = 'INVALID_ARGUMENT',
+): RidgeError {
+  return new RidgeError(code, `${subject} must be ${expected}; received ${describeValue(received)}.`, details);
 }

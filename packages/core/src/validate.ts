@@ -24,12 +24,11 @@ export function checkNumber(
     (max === undefined || value <= max);
   if (!ok) {
     const kind = integer ? 'an integer' : 'a finite number';
-    const low = min === undefined ? '' : `${minExclusive ? '>' : '>='} ${min}`;
     const bounds =
       min !== undefined && max !== undefined
         ? `between ${min} (${minExclusive ? 'exclusive' : 'inclusive'}) and ${max} (inclusive)`
         : min !== undefined
-          ? low
+          ? `${minExclusive ? '>' : '>='} ${min}`
           : max !== undefined
             ? `<= ${max}`
             : '';

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import type { LossConfig } from './config.js';
 import { LossFunction } from './loss-function.js';
 import { EPSILON } from './numerics.js';

@@ -1,5 +1,5 @@
 import type { JsonObject, Loss, LossReduction } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { checkLossConfig, readReduction, type LossConfig } from './config.js';
 import { checkSampleWeight, reduceLoss } from './reduce.js';
 import { checkRank, checkSameShape, checkTensor } from './shapes.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 
 /**
  * Keras' `backend.epsilon()`. Probabilities are clipped to `[EPSILON, 1 - EPSILON]` before a

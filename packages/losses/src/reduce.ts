@@ -1,5 +1,5 @@
 import { RidgeError, type LossReduction } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { checkTensor, formatShape } from './shapes.js';
 
 /**

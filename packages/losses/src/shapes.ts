@@ -1,5 +1,5 @@
 import { RidgeError, describeValue, invalidArgument } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;

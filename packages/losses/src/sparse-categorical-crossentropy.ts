@@ -1,5 +1,5 @@
 import { RidgeError, describeValue, type JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { crossentropyAlong } from './categorical-crossentropy.js';
 import { readBoolean, type LossConfig } from './config.js';
 import { LossFunction } from './loss-function.js';

@@ -1,5 +1,5 @@
 import { checkNonNegativeNumber, type JsonObject } from '@ridge/core';
-import { add, div, mul, scalar, sqrt, square, sub } from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { readConfig } from './features.js';
 import {
   OptimizerBase,
@@ -27,9 +27,10 @@ const DEFAULTS: OptimizerDefaults = { learningRate: 0.001, weightDecay: 0, exclu
  * Epsilon is added to the uncorrected `sqrt(v)`; tfjs-core's Adam adds it after bias correction.
  */
 export class Adam extends OptimizerBase {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
+  // `declare`: set by the constructor, so no field initializers are emitted for them.
+  declare readonly beta1: number;
+  declare readonly beta2: number;
+  declare readonly epsilon: number;
 
   constructor(config: AdamConfig = {}) {
     super(config);
@@ -61,18 +62,18 @@ export class Adam extends OptimizerBase {
 
   protected makeUpdate(step: number): WeightUpdate {
     // The bias corrections are plain numbers, folded into one per-step scalar.
-    const alpha = scalar((this.learningRate * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step));
+    const alpha = tf.scalar((this.learningRate * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step));
     const oneMinusBeta1 = this.constant(1 - this.beta1);
     const oneMinusBeta2 = this.constant(1 - this.beta2);
     const epsilon = this.constant(this.epsilon);
     return (w, g, slots) => {
       const m = slots[0]!;
       const v = slots[1]!;
-      const mNew = add(m, mul(sub(g, m), oneMinusBeta1));
-      const vNew = add(v, mul(sub(square(g), v), oneMinusBeta2));
+      const mNew = tf.add(m, tf.mul(tf.sub(g, m), oneMinusBeta1));
+      const vNew = tf.add(v, tf.mul(tf.sub(tf.square(g), v), oneMinusBeta2));
       m.assign(mNew);
       v.assign(vNew);
-      return sub(w, div(mul(mNew, alpha), add(sqrt(vNew), epsilon)));
+      return tf.sub(w, tf.div(tf.mul(mNew, alpha), tf.add(tf.sqrt(vNew), epsilon)));
     };
   }
 

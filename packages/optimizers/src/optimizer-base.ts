@@ -9,7 +9,8 @@ import {
   type WeightInfo,
   type WeightSelector,
 } from '@ridge/core';
-import { dispose, fill, keep, mul, scalar, tidy, variable, zerosLike, type Scalar, type Tensor, type Variable } from '@tensorflow/tfjs-core';
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { feature, findFeature, type ClipSettings, type Features, type SlotRecord, type SlotState } from './features.js';
 import type { WeightDecaySelector } from './weight-decay-selector.js';
 
@@ -101,13 +102,15 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 export abstract class OptimizerBase implements Optimizer {
   /** The Keras class name; implement it as a getter (see `defaults`). */
   abstract readonly className: string;
+  // The public options are `declare`d: the constructor sets each, in this order, so no field
+  // initializers are emitted for them.
   /** Decoupled weight decay factor; 0 when off. */
-  readonly weightDecay: number;
-  readonly clipNorm: number | null;
-  readonly globalClipNorm: number | null;
-  readonly clipValue: number | null;
+  declare readonly weightDecay: number;
+  declare readonly clipNorm: number | null;
+  declare readonly globalClipNorm: number | null;
+  declare readonly clipValue: number | null;
   /** The weights weight decay skips, as a core `WeightSelector`. */
-  readonly excludeFromWeightDecay: WeightSelector;
+  declare readonly excludeFromWeightDecay: WeightSelector;
 
   #lr: number;
   #iter = 0;
@@ -121,7 +124,9 @@ export abstract class OptimizerBase implements Optimizer {
   readonly #constants = new Map<number, Scalar>();
 
   protected constructor(config: OptimizerConfig = {}) {
-    const { className, defaults, optionKeys, ownWeightDecay } = this.#classInfo();
+    // The subclass's constant getters, read through an alias: TypeScript rejects `this.<abstract member>` in a constructor.
+    const self: OptimizerBase = this;
+    const { className, defaults, optionKeys, ownWeightDecay } = self;
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       throw invalidArgument(`${className} config`, config, 'an object of options');
     }
@@ -133,7 +138,6 @@ export abstract class OptimizerBase implements Optimizer {
     const decayKey = this.weightDecay > 0 ? 'weightDecay' : config.excludeFromWeightDecay != null ? 'excludeFromWeightDecay' : undefined;
     const decay = ownWeightDecay ?? (decayKey ? feature('weightDecay', `${className}({ ${decayKey} })`) : findFeature('weightDecay'));
     const exclusion = decay?.exclusion(config.excludeFromWeightDecay ?? defaults.excludeFromWeightDecay);
-    this.excludeFromWeightDecay = exclusion?.selector ?? defaults.excludeFromWeightDecay;
     this.#excluded = exclusion?.excluded;
     const clipKey = CLIP_KEYS.find((key) => options[key] != null);
     const clipping = clipKey ? feature('clipping', `${className}({ ${clipKey} })`) : findFeature('clipping');
@@ -142,6 +146,7 @@ export abstract class OptimizerBase implements Optimizer {
     this.globalClipNorm = clips.globalClipNorm;
     this.clipValue = clips.clipValue;
     this.#clip = clips.clip;
+    this.excludeFromWeightDecay = exclusion?.selector ?? defaults.excludeFromWeightDecay;
   }
 
   /**
@@ -175,7 +180,7 @@ export abstract class OptimizerBase implements Optimizer {
   protected constant(value: number): Scalar {
     let c = this.#constants.get(value);
     if (c === undefined || c.isDisposed) {
-      c = keep(scalar(value));
+      c = tf.keep(tf.scalar(value));
       this.#constants.set(value, c);
     }
     return c;
@@ -220,7 +225,7 @@ export abstract class OptimizerBase implements Optimizer {
     }
     if (pairs.length === 0) return;
     const step = this.#iter + 1;
-    tidy(() => {
+    tf.tidy(() => {
       const records = pairs.map((p) => this.#recordOf(p.weight));
       const raw = pairs.map((p) => p.gradient);
       const grads = this.#clip ? this.#clip(raw, (value) => this.constant(value)) : raw;
@@ -228,7 +233,7 @@ export abstract class OptimizerBase implements Optimizer {
       const update = this.makeUpdate(step);
       records.forEach((record, i) => {
         const w = record.variable;
-        const start = keepFactor !== undefined && record.decays ? mul(w, keepFactor) : w;
+        const start = keepFactor !== undefined && record.decays ? tf.mul(w, keepFactor) : w;
         w.assign(update(start, grads[i]!, record.slots));
       });
     });
@@ -245,7 +250,7 @@ export abstract class OptimizerBase implements Optimizer {
    * `excludeFromWeightDecay`, `clipNorm`, `globalClipNorm`, `clipValue`. Needs `@ridge/optimizers/io`.
    */
   getConfig(): JsonObject {
-    return feature('io', `${this.className}.getConfig()`).getConfig(this, this.ownConfig());
+    return this.#io('getConfig').getConfig(this, this.ownConfig());
   }
 
   /**
@@ -254,7 +259,7 @@ export abstract class OptimizerBase implements Optimizer {
    * Needs `@ridge/optimizers/io`.
    */
   getWeights(): OptimizerWeight[] {
-    return feature('io', `${this.className}.getWeights()`).getWeights(this.#slotState());
+    return this.#io('getWeights').getWeights(this.#slotState());
   }
 
   /**
@@ -263,23 +268,23 @@ export abstract class OptimizerBase implements Optimizer {
    * back from the device, so it is not meant for the training loop. Needs `@ridge/optimizers/io`.
    */
   setWeights(weights: readonly OptimizerWeight[]): void {
-    const iterations = feature('io', `${this.className}.setWeights()`).setWeights(this.#slotState(), weights);
+    const iterations = this.#io('setWeights').setWeights(this.#slotState(), weights);
     if (iterations !== undefined) this.#iter = iterations;
   }
 
   /** Frees the slot variables and constants. The optimizer can be used again, from a fresh state. */
   dispose(): void {
-    for (const record of this.#records.values()) dispose(record.slots as Variable[]);
+    for (const record of this.#records.values()) tf.dispose(record.slots as Variable[]);
     this.#records.clear();
-    dispose([...this.#pending.values()]);
+    tf.dispose([...this.#pending.values()]);
     this.#pending.clear();
     this.#clearConstants();
     this.#iter = 0;
   }
 
-  /** The subclass's constant getters, read through a method so the base constructor can use them. */
-  #classInfo(): { className: string; defaults: OptimizerDefaults; optionKeys: readonly string[]; ownWeightDecay: Features['weightDecay'] | undefined } {
-    return { className: this.className, defaults: this.defaults, optionKeys: this.optionKeys, ownWeightDecay: this.ownWeightDecay };
+  /** The io feature, for `<className>.<method>()`. */
+  #io(method: string): Features['io'] {
+    return feature('io', `${this.className}.${method}()`);
   }
 
   #slotState(): SlotState {
@@ -287,7 +292,7 @@ export abstract class OptimizerBase implements Optimizer {
   }
 
   #clearConstants(): void {
-    dispose([...this.#constants.values()]);
+    tf.dispose([...this.#constants.values()]);
     this.#constants.clear();
   }
 
@@ -310,15 +315,15 @@ export abstract class OptimizerBase implements Optimizer {
     const restored = this.#pending.size > 0 ? findFeature('io')?.restoreSlot(this.#pending, weight, name) : undefined;
     if (restored !== undefined) return restored;
     const initial = this.initialSlotValue(name);
-    const value = initial === 0 ? zerosLike(weight.variable) : fill(weight.variable.shape, initial, weight.variable.dtype);
-    return variable(value, false);
+    const value = initial === 0 ? tf.zerosLike(weight.variable) : tf.fill(weight.variable.shape, initial, weight.variable.dtype);
+    return tf.variable(value, false);
   }
 
   /** Slots of weights whose variables were disposed (a rebuilt model) would otherwise leak. */
   #forgetDisposedWeights(): void {
     for (const [v, record] of this.#records) {
       if (v.isDisposed) {
-        dispose(record.slots as Variable[]);
+        tf.dispose(record.slots as Variable[]);
         this.#records.delete(v);
       }
     }

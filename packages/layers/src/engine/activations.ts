@@ -1,5 +1,5 @@
 import { RidgeError } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 
 export type ActivationFn = (x: tf.Tensor) => tf.Tensor;
 

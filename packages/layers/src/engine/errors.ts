@@ -1,4 +1,4 @@
-import { RidgeError, describeValue } from '@ridge/core';
+import { RidgeError, mustBeError } from '@ridge/core';
 
 /** Something that names itself in error messages: `Dense 'dense_1'`. */
 export interface Described {
@@ -12,23 +12,24 @@ export function who(owner: Described): string {
 
 /** An INVALID_ARGUMENT error that names the layer, the argument and the value. */
 export function layerArgError(owner: Described, argument: string, received: unknown, expected: string): RidgeError {
-  return new RidgeError(
-    'INVALID_ARGUMENT',
-    `${who(owner)}: ${argument} must be ${expected}; received ${describeValue(received)}.`,
-    { layer: owner.name, argument, received },
-  );
+  return mustBeError(`${who(owner)}: ${argument}`, received, expected, { layer: owner.name, argument, received });
+}
+
+/** An INVALID_ARGUMENT error about one option of a call (`fit`, `compile`): `<call>: <message>`, details `{ argument }`. */
+export function optionError(call: string, argument: string, message: string): RidgeError {
+  return new RidgeError('INVALID_ARGUMENT', `${call}: ${message}`, { argument });
 }
 
 /**
- * Runs `fn`; a RidgeError it throws is re-thrown with `prefix` before its message (keeping its
- * code, and adding `details`). Other errors pass through.
+ * Runs `fn`; a RidgeError it throws is re-thrown with `prefix` (or the prefix computed from it)
+ * before its message, keeping its code and adding `details`. Other errors pass through.
  */
-export function withMessagePrefix<T>(prefix: string, fn: () => T, details: Record<string, unknown> = {}): T {
+export function withMessagePrefix<T>(prefix: string | ((error: RidgeError) => string), fn: () => T, details: Record<string, unknown> = {}): T {
   try {
     return fn();
   } catch (error) {
     if (!RidgeError.is(error)) throw error;
-    throw new RidgeError(error.code, prefix + error.message, { ...error.details, ...details });
+    throw new RidgeError(error.code, (typeof prefix === 'string' ? prefix : prefix(error)) + error.message, { ...error.details, ...details });
   }
 }
 
@@ -37,12 +38,10 @@ export function withMessagePrefix<T>(prefix: string, fn: () => T, details: Recor
  * with the layer and the argument named, keeping its code.
  */
 export function forArgument<T>(owner: Described, argument: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (!RidgeError.is(error)) throw error;
+  return withMessagePrefix(
     // "units must be ..." already names the argument: only the layer is added.
-    const prefix = error.message.startsWith(`${argument} must`) ? `${who(owner)}: ` : `${who(owner)}: ${argument}: `;
-    throw new RidgeError(error.code, prefix + error.message, { ...error.details, layer: owner.name, argument });
-  }
+    (error) => (error.message.startsWith(`${argument} must`) ? `${who(owner)}: ` : `${who(owner)}: ${argument}: `),
+    fn,
+    { layer: owner.name, argument },
+  );
 }

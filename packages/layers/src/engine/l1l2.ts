@@ -1,5 +1,5 @@
 import type { L1L2Factors } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { L1L2_SIMD_WASM } from './l1l2-simd.js';
 
 /**

@@ -13,7 +13,7 @@ import {
   type RegularizerSpec,
   type WeightRole,
 } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { forArgument, layerArgError, who } from './errors.js';
 import { reserveLayerName, snakeCase, uniqueLayerName, uniqueVariableName } from './naming.js';
 import { checkShape, formatShape, type Shape } from './shape.js';
@@ -149,16 +149,14 @@ export abstract class Layer implements LayerInstance {
       throw layerArgError(this, 'trainable', args.trainable, 'true or false');
     }
     this.#trainable = args.trainable ?? true;
+    const shapeArgument = (argument: string, value: unknown) => forArgument(this, argument, () => checkShape(argument, value, who(this)));
     if (args.batchInputShape !== undefined) {
-      this.batchInputShape = forArgument(this, 'batchInputShape', () => checkShape('batchInputShape', args.batchInputShape, who(this)));
+      this.batchInputShape = shapeArgument('batchInputShape', args.batchInputShape);
     } else if (args.inputShape !== undefined) {
-      const shape = forArgument(this, 'inputShape', () => checkShape('inputShape', args.inputShape, who(this)));
-      this.batchInputShape = [args.batchSize ?? null, ...shape];
+      this.batchInputShape = [args.batchSize ?? null, ...shapeArgument('inputShape', args.inputShape)];
     }
     // Keras and tfjs-layers JSON write `activity_regularizer: null` for none.
-    if (args.activityRegularizer !== undefined && args.activityRegularizer !== null) {
-      this.#activityRegularizer = forArgument(this, 'activityRegularizer', () => getRegularizer(args.activityRegularizer!));
-    }
+    this.#activityRegularizer = this.resolveRegularizer('activityRegularizer', args.activityRegularizer);
   }
 
   get className(): string {
@@ -179,7 +177,7 @@ export abstract class Layer implements LayerInstance {
   }
 
   set activityRegularizer(spec: RegularizerSpec | undefined | null) {
-    this.#activityRegularizer = spec === undefined || spec === null ? undefined : forArgument(this, 'activityRegularizer', () => getRegularizer(spec));
+    this.#activityRegularizer = this.resolveRegularizer('activityRegularizer', spec);
   }
 
   get weights(): LayerWeight[] {
@@ -234,18 +232,16 @@ export abstract class Layer implements LayerInstance {
 
   /** Creates a weight (a tfjs variable) with its role, path, initializer, regularizer and constraint. */
   protected addWeight(args: AddWeightArgs): LayerWeight {
-    if (args.regularizer) {
-      const argument = args.regularizerArgument ?? `${args.name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}Regularizer`;
-      forArgument(this, argument, () => probeRegularizer(args.regularizer!, args.shape, `the ${args.name} regularizer`));
+    const { name, shape, regularizer } = args;
+    const trainable = args.trainable ?? true;
+    if (regularizer) {
+      const argument = args.regularizerArgument ?? `${name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}Regularizer`;
+      forArgument(this, argument, () => probeRegularizer(regularizer, shape, `the ${name} regularizer`));
     }
-    const value = tf.tidy(() => args.initializer.apply(args.shape, args.dtype ?? 'float32'));
-    const variable = tf.variable(value, args.trainable ?? true, uniqueVariableName(`${this.name}/${args.name}`));
+    const value = tf.tidy(() => args.initializer.apply(shape, args.dtype ?? 'float32'));
+    const variable = tf.variable(value, trainable, uniqueVariableName(`${this.name}/${name}`));
     value.dispose();
-    const weight = new LayerWeight(this, args.name, args.role, variable, {
-      trainable: args.trainable ?? true,
-      regularizer: args.regularizer,
-      constraint: args.constraint,
-    });
+    const weight = new LayerWeight(this, name, args.role, variable, { trainable, regularizer, constraint: args.constraint });
     this.ownWeights.push(weight);
     return weight;
   }
@@ -392,7 +388,7 @@ export abstract class Layer implements LayerInstance {
       if (!tf.util.arraysEqual(v.shape, w.shape)) {
         throw new RidgeError(
           'SHAPE_MISMATCH',
-          `${who(this)}: setWeights(values)[${i}] for ${w.path} has shape [${v.shape.join(', ')}]; expected [${w.shape.join(', ')}].`,
+          `${who(this)}: setWeights(values)[${i}] for ${w.path} has shape ${formatShape(v.shape)}; expected ${formatShape(w.shape)}.`,
           { layer: this.name, path: w.path },
         );
       }

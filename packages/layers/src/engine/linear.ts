@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 
 /**
  * `x W + b` for 2-D `x`, with a hand-written gradient. tfjs-core's MatMul gradient multiplies

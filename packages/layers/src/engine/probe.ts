@@ -1,5 +1,5 @@
 import { RidgeError, type Regularizer } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 
 /**
  * Applies a regularizer once to zeros of a weight's shape, so one that cannot apply to that

@@ -9,8 +9,9 @@ import {
   type WeightInfo,
   type WeightRole,
 } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tfjs.js';
 import { probeRegularizer } from './probe.js';
+import { formatShape } from './shape.js';
 
 /** What a weight needs to know about its layer, without a cycle to layer.ts. */
 export interface WeightOwner {
@@ -99,8 +100,8 @@ export class LayerWeight implements WeightInfo {
     if (!tf.util.arraysEqual(value.shape, this.variable.shape)) {
       throw new RidgeError(
         'SHAPE_MISMATCH',
-        `${this.path}: cannot assign a value of shape [${value.shape.join(', ')}] to a weight of shape ` +
-          `[${this.variable.shape.join(', ')}].`,
+        `${this.path}: cannot assign a value of shape ${formatShape(value.shape)} to a weight of shape ` +
+          `${formatShape(this.variable.shape)}.`,
         { path: this.path, received: value.shape, expected: this.variable.shape },
       );
     }

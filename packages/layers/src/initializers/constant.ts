@@ -1,5 +1,5 @@
 import { checkNumber, type Initializer, type JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { readConfig } from './config.js';
 
 export class Zeros implements Initializer {

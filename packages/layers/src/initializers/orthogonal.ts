@@ -1,5 +1,5 @@
 import { checkNumber, type Initializer, type JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { readConfig, seedOf } from './config.js';
 
 /** A (semi-)orthogonal matrix, flattened to the weight's shape; Keras's default for recurrent kernels. */

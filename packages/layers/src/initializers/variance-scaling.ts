@@ -1,5 +1,5 @@
 import { checkNumber, checkOneOf, type Initializer, type JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { readConfig, seedOf } from './config.js';
 import { computeFans } from './fans.js';
 
@@ -45,10 +45,9 @@ export class VarianceScaling implements Initializer {
       const limit = Math.sqrt(3 * variance);
       return tf.randomUniform(s, -limit, limit, dtype as 'float32', seed);
     }
-    if (this.distribution === 'truncated_normal') {
-      return tf.truncatedNormal(s, 0, Math.sqrt(variance) / TRUNCATED_STD, dtype as 'float32', seed);
-    }
-    return tf.randomNormal(s, 0, Math.sqrt(variance), dtype as 'float32', seed);
+    const std = Math.sqrt(variance);
+    if (this.distribution === 'truncated_normal') return tf.truncatedNormal(s, 0, std / TRUNCATED_STD, dtype as 'float32', seed);
+    return tf.randomNormal(s, 0, std, dtype as 'float32', seed);
   }
 
   getConfig(): JsonObject {

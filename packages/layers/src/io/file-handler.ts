@@ -1,5 +1,5 @@
 import { RidgeError, describeValue, isJsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import type * as NodeFs from 'node:fs/promises';
 import type * as NodePath from 'node:path';
 

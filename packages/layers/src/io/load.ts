@@ -1,5 +1,5 @@
 import { RidgeError, describeValue } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import type { Model } from '../model/model.js';
 import { FILE_SCHEME, FileHandler } from './file-handler.js';
 import { Building, buildModel, parseModelJSON, restoreCompile, warner, type FromJSONOptions } from './model-from-json.js';

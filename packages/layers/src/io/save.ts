@@ -1,5 +1,5 @@
 import { RidgeError, VERSION, describeValue, type JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import type { Model } from '../model/model.js';
 import { FILE_SCHEME, FileHandler } from './file-handler.js';
 import { formatOf, modelToJSON, warnerOf, type ToJSONOptions } from './model-json.js';

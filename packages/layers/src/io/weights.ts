@@ -1,5 +1,5 @@
 import { RidgeError, describeValue, isJsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import type { LayerWeight } from '../engine/weight.js';
 import type { Model } from '../model/model.js';
 

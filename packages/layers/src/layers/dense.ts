@@ -1,5 +1,5 @@
 import { RidgeError, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { canonicalActivation, getActivation, type ActivationFn } from '../engine/activations.js';
 import { forArgument, layerArgError, who } from '../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../engine/layer.js';
@@ -86,7 +86,7 @@ export class Dense extends Layer {
     if (x.shape[x.rank - 1] !== inputDim) {
       throw new RidgeError(
         'SHAPE_MISMATCH',
-        `${who(this)}: expected inputs whose last dimension is ${inputDim}; received shape [${x.shape.join(', ')}].`,
+        `${who(this)}: expected inputs whose last dimension is ${inputDim}; received shape ${formatShape(x.shape)}.`,
         { layer: this.name, argument: 'inputs', received: x.shape },
       );
     }

@@ -1,5 +1,5 @@
 import { checkNumber, type JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { forArgument } from '../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../engine/layer.js';
 

@@ -22,7 +22,7 @@ export class InputLayer extends Layer {
 
   constructor(args: InputArgs) {
     const batchShape = resolveBatchShape(args);
-    super({ ...(args.name !== undefined ? { name: args.name } : {}), batchInputShape: batchShape });
+    super({ name: args.name, batchInputShape: batchShape });
     this.inputDtype = args.dtype ?? 'float32';
     this.built = true;
     const node: Node = { layer: this, inputs: [], outputs: [], kwargs: {} };

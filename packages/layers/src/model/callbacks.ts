@@ -1,5 +1,5 @@
 import { RidgeError, describeValue } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 
 /** Numbers keyed like Keras logs: `loss`, `data_loss`, `penalty/dense_1/kernel`, `val_loss`, ... */
 export type Logs = Record<string, number>;

@@ -1,5 +1,5 @@
 import { RidgeError, describeValue } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { prepare, sameLength, toHost, type HostData, type ModelData, type Prepared, type TensorLike } from './data.js';
 import type { ModelInternals } from './features.js';
 import type { FitArgs } from './fit.js';

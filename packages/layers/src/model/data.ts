@@ -1,5 +1,5 @@
-import { RidgeError, describeValue } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { RidgeError, invalidArgument } from '@ridge/core';
+import { tf } from '../engine/tfjs.js';
 import { formatShape, shapeFits, type Shape } from '../engine/shape.js';
 import { feature } from './features.js';
 
@@ -53,11 +53,15 @@ export function isRecord(x: unknown): x is Readonly<Record<string, TensorLike>> 
   return typeof x === 'object' && x !== null && !(x instanceof tf.Tensor) && !Array.isArray(x) && !ArrayBuffer.isView(x);
 }
 
+function notFinite(argument: string): RidgeError {
+  return new RidgeError('INVALID_DATA', `${argument} holds NaN or Infinity; data must be finite.`, { argument });
+}
+
 /** Checks, on the device, that a tensor given by the user is finite (one reduction, one scalar read). */
 export function checkFiniteOnDevice(t: tf.Tensor, given: TensorLike, where: string): void {
   if (given instanceof tf.Tensor && t.dtype === 'float32') {
     const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(t))).dataSync()[0]);
-    if (bad) throw new RidgeError('INVALID_DATA', `${where} holds NaN or Infinity; data must be finite.`, { argument: where });
+    if (bad) throw notFinite(where);
   }
 }
 
@@ -79,13 +83,15 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
     // A list holding one tensor is the list form; any other array is nested numbers.
     else if (Array.isArray(data) && data.length === 1 && data[0] instanceof tf.Tensor) items = [data[0]];
     else if (isTensorLike(data)) items = [data];
-    else throw new RidgeError('INVALID_DATA', `${argument} must be a tensor or nested arrays; received ${describeValue(data)}.`, { argument, received: data });
+    else throw invalidArgument(argument, data, 'a tensor or nested arrays', 'INVALID_DATA');
+    // How each slot's data is named in errors: `x`, or `x['input_1']` for one of several.
+    const wheres = slots.map((slot) => (slots.length === 1 ? argument : `${argument}['${slot.name}']`));
     const tensors = items.map((item, i) => {
       const slot = slots[i]!;
-      const where = slots.length === 1 ? argument : `${argument}['${slot.name}']`;
+      const where = wheres[i]!;
       const t = toTensor(item, where, 'float32', owned, method);
       if (t.rank === 0 || t.shape[0] === 0) {
-        throw new RidgeError('INVALID_DATA', `${where} is empty (shape [${t.shape.join(', ')}]); it needs at least one sample.`, {
+        throw new RidgeError('INVALID_DATA', `${where} is empty (shape ${formatShape(t.shape)}); it needs at least one sample.`, {
           argument: where,
           received: t.shape,
         });
@@ -93,7 +99,7 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
       if (slot.shape && !shapeFits(t.shape, slot.shape)) {
         throw new RidgeError(
           'SHAPE_MISMATCH',
-          `${where} has shape [${t.shape.join(', ')}]; '${slot.name}' expects ${formatShape(slot.shape)} (null = any size).`,
+          `${where} has shape ${formatShape(t.shape)}; '${slot.name}' expects ${formatShape(slot.shape)} (null = any size).`,
           { argument: where, received: t.shape, expected: slot.shape },
         );
       }
@@ -102,7 +108,7 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
       return t;
     });
     multi?.sameSamples(tensors, slots, argument);
-    const host = check === 'host' ? tensors.map((t, i) => toHost(t, slots.length === 1 ? argument : `${argument}['${slots[i]!.name}']`)) : [];
+    const host = check === 'host' ? tensors.map((t, i) => toHost(t, wheres[i])) : [];
     return { tensors, owned, host };
   } catch (error) {
     tf.dispose(owned);
@@ -133,14 +139,14 @@ export function sameLength(
 
 /** Batches by index. Shuffling permutes indices, never copies of the data. */
 export class IndexBatches {
-  private readonly order: Int32Array;
+  readonly #order: Int32Array;
 
   constructor(
     readonly size: number,
     readonly batchSize: number,
   ) {
-    this.order = new Int32Array(size);
-    for (let i = 0; i < size; i++) this.order[i] = i;
+    this.#order = new Int32Array(size);
+    for (let i = 0; i < size; i++) this.#order[i] = i;
   }
 
   get count(): number {
@@ -150,9 +156,9 @@ export class IndexBatches {
   shuffle(random: () => number = Math.random): void {
     for (let i = this.size - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
-      const t = this.order[i]!;
-      this.order[i] = this.order[j]!;
-      this.order[j] = t;
+      const t = this.#order[i]!;
+      this.#order[i] = this.#order[j]!;
+      this.#order[j] = t;
     }
   }
 
@@ -165,7 +171,7 @@ export class IndexBatches {
   take(host: readonly HostData[], batch: number): tf.Tensor[] {
     const start = batch * this.batchSize;
     const end = Math.min(this.size, start + this.batchSize);
-    const rows = this.order.subarray(start, end);
+    const rows = this.#order.subarray(start, end);
     const inOrder = rows.length === 0 || rows[rows.length - 1]! - rows[0]! === rows.length - 1;
     return host.map(({ values, rowSize, shape, dtype }) => {
       let out: Float32Array | Int32Array;
@@ -201,7 +207,7 @@ export function toHost(t: tf.Tensor, argument?: string): HostData {
   if (argument !== undefined && dtype === 'float32') {
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i]!)) {
-        throw new RidgeError('INVALID_DATA', `${argument} holds NaN or Infinity; data must be finite.`, { argument });
+        throw notFinite(argument);
       }
     }
   }

@@ -1,5 +1,5 @@
-import { RidgeError, describeValue } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { mustBeError } from '@ridge/core';
+import { tf } from '../engine/tfjs.js';
 import type { Logs } from './callbacks.js';
 import { IndexBatches, type HostData } from './data.js';
 import { LogSums } from './log-sums.js';
@@ -8,7 +8,7 @@ import type { StepRunner } from './step.js';
 /** An integer option of fit, evaluate or predict (`where`), at least `min`. */
 export function checkInteger(where: string, argument: string, value: unknown, min: number): number {
   if (!Number.isInteger(value) || (value as number) < min) {
-    throw new RidgeError('INVALID_ARGUMENT', `${where}: ${argument} must be an integer >= ${min}; received ${describeValue(value)}.`, { argument, received: value });
+    throw mustBeError(`${where}: ${argument}`, value, `an integer >= ${min}`, { argument, received: value });
   }
   return value as number;
 }
@@ -21,20 +21,29 @@ export function evaluateBatches(
   sw: HostData | undefined,
   batchSize: number,
 ): Logs {
-  const n = xs[0]!.shape[0]!;
-  const batches = new IndexBatches(n, batchSize);
+  const batches = new IndexBatches(xs[0]!.shape[0]!, batchSize);
   const sums = new LogSums();
-  const host = [...xs, ...ys, ...(sw ? [sw] : [])];
   for (let b = 0; b < batches.count; b++) {
-    const part = batches.take(host, b);
+    const part = cutBatch(batches, b, xs, ys, sw);
     try {
-      const count = part[0]!.shape[0]!;
-      const { vector, layout } = runner.run(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined, false);
-      sums.add(vector, layout, count);
+      const { vector, layout } = runner.run(part.xs, part.ys, part.sw, false);
+      sums.add(vector, layout, part.all[0]!.shape[0]!);
     } finally {
-      tf.dispose(part);
+      tf.dispose(part.all);
     }
   }
   return sums.read();
+}
+
+/** Batch `b` of host copies as tensors: the x and y tensors and the sample weights, if any. The caller disposes `all`. */
+export function cutBatch(
+  batches: IndexBatches,
+  b: number,
+  xs: readonly HostData[],
+  ys: readonly HostData[],
+  sw: HostData | undefined,
+): { all: tf.Tensor[]; xs: tf.Tensor[]; ys: tf.Tensor[]; sw: tf.Tensor | undefined } {
+  const all = batches.take([...xs, ...ys, ...(sw ? [sw] : [])], b);
+  return { all, xs: all.slice(0, xs.length), ys: all.slice(xs.length, xs.length + ys.length), sw: sw ? all[all.length - 1] : undefined };
 }
 

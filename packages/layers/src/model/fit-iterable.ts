@@ -1,5 +1,5 @@
 import { RidgeError, describeValue } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { checkFiniteOnDevice, prepare, sameLength, type ModelData, type TensorLike } from './data.js';
 import { checkBatchWeights } from './data-forms.js';
 import type { ModelInternals } from './features.js';

@@ -1,13 +1,14 @@
-import { RidgeError, describeValue } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { RidgeError, describeValue, mustBeError } from '@ridge/core';
+import { tf } from '../engine/tfjs.js';
 import type { Callback, CallbackModel } from './callbacks.js';
 import type { FitCallbacks } from './fit-callbacks.js';
 import { IndexBatches, hostRows, isRecord, prepare, sameLength, type HostData, type ModelData, type Prepared, type TensorLike } from './data.js';
 import { feature, findFeature, type Features, type ModelInternals } from './features.js';
 import { StepRunner, type Compiled } from './step.js';
-import { checkInteger, evaluateBatches } from './evaluate.js';
+import { checkInteger, cutBatch, evaluateBatches } from './evaluate.js';
 import { LogSums } from './log-sums.js';
 import type { LayerWeight } from '../engine/weight.js';
+import { optionError } from '../engine/errors.js';
 
 /** One batch from an iterable: `{ xs, ys, sampleWeight? }` or `[xs, ys]`. Ridge disposes the tensors it is given. */
 export type BatchSource =
@@ -77,28 +78,31 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
 } {
   const known = ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'classWeight', 'sampleWeight', 'callbacks', 'initialEpoch', 'seed'];
   for (const k of Object.keys(args)) {
-    if (!known.includes(k)) throw new RidgeError('INVALID_ARGUMENT', `fit: unknown option ${describeValue(k)}; options: ${known.join(', ')}.`, { argument: k });
+    if (!known.includes(k)) throw optionError('fit', k, `unknown option ${describeValue(k)}; options: ${known.join(', ')}.`);
   }
   const int = (name: string, value: unknown, min: number) => checkInteger('fit', name, value, min);
   const epochs = int('epochs', args.epochs ?? 1, 1);
   const batchSize = int('batchSize', args.batchSize ?? 32, 1);
   const initialEpoch = int('initialEpoch', args.initialEpoch ?? 0, 0);
-  if (initialEpoch >= epochs) throw new RidgeError('INVALID_ARGUMENT', `fit: initialEpoch (${initialEpoch}) must be below epochs (${epochs}).`, { argument: 'initialEpoch' });
+  if (initialEpoch >= epochs) throw optionError('fit', 'initialEpoch', `initialEpoch (${initialEpoch}) must be below epochs (${epochs}).`);
   // Without the progress feature (a '/base' bundle that did not import it) fit is silent by default.
   const verbose = args.verbose ?? findFeature('progress')?.defaultVerbosity() ?? 0;
-  if (![0, 1, 2].includes(verbose)) throw new RidgeError('INVALID_ARGUMENT', `fit: verbose must be 0, 1 or 2; received ${describeValue(verbose)}.`, { argument: 'verbose' });
-  if (args.validationSplit !== undefined && !(typeof args.validationSplit === 'number' && args.validationSplit > 0 && args.validationSplit < 1)) {
-    throw new RidgeError('INVALID_ARGUMENT', `fit: validationSplit must be a number in (0, 1); received ${describeValue(args.validationSplit)}.`, { argument: 'validationSplit' });
+  if (![0, 1, 2].includes(verbose)) throw mustBeError('fit: verbose', verbose, '0, 1 or 2', { argument: 'verbose' });
+  const { validationSplit, shuffle = true } = args;
+  if (validationSplit !== undefined) {
+    if (!(typeof validationSplit === 'number' && validationSplit > 0 && validationSplit < 1)) {
+      throw mustBeError('fit: validationSplit', validationSplit, 'a number in (0, 1)', { argument: 'validationSplit' });
+    }
+    if (args.validationData !== undefined) {
+      throw optionError('fit', 'validationSplit', 'give validationSplit or validationData, not both.');
+    }
   }
-  if (args.validationSplit !== undefined && args.validationData !== undefined) {
-    throw new RidgeError('INVALID_ARGUMENT', 'fit: give validationSplit or validationData, not both.', { argument: 'validationSplit' });
-  }
-  if (args.shuffle !== undefined && typeof args.shuffle !== 'boolean') throw new RidgeError('INVALID_ARGUMENT', `fit: shuffle must be true or false; received ${describeValue(args.shuffle)}.`, { argument: 'shuffle' });
+  if (typeof shuffle !== 'boolean') throw mustBeError('fit: shuffle', shuffle, 'true or false', { argument: 'shuffle' });
   if (args.validationBatchSize !== undefined) int('validationBatchSize', args.validationBatchSize, 1);
   if (args.seed !== undefined) int('seed', args.seed, 0);
   const callbacks = args.callbacks === undefined ? undefined : feature('callbacks', 'fit({ callbacks })')(args.callbacks);
   const progress = verbose === 0 ? undefined : feature('progress', `fit({ verbose: ${verbose} })`);
-  return { epochs, batchSize, shuffle: args.shuffle ?? true, initialEpoch, verbose: verbose as 0 | 1 | 2, progress, callbacks };
+  return { epochs, batchSize, shuffle, initialEpoch, verbose: verbose as 0 | 1 | 2, progress, callbacks };
 }
 
 /** Batches to iterate: iterable, and not data (a tensor, an array, a typed array). */
@@ -125,7 +129,7 @@ export async function fitModel(
   const args = (fromIterable ? (yOrArgs as FitArgs | undefined) : maybeArgs) ?? {};
   if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `fit: options must be an object; received ${describeValue(args)}.`);
   const opts = checkArgs(args);
-  const { callbacks } = opts;
+  const { callbacks, epochs, batchSize } = opts;
   const random = args.seed === undefined ? Math.random : mulberry32(args.seed);
 
   const owned: tf.Tensor[] = [];
@@ -139,7 +143,8 @@ export async function fitModel(
   const data = dataCall === undefined ? undefined : feature('data', dataCall);
   const iterable = fromIterable ? data!.iterableBatches(x, internals, model.outputNames, args) : undefined;
   const runner = new StepRunner({ graph: internals.graph(), weights: model.weights }, compiled);
-  const history: History = { history: {}, epoch: [], params: { epochs: opts.epochs, samples: undefined, steps: undefined, batchSize: fromIterable ? undefined : opts.batchSize } };
+  const params: History['params'] = { epochs, samples: undefined, steps: undefined, batchSize: fromIterable ? undefined : batchSize };
+  const history: History = { history: {}, epoch: [], params };
   try {
     // Every batch is cut from one host copy of the data, read (and checked finite) here once.
     let xs: HostData[] = [];
@@ -148,7 +153,7 @@ export async function fitModel(
     let val: { xs: HostData[]; ys: HostData[]; sw: HostData | undefined } | undefined;
     let n = 0;
     if (!fromIterable) {
-      if (yOrArgs === undefined) throw new RidgeError('INVALID_ARGUMENT', 'fit: y is required with x (or pass an async iterable of { xs, ys } batches).', { argument: 'y' });
+      if (yOrArgs === undefined) throw optionError('fit', 'y', 'y is required with x (or pass an async iterable of { xs, ys } batches).');
       xs = own(prepare(x as ModelData, internals.inputSlots(), 'x', 'host', 'fit'));
       ys = own(prepare(yOrArgs as ModelData, internals.outputSlots(), 'y', 'host', 'fit'));
       n = sameLength(xs, ys, 'fit', 'y', model.outputNames);
@@ -157,18 +162,22 @@ export async function fitModel(
         owned.push(...weights.owned);
         sw = weights.weights;
       }
-      if (args.validationSplit !== undefined) {
-        const nVal = Math.floor(n * args.validationSplit);
+      const { validationSplit } = args;
+      if (validationSplit !== undefined) {
+        const nVal = Math.floor(n * validationSplit);
         const nTrain = n - nVal;
-        if (nVal < 1 || nTrain < 1) throw new RidgeError('INVALID_ARGUMENT', `fit: validationSplit ${args.validationSplit} of ${n} samples leaves an empty part.`, { argument: 'validationSplit' });
-        val = { xs: xs.map((h) => hostRows(h, nTrain, nVal)), ys: ys.map((h) => hostRows(h, nTrain, nVal)), sw: sw && hostRows(sw, nTrain, nVal) };
-        xs = xs.map((h) => hostRows(h, 0, nTrain));
-        ys = ys.map((h) => hostRows(h, 0, nTrain));
-        sw = sw && hostRows(sw, 0, nTrain);
+        if (nVal < 1 || nTrain < 1) throw optionError('fit', 'validationSplit', `validationSplit ${validationSplit} of ${n} samples leaves an empty part.`);
+        const rows = (start: number, count: number) => ({
+          xs: xs.map((h) => hostRows(h, start, count)),
+          ys: ys.map((h) => hostRows(h, start, count)),
+          sw: sw && hostRows(sw, start, count),
+        });
+        val = rows(nTrain, nVal);
+        ({ xs, ys, sw } = rows(0, nTrain));
         n = nTrain;
       }
-      history.params.samples = n;
-      history.params.steps = Math.ceil(n / opts.batchSize);
+      params.samples = n;
+      params.steps = Math.ceil(n / batchSize);
     }
     if (data && args.validationData !== undefined) {
       const v = data.validationData(args.validationData, internals);
@@ -178,11 +187,11 @@ export async function fitModel(
 
     callbacks?.setModel(model);
     model.stopTraining = false;
-    const progress = opts.progress?.create(opts.verbose as 1 | 2, opts.epochs, history.params.steps, opts.batchSize);
+    const progress = opts.progress?.create(opts.verbose as 1 | 2, epochs, params.steps, batchSize);
     await callbacks?.call('onTrainBegin', {});
-    const batches = fromIterable ? undefined : new IndexBatches(n, opts.batchSize);
+    const batches = fromIterable ? undefined : new IndexBatches(n, batchSize);
     let lastYield = performance.now();
-    for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
+    for (let epoch = opts.initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await callbacks?.call('onEpochBegin', epoch, {});
       progress?.epochBegin(epoch);
       const sums = new LogSums();
@@ -206,23 +215,21 @@ export async function fitModel(
       };
       try {
         if (batches) {
-          const shuffled = opts.shuffle;
-          if (shuffled) batches.shuffle(random);
-          const all = [...xs, ...ys, ...(sw ? [sw] : [])];
+          if (opts.shuffle) batches.shuffle(random);
           for (let b = 0; b < batches.count && !model.stopTraining; b++) {
-            const part = batches.take(all, b);
+            const part = cutBatch(batches, b, xs, ys, sw);
             try {
-              await runBatch(part.slice(0, xs.length), part.slice(xs.length, xs.length + ys.length), sw ? part[part.length - 1] : undefined);
+              await runBatch(part.xs, part.ys, part.sw);
             } finally {
-              tf.dispose(part);
+              tf.dispose(part.all);
             }
           }
         } else {
-          history.params.steps = await iterable!.run(epoch, runBatch, () => model.stopTraining);
+          params.steps = await iterable!.run(epoch, runBatch, () => model.stopTraining);
         }
         const logs = sums.read();
         if (val) {
-          const vlogs = evaluateBatches(runner, val.xs, val.ys, val.sw, args.validationBatchSize ?? opts.batchSize);
+          const vlogs = evaluateBatches(runner, val.xs, val.ys, val.sw, args.validationBatchSize ?? batchSize);
           for (const [k, v] of Object.entries(vlogs)) logs[`val_${k}`] = v;
         }
         history.epoch.push(epoch);

@@ -54,9 +54,7 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly 
     steps.push({ layer: node.layer as Layer, node });
   };
   for (const o of outputs) visit(o, []);
-  const layers: Layer[] = [];
-  for (const t of inputs) if (!layers.includes(t.sourceLayer as Layer)) layers.push(t.sourceLayer as Layer);
-  for (const s of steps) if (!layers.includes(s.layer)) layers.push(s.layer);
+  const layers = [...new Set([...inputs.map((t) => t.sourceLayer as Layer), ...steps.map((s) => s.layer)])];
   const names = new Map<string, Layer>();
   for (const l of layers) {
     const other = names.get(l.name);

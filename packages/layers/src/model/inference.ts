@@ -1,5 +1,5 @@
 import { RidgeError, describeValue, type Regularizer } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { who } from '../engine/errors.js';
 import type { Layer } from '../engine/layer.js';
 import type { Logs } from './callbacks.js';

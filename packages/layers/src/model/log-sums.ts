@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import type { Logs } from './callbacks.js';
 import type { StepLayout } from './step.js';
 
@@ -15,7 +15,7 @@ export class LogSums {
   readonly done = new Map<string, { total: number; count: number }>();
 
   add(vector: tf.Tensor1D, layout: StepLayout, count: number): void {
-    if (this.sum && layout.id !== this.layout?.id) this.flush();
+    if (this.sum && layout.id !== this.layout?.id) this.#flush();
     const next = tf.tidy(() => (this.sum ? tf.add(this.sum, tf.mul(vector, count)) : tf.mul(vector, count))) as tf.Tensor1D;
     this.sum?.dispose();
     vector.dispose();
@@ -24,7 +24,7 @@ export class LogSums {
     this.count += count;
   }
 
-  private flush(): void {
+  #flush(): void {
     if (!this.sum || !this.layout) return;
     const values = this.layout.aggregate(this.sum.dataSync());
     this.layout.keys.forEach((k, i) => {
@@ -39,7 +39,7 @@ export class LogSums {
   }
 
   read(): Logs {
-    this.flush();
+    this.#flush();
     const logs: Logs = {};
     for (const [k, { total, count }] of this.done) logs[k] = total / count;
     this.done.clear();

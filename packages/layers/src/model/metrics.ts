@@ -1,5 +1,5 @@
-import { RidgeError, describeValue, type Loss } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { RidgeError, describeValue, mustBeError, type Loss } from '@ridge/core';
+import { tf } from '../engine/tfjs.js';
 
 /** A metric: a per-sample value (shape [batch]) that the trainer averages, weighted by sample weight. */
 export interface Metric {
@@ -15,23 +15,32 @@ function perSampleMean(x: tf.Tensor): tf.Tensor {
   return x.rank <= 1 ? x : tf.mean(tf.reshape(x, [x.shape[0]!, -1]), 1);
 }
 
+/** The per-sample share of equal entries. */
+function matchRate(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return perSampleMean(tf.cast(tf.equal(a, b), 'float32'));
+}
+
 const categoricalAccuracy = (name: string): Metric => ({
   name,
-  perSample: (t, p) => perSampleMean(tf.cast(tf.equal(tf.argMax(t, -1), tf.argMax(p, -1)), 'float32')),
+  perSample: (t, p) => matchRate(tf.argMax(t, -1), tf.argMax(p, -1)),
 });
 
 const sparseCategoricalAccuracy = (name: string): Metric => ({
   name,
   perSample: (t, p) => {
     const labels = t.rank === p.rank ? tf.squeeze(t, [-1]) : t;
-    return perSampleMean(tf.cast(tf.equal(tf.cast(labels, 'int32'), tf.argMax(p, -1)), 'float32'));
+    return matchRate(tf.cast(labels, 'int32'), tf.argMax(p, -1));
   },
 });
 
 const binaryAccuracy = (name: string): Metric => ({
   name,
-  perSample: (t, p) => perSampleMean(tf.cast(tf.equal(t, tf.cast(tf.greater(p, 0.5), t.dtype)), 'float32')),
+  perSample: (t, p) => matchRate(t, tf.cast(tf.greater(p, 0.5), t.dtype)),
 });
+
+const mse = (name: string): Metric => ({ name, perSample: (t, p) => perSampleMean(tf.squaredDifference(t, p)) });
+
+const mae = (name: string): Metric => ({ name, perSample: (t, p) => perSampleMean(tf.abs(tf.sub(t, p))) });
 
 const FIXED: Record<string, (name: string) => Metric> = {
   categoricalAccuracy,
@@ -40,13 +49,13 @@ const FIXED: Record<string, (name: string) => Metric> = {
   sparse_categorical_accuracy: sparseCategoricalAccuracy,
   binaryAccuracy,
   binary_accuracy: binaryAccuracy,
-  mse: (name) => ({ name, perSample: (t, p) => perSampleMean(tf.squaredDifference(t, p)) }),
-  mae: (name) => ({ name, perSample: (t, p) => perSampleMean(tf.abs(tf.sub(t, p))) }),
+  mse,
+  mae,
+  meanSquaredError: mse,
+  mean_squared_error: mse,
+  meanAbsoluteError: mae,
+  mean_absolute_error: mae,
 };
-FIXED['meanSquaredError'] = FIXED['mse']!;
-FIXED['mean_squared_error'] = FIXED['mse']!;
-FIXED['meanAbsoluteError'] = FIXED['mae']!;
-FIXED['mean_absolute_error'] = FIXED['mae']!;
 
 /** Checks a metric spec without a model (for a compile that is finished later). */
 export function checkMetricSpec(spec: MetricSpec, argument: string): void {
@@ -63,10 +72,7 @@ export function checkMetricSpec(spec: MetricSpec, argument: string): void {
 export function resolveMetric(spec: MetricSpec, loss: Loss, outputUnits: number | null, argument: string): Metric {
   if (typeof spec === 'object' && spec !== null && typeof spec.perSample === 'function' && typeof spec.name === 'string') return spec;
   if (typeof spec !== 'string') {
-    throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} must be a metric name or { name, perSample }; received ${describeValue(spec)}.`, {
-      argument,
-      received: spec,
-    });
+    throw mustBeError(`compile: ${argument}`, spec, 'a metric name or { name, perSample }', { argument, received: spec });
   }
   if (spec === 'accuracy' || spec === 'acc') {
     const lossName = loss.className.toLowerCase();

@@ -4,15 +4,16 @@ import {
   getOptimizer,
   RidgeError,
   describeValue,
+  mustBeError,
   type JsonObject,
   type Loss,
   type LossSpec,
   type OptimizerSpec,
   type WeightInfo,
 } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import '@ridge/backend/gradients';
-import { who, withMessagePrefix } from '../engine/errors.js';
+import { optionError, who, withMessagePrefix } from '../engine/errors.js';
 import { Layer, type CallContext } from '../engine/layer.js';
 import { formatShape, type Shape } from '../engine/shape.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
@@ -26,7 +27,7 @@ import { buildGraph, runGraph, type Graph } from './graph.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { probeTerms, weightTerms, type CompiledRule, type RegularizationOption } from './regularization.js';
 import type { Compiled } from './step.js';
-import { feature, type ModelInternals } from './features.js';
+import { feature, type Features, type ModelInternals } from './features.js';
 import type { ModelTopologyJSON, ToJSONOptions } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
 
@@ -86,24 +87,20 @@ function asList<T>(x: T | readonly T[]): T[] {
 export class Model extends Layer implements CallbackModel {
   static override readonly className: string = 'Functional';
   protected graphState: Graph | undefined;
-  private compiledState: Compiled | undefined;
-  private compileArgsState: CompileArgs | undefined;
-  private busy: 'fit' | undefined;
+  #compiled: Compiled | undefined;
+  #compileArgs: CompileArgs | undefined;
+  #busy: 'fit' | undefined;
   stopTraining = false;
 
   constructor(args: ModelArgs | DeferredGraph) {
     if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `model: expected { inputs, outputs }; received ${describeValue(args)}.`);
-    super(args.name !== undefined ? { name: args.name } : {});
+    super({ name: args.name });
     if ('deferred' in args) return;
     const inputs = asList(args.inputs);
     const outputs = asList(args.outputs);
     for (const [what, list] of [['inputs', inputs], ['outputs', outputs]] as const) {
       if (list.length === 0 || !list.every(isSymbolic)) {
-        throw new RidgeError(
-          'INVALID_ARGUMENT',
-          `model: ${what} must be symbolic tensors (from input() and layer.apply()); received ${describeValue(what === 'inputs' ? args.inputs : args.outputs)}.`,
-          { argument: what },
-        );
+        throw mustBeError(`model: ${what}`, what === 'inputs' ? args.inputs : args.outputs, 'symbolic tensors (from input() and layer.apply())', { argument: what });
       }
     }
     this.graphState = buildGraph(inputs, outputs);
@@ -146,28 +143,25 @@ export class Model extends Layer implements CallbackModel {
 
   /** Every weight of every layer, once (shared layers count once). */
   override get weights(): LayerWeight[] {
-    if (!this.graphState) return [];
-    const seen = new Set<LayerWeight>();
-    for (const l of this.graphState.layers) for (const w of l.weights) seen.add(w);
-    return [...seen];
+    return [...new Set((this.graphState?.layers ?? []).flatMap((l) => l.weights))];
   }
 
   get isCompiled(): boolean {
-    return this.compiledState !== undefined || this.compileArgsState !== undefined;
+    return this.#compiled !== undefined || this.#compileArgs !== undefined;
   }
 
   /** The arguments of the last successful `compile`. */
   get compileArgs(): CompileArgs | undefined {
-    return this.compileArgsState;
+    return this.#compileArgs;
   }
 
   get optimizer(): Compiled['optimizer'] | undefined {
-    return this.compiledState?.optimizer;
+    return this.#compiled?.optimizer;
   }
 
   /** A layer by name or by index in `layers`. Needs `@ridge/layers/inference` with `/base`. */
   getLayer(nameOrIndex: string | number): Layer {
-    return feature('inference', 'model.getLayer()').getLayer(this, nameOrIndex);
+    return this.#inference('getLayer').getLayer(this, nameOrIndex);
   }
 
   override computeOutputShape(_inputShape: Shape | Shape[]): Shape | Shape[] {
@@ -194,18 +188,18 @@ export class Model extends Layer implements CallbackModel {
    */
   compile(args: CompileArgs): void {
     if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
-    if (this.busy) throw new RidgeError('BUSY', `${who(this)}: compile while fit runs; wait for fit to finish.`);
+    this.#refuseWhileFit('compile while fit runs; wait for fit to finish.');
     checkCompileKeys(args);
     if (!this.graphState && this.deferCompile) {
       const deferred = this.deferCompile(args);
-      this.compiledState?.optimizer.dispose();
-      this.compileArgsState = deferred;
+      this.#compiled?.optimizer.dispose();
+      this.#compileArgs = deferred;
       return;
     }
     const outputNames = this.outputNames;
     const perOutput = <T>(value: T | readonly T[] | Readonly<Record<string, T>> | undefined, argument: string, fallback: T | undefined): T[] => {
       if (value === undefined) {
-        if (fallback === undefined) throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} is required.`, { argument });
+        if (fallback === undefined) throw optionError('compile', argument, `${argument} is required.`);
         return outputNames.map(() => fallback);
       }
       // A list, or a record by output name (not a loss object), needs the multi-io feature.
@@ -215,13 +209,13 @@ export class Model extends Layer implements CallbackModel {
       return outputNames.map(() => value as T);
     };
     const withArg = <T>(argument: string, fn: () => T): T => withMessagePrefix(`compile: ${argument}: `, fn, { argument });
-    if (args.optimizer === undefined) throw new RidgeError('INVALID_ARGUMENT', 'compile: optimizer is required (for example \'adam\').', { argument: 'optimizer' });
+    if (args.optimizer === undefined) throw optionError('compile', 'optimizer', 'optimizer is required (for example \'adam\').');
     const lossSpecs = perOutput<LossSpec>(args.loss as never, 'loss', undefined);
     const losses: Loss[] = lossSpecs.map((spec, i) => withArg(outputNames.length > 1 ? `loss['${outputNames[i]}']` : 'loss', () => getLoss(spec)));
     const lossWeights = perOutput<number>(args.lossWeights as never, 'lossWeights', 1);
     lossWeights.forEach((w, i) => {
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
-        throw new RidgeError('INVALID_ARGUMENT', `compile: lossWeights[${i}] must be a finite number >= 0; received ${describeValue(w)}.`, { argument: 'lossWeights' });
+        throw mustBeError(`compile: lossWeights[${i}]`, w, 'a finite number >= 0', { argument: 'lossWeights' });
       }
     });
     const metricSpecs = args.metrics === undefined ? outputNames.map(() => [] as MetricSpec[]) : perMetric(args.metrics, outputNames);
@@ -234,9 +228,9 @@ export class Model extends Layer implements CallbackModel {
     const rules = modelRules(args.regularization, this.weights);
     probeTerms(weightTerms(this.weights, rules), 'compile');
     const optimizer = withArg('optimizer', () => getOptimizer(args.optimizer));
-    this.compiledState?.optimizer.dispose();
-    this.compiledState = { optimizer, losses, lossWeights, metrics, rules, outputNames };
-    this.compileArgsState = args;
+    this.#compiled?.optimizer.dispose();
+    this.#compiled = { optimizer, losses, lossWeights, metrics, rules, outputNames };
+    this.#compileArgs = args;
   }
 
   /**
@@ -249,12 +243,12 @@ export class Model extends Layer implements CallbackModel {
   protected beforeData(_x: unknown, _method: string): void {}
 
   /** What fit and the optional parts see of this model. */
-  private internals(): ModelInternals {
+  #internals(): ModelInternals {
     return {
       graph: () => this.graph,
       beforeData: (x, method) => this.beforeData(x, method),
       compiled: (what) => this.compiledOrThrow(what),
-      rules: () => this.compiledState?.rules ?? [],
+      rules: () => this.#compiled?.rules ?? [],
       inputSlots: () => this.inputSlots(),
       outputSlots: () => this.outputSlots(),
     };
@@ -262,41 +256,51 @@ export class Model extends Layer implements CallbackModel {
 
   /** The resolved compile state; throws NOT_COMPILED before compile. */
   protected compiledOrThrow(what: string): Compiled {
-    if (!this.compiledState && this.compileArgsState && this.graphState) this.compile(this.compileArgsState);
-    if (!this.compiledState) {
+    if (!this.#compiled && this.#compileArgs && this.graphState) this.compile(this.#compileArgs);
+    if (!this.#compiled) {
       throw new RidgeError('NOT_COMPILED', `${who(this)}: ${what} needs compile() first, for example model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' }).`);
     }
-    return this.compiledState;
+    return this.#compiled;
   }
 
   /** Trains. Takes tensors or nested arrays (`fit(x, y, args)`), or an async iterable of batches (`fit(batches, args)`). */
   fit(x: ModelData, y: ModelData, args?: FitArgs): Promise<History>;
   fit(batches: AsyncIterable<BatchSource> | Iterable<BatchSource>, args?: FitArgs): Promise<History>;
   async fit(x: ModelData | AsyncIterable<BatchSource> | Iterable<BatchSource>, y?: ModelData | FitArgs, args?: FitArgs): Promise<History> {
-    if (this.busy) throw new RidgeError('BUSY', `${who(this)}: fit is already running; wait for it to finish before calling fit again.`);
+    this.#refuseWhileFit('fit is already running; wait for it to finish before calling fit again.');
     this.beforeData(x, 'fit');
     const compiled = this.compiledOrThrow('fit');
-    this.busy = 'fit';
+    this.#busy = 'fit';
     try {
-      return await fitModel(this, this.internals(), compiled, x, y, args);
+      return await fitModel(this, this.#internals(), compiled, x, y, args);
     } finally {
-      this.busy = undefined;
+      this.#busy = undefined;
     }
+  }
+
+  /** Throws BUSY, naming the model, while fit runs. */
+  #refuseWhileFit(message: string): void {
+    if (this.#busy) throw new RidgeError('BUSY', `${who(this)}: ${message}`);
+  }
+
+  /** The inference feature, for `model.<method>()`. */
+  #inference(method: string): Features['inference'] {
+    return feature('inference', `model.${method}()`);
   }
 
   /** Whether fit is running. */
   get isTraining(): boolean {
-    return this.busy === 'fit';
+    return this.#busy === 'fit';
   }
 
   /** Loss, data loss, every penalty term and the metrics on data, computed as in training. Needs `@ridge/layers/inference` with `/base`. */
   async evaluate(x: ModelData, y: ModelData, args: EvaluateArgs = {}): Promise<Logs> {
-    return feature('inference', 'model.evaluate()').evaluate(this, this.internals(), x, y, args);
+    return this.#inference('evaluate').evaluate(this, this.#internals(), x, y, args);
   }
 
   /** Outputs for inputs, in inference mode, batch by batch. One tensor per output. Needs `@ridge/layers/inference` with `/base`. */
   predict(x: ModelData, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
-    return feature('inference', 'model.predict()').predict(this, this.internals(), x, args);
+    return this.#inference('predict').predict(this, this.#internals(), x, args);
   }
 
   /**
@@ -305,12 +309,12 @@ export class Model extends Layer implements CallbackModel {
    * regularizer (divided by the batch size, as in training). Needs `@ridge/layers/inference` with `/base`.
    */
   penalties(x?: ModelData): PenaltyReport {
-    return feature('inference', 'model.penalties()').penalties(this, this.internals(), x);
+    return this.#inference('penalties').penalties(this, this.#internals(), x);
   }
 
   /** A table of layers, output shapes, parameter counts and each layer's regularizers. */
   summary(print: ((line: string) => void) | false = (line) => console.log(line)): string {
-    const text = feature('summary', 'model.summary()')(this, this.compiledState?.rules ?? [], this.graphState);
+    const text = feature('summary', 'model.summary()')(this, this.#compiled?.rules ?? [], this.graphState);
     if (print) for (const line of text.split('\n')) print(line);
     return text;
   }
@@ -337,10 +341,10 @@ export class Model extends Layer implements CallbackModel {
   }
 
   override dispose(): void {
-    if (this.busy) throw new RidgeError('BUSY', `${who(this)}: dispose while fit runs; wait for fit to finish (or set stopTraining).`);
+    this.#refuseWhileFit('dispose while fit runs; wait for fit to finish (or set stopTraining).');
     for (const l of this.graphState?.layers ?? []) l.dispose();
-    this.compiledState?.optimizer.dispose();
-    this.compiledState = undefined;
+    this.#compiled?.optimizer.dispose();
+    this.#compiled = undefined;
   }
 
   protected override layerConfig(): JsonObject {
@@ -385,7 +389,7 @@ function perMetric(
   if (typeof metrics === 'object' && metrics !== null) {
     return feature('multiIo', 'compile({ metrics }) per output').perMetric(metrics as Readonly<Record<string, readonly MetricSpec[]>>, outputNames);
   }
-  throw new RidgeError('INVALID_ARGUMENT', `compile: metrics must be a list of metric names; received ${describeValue(metrics)}.`, { argument: 'metrics' });
+  throw mustBeError('compile: metrics', metrics, 'a list of metric names', { argument: 'metrics' });
 }
 
 export type { Callback };

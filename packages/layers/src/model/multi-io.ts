@@ -1,5 +1,5 @@
 import { RidgeError, describeValue } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { isRecord, isTensorLike, type ModelData, type Slot, type TensorLike } from './data.js';
 import type { MetricSpec } from './metrics.js';
 

@@ -1,5 +1,5 @@
 import { RidgeError, describeValue, getLoss, getOptimizer, type LossSpec } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { who } from '../engine/errors.js';
 import { Layer, type CallContext } from '../engine/layer.js';
 import type { Shape } from '../engine/shape.js';

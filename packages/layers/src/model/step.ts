@@ -1,5 +1,5 @@
 import type { L1L2Factors, Loss, Optimizer, Regularizer } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../engine/tfjs.js';
 import { ConstantCache, l1l2Term, scaledStack, type ScaledValue } from '../engine/l1l2.js';
 import type { Layer } from '../engine/layer.js';
 import type { LayerWeight } from '../engine/weight.js';

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../engine/tfjs.js';
 import { layerArgError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';

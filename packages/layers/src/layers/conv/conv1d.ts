@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../engine/tfjs.js';
 import { Conv, type ConvArgs } from './base-conv.js';
 import { conv2dOp } from './conv2d-op.js';
 import type { ConvPadding, Padding } from './conv-utils.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../engine/tfjs.js';
 import type { Padding } from './conv-utils.js';
 
 /**

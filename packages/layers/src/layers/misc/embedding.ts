@@ -1,5 +1,5 @@
 import { RidgeError, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../engine/tfjs.js';
 import { layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';

@@ -8,7 +8,7 @@ import {
   type Regularizer,
   type RegularizerSpec,
 } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../engine/tfjs.js';
 import { serializeParts } from '../../engine/config.js';
 import { forArgument, layerArgError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../engine/tfjs.js';
 import type { ActivationFn } from '../../engine/activations.js';
 import { layerArgError } from '../../engine/errors.js';
 import { RecurrentLayer, recurrentActivationOf, stepActivation, type GatedRecurrentArgs, type StepWeights } from './recurrent-base.js';

@@ -6,7 +6,7 @@ import {
   type JsonObject,
   type RegularizerSpec,
 } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../engine/tfjs.js';
 import { canonicalActivation, getActivation, type ActivationFn } from '../../engine/activations.js';
 import { forArgument, layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../../engine/layer.js';

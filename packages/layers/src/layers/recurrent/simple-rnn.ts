@@ -1,5 +1,5 @@
 import type { JsonObject } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../../engine/tfjs.js';
 import { RecurrentLayer, type RecurrentArgs, type StepWeights } from './recurrent-base.js';
 
 export type SimpleRNNArgs = RecurrentArgs;
