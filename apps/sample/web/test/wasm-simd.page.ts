@@ -1,0 +1,35 @@
+// Bundled by wasm-simd.test.ts and run in Chromium: the fused L1L2 penalty pass of @ridge/layers on
+// tfjs-backend-wasm, against the formula computed here in float64. Reports through document.title.
+import * as tf from '@tensorflow/tfjs-core';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// An internal module of @ridge/layers (not exported): the test needs to know which path ran.
+import { ConstantCache, l1l2Term, wasmSimd } from '../../../../packages/layers/dist/engine/l1l2.js';
+
+setWasmPaths('/');
+await tf.setBackend('wasm');
+const [rows, cols] = [784, 250];
+const xv = Array.from({ length: rows * cols }, (_, i) => 2 * Math.sin(i * 0.37));
+const gv = Array.from({ length: rows * cols }, (_, i) => Math.cos(i * 0.11));
+const [l1, l2] = [0.003, 0.01];
+const x = tf.tensor2d(xv, [rows, cols]);
+const g = tf.tensor2d(gv, [rows, cols]);
+const simd = wasmSimd(true);
+const constants = new ConstantCache();
+const before = tf.memory().numTensors;
+const term = l1l2Term(x, { l1, l2 }, { gradient: g, constants });
+const value = term.value.dataSync()[0]! * term.factor;
+const gradient = term.gradient!.dataSync();
+tf.dispose([term.value, term.gradient!]);
+const wantValue = l1 * xv.reduce((s, v) => s + Math.abs(v), 0) + l2 * xv.reduce((s, v) => s + v * v, 0);
+let maxGradientError = 0;
+xv.forEach((v, i) => {
+  maxGradientError = Math.max(maxGradientError, Math.abs(gradient[i]! - (gv[i]! + l1 * Math.sign(v) + 2 * l2 * v)));
+});
+document.title = JSON.stringify({
+  simd,
+  value,
+  wantValue,
+  maxGradientError,
+  leaked: tf.memory().numTensors - before,
+  crossOriginIsolated: self.crossOriginIsolated,
+});

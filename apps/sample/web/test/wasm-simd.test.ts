@@ -1,0 +1,52 @@
+// The wasm SIMD penalty pass of @ridge/layers (packages/layers/src/engine/l1l2-simd.wat) in
+// Chromium: Node's tests cover it on Node's wasm engine; this checks that a browser page, which
+// loads tfjs-backend-wasm's browser build, runs it too (not the fallback kernels) and gets the
+// formula's value and gradient.
+import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { expect, it } from 'vitest';
+import { launchChromium, serveDirectory } from './browser.js';
+
+it('runs the SIMD penalty pass in Chromium on a 784x250 weight, matching the formula', async () => {
+  const browser = await launchChromium();
+  const dir = await mkdtemp(join(tmpdir(), 'ridge-wasm-simd-'));
+  const server = await serveDirectory(dir);
+  try {
+    await build({
+      entryPoints: [fileURLToPath(new URL('./wasm-simd.page.ts', import.meta.url))],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      outfile: join(dir, 'page.js'),
+      logLevel: 'error',
+    });
+    const wasmDist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
+    for (const f of await readdir(wasmDist)) if (f.endsWith('.wasm')) await copyFile(join(wasmDist, f), join(dir, f));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><script type="module" src="page.js"></script>');
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.title.startsWith('{'), null, { timeout: 60_000 });
+    const r = JSON.parse(await page.title()) as { simd: boolean; value: number; wantValue: number; maxGradientError: number; leaked: number; crossOriginIsolated: boolean };
+    expect(errors).toEqual([]);
+    // Not cross-origin isolated, so tfjs-backend-wasm runs its single-threaded build, whose memory
+    // the SIMD module can import.
+    expect(r.crossOriginIsolated).toBe(false);
+    expect(r.simd).toBe(true);
+    // float32 sums within blocks of 256, float64 across: far inside 1e-6 relative on 196k entries.
+    expect(Math.abs(r.value - r.wantValue) / r.wantValue).toBeLessThan(1e-6);
+    // Each gradient entry is about 1 in size; float32 keeps 7 digits.
+    expect(r.maxGradientError).toBeLessThan(1e-6);
+    expect(r.leaked).toBe(0);
+  } finally {
+    await browser.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 120_000);
