@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RidgeError, describeValue, invalidArgument } from './errors.js';
+import { RidgeError, describeValue, invalidArgument, mustBeError } from './errors.js';
 import { checkConfigKeys, checkNonNegativeNumber, checkNumber, checkOneOf } from './validate.js';
 
 describe('RidgeError', () => {
@@ -19,6 +19,14 @@ describe('RidgeError', () => {
     const e = invalidArgument('l2', Number.NaN, 'a finite number >= 0');
     expect(e.message).toBe('l2 must be a finite number >= 0; received NaN.');
     expect(e.details).toEqual({ argument: 'l2', received: Number.NaN });
+  });
+
+  it('mustBeError takes a subject that names its caller, the caller\'s details and a code', () => {
+    const e = mustBeError("Dense 'dense_1': units", 0, 'an integer >= 1', { layer: 'dense_1', argument: 'units' });
+    expect(e.code).toBe('INVALID_ARGUMENT');
+    expect(e.message).toBe("Dense 'dense_1': units must be an integer >= 1; received 0.");
+    expect(e.details).toEqual({ layer: 'dense_1', argument: 'units' });
+    expect(mustBeError('x', 'a', 'numbers', {}, 'INVALID_DATA').code).toBe('INVALID_DATA');
   });
 });
 
