@@ -2,6 +2,7 @@ import { RidgeError, type JsonObject } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { numbers, useCpu } from '../../test/setup.js';
+import { modelFromArtifacts } from './load.js';
 import { activation, dense, input, loadModel, lstm, model, modelFromJSON, sequential, type Model } from '../index.js';
 
 useCpu();
@@ -146,6 +147,28 @@ describe("the 'tfjs-layers' format", () => {
       expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'onWarning' } });
       expect((error as Error).message).toMatch(/(toJSON|save): onWarning must be a function/);
     }
+    // ... and so is one given to loadModel, modelFromArtifacts or modelFromJSON, before anything is
+    // read or built (the handler's load is never called, no tensor is made).
+    const reads = { count: 0 };
+    const handler: tf.io.IOHandler = {
+      load: async () => {
+        reads.count++;
+        return artifacts;
+      },
+    };
+    const tensors = tf.memory().numTensors;
+    const loads: [string, () => unknown][] = [
+      ['loadModel', () => loadModel(handler, { onWarning: 'log' as never })],
+      ['modelFromArtifacts', () => modelFromArtifacts(artifacts, { onWarning: 42 as never })],
+      ['modelFromJSON', () => modelFromJSON(topology, { onWarning: {} as never })],
+    ];
+    for (const [call, load] of loads) {
+      const error = await Promise.resolve().then(load).then(() => undefined, (e: unknown) => e);
+      expect(error, call).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'onWarning' } });
+      expect((error as Error).message, call).toMatch(new RegExp(`^${call}: onWarning must be a function`));
+    }
+    expect(reads.count).toBe(0);
+    expect(tf.memory().numTensors).toBe(tensors);
     // Read back, the file means what tfjs-layers reads in it: the clip form everywhere.
     const loaded = await loadModel(tf.io.fromMemory(artifacts), { onWarning: (w) => warnings.push(w) });
     expect(Object.values(layerActivations(loaded))).toEqual(['hard_sigmoid_legacy', 'hard_sigmoid_legacy', 'hard_sigmoid_legacy', 'hard_sigmoid_legacy']);

@@ -2,7 +2,8 @@ import { RidgeError, describeValue } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import type { Model } from '../model/model.js';
 import { FILE_SCHEME, FileHandler } from './file-handler.js';
-import { Building, buildModel, parseModelJSON, restoreCompile, warner, type FromJSONOptions } from './model-from-json.js';
+import { Building, buildModel, parseModelJSON, restoreCompile, type FromJSONOptions } from './model-from-json.js';
+import { warnerOf } from './model-json.js';
 import { assignModelWeights, checkWeightData, restoreOptimizerState } from './weights.js';
 
 export interface LoadModelOptions extends FromJSONOptions {
@@ -40,6 +41,7 @@ export function loadHandlerFor(source: unknown, options?: tf.io.LoadOptions): tf
  * anything is built; on any error every variable created so far is disposed.
  */
 export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: LoadModelOptions = {}): Model {
+  const warn = warnerOf(options, 'modelFromArtifacts');
   if (artifacts.format !== undefined && artifacts.format !== 'layers-model') {
     throw new RidgeError(
       'INVALID_JSON',
@@ -53,7 +55,6 @@ export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: Loa
   const generatedBy = artifacts.generatedBy;
   const parsed = parseModelJSON(artifacts.modelTopology, artifacts.trainingConfig, typeof generatedBy === 'string' ? { generatedBy } : {});
   const training = parsed.training;
-  const warn = warner(options);
   const hasWeights = artifacts.weightSpecs !== undefined || artifacts.weightData !== undefined;
   const { specs, buffer } = checkWeightData(artifacts.weightSpecs ?? [], artifacts.weightData);
   const building = new Building();
@@ -63,12 +64,12 @@ export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: Loa
     if (hasWeights) {
       values = tf.io.decodeWeights(buffer, specs);
       const optimizerState = assignModelWeights(model, specs, values);
-      restoreCompile(model, training, options);
+      restoreCompile(model, training, options, warn);
       const problem = restoreOptimizerState(model, optimizerState);
       if (problem) warn(`Model '${model.name}': ${problem}`);
     } else {
       if (model.weights.length > 0) warn(`Model '${model.name}' was saved without weights; its weights are freshly initialized.`);
-      restoreCompile(model, training, options);
+      restoreCompile(model, training, options, warn);
     }
     for (const w of warnings) warn(w);
     return model;
@@ -88,6 +89,7 @@ export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: Loa
  * left allocated.
  */
 export async function loadModel(source: string | tf.io.IOHandler, options: LoadModelOptions = {}): Promise<Model> {
+  warnerOf(options, 'loadModel'); // checked before anything is read
   const handler = loadHandlerFor(source, options.io);
   let artifacts: tf.io.ModelArtifacts;
   try {

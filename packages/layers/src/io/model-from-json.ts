@@ -6,7 +6,7 @@ import { Model } from '../model/model.js';
 import { Sequential } from '../model/sequential.js';
 import { activationDialect, readLabels, toRidgeActivations, uncertainHardSigmoidMessage, type FileLabels } from './activation-dialect.js';
 import { classNameOf, invalidJson, listAt, readObject } from './keras-json.js';
-import { NESTED_MODEL_OFFSET, isModel } from './model-json.js';
+import { NESTED_MODEL_OFFSET, isModel, warnerOf } from './model-json.js';
 import { compileArgsFromJSON } from './training-config.js';
 
 export interface FromJSONOptions {
@@ -19,11 +19,6 @@ export interface FromJSONOptions {
    * comes from. Default: `console.warn`.
    */
   onWarning?: (message: string) => void;
-}
-
-/** Where warnings go: `onWarning`, or `console.warn`. */
-export function warner(options: FromJSONOptions): (message: string) => void {
-  return options.onWarning ?? ((message: string) => console.warn(message));
 }
 
 /** A topology and its training config, unwrapped from whichever container held them. */
@@ -354,14 +349,14 @@ function throwUnresolved(where: string, r: Ref, byName: ReadonlyMap<string, Pend
  * imported) leaves the model uncompiled, and `onWarning` says why: the model is still useful for
  * predict, and compile can be called by hand.
  */
-export function restoreCompile(model: Model, training: JsonObject | undefined, options: FromJSONOptions): void {
+export function restoreCompile(model: Model, training: JsonObject | undefined, options: FromJSONOptions, warn: (message: string) => void): void {
   if (training === undefined || options.compile === false) return;
   const args = compileArgsFromJSON(training, model.outputNames);
   try {
     model.compile(args);
   } catch (error) {
     if (!RidgeError.is(error)) throw error;
-    warner(options)(
+    warn(
       `Model '${model.name}' was loaded without its compile state: ${error.message} ` +
         `Call model.compile(...) yourself, or make the names above available and load again.`,
     );
@@ -376,12 +371,13 @@ export function restoreCompile(model: Model, training: JsonObject | undefined, o
  * `UNKNOWN_NAME` for an unregistered class, naming the package to import).
  */
 export function modelFromJSON(json: unknown, options: FromJSONOptions = {}): Model {
+  const warn = warnerOf(options, 'modelFromJSON');
   const parsed = parseModelJSON(json);
   const building = new Building();
   try {
     const { model, warnings } = buildModel(parsed, building);
-    restoreCompile(model, parsed.training, options);
-    for (const w of warnings) warner(options)(w);
+    restoreCompile(model, parsed.training, options, warn);
+    for (const w of warnings) warn(w);
     return model;
   } catch (error) {
     building.dispose();

@@ -58,7 +58,10 @@ export function formatOf(options: unknown): JsonFormat {
   });
 }
 
-/** Reads the `onWarning` option of `call` (`'toJSON'`, `'save'`): a function, or `console.warn` when absent. */
+/**
+ * Reads the `onWarning` option of `call` (`toJSON`, `save`, `loadModel`, `modelFromJSON`,
+ * `modelFromArtifacts`): a function, or `console.warn` when absent; anything else is refused.
+ */
 export function warnerOf(options: unknown, call: string): (message: string) => void {
   const onWarning = typeof options === 'object' && options !== null ? (options as ToJSONOptions).onWarning : undefined;
   if (onWarning === undefined) return (message) => console.warn(message);
