@@ -1,4 +1,4 @@
-import { RidgeError, mustBeError } from '@ridge/core';
+import { RidgeError, closestName, describeValue, mustBeError } from '@ridge/core';
 
 /** Something that names itself in error messages: `Dense 'dense_1'`. */
 export interface Described {
@@ -13,6 +13,24 @@ export function who(owner: Described): string {
 /** An INVALID_ARGUMENT error that names the layer, the argument and the value. */
 export function layerArgError(owner: Described, argument: string, received: unknown, expected: string): RidgeError {
   return mustBeError(`${who(owner)}: ${argument}`, received, expected, { layer: owner.name, argument, received });
+}
+
+/**
+ * Checks the options object of `call` (`fit`, `compile`, `evaluate`, `predict`): INVALID_ARGUMENT
+ * for a value that is not an object, or for an option the call does not take, naming the closest
+ * one it does (`batch_size` -> `batchSize`).
+ */
+export function checkOptions(call: string, args: unknown, known: readonly string[]): void {
+  if (typeof args !== 'object' || args === null) throw mustBeError(`${call}: options`, args, 'an object', { argument: 'options' });
+  for (const key of Object.keys(args)) {
+    if (known.includes(key)) continue;
+    const guess = closestName(key, known);
+    throw new RidgeError(
+      'INVALID_ARGUMENT',
+      `${call}: unknown option ${describeValue(key)}${guess ? ` (did you mean '${guess}'?)` : ''}; options: ${known.join(', ')}.`,
+      { argument: key, received: key },
+    );
+  }
 }
 
 /** An INVALID_ARGUMENT error about one option of a call (`fit`, `compile`): `<call>: <message>`, details `{ argument }`. */

@@ -8,7 +8,7 @@ import { StepRunner, type Compiled } from './step.js';
 import { checkInteger, cutBatch, evaluateBatches } from './evaluate.js';
 import { LogSums } from './log-sums.js';
 import type { LayerWeight } from '../engine/weight.js';
-import { optionError } from '../engine/errors.js';
+import { checkOptions, optionError } from '../engine/errors.js';
 
 /** One batch from an iterable: `{ xs, ys, sampleWeight? }` or `[xs, ys]`. Ridge disposes the tensors it is given. */
 export type BatchSource =
@@ -77,9 +77,7 @@ function checkArgs(args: FitArgs): Required<Pick<FitArgs, 'epochs' | 'batchSize'
   callbacks: FitCallbacks | undefined;
 } {
   const known = ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'classWeight', 'sampleWeight', 'callbacks', 'initialEpoch', 'seed'];
-  for (const k of Object.keys(args)) {
-    if (!known.includes(k)) throw optionError('fit', k, `unknown option ${describeValue(k)}; options: ${known.join(', ')}.`);
-  }
+  checkOptions('fit', args, known);
   const int = (name: string, value: unknown, min: number) => checkInteger('fit', name, value, min);
   const epochs = int('epochs', args.epochs ?? 1, 1);
   const batchSize = int('batchSize', args.batchSize ?? 32, 1);

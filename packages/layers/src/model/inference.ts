@@ -1,6 +1,6 @@
 import { RidgeError, describeValue, type Regularizer } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
-import { who } from '../engine/errors.js';
+import { checkOptions, who } from '../engine/errors.js';
 import type { Layer } from '../engine/layer.js';
 import type { Logs } from './callbacks.js';
 import { IndexBatches, checkFiniteOnDevice, prepare, sameLength, toHost, type ModelData, type Prepared } from './data.js';
@@ -18,6 +18,7 @@ import { StepRunner } from './step.js';
 
 /** Loss, data loss, every penalty term and the metrics on data, computed as in training. */
 export function evaluate(model: Model, internals: ModelInternals, x: ModelData, y: ModelData, args: EvaluateArgs): Logs {
+  checkOptions('evaluate', args, ['batchSize', 'sampleWeight']);
   internals.beforeData(x, 'evaluate');
   const compiled = internals.compiled('evaluate');
   const batchSize = checkInteger('evaluate', 'batchSize', args.batchSize ?? 32, 1);
@@ -38,6 +39,7 @@ export function evaluate(model: Model, internals: ModelInternals, x: ModelData, 
 
 /** Outputs for inputs, in inference mode, batch by batch. One tensor per output. */
 export function predict(_model: Model, internals: ModelInternals, x: ModelData, args: PredictArgs): tf.Tensor | tf.Tensor[] {
+  checkOptions('predict', args, ['batchSize']);
   internals.beforeData(x, 'predict');
   const batchSize = checkInteger('predict', 'batchSize', args.batchSize ?? 32, 1);
   const xs = prepare(x, internals.inputSlots(), 'x', 'none', 'predict');

@@ -13,7 +13,7 @@ import {
 } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import '@ridge/backend/gradients';
-import { optionError, who, withMessagePrefix } from '../engine/errors.js';
+import { checkOptions, optionError, who, withMessagePrefix } from '../engine/errors.js';
 import { Layer, type CallContext } from '../engine/layer.js';
 import { formatShape, type Shape } from '../engine/shape.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
@@ -189,7 +189,7 @@ export class Model extends Layer implements CallbackModel {
   compile(args: CompileArgs): void {
     if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
     this.#refuseWhileFit('compile while fit runs; wait for fit to finish.');
-    checkCompileKeys(args);
+    checkOptions('compile', args, COMPILE_KEYS);
     if (!this.graphState && this.deferCompile) {
       const deferred = this.deferCompile(args);
       this.#compiled?.optimizer.dispose();
@@ -368,18 +368,6 @@ export function modelRules(option: RegularizationOption | undefined, weights?: r
   return option === undefined || option === null ? [] : feature('regularization', 'compile({ regularization })')(option, weights);
 }
 
-function checkCompileKeys(args: CompileArgs): void {
-  for (const key of Object.keys(args)) {
-    if (!COMPILE_KEYS.includes(key)) {
-      const guess = closestName(key, COMPILE_KEYS);
-      throw new RidgeError(
-        'INVALID_ARGUMENT',
-        `compile: unknown option ${describeValue(key)}${guess ? ` (did you mean '${guess}'?)` : ''}; options: ${COMPILE_KEYS.join(', ')}.`,
-        { argument: key, received: key },
-      );
-    }
-  }
-}
 
 function perMetric(
   metrics: readonly MetricSpec[] | Readonly<Record<string, readonly MetricSpec[]>>,
