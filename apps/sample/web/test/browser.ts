@@ -48,8 +48,8 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** A static file server for `root` on 127.0.0.1 and a free port. */
-export async function serveDirectory(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+/** A static file server for `root` on 127.0.0.1 and a free port, adding `headers` to every file it serves. */
+export async function serveDirectory(root: string, headers: Readonly<Record<string, string>> = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -58,7 +58,7 @@ export async function serveDirectory(root: string): Promise<{ url: string; close
       return;
     }
     readFile(file).then(
-      (body) => res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) => res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
       () => res.writeHead(404).end('not found'),
     );
   });

@@ -31,5 +31,8 @@ document.title = JSON.stringify({
   wantValue,
   maxGradientError,
   leaked: tf.memory().numTensors - before,
+  // The backend's Emscripten module: its memory is shared on the multithreaded build.
+  sharedMemory:
+    typeof SharedArrayBuffer !== 'undefined' && (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer instanceof SharedArrayBuffer,
   crossOriginIsolated: self.crossOriginIsolated,
 });

@@ -1,7 +1,7 @@
 // The wasm SIMD penalty pass of @ridge/layers (packages/layers/src/engine/l1l2-simd.wat) in
-// Chromium: Node's tests cover it on Node's wasm engine; this checks that a browser page, which
-// loads tfjs-backend-wasm's browser build, runs it too (not the fallback kernels) and gets the
-// formula's value and gradient.
+// Chromium: Node's tests cover it on Node's wasm engine (single-threaded only: the multithreaded
+// build does not start in Node); this checks that a browser page, which loads tfjs-backend-wasm's
+// browser builds, runs it on both (not the generic ops) and gets the formula's value and gradient.
 import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,10 +11,18 @@ import { build } from 'esbuild';
 import { expect, it } from 'vitest';
 import { launchChromium, serveDirectory } from './browser.js';
 
-it('runs the SIMD penalty pass in Chromium on a 784x250 weight, matching the formula', async () => {
+// Cross-origin isolation (these two headers) gives the page SharedArrayBuffer, and tfjs-backend-wasm
+// then runs its multithreaded build, whose memory is shared: the SIMD module imports it through its
+// shared-memory variant.
+const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+it.each([
+  ['the single-threaded build', false],
+  ['the multithreaded build (a cross-origin isolated page)', true],
+])('runs the SIMD penalty pass in Chromium on %s, on a 784x250 weight, matching the formula', async (_, isolated) => {
   const browser = await launchChromium();
   const dir = await mkdtemp(join(tmpdir(), 'ridge-wasm-simd-'));
-  const server = await serveDirectory(dir);
+  const server = await serveDirectory(dir, isolated ? ISOLATED : {});
   try {
     await build({
       entryPoints: [fileURLToPath(new URL('./wasm-simd.page.ts', import.meta.url))],
@@ -32,12 +40,23 @@ it('runs the SIMD penalty pass in Chromium on a 784x250 weight, matching the for
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url);
-    await page.waitForFunction(() => document.title.startsWith('{'), null, { timeout: 60_000 });
-    const r = JSON.parse(await page.title()) as { simd: boolean; value: number; wantValue: number; maxGradientError: number; leaked: number; crossOriginIsolated: boolean };
+    // Fails fast with the page's error, if it throws, instead of waiting for a title that never comes.
+    await Promise.race([
+      page.waitForFunction(() => document.title.startsWith('{'), null, { timeout: 60_000 }),
+      new Promise((_, reject) => page.on('pageerror', (e) => reject(e))),
+    ]);
+    const r = JSON.parse(await page.title()) as {
+      simd: boolean;
+      sharedMemory: boolean;
+      value: number;
+      wantValue: number;
+      maxGradientError: number;
+      leaked: number;
+      crossOriginIsolated: boolean;
+    };
     expect(errors).toEqual([]);
-    // Not cross-origin isolated, so tfjs-backend-wasm runs its single-threaded build, whose memory
-    // the SIMD module can import.
-    expect(r.crossOriginIsolated).toBe(false);
+    expect(r.crossOriginIsolated).toBe(isolated);
+    expect(r.sharedMemory).toBe(isolated);
     expect(r.simd).toBe(true);
     // float32 sums within blocks of 256, float64 across: far inside 1e-6 relative on 196k entries.
     expect(Math.abs(r.value - r.wantValue) / r.wantValue).toBeLessThan(1e-6);

@@ -1,18 +1,32 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module script without types (scripts/assemble-wasm.mjs)
 import { assemble, render } from '../../scripts/assemble-wasm.mjs';
-import { L1L2_SIMD_WASM } from './l1l2-simd.js';
+import { L1L2_SIMD_WASM, SHARED_MEMORY_PATCH } from './l1l2-simd.js';
 
 describe('the SIMD module', () => {
   it('holds the bytes that l1l2-simd.wat assembles to (run node scripts/assemble-wasm.mjs after editing it)', async () => {
-    const assembled = (await assemble()) as Buffer;
-    expect((render(assembled) as string).includes(`'${L1L2_SIMD_WASM}'`)).toBe(true);
-    expect(WebAssembly.validate(Uint8Array.from(assembled))).toBe(true);
+    const assembled = (await assemble()) as { bytes: Buffer; shared: Buffer; patch: number[] };
+    const text = render(assembled) as string;
+    expect(text.includes(`'${L1L2_SIMD_WASM}'`)).toBe(true);
+    expect(text.includes(`[${SHARED_MEMORY_PATCH.join(', ')}]`)).toBe(true);
+    expect(WebAssembly.validate(Uint8Array.from(assembled.bytes))).toBe(true);
+    // The patch turns the module into the shared-memory one, byte for byte.
+    const [at, removed, ...inserted] = SHARED_MEMORY_PATCH as number[];
+    const bytes = Uint8Array.from(atob(L1L2_SIMD_WASM), (c) => c.charCodeAt(0));
+    const patched = [...bytes.subarray(0, at), ...inserted, ...bytes.subarray(at! + removed!)];
+    expect(patched).toEqual([...assembled.shared]);
   });
 
-  it('computes the sums and the gradient on a memory of its own, remainders and signs included', () => {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const bytes = Uint8Array.from(atob(L1L2_SIMD_WASM), (c) => c.charCodeAt(0));
+  it.each([
+    ['a memory of its own', false],
+    ['a shared memory (the multithreaded build), through the patched import', true],
+  ] as const)('computes the sums and the gradient on %s, remainders and signs included', (_, shared) => {
+    const memory = shared ? new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }) : new WebAssembly.Memory({ initial: 1 });
+    let bytes = Uint8Array.from(atob(L1L2_SIMD_WASM), (c) => c.charCodeAt(0));
+    if (shared) {
+      const [at, removed, ...inserted] = SHARED_MEMORY_PATCH as number[];
+      bytes = Uint8Array.from([...bytes.subarray(0, at), ...inserted, ...bytes.subarray(at! + removed!)]);
+    }
     const { pass, abs } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as {
       pass(x: number, g: number, out: number, n: number, a: number, b: number, flags: number): number;
       abs: WebAssembly.Global;

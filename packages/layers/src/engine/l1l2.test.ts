@@ -14,8 +14,8 @@ afterAll(async () => {
 });
 
 /**
- * The backends and kernels under test: cpu's JavaScript pass; wasm with the SIMD module (every
- * size); wasm without it (the JavaScript pass up to 8192 entries, pooled reductions beyond).
+ * The backends and kernels under test: cpu's JavaScript pass; wasm with the SIMD module; wasm
+ * without it (the generic ops, as on an engine without WebAssembly SIMD).
  */
 const BACKENDS = ['cpu', 'wasm', 'wasm without SIMD'] as const;
 
@@ -42,9 +42,8 @@ function reference(x: number[], g: number[], f: { l1: number; l2: number }, valu
   return { value, gradient };
 }
 
-// [200, 50] and [101, 97] are large enough for wasm's pooled reduction (>= 4096 entries) and for
-// more than the JavaScript pass (> 8192); [7] and [3, 5] are not. Sizes 7, 15 and 9797 leave a
-// remainder after the SIMD module's steps of four entries.
+// Sizes 7, 15 and 9797 leave a remainder after the SIMD module's steps of eight entries; 9797 and
+// 10000 take more than one of its blocks of 256.
 const SHAPES = [[7], [3, 5], [200, 50], [4, 25, 60], [101, 97]];
 const FACTORS = [
   { l1: 0, l2: 0.01 },

@@ -1,6 +1,6 @@
 import type { L1L2Factors } from '@ridge/core';
 import { tf } from './tfjs.js';
-import { L1L2_SIMD_WASM } from './l1l2-simd.js';
+import { L1L2_SIMD_WASM, SHARED_MEMORY_PATCH } from './l1l2-simd.js';
 
 /**
  * The value and gradient of penalties of the form `l1 * sum(|x|) + l2 * sum(x^2)` (L1, L2, L1L2:
@@ -13,15 +13,12 @@ import { L1L2_SIMD_WASM } from './l1l2-simd.js';
  *   784x250 kernel, `l2 * sum(x^2)` and `g + 2 * l2 * x` take 6.3 ms as five kernels, 0.44 ms
  *   as one pass.
  * - wasm: the same single pass, in a small WebAssembly SIMD module (`l1l2-simd.wat`) that works
- *   on the backend's own memory. Measured on a 784x250 kernel: value and gradient in one pass
- *   take about 60 us, against 230 us for the six vectorised kernels below (square, reshape,
- *   average pool, sum; multiply, add), whose cost is mostly dispatch and five trips through memory.
- * - wasm without that module (no SIMD, or the multithreaded build, whose memory is shared): the
- *   pass in JavaScript over the heap for small tensors (dispatch costs more than the arithmetic
- *   there); for large ones, `x^2` viewed as `[1, rows, 1, columns]` and average-pooled (XNNPACK's
- *   vectorised kernel: 31 us for 196k floats, where tfjs-backend-wasm's scalar `Sum` takes
- *   178 us), which leaves `columns` numbers to sum. The factors are scalars kept for the fit.
- * - other backends: the same ops with a plain `sum`.
+ *   on the backend's own memory (shared memory on the multithreaded build). Measured on a 784x250
+ *   kernel: value and gradient take about 50 us (CPU time), against 140 us for the best sequence
+ *   of tfjs-backend-wasm kernels (square, reshape, average pool, sum; multiply, add), whose cost
+ *   is mostly dispatch and five trips through memory; with L1 too, 70 us against 1.6 ms.
+ * - wasm without SIMD (old engines; tfjs-backend-wasm then runs its plain build too), and other
+ *   backends: the generic ops, with the factors as scalars kept for the fit.
  */
 
 const KERNEL = 'RidgeL1L2Penalty';
@@ -155,11 +152,15 @@ function cpuKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   return outputs;
 }
 
-/** What tfjs-backend-wasm offers its own kernels: outputs in its heap, views of the heap, its module. */
+/**
+ * What tfjs-backend-wasm offers its own kernels: outputs in its heap, views of the heap, and its
+ * Emscripten module, whose memory is `wasmMemory` on the multithreaded build and an export
+ * (`asm.memory`) on the others (tfjs-backend-wasm 4.x).
+ */
 interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  wasm?: { asm?: { memory?: unknown } };
+  wasm?: { wasmMemory?: unknown; asm?: { memory?: unknown } };
 }
 
 /** The exports of `l1l2-simd.wat`. */
@@ -183,29 +184,32 @@ export function wasmSimd(allowed?: boolean): boolean {
 }
 
 /**
- * The SIMD pass, instantiated on the backend's memory, or null: without WebAssembly SIMD, or on
- * the multithreaded build (its shared memory would need a second, shared-memory module), or when
- * the backend's module does not expose its memory (tfjs-backend-wasm 4.x has it at `wasm.asm`).
+ * The SIMD pass, instantiated on the backend's memory (with a shared-memory import where that
+ * memory is shared), or null: without WebAssembly SIMD, or when the backend's module does not
+ * expose its memory.
  */
 function simdFor(backend: WasmBackend): SimdPass | null {
-  const memory = backend.wasm?.asm?.memory;
+  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
   if (!simdAllowed || typeof WebAssembly === 'undefined' || !(memory instanceof WebAssembly.Memory)) return null;
   let simd = simdByMemory.get(memory);
   if (simd === undefined) {
     simd = null;
-    if (!(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer)) {
-      try {
-        const bytes = Uint8Array.from(atob(L1L2_SIMD_WASM), (c) => c.charCodeAt(0));
-        simd = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as SimdPass;
-      } catch {
-        // No SIMD here: the kernels below take over.
+    try {
+      let bytes = Uint8Array.from(atob(L1L2_SIMD_WASM), (c) => c.charCodeAt(0));
+      if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) {
+        const [at, removed, ...inserted] = SHARED_MEMORY_PATCH as number[];
+        bytes = Uint8Array.from([...bytes.subarray(0, at), ...inserted, ...bytes.subarray(at! + removed!)]);
       }
+      simd = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as SimdPass;
+    } catch {
+      // No SIMD here: the generic ops take over.
     }
     simdByMemory.set(memory, simd);
   }
   return simd;
 }
 
+/** The wasm kernel, registered and called only where `simdFor` has the SIMD module. */
 function wasmKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const wasm = backend as WasmBackend;
   const f = attrs as KernelAttrs;
@@ -214,38 +218,16 @@ function wasmKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   // Allocate first: an allocation can grow the heap, which detaches earlier views of it.
   const valueInfo = wasm.makeOutput([], 'float32');
   const gradInfo = g ? wasm.makeOutput(x.shape.slice(), 'float32') : undefined;
-  const xs = wasm.typedArrayFromHeap(x);
-  const simd = simdFor(wasm);
-  let sums: Sums;
-  if (simd) {
-    const squares = simd.pass(
-      xs.byteOffset,
-      g ? wasm.typedArrayFromHeap(g).byteOffset : 0,
-      gradInfo ? wasm.typedArrayFromHeap(gradInfo).byteOffset : 0,
-      xs.length,
-      f.gradScale * f.l1,
-      2 * f.gradScale * f.l2,
-      (gradInfo ? 1 : 0) | (f.l1 !== 0 ? 2 : 0),
-    );
-    sums = { abs: simd.abs.value as number, squares };
-  } else {
-    sums = fusedPass(xs, g ? wasm.typedArrayFromHeap(g) : undefined, gradInfo ? wasm.typedArrayFromHeap(gradInfo) : undefined, f);
-  }
-  wasm.typedArrayFromHeap(valueInfo)[0] = penaltyValue(sums, f);
+  const offset = (t: tf.TensorInfo | undefined) => (t ? wasm.typedArrayFromHeap(t).byteOffset : 0);
+  const simd = simdFor(wasm)!;
+  const squares = simd.pass(offset(x), offset(g), offset(gradInfo), x.shape.reduce((a, b) => a * b, 1), f.gradScale * f.l1, 2 * f.gradScale * f.l2, (gradInfo ? 1 : 0) | (f.l1 !== 0 ? 2 : 0));
+  wasm.typedArrayFromHeap(valueInfo)[0] = penaltyValue({ abs: simd.abs.value as number, squares }, f);
   return gradInfo ? [valueInfo, gradInfo] : [valueInfo];
 }
 
-/**
- * The fused kernel runs on cpu for every size, and on wasm for every size where the SIMD module
- * runs. Without it, on wasm for small tensors only: one JavaScript pass (about 2 ns per entry
- * here) beats four to six vectorised kernels of a few microseconds' dispatch each up to a few
- * thousand entries, and loses beyond.
- */
-const WASM_KERNEL_MAX_SIZE = 8192;
-
-function fusedKernelFor(backend: string, size: number): boolean {
-  if (backend === 'cpu') return true;
-  return backend === 'wasm' && (size <= WASM_KERNEL_MAX_SIZE || simdFor(tf.backend() as unknown as WasmBackend) !== null);
+/** The fused kernel runs on cpu, and on wasm where the SIMD module runs. */
+function fusedKernelFor(backend: string): boolean {
+  return backend === 'cpu' || (backend === 'wasm' && simdFor(tf.backend() as unknown as WasmBackend) !== null);
 }
 
 function ensureKernel(backend: 'cpu' | 'wasm'): void {
@@ -253,18 +235,6 @@ function ensureKernel(backend: 'cpu' | 'wasm'): void {
     const kernelFunc = (backend === 'cpu' ? cpuKernel : wasmKernel) as unknown as tf.KernelFunc;
     tf.registerKernel({ kernelName: KERNEL, backendName: backend, kernelFunc });
   }
-}
-
-/**
- * `sum(x) / count` and `count`: on wasm, a mean by average pooling over all but the last axis
- * (see the module comment); elsewhere `count` is 1.
- */
-function reduce(x: tf.Tensor, wasm: boolean): { partial: tf.Tensor; count: number } {
-  const columns = x.shape[x.rank - 1] ?? 1;
-  const rows = x.size / Math.max(columns, 1);
-  if (!wasm || x.rank < 2 || rows < 2 || x.size < 4096) return { partial: tf.sum(x), count: 1 };
-  const pooled = tf.avgPool(tf.reshape(x, [1, rows, 1, columns]) as tf.Tensor4D, [rows, 1], 1, 'valid');
-  return { partial: tf.sum(pooled), count: rows };
 }
 
 /**
@@ -281,7 +251,7 @@ export function l1l2Term(
   const gradScale = options.gradScale ?? 1;
   const g = options.gradient;
   const backend = tf.getBackend();
-  if (fusedKernelFor(backend, x.size) && x.dtype === 'float32' && (!g || g.dtype === 'float32')) {
+  if (fusedKernelFor(backend) && x.dtype === 'float32' && (!g || g.dtype === 'float32')) {
     ensureKernel(backend as 'cpu' | 'wasm');
     const attrs = { l1, l2, valueScale, gradScale } as unknown as tf.NamedAttrMap;
     const out = tf.engine().runKernel(KERNEL, g ? { x, g } : { x }, attrs) as tf.Tensor[];
@@ -291,16 +261,9 @@ export function l1l2Term(
   let factor = 1;
   const result = tf.tidy(() => {
     const xf = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-    const wasm = backend === 'wasm';
     const sums: { partial: tf.Tensor; factor: number }[] = [];
-    if (l1 !== 0) {
-      const { partial, count } = reduce(tf.abs(xf), wasm);
-      sums.push({ partial, factor: l1 * valueScale * count });
-    }
-    if (l2 !== 0) {
-      const { partial, count } = reduce(tf.square(xf), wasm);
-      sums.push({ partial, factor: l2 * valueScale * count });
-    }
+    if (l1 !== 0) sums.push({ partial: tf.sum(tf.abs(xf)), factor: l1 * valueScale });
+    if (l2 !== 0) sums.push({ partial: tf.sum(tf.square(xf)), factor: l2 * valueScale });
     let value: tf.Tensor;
     if (sums.length === 1) {
       // The usual case (L1 or L2): the factor stays on the host.
