@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain ES module script without types (scripts/assemble-wasm.mjs)
-import { assemble, render } from '../../scripts/assemble-wasm.mjs';
-import { L1L2_SIMD_WASM, SHARED_MEMORY_PATCH } from './l1l2-simd.js';
+import { assemble, render } from '../../../../scripts/assemble-wasm.mjs';
+import { L1L2_SIMD } from './l1l2-simd.js';
+
+const WAT = fileURLToPath(new URL('./l1l2-simd.wat', import.meta.url));
+const { wasm: L1L2_SIMD_WASM, sharedMemoryPatch: SHARED_MEMORY_PATCH } = L1L2_SIMD;
 
 describe('the SIMD module', () => {
-  it('holds the bytes that l1l2-simd.wat assembles to (run node scripts/assemble-wasm.mjs after editing it)', async () => {
-    const assembled = (await assemble()) as { bytes: Buffer; shared: Buffer; patch: number[] };
-    const text = render(assembled) as string;
+  it('holds the bytes that l1l2-simd.wat assembles to (run node scripts/assemble-wasm.mjs packages/layers/src/engine/l1l2-simd.wat after editing it)', async () => {
+    const assembled = (await assemble(WAT)) as { bytes: Buffer; shared: Buffer; patch: number[] };
+    const text = render(WAT, assembled) as string;
     expect(text.includes(`'${L1L2_SIMD_WASM}'`)).toBe(true);
     expect(text.includes(`[${SHARED_MEMORY_PATCH.join(', ')}]`)).toBe(true);
     expect(WebAssembly.validate(Uint8Array.from(assembled.bytes))).toBe(true);

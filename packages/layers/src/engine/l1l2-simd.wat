@@ -1,6 +1,7 @@
 ;; The fused L1L2 penalty pass for tfjs-backend-wasm, in 128-bit SIMD, working in place on the
-;; backend's own memory (imported). `src/engine/l1l2-simd.ts` holds these bytes, assembled by
-;; `node scripts/assemble-wasm.mjs` (wabt); a test checks that they still match this text.
+;; backend's own memory (imported). `l1l2-simd.ts` holds these bytes, assembled by
+;; `node scripts/assemble-wasm.mjs packages/layers/src/engine/l1l2-simd.wat` (wabt, from the
+;; repository root); a test checks that they still match this text.
 ;;
 ;; pass(x, g, out, n, a, b, flags) -> sum of x^2. Flags: 1 = write the
 ;; gradient, 2 = the L1 part (sum |x|, left in the exported global `abs`, and the sign term).

@@ -1,6 +1,7 @@
 import type { L1L2Factors } from '@ridge/core';
 import { tf } from './tfjs.js';
-import { L1L2_SIMD_WASM, SHARED_MEMORY_PATCH } from './l1l2-simd.js';
+import { allowSimd, heapOffset, simdExports, type WasmBackendInternals } from '@ridge/backend/simd';
+import { L1L2_SIMD } from './l1l2-simd.js';
 
 /**
  * The value and gradient of penalties of the form `l1 * sum(|x|) + l2 * sum(x^2)` (L1, L2, L1L2:
@@ -152,17 +153,6 @@ function cpuKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   return outputs;
 }
 
-/**
- * What tfjs-backend-wasm offers its own kernels: outputs in its heap, views of the heap, and its
- * Emscripten module, whose memory is `wasmMemory` on the multithreaded build and an export
- * (`asm.memory`) on the others (tfjs-backend-wasm 4.x).
- */
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  wasm?: { wasmMemory?: unknown; asm?: { memory?: unknown } };
-}
-
 /** The exports of `l1l2-simd.wat`. */
 interface SimdPass {
   /** Flags: 1 writes the gradient, 2 adds the L1 part (`abs` and the sign term). */
@@ -170,64 +160,33 @@ interface SimdPass {
   abs: WebAssembly.Global;
 }
 
-/** The SIMD module for each backend memory, or null where it cannot run there. */
-const simdByMemory = new WeakMap<WebAssembly.Memory, SimdPass | null>();
-let simdAllowed = true;
-
 /**
- * For tests: turns the SIMD module off (the fallback kernels then run on wasm) or back on, and
- * tells whether it runs on the current backend. Not exported from the package.
+ * For tests: turns the SIMD modules off (the generic ops then run on wasm) or back on, and tells
+ * whether the penalty pass runs on the current backend. Not exported from the package.
  */
 export function wasmSimd(allowed?: boolean): boolean {
-  if (allowed !== undefined) simdAllowed = allowed;
-  return tf.getBackend() === 'wasm' && simdFor(tf.backend() as unknown as WasmBackend) !== null;
+  allowSimd(allowed);
+  return simdExports(L1L2_SIMD) !== null;
 }
 
-/**
- * The SIMD pass, instantiated on the backend's memory (with a shared-memory import where that
- * memory is shared), or null: without WebAssembly SIMD, or when the backend's module does not
- * expose its memory.
- */
-function simdFor(backend: WasmBackend): SimdPass | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  if (!simdAllowed || typeof WebAssembly === 'undefined' || !(memory instanceof WebAssembly.Memory)) return null;
-  let simd = simdByMemory.get(memory);
-  if (simd === undefined) {
-    simd = null;
-    try {
-      let bytes = Uint8Array.from(atob(L1L2_SIMD_WASM), (c) => c.charCodeAt(0));
-      if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) {
-        const [at, removed, ...inserted] = SHARED_MEMORY_PATCH as number[];
-        bytes = Uint8Array.from([...bytes.subarray(0, at), ...inserted, ...bytes.subarray(at! + removed!)]);
-      }
-      simd = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as SimdPass;
-    } catch {
-      // No SIMD here: the generic ops take over.
-    }
-    simdByMemory.set(memory, simd);
-  }
-  return simd;
-}
-
-/** The wasm kernel, registered and called only where `simdFor` has the SIMD module. */
+/** The wasm kernel, registered and called only where the SIMD module runs (`simdExports`). */
 function wasmKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
-  const wasm = backend as WasmBackend;
+  const wasm = backend as WasmBackendInternals;
   const f = attrs as KernelAttrs;
   const x = inputs.x!;
   const g = inputs.g;
   // Allocate first: an allocation can grow the heap, which detaches earlier views of it.
   const valueInfo = wasm.makeOutput([], 'float32');
   const gradInfo = g ? wasm.makeOutput(x.shape.slice(), 'float32') : undefined;
-  const offset = (t: tf.TensorInfo | undefined) => (t ? wasm.typedArrayFromHeap(t).byteOffset : 0);
-  const simd = simdFor(wasm)!;
-  const squares = simd.pass(offset(x), offset(g), offset(gradInfo), x.shape.reduce((a, b) => a * b, 1), f.gradScale * f.l1, 2 * f.gradScale * f.l2, (gradInfo ? 1 : 0) | (f.l1 !== 0 ? 2 : 0));
+  const simd = simdExports<SimdPass>(L1L2_SIMD, wasm)!;
+  const squares = simd.pass(heapOffset(wasm, x), heapOffset(wasm, g), heapOffset(wasm, gradInfo), x.shape.reduce((a, b) => a * b, 1), f.gradScale * f.l1, 2 * f.gradScale * f.l2, (gradInfo ? 1 : 0) | (f.l1 !== 0 ? 2 : 0));
   wasm.typedArrayFromHeap(valueInfo)[0] = penaltyValue({ abs: simd.abs.value as number, squares }, f);
   return gradInfo ? [valueInfo, gradInfo] : [valueInfo];
 }
 
 /** The fused kernel runs on cpu, and on wasm where the SIMD module runs. */
 function fusedKernelFor(backend: string): boolean {
-  return backend === 'cpu' || (backend === 'wasm' && simdFor(tf.backend() as unknown as WasmBackend) !== null);
+  return backend === 'cpu' || (backend === 'wasm' && simdExports(L1L2_SIMD) !== null);
 }
 
 function ensureKernel(backend: 'cpu' | 'wasm'): void {
