@@ -87,6 +87,7 @@ const OPTIONAL_MARKERS: Record<string, string> = {
   'weight decay exclusions (@ridge/optimizers/weight-decay)': 'a valid regular expression (',
   'optimizer configs, Keras JSON (@ridge/optimizers/io)': 'Ridge does not implement AMSGrad',
   'optimizer state (@ridge/optimizers/io)': "its state is 'iterations'",
+  'fused optimizer updates (@ridge/optimizers/fused)': 'RidgeAdamUpdate',
   'data other than x and y tensors (@ridge/layers/data)': 'must be rectangular',
   'several inputs or outputs (@ridge/layers/multi-io)': 'has nothing for output',
   'callbacks (@ridge/layers/callbacks)': 'callbacks must be objects',

@@ -8,8 +8,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { caughtRidgeError, rejectedRidgeError } from '../support/caught.js';
 
 /*
- * `@ridge/optimizers/base` leaves out clipping, weight decay and the optimizer's io (getConfig,
- * fromConfig, getWeights, setWeights) until their entries are imported. This file imports only
+ * `@ridge/optimizers/base` leaves out clipping, weight decay, the optimizer's io (getConfig,
+ * fromConfig, getWeights, setWeights) and the fused updates until their entries are imported. This file imports only
  * side-effect-free entries (each test file runs with its own modules, so no other file's import of
  * `@ridge/optimizers` installs them here); the second half imports the feature entries.
  */
@@ -201,6 +201,47 @@ describe('the feature entries', () => {
     const error = caughtRidgeError(() => adam({ excludeFromWeightDecay: { regexp: '(' } }));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toContain('excludeFromWeightDecay');
+  });
+
+  it('@ridge/optimizers/fused makes an Adam step one kernel per weight, with the same results as the ops of /base', async () => {
+    // Kernels the engine dispatches (outermost) during one step.
+    const kernelsDuring = (f: () => void): number => {
+      const engine = tf.engine() as unknown as { runKernel: (...args: unknown[]) => unknown };
+      const run = engine.runKernel;
+      let count = 0;
+      let depth = 0;
+      engine.runKernel = (...args: unknown[]) => {
+        if (depth++ === 0) count++;
+        try {
+          return run.apply(engine, args);
+        } finally {
+          depth--;
+        }
+      };
+      try {
+        f();
+      } finally {
+        engine.runKernel = run;
+      }
+      return count;
+    };
+    const values = Array.from({ length: 33 }, (_, i) => Math.sin(i) * 2);
+    const gradient = Array.from({ length: 33 }, (_, i) => Math.cos(3 * i));
+    const steps = async (fused: boolean) => {
+      if (fused) await import('@ridge/optimizers/fused');
+      const w = weight(values);
+      const opt = adam({ learningRate: 0.01 });
+      opt.applyGradients([grad(w, gradient)]);
+      const kernels = kernelsDuring(() => opt.applyGradients([grad(w, gradient.map((g) => -g / 2))]));
+      const result = { values: valuesOf(w), kernels };
+      opt.dispose();
+      return result;
+    };
+    const ops = await steps(false);
+    const fused = await steps(true);
+    expect(fused.values).toEqual(ops.values);
+    expect(ops.kernels).toBeGreaterThanOrEqual(12); // sub, mul, add; square, sub, mul, add; sqrt, add, mul, div, sub
+    expect(fused.kernels).toBeLessThanOrEqual(2);
   });
 
   it('@ridge/optimizers/io adds getConfig, fromConfig (Keras JSON too), getWeights and setWeights, and saving a /base model', async () => {

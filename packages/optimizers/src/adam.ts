@@ -1,6 +1,6 @@
 import { checkNonNegativeNumber, type JsonObject } from '@ridge/core';
 import { tf } from './tfjs.js';
-import { readConfig } from './features.js';
+import { findFeature, readConfig } from './features.js';
 import {
   OptimizerBase,
   checkDecayRate,
@@ -61,14 +61,27 @@ export class Adam extends OptimizerBase {
   }
 
   protected makeUpdate(step: number): WeightUpdate {
-    // The bias corrections are plain numbers, folded into one per-step scalar.
-    const alpha = tf.scalar((this.learningRate * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step));
-    const oneMinusBeta1 = this.constant(1 - this.beta1);
-    const oneMinusBeta2 = this.constant(1 - this.beta2);
-    const epsilon = this.constant(this.epsilon);
+    // The bias corrections are plain numbers, folded into one per-step factor.
+    const factors = {
+      alpha: (this.learningRate * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step),
+      c1: 1 - this.beta1,
+      c2: 1 - this.beta2,
+      epsilon: this.epsilon,
+    };
+    let constants: tf.Scalar[] | undefined;
     return (w, g, slots) => {
       const m = slots[0]!;
       const v = slots[1]!;
+      // One kernel where the backend has it (cpu, wasm; with @ridge/optimizers/fused), with the
+      // same results as the ops below.
+      const fused = findFeature('fused')?.adamUpdate(w, g, m, v, factors);
+      if (fused) {
+        m.assign(fused[1]);
+        v.assign(fused[2]);
+        return fused[0];
+      }
+      constants ??= [tf.scalar(factors.alpha), this.constant(factors.c1), this.constant(factors.c2), this.constant(factors.epsilon)];
+      const [alpha, oneMinusBeta1, oneMinusBeta2, epsilon] = constants as [tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar];
       const mNew = tf.add(m, tf.mul(tf.sub(g, m), oneMinusBeta1));
       const vNew = tf.add(v, tf.mul(tf.sub(tf.square(g), v), oneMinusBeta2));
       m.assign(mNew);

@@ -2,6 +2,7 @@ import { featureTable, type JsonObject, type WeightInfo, type WeightSelector } f
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { OptimizerBase, OptimizerConfig, OptimizerWeight } from './optimizer-base.js';
 import type { WeightDecaySelector } from './weight-decay-selector.js';
+import type { AdamFactors } from './adam-kernel.js';
 
 /** The clip options of an optimizer after validation, and the step's clipping when one is set. */
 export interface ClipSettings {
@@ -57,6 +58,11 @@ export interface Features {
     /** The slot `setWeights` restored for a weight seen for the first time, taken out of `pending`. */
     restoreSlot(pending: Map<string, Tensor>, weight: WeightInfo, slot: string): Variable | undefined;
   };
+  /** One-kernel updates on cpu and wasm; without them the ops run, with the same results. */
+  fused: {
+    /** `[w, m, v]` after one Adam step, or undefined where no kernel runs (then the ops do). */
+    adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, factors: AdamFactors): [Tensor, Tensor, Tensor] | undefined;
+  };
 }
 
 export type FeatureName = keyof Features & string;
@@ -66,6 +72,7 @@ const table = featureTable<Features>('@ridge/optimizers/base', '@ridge/optimizer
   clipping: ['@ridge/optimizers/clipping', 'gradient clipping'],
   weightDecay: ['@ridge/optimizers/weight-decay', 'weight decay'],
   io: ['@ridge/optimizers/io', 'the optimizer io feature (getConfig, fromConfig, getWeights, setWeights)'],
+  fused: ['@ridge/optimizers/fused', 'fused optimizer updates'],
 });
 
 /** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */
