@@ -1,5 +1,6 @@
 import { initBackend } from '@ridge/backend';
 import type { RidgeError, WeightGradient, WeightInfo } from '@ridge/core';
+import { countKernels } from '@ridge/testing';
 import { dense, input, model, type Model } from '@ridge/layers/base';
 import { meanSquaredError } from '@ridge/losses/base';
 import { Adam, adam, adamw, rmsprop, sgd } from '@ridge/optimizers/base';
@@ -204,27 +205,6 @@ describe('the feature entries', () => {
   });
 
   it('@ridge/optimizers/fused makes an Adam step one kernel per weight, with the same results as the ops of /base', async () => {
-    // Kernels the engine dispatches (outermost) during one step.
-    const kernelsDuring = (f: () => void): number => {
-      const engine = tf.engine() as unknown as { runKernel: (...args: unknown[]) => unknown };
-      const run = engine.runKernel;
-      let count = 0;
-      let depth = 0;
-      engine.runKernel = (...args: unknown[]) => {
-        if (depth++ === 0) count++;
-        try {
-          return run.apply(engine, args);
-        } finally {
-          depth--;
-        }
-      };
-      try {
-        f();
-      } finally {
-        engine.runKernel = run;
-      }
-      return count;
-    };
     const values = Array.from({ length: 33 }, (_, i) => Math.sin(i) * 2);
     const gradient = Array.from({ length: 33 }, (_, i) => Math.cos(3 * i));
     const steps = async (fused: boolean) => {
@@ -232,7 +212,7 @@ describe('the feature entries', () => {
       const w = weight(values);
       const opt = adam({ learningRate: 0.01 });
       opt.applyGradients([grad(w, gradient)]);
-      const kernels = kernelsDuring(() => opt.applyGradients([grad(w, gradient.map((g) => -g / 2))]));
+      const kernels = countKernels(() => opt.applyGradients([grad(w, gradient.map((g) => -g / 2))]));
       const result = { values: valuesOf(w), kernels };
       opt.dispose();
       return result;

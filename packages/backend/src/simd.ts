@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Small WebAssembly SIMD modules that work in place on tfjs-backend-wasm's own memory: Ridge's
- * fused kernels (penalties in @ridge/layers, optimizer updates in @ridge/optimizers) run one pass
- * over a tensor where the backend would dispatch a kernel and walk the memory once per op.
+ * What Ridge's fused kernels (penalties in @ridge/layers, optimizer updates in @ridge/optimizers)
+ * use of the backends: one pass over a tensor where the backend would dispatch a kernel and walk
+ * the memory once per op. On cpu that pass is JavaScript over the backend's typed arrays; on wasm
+ * it is a small WebAssembly SIMD module that works in place on tfjs-backend-wasm's own memory.
  *
  * A module imports its memory as `env.memory`, and is kept as base64 with the few bytes that turn
  * that import into a shared one (`scripts/assemble-wasm.mjs` writes both from the `.wat` text):
@@ -25,6 +26,19 @@ export interface WasmBackendInternals {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
   wasm?: { wasmMemory?: unknown; asm?: { memory?: unknown } };
+}
+
+/** What a kernel function receives (tfjs-core's `KernelFunc` arguments, with the backend untyped). */
+export interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}
+
+/** What tfjs-backend-cpu offers its own kernels: typed arrays by data id, and outputs from arrays. */
+export interface CpuBackendInternals {
+  data: { get(dataId: tf.TensorInfo['dataId']): { values?: unknown } };
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 }
 
 /** Per backend memory, each module's exports (or null where it cannot run there). */

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@ridge/backend';
 import { allowSimd } from '@ridge/backend/simd';
+import { countKernels } from '@ridge/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module script without types (scripts/assemble-wasm.mjs)
@@ -29,29 +30,6 @@ function values(n: number, seed: number, scale: number): number[] {
   return Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 0 : scale * Math.sin(seed * 7.3 + i * 0.61)));
 }
 
-/** Kernels the engine dispatches (outermost) while `f` runs. */
-function kernelsDuring(f: () => void): number {
-  const engine = tf.engine() as unknown as { runKernel: (...args: unknown[]) => unknown };
-  const run = engine.runKernel;
-  let count = 0;
-  let depth = 0;
-  engine.runKernel = (...args: unknown[]) => {
-    if (depth === 0) count++;
-    depth++;
-    try {
-      return run.apply(engine, args);
-    } finally {
-      depth--;
-    }
-  };
-  try {
-    f();
-  } finally {
-    engine.runKernel = run;
-  }
-  return count;
-}
-
 // cpu: the JavaScript pass; wasm: the SIMD module; 'wasm without SIMD': the ops, both sides.
 describe.each(['cpu', 'wasm'])('the fused Adam update on %s', (backend) => {
   it.each([
@@ -71,7 +49,7 @@ describe.each(['cpu', 'wasm'])('the fused Adam update on %s', (backend) => {
       for (let step = 1; step <= 4; step++) {
         const gs = ws.map((w, k) => grad(w, values(shapes[k]!, 10 * step + k, step === 2 ? 1e-3 : 2)));
         const before = tf.memory().numTensors;
-        kernels.push(kernelsDuring(() => opt.applyGradients(gs)));
+        kernels.push(countKernels(() => opt.applyGradients(gs)));
         // The first step makes the moment slots (and the optimizer's kept constants); no step leaks.
         if (step > 1) expect(tf.memory().numTensors, `step ${step}`).toBe(before);
       }
@@ -96,9 +74,9 @@ it('runs the ops on wasm without SIMD, and on dtypes other than float32', async 
   allowSimd(false);
   const opt = adam({ learningRate: 0.01 });
   const w = weight(values(64, 3, 1));
-  const perStep = kernelsDuring(() => opt.applyGradients([grad(w, values(64, 4, 1))]));
+  const perStep = countKernels(() => opt.applyGradients([grad(w, values(64, 4, 1))]));
   expect(perStep).toBeGreaterThan(10);
   allowSimd(true);
-  expect(kernelsDuring(() => opt.applyGradients([grad(w, values(64, 5, 1))]))).toBeLessThan(perStep / 4);
+  expect(countKernels(() => opt.applyGradients([grad(w, values(64, 5, 1))]))).toBeLessThan(perStep / 4);
   opt.dispose();
 });

@@ -1,4 +1,4 @@
-import { heapOffset, simdExports, type WasmBackendInternals } from '@ridge/backend/simd';
+import { heapOffset, simdExports, type CpuBackendInternals, type KernelArgs, type WasmBackendInternals } from '@ridge/backend/simd';
 import { tf } from './tfjs.js';
 import { ADAM_SIMD } from './adam-simd.js';
 
@@ -32,16 +32,8 @@ export interface AdamFactors {
   readonly epsilon: number;
 }
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown };
-
-/** What tfjs-backend-cpu offers its own kernels: typed arrays by data id, and outputs from arrays. */
-interface CpuBackend {
-  data: { get(dataId: tf.TensorInfo['dataId']): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
 function cpuKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
-  const cpu = backend as CpuBackend;
+  const cpu = backend as CpuBackendInternals;
   const [w, g, m, v] = (['w', 'g', 'm', 'v'] as const).map((k) => cpu.data.get(inputs[k]!.dataId).values as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array];
   const f = attrs as AdamFactors;
   const r = Math.fround;

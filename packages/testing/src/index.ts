@@ -3,6 +3,7 @@ export { deepEqual, differences } from './deep-equal.js';
 export { expectConfigRoundTrip } from './round-trip.js';
 export { expectResolvable } from './resolvable.js';
 export { expectNoTensorLeak } from './no-leak.js';
+export { countKernels } from './count-kernels.js';
 export { expectGradientMatchesFiniteDifference } from './gradient.js';
 export type { GradientCheckOptions } from './gradient.js';
 export { expectNonNegative } from './non-negative.js';

@@ -1,6 +1,6 @@
 import type { L1L2Factors } from '@ridge/core';
 import { tf } from './tfjs.js';
-import { allowSimd, heapOffset, simdExports, type WasmBackendInternals } from '@ridge/backend/simd';
+import { allowSimd, heapOffset, simdExports, type CpuBackendInternals, type KernelArgs, type WasmBackendInternals } from '@ridge/backend/simd';
 import { L1L2_SIMD } from './l1l2-simd.js';
 
 /**
@@ -133,16 +133,8 @@ function fusedPass(xs: Float32Array, gs: Float32Array | undefined, out: Float32A
   return { abs: sumAbs, squares: sumSquares };
 }
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown };
-
-/** What tfjs-backend-cpu offers its own kernels: typed arrays by data id, and outputs from arrays. */
-interface CpuBackend {
-  data: { get(dataId: tf.TensorInfo['dataId']): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
-}
-
 function cpuKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
-  const cpu = backend as CpuBackend;
+  const cpu = backend as CpuBackendInternals;
   const x = inputs.x!;
   const xs = cpu.data.get(x.dataId).values as Float32Array;
   const gs = inputs.g ? (cpu.data.get(inputs.g.dataId).values as Float32Array) : undefined;
