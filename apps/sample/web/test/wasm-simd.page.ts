@@ -2,8 +2,12 @@
 // tfjs-backend-wasm, against the formula computed here in float64. Reports through document.title.
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-// An internal module of @ridge/layers (not exported): the test needs to know which path ran.
+import { adam } from '@ridge/optimizers';
+import { countKernels } from '@ridge/testing';
+// Internal modules of @ridge/layers and @ridge/optimizers (not exported): the test needs to know
+// which path ran, and to run the other one.
 import { ConstantCache, l1l2Term, wasmSimd } from '../../../../packages/layers/dist/engine/l1l2.js';
+import { fusedAdam } from '../../../../packages/optimizers/dist/adam-kernel.js';
 
 setWasmPaths('/');
 await tf.setBackend('wasm');
@@ -25,12 +29,34 @@ let maxGradientError = 0;
 xv.forEach((v, i) => {
   maxGradientError = Math.max(maxGradientError, Math.abs(gradient[i]! - (gv[i]! + l1 * Math.sign(v) + 2 * l2 * v)));
 });
+const leaked = tf.memory().numTensors - before;
+
+// Adam's fused update (adam-simd.wat) against Adam's ops: the same weights, bit for bit.
+const adamRuns = [true, false].map((fused) => {
+  fusedAdam(fused);
+  const variable = tf.tidy(() => tf.variable(tf.tensor1d(xv.slice(0, 1001))));
+  const opt = adam({ learningRate: 0.01 });
+  let kernels = 0;
+  for (let step = 0; step < 3; step++) {
+    const gradient = tf.tensor1d(gv.slice(step, step + 1001));
+    kernels = countKernels(() => opt.applyGradients([{ weight: { path: 'w', role: 'kernel', trainable: true, variable }, gradient }]));
+    gradient.dispose();
+  }
+  const weights = Array.from(variable.dataSync());
+  opt.dispose();
+  variable.dispose();
+  return { weights, kernels };
+});
+fusedAdam(true);
+
 document.title = JSON.stringify({
+  adamSame: adamRuns[0]!.weights.every((w, i) => Object.is(w, adamRuns[1]!.weights[i])),
+  adamKernels: adamRuns.map((r) => r.kernels),
   simd,
   value,
   wantValue,
   maxGradientError,
-  leaked: tf.memory().numTensors - before,
+  leaked,
   // The backend's Emscripten module: its memory is shared on the multithreaded build.
   sharedMemory:
     typeof SharedArrayBuffer !== 'undefined' && (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.buffer instanceof SharedArrayBuffer,

@@ -1,7 +1,8 @@
 // The wasm SIMD penalty pass of @ridge/layers (packages/layers/src/engine/l1l2-simd.wat) in
 // Chromium: Node's tests cover it on Node's wasm engine (single-threaded only: the multithreaded
 // build does not start in Node); this checks that a browser page, which loads tfjs-backend-wasm's
-// browser builds, runs it on both (not the generic ops) and gets the formula's value and gradient.
+// browser builds, runs it on both (not the generic ops) and gets the formula's value and gradient;
+// and the same for Adam's SIMD update of @ridge/optimizers (its results are the ops', bit for bit).
 import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -53,6 +54,8 @@ it.each([
       maxGradientError: number;
       leaked: number;
       crossOriginIsolated: boolean;
+      adamSame: boolean;
+      adamKernels: [number, number];
     };
     expect(errors).toEqual([]);
     expect(r.crossOriginIsolated).toBe(isolated);
@@ -63,6 +66,10 @@ it.each([
     // Each gradient entry is about 1 in size; float32 keeps 7 digits.
     expect(r.maxGradientError).toBeLessThan(1e-6);
     expect(r.leaked).toBe(0);
+    // Adam's SIMD update: one kernel a step instead of twelve, the same weights bit for bit.
+    expect(r.adamSame).toBe(true);
+    expect(r.adamKernels[0]).toBe(1);
+    expect(r.adamKernels[1]).toBeGreaterThanOrEqual(12);
   } finally {
     await browser.close();
     await server.close();
