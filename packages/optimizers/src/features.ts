@@ -62,6 +62,8 @@ export interface Features {
   fused: {
     /** `[w, m, v]` after one Adam step, or undefined where no kernel runs (then the ops do). */
     adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, factors: AdamFactors): [Tensor, Tensor, Tensor] | undefined;
+    /** `[w, velocity]` after one SGD step with momentum (> 0), or undefined where no kernel runs. */
+    sgdUpdate(w: Tensor, g: Tensor, velocity: Tensor, lr: number, momentum: number, nesterov: boolean): [Tensor, Tensor] | undefined;
   };
 }
 

@@ -7,5 +7,6 @@
  */
 import { fusedAdamUpdate } from '../adam-kernel.js';
 import { installFeature } from '../features.js';
+import { fusedSgdUpdate } from '../sgd-kernel.js';
 
-installFeature('fused', { adamUpdate: fusedAdamUpdate });
+installFeature('fused', { adamUpdate: fusedAdamUpdate, sgdUpdate: fusedSgdUpdate });
