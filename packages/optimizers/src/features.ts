@@ -64,6 +64,8 @@ export interface Features {
     adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, factors: AdamFactors): [Tensor, Tensor, Tensor] | undefined;
     /** `[w, velocity]` after one SGD step with momentum (> 0), or undefined where no kernel runs. */
     sgdUpdate(w: Tensor, g: Tensor, velocity: Tensor, lr: number, momentum: number, nesterov: boolean): [Tensor, Tensor] | undefined;
+    /** `[w, accumulator]` after one Adagrad step, or undefined where no kernel runs. */
+    adagradUpdate(w: Tensor, g: Tensor, accumulator: Tensor, lr: number, epsilon: number): [Tensor, Tensor] | undefined;
   };
 }
 

@@ -11,7 +11,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { assemble, render } from '../../../scripts/assemble-wasm.mjs';
 import { disposeAll, grad, weight } from '../test/helpers.js';
 import { fusedUpdates } from './fused-kernels.js';
-import { sgd, type OptimizerBase } from './index.js';
+import { ADAGRAD_SIMD } from './adagrad-simd.js';
+import { adagrad, sgd, type OptimizerBase } from './index.js';
 import { SGD_SIMD } from './sgd-simd.js';
 
 afterEach(disposeAll);
@@ -21,7 +22,10 @@ afterAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
 
-it.each([['sgd-simd', SGD_SIMD]] as [string, SimdModule][])(
+it.each([
+  ['sgd-simd', SGD_SIMD],
+  ['adagrad-simd', ADAGRAD_SIMD],
+] as [string, SimdModule][])(
   '%s.ts holds the bytes that its .wat assembles to (run node scripts/assemble-wasm.mjs packages/optimizers/src/<name>.wat)',
   async (name, module) => {
     const wat = fileURLToPath(new URL(`./${name}.wat`, import.meta.url));
@@ -41,6 +45,8 @@ const cases: [string, () => OptimizerBase, number][] = [
   ['sgd with momentum', () => sgd({ learningRate: 0.1, momentum: 0.9 }), 4],
   ['sgd with nesterov momentum', () => sgd({ learningRate: 0.03, momentum: 0.7, nesterov: true }), 6],
   ['sgd with momentum 1, weight decay', () => sgd({ learningRate: 0.1, momentum: 1, weightDecay: 0.01 }), 5],
+  ['adagrad', () => adagrad({ learningRate: 0.1 }), 7],
+  ['adagrad with another epsilon and initial accumulator, weight decay', () => adagrad({ learningRate: 0.03, epsilon: 1e-3, initialAccumulatorValue: 0.01, weightDecay: 0.05 }), 8],
 ];
 
 /** Weights and slots after four steps on two weights (10,001 entries: SIMD and a remainder; 7: the remainder alone). */

@@ -5,8 +5,9 @@
  * `@ridge/optimizers/base` run their ops: slower (on wasm, about 14% fewer samples per second for
  * the seed model), never different.
  */
+import { fusedAdagradUpdate } from '../adagrad-kernel.js';
 import { fusedAdamUpdate } from '../adam-kernel.js';
 import { installFeature } from '../features.js';
 import { fusedSgdUpdate } from '../sgd-kernel.js';
 
-installFeature('fused', { adamUpdate: fusedAdamUpdate, sgdUpdate: fusedSgdUpdate });
+installFeature('fused', { adamUpdate: fusedAdamUpdate, sgdUpdate: fusedSgdUpdate, adagradUpdate: fusedAdagradUpdate });
