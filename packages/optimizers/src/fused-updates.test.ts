@@ -12,7 +12,8 @@ import { assemble, render } from '../../../scripts/assemble-wasm.mjs';
 import { disposeAll, grad, weight } from '../test/helpers.js';
 import { fusedUpdates } from './fused-kernels.js';
 import { ADAGRAD_SIMD } from './adagrad-simd.js';
-import { adagrad, sgd, type OptimizerBase } from './index.js';
+import { adagrad, rmsprop, sgd, type OptimizerBase } from './index.js';
+import { RMSPROP_SIMD } from './rmsprop-simd.js';
 import { SGD_SIMD } from './sgd-simd.js';
 
 afterEach(disposeAll);
@@ -25,6 +26,7 @@ afterAll(async () => {
 it.each([
   ['sgd-simd', SGD_SIMD],
   ['adagrad-simd', ADAGRAD_SIMD],
+  ['rmsprop-simd', RMSPROP_SIMD],
 ] as [string, SimdModule][])(
   '%s.ts holds the bytes that its .wat assembles to (run node scripts/assemble-wasm.mjs packages/optimizers/src/<name>.wat)',
   async (name, module) => {
@@ -47,6 +49,10 @@ const cases: [string, () => OptimizerBase, number][] = [
   ['sgd with momentum 1, weight decay', () => sgd({ learningRate: 0.1, momentum: 1, weightDecay: 0.01 }), 5],
   ['adagrad', () => adagrad({ learningRate: 0.1 }), 7],
   ['adagrad with another epsilon and initial accumulator, weight decay', () => adagrad({ learningRate: 0.03, epsilon: 1e-3, initialAccumulatorValue: 0.01, weightDecay: 0.05 }), 8],
+  ['rmsprop', () => rmsprop({ learningRate: 0.01 }), 8],
+  ['rmsprop centered', () => rmsprop({ learningRate: 0.01, rho: 0.8, centered: true }), 13],
+  ['rmsprop with momentum', () => rmsprop({ learningRate: 0.01, momentum: 0.9, epsilon: 1e-4 }), 10],
+  ['rmsprop centered with momentum, weight decay', () => rmsprop({ learningRate: 0.02, rho: 0.95, momentum: 0.5, centered: true, weightDecay: 0.01 }), 16],
 ];
 
 /** Weights and slots after four steps on two weights (10,001 entries: SIMD and a remainder; 7: the remainder alone). */
@@ -80,6 +86,7 @@ describe.each(['cpu', 'wasm'])('the fused updates on %s', (backend) => {
     const fused = run(make, true);
     const ops = run(make, false);
     expect(fused.state.slots.length).toBeGreaterThan(1);
+    expect(fused.state.slots.map((s) => s[0])).toEqual(ops.state.slots.map((s) => s[0]));
     expect(fused.state.weights).toEqual(ops.state.weights);
     expect(fused.state.slots).toEqual(ops.state.slots);
     // Two weights: the ops take `opsKernels` or more per weight, the fused path one (and the decay's mul).

@@ -3,7 +3,7 @@
 // against their ops. Reports through document.title.
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { adagrad, adam, sgd, type OptimizerBase } from '@ridge/optimizers';
+import { adagrad, adam, rmsprop, sgd, type OptimizerBase } from '@ridge/optimizers';
 import { countKernels } from '@ridge/testing';
 // Internal modules of @ridge/layers and @ridge/optimizers (not exported): the test needs to know
 // which path ran, and to run the other one.
@@ -32,8 +32,8 @@ xv.forEach((v, i) => {
 });
 const leaked = tf.memory().numTensors - before;
 
-// The optimizers' fused updates (adam-simd.wat, sgd-simd.wat, adagrad-simd.wat, ...) against their
-// ops: the same weights, bit for bit; the kernels of the last step, fused and ops.
+// The optimizers' fused updates (adam-simd.wat, sgd-simd.wat, adagrad-simd.wat, rmsprop-simd.wat)
+// against their ops: the same weights, bit for bit; the kernels of the last step, fused and ops.
 function fusedVsOps(make: () => OptimizerBase) {
   const runs = [true, false].map((fused) => {
     fusedUpdates(fused);
@@ -58,6 +58,8 @@ const optimizers = {
   sgdMomentum: fusedVsOps(() => sgd({ learningRate: 0.1, momentum: 0.9 })),
   sgdNesterov: fusedVsOps(() => sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true })),
   adagrad: fusedVsOps(() => adagrad({ learningRate: 0.1 })),
+  rmsprop: fusedVsOps(() => rmsprop({ learningRate: 0.01 })),
+  rmspropCenteredMomentum: fusedVsOps(() => rmsprop({ learningRate: 0.01, momentum: 0.9, centered: true })),
 };
 
 document.title = JSON.stringify({

@@ -68,7 +68,7 @@ it.each([
     expect(r.leaked).toBe(0);
     // The optimizers' SIMD updates: one kernel a step instead of the ops' (at least as many as
     // listed), the same weights bit for bit.
-    const opsKernels = { adam: 12, sgdMomentum: 4, sgdNesterov: 6, adagrad: 7 };
+    const opsKernels = { adam: 12, sgdMomentum: 4, sgdNesterov: 6, adagrad: 7, rmsprop: 9, rmspropCenteredMomentum: 16 };
     expect(Object.keys(r.optimizers)).toEqual(Object.keys(opsKernels));
     for (const [name, least] of Object.entries(opsKernels)) {
       expect(r.optimizers[name], name).toEqual({ same: true, kernels: [1, expect.any(Number)] });

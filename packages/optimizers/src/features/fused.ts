@@ -8,6 +8,7 @@
 import { fusedAdagradUpdate } from '../adagrad-kernel.js';
 import { fusedAdamUpdate } from '../adam-kernel.js';
 import { installFeature } from '../features.js';
+import { fusedRmspropUpdate } from '../rmsprop-kernel.js';
 import { fusedSgdUpdate } from '../sgd-kernel.js';
 
-installFeature('fused', { adamUpdate: fusedAdamUpdate, sgdUpdate: fusedSgdUpdate, adagradUpdate: fusedAdagradUpdate });
+installFeature('fused', { adamUpdate: fusedAdamUpdate, sgdUpdate: fusedSgdUpdate, adagradUpdate: fusedAdagradUpdate, rmspropUpdate: fusedRmspropUpdate });
