@@ -3,7 +3,7 @@ import type { RidgeError, WeightGradient, WeightInfo } from '@ridge/core';
 import { countKernels } from '@ridge/testing';
 import { dense, input, model, type Model } from '@ridge/layers/base';
 import { meanSquaredError } from '@ridge/losses/base';
-import { Adam, adam, adamw, rmsprop, sgd } from '@ridge/optimizers/base';
+import { Adam, adagrad, adam, adamw, rmsprop, sgd, type OptimizerBase } from '@ridge/optimizers/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { caughtRidgeError, rejectedRidgeError } from '../support/caught.js';
@@ -204,24 +204,35 @@ describe('the feature entries', () => {
     expect(error.message).toContain('excludeFromWeightDecay');
   });
 
-  it('@ridge/optimizers/fused makes an Adam step one kernel per weight, with the same results as the ops of /base', async () => {
+  it('@ridge/optimizers/fused makes a step of Adam, SGD with momentum, Adagrad and RMSprop one kernel per weight, with the same results as the ops of /base', async () => {
     const values = Array.from({ length: 33 }, (_, i) => Math.sin(i) * 2);
     const gradient = Array.from({ length: 33 }, (_, i) => Math.cos(3 * i));
+    // Each optimizer, and the fewest kernels its ops take for one weight's step.
+    const optimizers: [string, () => OptimizerBase, number][] = [
+      ['adam', () => adam({ learningRate: 0.01 }), 12], // sub, mul, add; square, sub, mul, add; sqrt, add, mul, div, sub
+      ['sgd', () => sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true }), 6], // mul; mul, sub; mul, sub; add
+      ['adagrad', () => adagrad({ learningRate: 0.1 }), 7], // square, add; mul, add, sqrt, div, sub
+      ['rmsprop', () => rmsprop({ learningRate: 0.01, momentum: 0.5, centered: true }), 16],
+    ];
     const steps = async (fused: boolean) => {
       if (fused) await import('@ridge/optimizers/fused');
-      const w = weight(values);
-      const opt = adam({ learningRate: 0.01 });
-      opt.applyGradients([grad(w, gradient)]);
-      const kernels = countKernels(() => opt.applyGradients([grad(w, gradient.map((g) => -g / 2))]));
-      const result = { values: valuesOf(w), kernels };
-      opt.dispose();
-      return result;
+      return optimizers.map(([name, make]) => {
+        const w = weight(values);
+        const opt = make();
+        opt.applyGradients([grad(w, gradient)]);
+        const kernels = countKernels(() => opt.applyGradients([grad(w, gradient.map((g) => -g / 2))]));
+        const result = { name, values: valuesOf(w), kernels };
+        opt.dispose();
+        return result;
+      });
     };
     const ops = await steps(false);
     const fused = await steps(true);
-    expect(fused.values).toEqual(ops.values);
-    expect(ops.kernels).toBeGreaterThanOrEqual(12); // sub, mul, add; square, sub, mul, add; sqrt, add, mul, div, sub
-    expect(fused.kernels).toBeLessThanOrEqual(2);
+    optimizers.forEach(([name, , least], i) => {
+      expect(fused[i]!.values, name).toEqual(ops[i]!.values);
+      expect(ops[i]!.kernels, name).toBeGreaterThanOrEqual(least);
+      expect(fused[i]!.kernels, name).toBeLessThanOrEqual(2);
+    });
   });
 
   it('@ridge/optimizers/io adds getConfig, fromConfig (Keras JSON too), getWeights and setWeights, and saving a /base model', async () => {

@@ -1,6 +1,6 @@
 import { checkNonNegativeNumber, type JsonObject } from '@ridge/core';
 import { add, div, mul, sqrt, square, sub } from '@tensorflow/tfjs-core';
-import { readConfig } from './features.js';
+import { findFeature, readConfig } from './features.js';
 import { OptimizerBase, type OptimizerConfig, type OptimizerDefaults, type WeightUpdate } from './optimizer-base.js';
 
 export interface AdagradConfig extends OptimizerConfig {
@@ -53,6 +53,13 @@ export class Adagrad extends OptimizerBase {
     const epsilon = this.constant(this.epsilon);
     return (w, g, slots) => {
       const accumulator = slots[0]!;
+      // One kernel where the backend has it (cpu, wasm; with @ridge/optimizers/fused), with the
+      // same results as the ops below.
+      const fused = findFeature('fused')?.adagradUpdate(w, g, accumulator, this.learningRate, this.epsilon);
+      if (fused) {
+        accumulator.assign(fused[1]);
+        return fused[0];
+      }
       const acc = add(accumulator, square(g));
       accumulator.assign(acc);
       return sub(w, div(mul(g, lr), sqrt(add(acc, epsilon))));

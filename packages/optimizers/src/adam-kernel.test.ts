@@ -7,13 +7,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module script without types (scripts/assemble-wasm.mjs)
 import { assemble, render } from '../../../scripts/assemble-wasm.mjs';
 import { disposeAll, grad, weight } from '../test/helpers.js';
-import { fusedAdam } from './adam-kernel.js';
+import { fusedUpdates } from './fused-kernels.js';
 import { ADAM_SIMD } from './adam-simd.js';
 import { adam, adamw } from './index.js';
 
 afterEach(disposeAll);
 afterAll(async () => {
-  fusedAdam(true);
+  fusedUpdates(true);
   allowSimd(true);
   await initBackend({ prefer: 'cpu', log: false });
 });
@@ -42,7 +42,7 @@ describe.each(['cpu', 'wasm'])('the fused Adam update on %s', (backend) => {
     // 10,001 entries: SIMD steps of four and a remainder; 7: the remainder alone.
     const shapes = [10001, 7];
     const runs = [true, false].map((fused) => {
-      fusedAdam(fused);
+      fusedUpdates(fused);
       const opt = make();
       const ws = shapes.map((n, k) => weight(values(n, k + 1, 1)));
       const kernels: number[] = [];
@@ -59,7 +59,7 @@ describe.each(['cpu', 'wasm'])('the fused Adam update on %s', (backend) => {
       opt.dispose();
       return { state, kernels };
     });
-    fusedAdam(true);
+    fusedUpdates(true);
     const [fused, ops] = runs as [(typeof runs)[0], (typeof runs)[0]];
     expect(fused.state.weights).toEqual(ops.state.weights);
     expect(fused.state.slots).toEqual(ops.state.slots);
@@ -70,7 +70,7 @@ describe.each(['cpu', 'wasm'])('the fused Adam update on %s', (backend) => {
 
 it('runs the ops on wasm without SIMD, and on dtypes other than float32', async () => {
   await initBackend({ prefer: 'wasm', log: false });
-  fusedAdam(true);
+  fusedUpdates(true);
   allowSimd(false);
   const opt = adam({ learningRate: 0.01 });
   const w = weight(values(64, 3, 1));

@@ -3,6 +3,7 @@ import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { OptimizerBase, OptimizerConfig, OptimizerWeight } from './optimizer-base.js';
 import type { WeightDecaySelector } from './weight-decay-selector.js';
 import type { AdamFactors } from './adam-kernel.js';
+import type { RMSpropFactors } from './rmsprop-kernel.js';
 
 /** The clip options of an optimizer after validation, and the step's clipping when one is set. */
 export interface ClipSettings {
@@ -62,6 +63,12 @@ export interface Features {
   fused: {
     /** `[w, m, v]` after one Adam step, or undefined where no kernel runs (then the ops do). */
     adamUpdate(w: Tensor, g: Tensor, m: Tensor, v: Tensor, factors: AdamFactors): [Tensor, Tensor, Tensor] | undefined;
+    /** `[w, velocity]` after one SGD step with momentum (> 0), or undefined where no kernel runs. */
+    sgdUpdate(w: Tensor, g: Tensor, velocity: Tensor, lr: number, momentum: number, nesterov: boolean): [Tensor, Tensor] | undefined;
+    /** `[w, accumulator]` after one Adagrad step, or undefined where no kernel runs. */
+    adagradUpdate(w: Tensor, g: Tensor, accumulator: Tensor, lr: number, epsilon: number): [Tensor, Tensor] | undefined;
+    /** `[w, ...slots]` after one RMSprop step (slots `[velocity, momentum?, average?]`), or undefined where no kernel runs. */
+    rmspropUpdate(w: Tensor, g: Tensor, slots: readonly Tensor[], factors: RMSpropFactors): Tensor[] | undefined;
   };
 }
 

@@ -1,6 +1,6 @@
 import { checkNumber, type JsonObject } from '@ridge/core';
 import { add, mul, sub } from '@tensorflow/tfjs-core';
-import { readConfig } from './features.js';
+import { findFeature, readConfig } from './features.js';
 import {
   OptimizerBase,
   checkBoolean,
@@ -60,6 +60,13 @@ export class SGD extends OptimizerBase {
     const momentum = this.constant(this.momentum);
     return (w, g, slots) => {
       const velocity = slots[0]!;
+      // One kernel where the backend has it (cpu, wasm; with @ridge/optimizers/fused), with the
+      // same results as the ops below.
+      const fused = findFeature('fused')?.sgdUpdate(w, g, velocity, this.learningRate, this.momentum, this.nesterov);
+      if (fused) {
+        velocity.assign(fused[1]);
+        return fused[0];
+      }
       const lrG = mul(g, lr);
       const v = sub(mul(velocity, momentum), lrG);
       velocity.assign(v);

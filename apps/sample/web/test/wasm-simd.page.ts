@@ -1,13 +1,14 @@
 // Bundled by wasm-simd.test.ts and run in Chromium: the fused L1L2 penalty pass of @ridge/layers on
-// tfjs-backend-wasm, against the formula computed here in float64. Reports through document.title.
+// tfjs-backend-wasm, against the formula computed here in float64; the optimizers' fused updates
+// against their ops. Reports through document.title.
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { adam } from '@ridge/optimizers';
+import { adagrad, adam, rmsprop, sgd, type OptimizerBase } from '@ridge/optimizers';
 import { countKernels } from '@ridge/testing';
 // Internal modules of @ridge/layers and @ridge/optimizers (not exported): the test needs to know
 // which path ran, and to run the other one.
 import { ConstantCache, l1l2Term, wasmSimd } from '../../../../packages/layers/dist/engine/l1l2.js';
-import { fusedAdam } from '../../../../packages/optimizers/dist/adam-kernel.js';
+import { fusedUpdates } from '../../../../packages/optimizers/dist/fused-kernels.js';
 
 setWasmPaths('/');
 await tf.setBackend('wasm');
@@ -31,27 +32,38 @@ xv.forEach((v, i) => {
 });
 const leaked = tf.memory().numTensors - before;
 
-// Adam's fused update (adam-simd.wat) against Adam's ops: the same weights, bit for bit.
-const adamRuns = [true, false].map((fused) => {
-  fusedAdam(fused);
-  const variable = tf.tidy(() => tf.variable(tf.tensor1d(xv.slice(0, 1001))));
-  const opt = adam({ learningRate: 0.01 });
-  let kernels = 0;
-  for (let step = 0; step < 3; step++) {
-    const gradient = tf.tensor1d(gv.slice(step, step + 1001));
-    kernels = countKernels(() => opt.applyGradients([{ weight: { path: 'w', role: 'kernel', trainable: true, variable }, gradient }]));
-    gradient.dispose();
-  }
-  const weights = Array.from(variable.dataSync());
-  opt.dispose();
-  variable.dispose();
-  return { weights, kernels };
-});
-fusedAdam(true);
+// The optimizers' fused updates (adam-simd.wat, sgd-simd.wat, adagrad-simd.wat, rmsprop-simd.wat)
+// against their ops: the same weights, bit for bit; the kernels of the last step, fused and ops.
+function fusedVsOps(make: () => OptimizerBase) {
+  const runs = [true, false].map((fused) => {
+    fusedUpdates(fused);
+    const variable = tf.tidy(() => tf.variable(tf.tensor1d(xv.slice(0, 1001))));
+    const opt = make();
+    let kernels = 0;
+    for (let step = 0; step < 3; step++) {
+      const gradient = tf.tensor1d(gv.slice(step, step + 1001));
+      kernels = countKernels(() => opt.applyGradients([{ weight: { path: 'w', role: 'kernel', trainable: true, variable }, gradient }]));
+      gradient.dispose();
+    }
+    const weights = Array.from(variable.dataSync());
+    opt.dispose();
+    variable.dispose();
+    return { weights, kernels };
+  });
+  fusedUpdates(true);
+  return { same: runs[0]!.weights.every((w, i) => Object.is(w, runs[1]!.weights[i])), kernels: runs.map((r) => r.kernels) };
+}
+const optimizers = {
+  adam: fusedVsOps(() => adam({ learningRate: 0.01 })),
+  sgdMomentum: fusedVsOps(() => sgd({ learningRate: 0.1, momentum: 0.9 })),
+  sgdNesterov: fusedVsOps(() => sgd({ learningRate: 0.1, momentum: 0.9, nesterov: true })),
+  adagrad: fusedVsOps(() => adagrad({ learningRate: 0.1 })),
+  rmsprop: fusedVsOps(() => rmsprop({ learningRate: 0.01 })),
+  rmspropCenteredMomentum: fusedVsOps(() => rmsprop({ learningRate: 0.01, momentum: 0.9, centered: true })),
+};
 
 document.title = JSON.stringify({
-  adamSame: adamRuns[0]!.weights.every((w, i) => Object.is(w, adamRuns[1]!.weights[i])),
-  adamKernels: adamRuns.map((r) => r.kernels),
+  optimizers,
   simd,
   value,
   wantValue,

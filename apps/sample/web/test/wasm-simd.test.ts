@@ -2,7 +2,8 @@
 // Chromium: Node's tests cover it on Node's wasm engine (single-threaded only: the multithreaded
 // build does not start in Node); this checks that a browser page, which loads tfjs-backend-wasm's
 // browser builds, runs it on both (not the generic ops) and gets the formula's value and gradient;
-// and the same for Adam's SIMD update of @ridge/optimizers (its results are the ops', bit for bit).
+// and the same for the optimizers' SIMD updates of @ridge/optimizers (their results are the ops',
+// bit for bit).
 import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -54,8 +55,7 @@ it.each([
       maxGradientError: number;
       leaked: number;
       crossOriginIsolated: boolean;
-      adamSame: boolean;
-      adamKernels: [number, number];
+      optimizers: Record<string, { same: boolean; kernels: [number, number] }>;
     };
     expect(errors).toEqual([]);
     expect(r.crossOriginIsolated).toBe(isolated);
@@ -66,10 +66,14 @@ it.each([
     // Each gradient entry is about 1 in size; float32 keeps 7 digits.
     expect(r.maxGradientError).toBeLessThan(1e-6);
     expect(r.leaked).toBe(0);
-    // Adam's SIMD update: one kernel a step instead of twelve, the same weights bit for bit.
-    expect(r.adamSame).toBe(true);
-    expect(r.adamKernels[0]).toBe(1);
-    expect(r.adamKernels[1]).toBeGreaterThanOrEqual(12);
+    // The optimizers' SIMD updates: one kernel a step instead of the ops' (at least as many as
+    // listed), the same weights bit for bit.
+    const opsKernels = { adam: 12, sgdMomentum: 4, sgdNesterov: 6, adagrad: 7, rmsprop: 9, rmspropCenteredMomentum: 16 };
+    expect(Object.keys(r.optimizers)).toEqual(Object.keys(opsKernels));
+    for (const [name, least] of Object.entries(opsKernels)) {
+      expect(r.optimizers[name], name).toEqual({ same: true, kernels: [1, expect.any(Number)] });
+      expect(r.optimizers[name]!.kernels[1], name).toBeGreaterThanOrEqual(least);
+    }
   } finally {
     await browser.close();
     await server.close();
