@@ -83,6 +83,18 @@ export function simdExports<T>(module: SimdModule, backend: unknown = tf.getBack
   return exports as T | null;
 }
 
+/**
+ * Where a fused kernel runs now: `'cpu'`, or `'wasm'` where its SIMD module runs; undefined on
+ * other backends and on wasm without SIMD (the caller then uses its ops). The first time on a
+ * backend, registers the kernel `name` there with the function `kernelFor` gives for it.
+ */
+export function fusedKernelBackend(name: string, module: SimdModule, kernelFor: (backend: 'cpu' | 'wasm') => (args: KernelArgs) => tf.TensorInfo[]): 'cpu' | 'wasm' | undefined {
+  const backend = tf.getBackend();
+  if (backend !== 'cpu' && !(backend === 'wasm' && simdExports(module) !== null)) return undefined;
+  if (!tf.getKernel(name, backend)) tf.registerKernel({ kernelName: name, backendName: backend, kernelFunc: kernelFor(backend) as unknown as tf.KernelFunc });
+  return backend;
+}
+
 /** The byte offset of a tensor in tfjs-backend-wasm's memory (0 for none). */
 export function heapOffset(backend: WasmBackendInternals, t: tf.TensorInfo | undefined): number {
   return t ? backend.typedArrayFromHeap(t).byteOffset : 0;

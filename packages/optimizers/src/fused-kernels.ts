@@ -1,4 +1,4 @@
-import { heapOffset, simdExports, type CpuBackendInternals, type KernelArgs, type SimdModule, type WasmBackendInternals } from '@ridge/backend/simd';
+import { fusedKernelBackend, heapOffset, simdExports, type CpuBackendInternals, type KernelArgs, type SimdModule, type WasmBackendInternals } from '@ridge/backend/simd';
 import { tf } from './tfjs.js';
 
 /**
@@ -73,13 +73,8 @@ function wasmKernelOf(kernel: FusedKernel) {
  */
 export function runFused(kernel: FusedKernel, tensors: readonly tf.Tensor[], c: readonly number[]): tf.Tensor[] | undefined {
   if (!enabled) return undefined;
-  const backend = tf.getBackend();
-  if (backend !== 'cpu' && !(backend === 'wasm' && simdExports(kernel.simd) !== null)) return undefined;
   if (!tensors.every((t) => t.dtype === 'float32')) return undefined;
-  if (!tf.getKernel(kernel.name, backend)) {
-    const kernelFunc = (backend === 'cpu' ? cpuKernelOf(kernel) : wasmKernelOf(kernel)) as unknown as tf.KernelFunc;
-    tf.registerKernel({ kernelName: kernel.name, backendName: backend, kernelFunc });
-  }
+  if (!fusedKernelBackend(kernel.name, kernel.simd, (backend) => (backend === 'cpu' ? cpuKernelOf(kernel) : wasmKernelOf(kernel)))) return undefined;
   // Named in0, in1, ... (fewer than ten): the kernels read them back in that order.
   const inputs = Object.fromEntries(tensors.map((t, i) => [`in${i}`, t]));
   return tf.engine().runKernel(kernel.name, inputs, { c: c.slice() }) as unknown as tf.Tensor[];

@@ -1,6 +1,6 @@
 import type { L1L2Factors } from '@ridge/core';
 import { tf } from './tfjs.js';
-import { allowSimd, heapOffset, simdExports, type CpuBackendInternals, type KernelArgs, type WasmBackendInternals } from '@ridge/backend/simd';
+import { allowSimd, fusedKernelBackend, heapOffset, simdExports, type CpuBackendInternals, type KernelArgs, type WasmBackendInternals } from '@ridge/backend/simd';
 import { L1L2_SIMD } from './l1l2-simd.js';
 
 /**
@@ -176,17 +176,7 @@ function wasmKernel({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   return gradInfo ? [valueInfo, gradInfo] : [valueInfo];
 }
 
-/** The fused kernel runs on cpu, and on wasm where the SIMD module runs. */
-function fusedKernelFor(backend: string): boolean {
-  return backend === 'cpu' || (backend === 'wasm' && simdExports(L1L2_SIMD) !== null);
-}
-
-function ensureKernel(backend: 'cpu' | 'wasm'): void {
-  if (!tf.getKernel(KERNEL, backend)) {
-    const kernelFunc = (backend === 'cpu' ? cpuKernel : wasmKernel) as unknown as tf.KernelFunc;
-    tf.registerKernel({ kernelName: KERNEL, backendName: backend, kernelFunc });
-  }
-}
+const kernelFor = (backend: 'cpu' | 'wasm') => (backend === 'cpu' ? cpuKernel : wasmKernel);
 
 /**
  * One L1L2-form penalty term of `x`: its value times `valueScale`, and, given `g`, the gradient
@@ -201,9 +191,8 @@ export function l1l2Term(
   const valueScale = options.valueScale ?? 1;
   const gradScale = options.gradScale ?? 1;
   const g = options.gradient;
-  const backend = tf.getBackend();
-  if (fusedKernelFor(backend) && x.dtype === 'float32' && (!g || g.dtype === 'float32')) {
-    ensureKernel(backend as 'cpu' | 'wasm');
+  // The fused kernel runs on cpu, and on wasm where the SIMD module runs.
+  if (x.dtype === 'float32' && (!g || g.dtype === 'float32') && fusedKernelBackend(KERNEL, L1L2_SIMD, kernelFor)) {
     const attrs = { l1, l2, valueScale, gradScale } as unknown as tf.NamedAttrMap;
     const out = tf.engine().runKernel(KERNEL, g ? { x, g } : { x }, attrs) as tf.Tensor[];
     return { value: out[0] as tf.Scalar, factor: 1, gradient: out[1] };
