@@ -1,6 +1,6 @@
 import { checkNonNegativeNumber, type JsonObject } from '@ridge/core';
 import { add, div, mul, sqrt, square, sub } from '@tensorflow/tfjs-core';
-import { findFeature, readConfig } from './features.js';
+import { findFeature, fusedWeight, readConfig } from './features.js';
 import { OptimizerBase, type OptimizerConfig, type OptimizerDefaults, type WeightUpdate } from './optimizer-base.js';
 
 export interface AdagradConfig extends OptimizerConfig {
@@ -55,11 +55,8 @@ export class Adagrad extends OptimizerBase {
       const accumulator = slots[0]!;
       // One kernel where the backend has it (cpu, wasm; with @ridge/optimizers/fused), with the
       // same results as the ops below.
-      const fused = findFeature('fused')?.adagradUpdate(w, g, accumulator, this.learningRate, this.epsilon);
-      if (fused) {
-        accumulator.assign(fused[1]);
-        return fused[0];
-      }
+      const fused = fusedWeight(findFeature('fused')?.adagradUpdate(w, g, accumulator, this.learningRate, this.epsilon), slots);
+      if (fused) return fused;
       const acc = add(accumulator, square(g));
       accumulator.assign(acc);
       return sub(w, div(mul(g, lr), sqrt(add(acc, epsilon))));

@@ -1,6 +1,6 @@
 import { checkNonNegativeNumber, type JsonObject } from '@ridge/core';
 import { tf } from './tfjs.js';
-import { findFeature, readConfig } from './features.js';
+import { findFeature, fusedWeight, readConfig } from './features.js';
 import {
   OptimizerBase,
   checkDecayRate,
@@ -74,12 +74,8 @@ export class Adam extends OptimizerBase {
       const v = slots[1]!;
       // One kernel where the backend has it (cpu, wasm; with @ridge/optimizers/fused), with the
       // same results as the ops below.
-      const fused = findFeature('fused')?.adamUpdate(w, g, m, v, factors);
-      if (fused) {
-        m.assign(fused[1]);
-        v.assign(fused[2]);
-        return fused[0];
-      }
+      const fused = fusedWeight(findFeature('fused')?.adamUpdate(w, g, m, v, factors), slots);
+      if (fused) return fused;
       constants ??= [tf.scalar(factors.alpha), this.constant(factors.c1), this.constant(factors.c2), this.constant(factors.epsilon)];
       const [alpha, oneMinusBeta1, oneMinusBeta2, epsilon] = constants as [tf.Scalar, tf.Scalar, tf.Scalar, tf.Scalar];
       const mNew = tf.add(m, tf.mul(tf.sub(g, m), oneMinusBeta1));

@@ -94,6 +94,16 @@ export const findFeature = table.find;
  */
 export const feature = table.get;
 
+/**
+ * The new weight from a fused update's `[w, ...slots]`, after assigning the slots their new values
+ * (in the optimizer's slot order); undefined when no fused kernel ran (the optimizer then uses its ops).
+ */
+export function fusedWeight(result: readonly Tensor[] | undefined, slots: readonly Variable[]): Tensor | undefined {
+  if (!result) return undefined;
+  slots.forEach((slot, i) => slot.assign(result[i + 1]!));
+  return result[0];
+}
+
 /** A Ridge or Keras config read for `fromConfig` (needs `@ridge/optimizers/io`). */
 export function readConfig(className: string, config: unknown): Record<string, unknown> {
   return feature('io', `${className}.fromConfig()`).readConfig(className, config);

@@ -1,6 +1,6 @@
 import { checkNonNegativeNumber, checkNumber, type JsonObject } from '@ridge/core';
 import { add, div, mul, sqrt, square, sub, type Tensor } from '@tensorflow/tfjs-core';
-import { findFeature, readConfig } from './features.js';
+import { findFeature, fusedWeight, readConfig } from './features.js';
 import {
   OptimizerBase,
   checkBoolean,
@@ -77,11 +77,8 @@ export class RMSprop extends OptimizerBase {
     return (w, g, slots) => {
       // One kernel where the backend has it (cpu, wasm; with @ridge/optimizers/fused), with the
       // same results as the ops below.
-      const fused = findFeature('fused')?.rmspropUpdate(w, g, slots, this);
-      if (fused) {
-        slots.forEach((slot, i) => slot.assign(fused[i + 1]!));
-        return fused[0]!;
-      }
+      const fused = fusedWeight(findFeature('fused')?.rmspropUpdate(w, g, slots, this), slots);
+      if (fused) return fused;
       const velocity = slots[0]!;
       const v = add(mul(velocity, rho), mul(square(g), oneMinusRho));
       velocity.assign(v);

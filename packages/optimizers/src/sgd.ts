@@ -1,6 +1,6 @@
 import { checkNumber, type JsonObject } from '@ridge/core';
 import { add, mul, sub } from '@tensorflow/tfjs-core';
-import { findFeature, readConfig } from './features.js';
+import { findFeature, fusedWeight, readConfig } from './features.js';
 import {
   OptimizerBase,
   checkBoolean,
@@ -62,11 +62,8 @@ export class SGD extends OptimizerBase {
       const velocity = slots[0]!;
       // One kernel where the backend has it (cpu, wasm; with @ridge/optimizers/fused), with the
       // same results as the ops below.
-      const fused = findFeature('fused')?.sgdUpdate(w, g, velocity, this.learningRate, this.momentum, this.nesterov);
-      if (fused) {
-        velocity.assign(fused[1]);
-        return fused[0];
-      }
+      const fused = fusedWeight(findFeature('fused')?.sgdUpdate(w, g, velocity, this.learningRate, this.momentum, this.nesterov), slots);
+      if (fused) return fused;
       const lrG = mul(g, lr);
       const v = sub(mul(velocity, momentum), lrG);
       velocity.assign(v);
