@@ -1,4 +1,4 @@
-import { RidgeError, describeValue, mustBeError } from '@ridge/core';
+import { mustBeError } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import type { Callback, CallbackModel } from './callbacks.js';
 import type { FitCallbacks } from './fit-callbacks.js';
@@ -125,8 +125,7 @@ export async function fitModel(
 ): Promise<History> {
   const fromIterable = isIterable(x);
   const args = (fromIterable ? (yOrArgs as FitArgs | undefined) : maybeArgs) ?? {};
-  if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `fit: options must be an object; received ${describeValue(args)}.`);
-  const opts = checkArgs(args);
+  const opts = checkArgs(args); // first: checkOptions refuses options that are not an object
   const { callbacks, epochs, batchSize } = opts;
   const random = args.seed === undefined ? Math.random : mulberry32(args.seed);
 
