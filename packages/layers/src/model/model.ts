@@ -1,5 +1,4 @@
 import {
-  closestName,
   getLoss,
   getOptimizer,
   RidgeError,
