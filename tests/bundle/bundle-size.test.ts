@@ -88,6 +88,7 @@ const OPTIONAL_MARKERS: Record<string, string> = {
   'optimizer configs, Keras JSON (@ridge/optimizers/io)': 'Ridge does not implement AMSGrad',
   'optimizer state (@ridge/optimizers/io)': "its state is 'iterations'",
   'fused optimizer updates (@ridge/optimizers/fused)': 'RidgeAdamUpdate',
+  'fused penalty kernels (@ridge/layers/fused)': 'RidgeL1L2Penalty',
   'data other than x and y tensors (@ridge/layers/data)': 'must be rectangular',
   'several inputs or outputs (@ridge/layers/multi-io)': 'has nothing for output',
   'callbacks (@ridge/layers/callbacks)': 'callbacks must be objects',
@@ -144,11 +145,11 @@ describe('bundle size of the seed model script', () => {
   });
 
   it("keeps the '/base' script within its budget, so it only shrinks (the DESIGN target, 20%, is not met yet)", () => {
-    // A ratchet, not the target: 26.8% (59.0 kB) was measured when this budget was set: 26.1% of
-    // code cut to the same behaviour, plus the wasm SIMD penalty pass (1.3 kB net), which makes
-    // regularized training on wasm faster, and Adam's hook for @ridge/optimizers/fused. Lower it
-    // when you cut more.
-    const BUDGET = 0.27;
+    // A ratchet, not the target: 25.4% (55.9 kB) was measured when this budget was set: 26.1% of
+    // code cut to the same behaviour, plus Adam's hook for @ridge/optimizers/fused and the penalty
+    // pass's hook for @ridge/layers/fused (the fused kernels themselves stay out of '/base').
+    // Lower it when you cut more.
+    const BUDGET = 0.26;
     expect(ridgeBase.bytes / tfl.bytes).toBeLessThanOrEqual(BUDGET);
   });
 

@@ -10,7 +10,8 @@ import { caughtRidgeError, rejectedRidgeError } from '../support/caught.js';
 
 /*
  * What `fit` and the rest of a model leave out of `@ridge/layers/base` (data other than x and y
- * tensors, models with several inputs or outputs, callbacks, predict/evaluate/penalties), and
+ * tensors, models with several inputs or outputs, callbacks, predict/evaluate/penalties, the fused
+ * penalty kernels), and
  * the entries that add them back. The first half imports only side-effect-free entries (each test
  * file runs with its own modules); the second half imports the entries. Expected values come from
  * the formulas of a linear model: p = x K + b, loss = mean over outputs of (y - p)^2 per sample,
@@ -207,6 +208,43 @@ describe('@ridge/layers/base without the fit entries', () => {
 });
 
 describe('the fit entries', () => {
+  it('@ridge/layers/fused makes each L1/L2 penalty of a step one kernel, with the same training as the generic ops of /base', async () => {
+    const [xs, ys] = [tf.tensor2d(X), tf.tensor2d(Y)];
+    // One step (batch of 5) from K and B, recording the kernels the engine runs.
+    const step = async () => {
+      const start = tf.memory().numTensors;
+      const m = linear();
+      const names: string[] = [];
+      const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
+      const run = engine.runKernel;
+      engine.runKernel = (name, ...rest) => (names.push(name), run.call(engine, name, ...rest));
+      let history;
+      try {
+        history = await m.fit(xs, ys, { epochs: 1, batchSize: 5, verbose: 0 });
+      } finally {
+        engine.runKernel = run;
+      }
+      const result = { logs: history.history, weights: weightValues(m), names, kernel: `penalty/${m.layers[1]!.name}/kernel` };
+      m.dispose();
+      // Only the optimizer's state outlives the fit, and the model frees it.
+      expect(tf.memory().numTensors).toBe(start);
+      return result;
+    };
+    const base = await step();
+    await import('@ridge/layers/fused');
+    const fused = await step();
+    expect(base.names).not.toContain('RidgeL1L2Penalty');
+    expect(fused.names.filter((n) => n === 'RidgeL1L2Penalty')).toHaveLength(1);
+    // The generic L1 path: abs and sum for the value, sign, multiply and add for the gradient.
+    expect(fused.names.length).toBeLessThanOrEqual(base.names.length - 4);
+    // The penalty logged is that of K, the weights before the step: 0.01 * sum |K|.
+    expect(base.logs[base.kernel]![0]).toBeCloseTo(l1Penalty(K), 6);
+    expect(fused.logs[fused.kernel]![0]).toBeCloseTo(l1Penalty(K), 6);
+    expect(fused.logs['loss']![0]).toBeCloseTo(base.logs['loss']![0]!, 6);
+    fused.weights.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(base.weights[i]![j]!, 6)));
+    tf.dispose([xs, ys]);
+  });
+
   it('@ridge/layers/inference adds predict (x K + b), evaluate (loss = data loss + penalty), penalties and getLayer', async () => {
     await import('@ridge/layers/inference');
     const m = linear();

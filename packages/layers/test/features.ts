@@ -3,6 +3,7 @@
 // tests/entries/layers-features.test.ts, where no other import loads them.
 import '../src/features/callbacks.js';
 import '../src/features/data.js';
+import '../src/features/fused.js';
 import '../src/features/inference.js';
 import '../src/features/io.js';
 import '../src/features/multi-io.js';

@@ -7,7 +7,9 @@ import { adagrad, adam, rmsprop, sgd, type OptimizerBase } from '@ridge/optimize
 import { countKernels } from '@ridge/testing';
 // Internal modules of @ridge/layers and @ridge/optimizers (not exported): the test needs to know
 // which path ran, and to run the other one.
-import { ConstantCache, l1l2Term, wasmSimd } from '../../../../packages/layers/dist/engine/l1l2.js';
+import { ConstantCache, l1l2Term } from '../../../../packages/layers/dist/engine/l1l2.js';
+import { wasmSimd } from '../../../../packages/layers/dist/engine/l1l2-kernel.js';
+import '../../../../packages/layers/dist/features/fused.js';
 import { fusedUpdates } from '../../../../packages/optimizers/dist/fused-kernels.js';
 
 setWasmPaths('/');
@@ -21,7 +23,9 @@ const g = tf.tensor2d(gv, [rows, cols]);
 const simd = wasmSimd(true);
 const constants = new ConstantCache();
 const before = tf.memory().numTensors;
-const term = l1l2Term(x, { l1, l2 }, { gradient: g, constants });
+let term!: ReturnType<typeof l1l2Term>;
+// One kernel: the SIMD pass that @ridge/layers/fused installs (the generic ops would take seven).
+const penaltyKernels = countKernels(() => (term = l1l2Term(x, { l1, l2 }, { gradient: g, constants })));
 const value = term.value.dataSync()[0]! * term.factor;
 const gradient = term.gradient!.dataSync();
 tf.dispose([term.value, term.gradient!]);
@@ -65,6 +69,7 @@ const optimizers = {
 document.title = JSON.stringify({
   optimizers,
   simd,
+  penaltyKernels,
   value,
   wantValue,
   maxGradientError,

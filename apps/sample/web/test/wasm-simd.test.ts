@@ -49,6 +49,7 @@ it.each([
     ]);
     const r = JSON.parse(await page.title()) as {
       simd: boolean;
+      penaltyKernels: number;
       sharedMemory: boolean;
       value: number;
       wantValue: number;
@@ -61,6 +62,7 @@ it.each([
     expect(r.crossOriginIsolated).toBe(isolated);
     expect(r.sharedMemory).toBe(isolated);
     expect(r.simd).toBe(true);
+    expect(r.penaltyKernels).toBe(1);
     // float32 sums within blocks of 256, float64 across: far inside 1e-6 relative on 196k entries.
     expect(Math.abs(r.value - r.wantValue) / r.wantValue).toBeLessThan(1e-6);
     // Each gradient entry is about 1 in size; float32 keeps 7 digits.

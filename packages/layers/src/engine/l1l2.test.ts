@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fitAndRead, seedWeights, values } from '../../test/fixtures.js';
 import '../../test/setup.js';
 import { dense, input, model } from '../index.js';
-import { ConstantCache, l1l2Term, scaledStack, wasmSimd } from './l1l2.js';
+import { wasmSimd } from './l1l2-kernel.js';
+import { ConstantCache, l1l2Term, scaledStack } from './l1l2.js';
 
 afterAll(async () => {
   wasmSimd(true);

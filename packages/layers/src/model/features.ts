@@ -1,5 +1,6 @@
 import { featureTable, type WeightInfo } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { L1L2PassAttrs } from '../engine/l1l2-kernel.js';
 import type { Layer } from '../engine/layer.js';
 import type { ModelTopologyJSON } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
@@ -42,7 +43,8 @@ export interface ModelInternals {
  * The optional parts of a model, each installed by the module that implements it when that module
  * is imported. `Model` calls them through this table instead of importing them, so a bundle made
  * from `@ridge/layers/base` leaves out what the app never imports (saving, the summary table, the
- * progress bar, model-level rules, data other than tensors, predict/evaluate/penalties).
+ * progress bar, model-level rules, data other than tensors, predict/evaluate/penalties, the fused
+ * penalty kernels).
  */
 export interface Features {
   /** `model.save`, `model.toJSON` (and `JSON.stringify(model)`). */
@@ -103,6 +105,13 @@ export interface Features {
     penalties(model: Model, internals: ModelInternals, x: ModelData | undefined): PenaltyReport;
     getLayer(model: Model, nameOrIndex: string | number): Layer;
   };
+  /**
+   * The L1/L2/L1L2 penalty of a training step as one kernel on cpu and on wasm (with WebAssembly
+   * SIMD): `[value, gradient?]`, or undefined where no kernel runs (then the generic ops do).
+   */
+  fused: {
+    l1l2Penalty(x: tf.Tensor, attrs: L1L2PassAttrs, g?: tf.Tensor): [tf.Scalar, tf.Tensor?] | undefined;
+  };
 }
 
 export type FeatureName = keyof Features & string;
@@ -117,6 +126,7 @@ const table = featureTable<Features>('@ridge/layers/base', '@ridge/layers', {
   data: ['@ridge/layers/data', 'data other than x and y tensors'],
   multiIo: ['@ridge/layers/multi-io', 'several inputs or outputs (lists or records by name)'],
   inference: ['@ridge/layers/inference', 'running the model outside fit'],
+  fused: ['@ridge/layers/fused', 'fused penalty kernels'],
 });
 
 /** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */
