@@ -21,6 +21,7 @@ import { SymbolicTensor, isSymbolic, type Node } from './symbolic.js';
 import { LayerWeight } from './weight.js';
 import { probeRegularizer } from './probe.js';
 import { feature } from '../model/features.js';
+import type { OutputObserver } from '../model/graph.js';
 
 export interface LayerArgs {
   /** Unique layer name; default: the snake_case class name, numbered (`dense`, `dense_1`). */
@@ -50,6 +51,11 @@ export interface CallContext {
    * Layers may skip that gradient; absent means every input may need one.
    */
   readonly constantInputs?: readonly boolean[];
+  /**
+   * Set by a model for the layers of its graph during a training step or a penalty report: a
+   * model used as a layer passes it to its own layers (see `runGraph`). Other layers ignore it.
+   */
+  readonly observe?: OutputObserver;
 }
 
 /** A penalty a layer adds with `addLoss`: computed on every step, inside the gradient tape. */

@@ -71,25 +71,60 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly 
 /**
  * Receives each layer's outputs as they are computed (for activity penalties). It may return
  * replacements (the same values, with an extra gradient attached) for the layers downstream.
+ * It also sees the layers inside a model used as a layer (a nested model), before the nested
+ * model's own outputs.
  */
 export type OutputObserver = (layer: Layer, outputs: readonly tf.Tensor[]) => readonly tf.Tensor[] | void;
 
-/** Runs the graph on real tensors, one per input, and returns one tensor per output. */
+/** The graphs of models used as layers, by model (set by the model when it has its graph). */
+const nestedGraphs = new WeakMap<Layer, Graph>();
+
+/** Records that `layer` (a model) runs `graph` when called. */
+export function setNestedGraph(layer: Layer, graph: Graph): void {
+  nestedGraphs.set(layer, graph);
+}
+
+/**
+ * Every layer call of `graph` in the order `runGraph` shows them to an observer: the steps of a
+ * nested model come before the nested model's own step, once per call of it.
+ */
+export function observedSteps(graph: Graph): Step[] {
+  return graph.steps.flatMap((s) => {
+    const inner = nestedGraphs.get(s.layer);
+    return inner ? [...observedSteps(inner), s] : [s];
+  });
+}
+
+/** Every layer of `graph` once, the layers of nested models included. */
+export function allLayers(graph: Graph): Layer[] {
+  return [...new Set(graph.layers.flatMap((l) => {
+    const inner = nestedGraphs.get(l);
+    return inner ? [l, ...allLayers(inner)] : [l];
+  }))];
+}
+
+/**
+ * Runs the graph on real tensors, one per input, and returns one tensor per output.
+ * `inputsAreData` says, for all inputs or for each, that nobody asks for its gradient (the data
+ * of a training step), so the layers that take it may skip that gradient.
+ */
 export function runGraph(
   graph: Graph,
   inputs: readonly tf.Tensor[],
   ctx: CallContext,
   observe?: OutputObserver,
-  /** The inputs are data whose gradient nobody asks for (a training step), so layers may skip it. */
-  inputsAreData = false,
+  inputsAreData: boolean | readonly boolean[] = false,
 ): tf.Tensor[] {
   const values = new Map<number, tf.Tensor>();
   graph.inputs.forEach((t, i) => values.set(t.id, inputs[i]!));
-  const inputIds = new Set(inputsAreData ? graph.inputs.map((t) => t.id) : []);
+  const inputIds = new Set(graph.inputs.filter((_, i) => inputsAreData === true || (inputsAreData !== false && inputsAreData[i])).map((t) => t.id));
+  // What the layers see: the caller's constantInputs described the caller's own inputs (a nested
+  // model's), not theirs; the observer goes along to nested models.
+  const inner: CallContext = observe ? { training: ctx.training, observe } : { training: ctx.training };
   for (const { layer, node } of graph.steps) {
     const args = node.inputs.map((t) => values.get(t.id)!);
     const constantInputs = node.inputs.map((t) => inputIds.has(t.id));
-    let outs = layer.invoke(args, constantInputs.some(Boolean) ? { ...ctx, constantInputs } : ctx);
+    let outs = layer.invoke(args, constantInputs.some(Boolean) ? { ...inner, constantInputs } : inner);
     if (observe) outs = [...(observe(layer, outs) ?? outs)];
     node.outputs.forEach((t, i) => values.set(t.id, outs[i]!));
   }

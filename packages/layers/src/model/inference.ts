@@ -6,7 +6,7 @@ import type { Logs } from './callbacks.js';
 import { IndexBatches, checkFiniteOnDevice, prepare, sameLength, toHost, type ModelData, type Prepared } from './data.js';
 import { checkInteger, evaluateBatches } from './evaluate.js';
 import { feature, type ModelInternals } from './features.js';
-import { runGraph } from './graph.js';
+import { allLayers, runGraph } from './graph.js';
 import type { EvaluateArgs, Model, PenaltyReport, PenaltyTerm, PredictArgs } from './model.js';
 import { weightTerms } from './regularization.js';
 import { StepRunner } from './step.js';
@@ -87,7 +87,7 @@ export function penalties(model: Model, internals: ModelInternals, x: ModelData 
         values.push(tf.keep(t.regularizer.apply(t.weight.variable)));
       }
       const graph = internals.graph();
-      for (const layer of graph.layers) {
+      for (const layer of allLayers(graph)) {
         for (const c of layer.losses) {
           meta.push({ path: `${layer.name}/${c.name}`, kind: 'custom', source: 'layer', regularizer: c.name, config: undefined });
           values.push(tf.keep(c.fn()));

@@ -22,7 +22,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
 import type { ModelData, Slot } from './data.js';
 import { fitModel, type BatchSource, type FitArgs, type History } from './fit.js';
-import { buildGraph, runGraph, type Graph } from './graph.js';
+import { buildGraph, runGraph, setNestedGraph, type Graph } from './graph.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { probeTerms, weightTerms, type CompiledRule, type RegularizationOption } from './regularization.js';
 import type { Compiled } from './step.js';
@@ -102,8 +102,7 @@ export class Model extends Layer implements CallbackModel {
         throw mustBeError(`model: ${what}`, what === 'inputs' ? args.inputs : args.outputs, 'symbolic tensors (from input() and layer.apply())', { argument: what });
       }
     }
-    this.graphState = buildGraph(inputs, outputs);
-    this.built = true;
+    this.setGraph(buildGraph(inputs, outputs));
   }
 
   /** The graph, for subclasses that build it later (sequential). */
@@ -117,6 +116,21 @@ export class Model extends Layer implements CallbackModel {
   protected setGraph(graph: Graph): void {
     this.graphState = graph;
     this.built = true;
+    setNestedGraph(this, graph);
+  }
+
+  /**
+   * Setting it sets every layer of the model too, as in Keras: `base.trainable = false` freezes a
+   * model used as a layer (its weights get no updates and no penalties, and its batch
+   * normalization layers run in inference mode), and `true` unfreezes every layer.
+   */
+  override get trainable(): boolean {
+    return super.trainable;
+  }
+
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    for (const layer of this.graphState?.layers ?? []) layer.trainable = value;
   }
 
   get inputs(): readonly SymbolicTensor[] {
@@ -169,7 +183,8 @@ export class Model extends Layer implements CallbackModel {
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor | tf.Tensor[] {
-    const outs = runGraph(this.graph, asList(inputs), ctx);
+    // As a layer of another model: its observer and which inputs are data go along.
+    const outs = runGraph(this.graph, asList(inputs), ctx, ctx.observe, ctx.constantInputs ?? false);
     return outs.length === 1 ? outs[0]! : outs;
   }
 

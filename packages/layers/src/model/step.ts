@@ -3,7 +3,7 @@ import { tf } from '../engine/tfjs.js';
 import { ConstantCache, l1l2Term, scaledStack, type ScaledValue } from '../engine/l1l2.js';
 import type { Layer } from '../engine/layer.js';
 import type { LayerWeight } from '../engine/weight.js';
-import { runGraph, type Graph } from './graph.js';
+import { allLayers, observedSteps, runGraph, type Graph } from './graph.js';
 import type { Metric } from './metrics.js';
 import { weightTerms, type CompiledRule, type WeightTerm } from './regularization.js';
 
@@ -183,13 +183,15 @@ export class StepRunner {
     const fastActivity = (layer: Layer) =>
       train && vars.length > 0 && (typeof layer.activityRegularizer?.asL1L2 === 'function' || typeof layer.activityRegularizer?.gradient === 'function');
     const parts: Part[] = [];
-    for (const { layer, node } of graph.steps) {
+    // In the order the forward pass meets them, nested models' layers included.
+    const steps = observedSteps(graph);
+    for (const { layer, node } of steps) {
       if (layer.activityRegularizer && !fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
     }
     outputNames.forEach((_, i) => parts.push({ kind: 'data', output: i }));
     for (const t of taped) parts.push({ kind: 'penalty', key: penaltyKey(t) });
     const customs: { layer: Layer; fn: () => tf.Scalar }[] = [];
-    for (const layer of graph.layers) {
+    for (const layer of allLayers(graph)) {
       for (const c of layer.losses) {
         customs.push({ layer, fn: c.fn });
         parts.push({ kind: 'penalty', key: `penalty/${layer.name}/${c.name}` });
@@ -199,7 +201,7 @@ export class StepRunner {
       list.forEach((m) => parts.push({ kind: 'metric', key: outputNames.length > 1 ? `${outputNames[i]}_${m.name}` : m.name })),
     );
     for (const t of fast) parts.push({ kind: 'penalty', key: penaltyKey(t) });
-    for (const { layer, node } of graph.steps) {
+    for (const { layer, node } of steps) {
       if (fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
     }
     // The layout only changes when the terms do (a regularizer set mid-training): build it once.
