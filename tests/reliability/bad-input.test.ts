@@ -410,7 +410,7 @@ describe('fit options', () => {
     "shuffle: 'yes'": c(fit({ shuffle: 'yes' }), 'INVALID_ARGUMENT', 'shuffle', '"yes"'),
     'validationSplit: 1': c(fit({ validationSplit: 1 }), 'INVALID_ARGUMENT', 'validationSplit', '1'),
     'validationSplit: NaN': c(fit({ validationSplit: Number.NaN }), 'INVALID_ARGUMENT', 'validationSplit', 'NaN'),
-    'validationSplit: 0.1 of 4 samples (an empty part)': c(fit({ validationSplit: 0.1 }), 'INVALID_ARGUMENT', 'validationSplit', '0.1'),
+    'validationSplit: 0.9 of 4 samples (no training part: floor(4 * 0.1) = 0)': c(fit({ validationSplit: 0.9 }), 'INVALID_ARGUMENT', 'validationSplit', '0.9'),
     'initialEpoch: 3 with epochs: 2': c(fit({ initialEpoch: 3, epochs: 2 }), 'INVALID_ARGUMENT', 'initialEpoch', '3'),
     'seed: -1': c(fit({ seed: -1 }), 'INVALID_ARGUMENT', 'seed', '-1'),
     'callbacks: [3]': c(fit({ callbacks: [3] }), 'INVALID_ARGUMENT', 'callbacks', '3'),

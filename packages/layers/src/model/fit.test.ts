@@ -144,6 +144,18 @@ describe('fit inputs', () => {
     expect(v.history['val_loss']![0]).toBeCloseTo(4, 5);
     m.dispose();
   });
+
+  it("validationSplit rounds as Keras does: floor(n * (1 - split)) samples train, the rest validate", async () => {
+    // 4 samples: 0.3 trains on floor(2.8) = 2 (y = 1, 2) and validates on y = 3, 4; 0.1 trains on
+    // floor(3.6) = 3 and validates on 1 (rounding the validation part down would leave it empty).
+    for (const [split, loss, valLoss] of [[0.3, (1 + 4) / 2, (9 + 16) / 2], [0.1, 14 / 3, 16]] as const) {
+      const m = linear(`split_${String(split).replace(".", "_")}`, 0);
+      const h = await m.fit(X, Y, { epochs: 1, batchSize: 4, validationSplit: split, verbose: 0 });
+      expect(h.history['loss']![0], `split ${split}`).toBeCloseTo(loss, 5);
+      expect(h.history['val_loss']![0], `split ${split}`).toBeCloseTo(valLoss, 5);
+      m.dispose();
+    }
+  });
 });
 
 describe('weights must be finite and >= 0', () => {

@@ -161,8 +161,9 @@ export async function fitModel(
       }
       const { validationSplit } = args;
       if (validationSplit !== undefined) {
-        const nVal = Math.floor(n * validationSplit);
-        const nTrain = n - nVal;
+        // Keras's split: the first floor(n * (1 - split)) samples train, the rest validate.
+        const nTrain = Math.floor(n * (1 - validationSplit));
+        const nVal = n - nTrain;
         if (nVal < 1 || nTrain < 1) throw optionError('fit', 'validationSplit', `validationSplit ${validationSplit} of ${n} samples leaves an empty part.`);
         const rows = (start: number, count: number) => ({
           xs: xs.map((h) => hostRows(h, start, count)),
