@@ -1,4 +1,5 @@
-import { RidgeError, describeValue } from '@ridge/core';
+import { RidgeError, describeValue, mustBeError } from '@ridge/core';
+import { checkOptions } from '../engine/errors.js';
 import { tf } from '../engine/tfjs.js';
 
 /** Numbers keyed like Keras logs: `loss`, `data_loss`, `penalty/dense_1/kernel`, `val_loss`, ... */
@@ -31,52 +32,73 @@ export interface EarlyStoppingArgs {
   monitor?: string;
   /** The smallest change that counts as an improvement; default 0. */
   minDelta?: number;
-  /** Epochs without improvement before stopping; default 0. */
+  /**
+   * Epochs without improvement after which training stops; default 0 (stop at the first epoch
+   * without improvement, as 1 does). As in Keras, the first epoch never stops training.
+   */
   patience?: number;
+  /** 1 prints a line when it stops training and when it restores weights; default 0. */
+  verbose?: 0 | 1;
   /** `'min'`, `'max'`, or `'auto'` (max for accuracy-like keys); default `'auto'`. */
   mode?: 'min' | 'max' | 'auto';
-  /** Put back the weights of the best epoch when stopping. */
+  /**
+   * A value the monitored key must improve on: until an epoch beats it (and the best so far),
+   * epochs count towards `patience` even when they improve. Default: none.
+   */
+  baseline?: number;
+  /**
+   * Put back, when training ends (stopped early or not), the weights of the best epoch seen;
+   * default false.
+   */
   restoreBestWeights?: boolean;
+  /** Epochs to train before watching the key at all (a warm-up); default 0. */
+  startFromEpoch?: number;
 }
 
-/** Stops training when a monitored value stops improving, as Keras's EarlyStopping. */
+const EARLY_STOPPING_OPTIONS = ['monitor', 'minDelta', 'patience', 'verbose', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch'];
+
+/** Stops training when a monitored value stops improving, as Keras 3's EarlyStopping. */
 export class EarlyStopping implements Callback {
   readonly monitor: string;
   readonly minDelta: number;
   readonly patience: number;
+  readonly verbose: 0 | 1;
   readonly mode: 'min' | 'max';
+  readonly baseline: number | undefined;
   readonly restoreBestWeights: boolean;
+  readonly startFromEpoch: number;
+  /** The epoch at which it stopped training in the last fit, or -1. */
   stoppedEpoch = -1;
+  /** The epoch of the best value in the last fit, or -1. */
   bestEpoch = -1;
   private best = Number.NaN;
   private wait = 0;
+  private warned = false;
   private model: CallbackModel | undefined;
   private bestWeights: tf.Tensor[] | undefined;
 
   constructor(args: EarlyStoppingArgs = {}) {
-    this.monitor = args.monitor ?? 'val_loss';
-    const minDelta = args.minDelta ?? 0;
-    const patience = args.patience ?? 0;
-    if (typeof minDelta !== 'number' || !Number.isFinite(minDelta) || minDelta < 0) {
-      throw new RidgeError('INVALID_ARGUMENT', `earlyStopping: minDelta must be a finite number >= 0; received ${describeValue(minDelta)}.`, {
-        argument: 'minDelta',
-      });
-    }
-    if (!Number.isInteger(patience) || patience < 0) {
-      throw new RidgeError('INVALID_ARGUMENT', `earlyStopping: patience must be an integer >= 0; received ${describeValue(patience)}.`, {
-        argument: 'patience',
-      });
-    }
+    checkOptions('earlyStopping', args, EARLY_STOPPING_OPTIONS);
+    const check = (ok: boolean, argument: string, expected: string) => {
+      if (!ok) throw mustBeError(`earlyStopping: ${argument}`, args[argument as keyof EarlyStoppingArgs], expected, { argument });
+    };
+    const { monitor = 'val_loss', minDelta = 0, patience = 0, verbose = 0, mode = 'auto', baseline, restoreBestWeights = false, startFromEpoch = 0 } = args;
+    check(typeof monitor === 'string' && monitor !== '', 'monitor', 'a log key, such as \'val_loss\'');
+    check(typeof minDelta === 'number' && Number.isFinite(minDelta) && minDelta >= 0, 'minDelta', 'a finite number >= 0');
+    check(Number.isInteger(patience) && patience >= 0, 'patience', 'an integer >= 0');
+    check(verbose === 0 || verbose === 1, 'verbose', '0 or 1');
+    check(['min', 'max', 'auto'].includes(mode), 'mode', "'min', 'max' or 'auto'");
+    check(baseline === undefined || (typeof baseline === 'number' && Number.isFinite(baseline)), 'baseline', 'a finite number');
+    check(typeof restoreBestWeights === 'boolean', 'restoreBestWeights', 'true or false');
+    check(Number.isInteger(startFromEpoch) && startFromEpoch >= 0, 'startFromEpoch', 'an integer >= 0');
+    this.monitor = monitor;
     this.minDelta = minDelta;
     this.patience = patience;
-    const mode = args.mode ?? 'auto';
-    if (!['min', 'max', 'auto'].includes(mode)) {
-      throw new RidgeError('INVALID_ARGUMENT', `earlyStopping: mode must be 'min', 'max' or 'auto'; received ${describeValue(mode)}.`, {
-        argument: 'mode',
-      });
-    }
-    this.mode = mode === 'auto' ? (/acc/.test(this.monitor) ? 'max' : 'min') : mode;
-    this.restoreBestWeights = args.restoreBestWeights ?? false;
+    this.verbose = verbose;
+    this.mode = mode === 'auto' ? (/acc/.test(monitor) ? 'max' : 'min') : mode;
+    this.baseline = baseline;
+    this.restoreBestWeights = restoreBestWeights;
+    this.startFromEpoch = startFromEpoch;
   }
 
   setModel(model: CallbackModel): void {
@@ -86,41 +108,61 @@ export class EarlyStopping implements Callback {
   onTrainBegin(): void {
     this.best = Number.NaN;
     this.wait = 0;
+    this.warned = false;
     this.stoppedEpoch = -1;
     this.bestEpoch = -1;
     this.release();
   }
 
+  /** Whether `value` improves on `reference` by more than minDelta (anything improves on none). */
+  private improves(value: number, reference: number | undefined): boolean {
+    if (reference === undefined || Number.isNaN(reference)) return true;
+    return this.mode === 'min' ? value + this.minDelta < reference : value - this.minDelta > reference;
+  }
+
   onEpochEnd(epoch: number, logs: Logs): void {
     const value = logs[this.monitor];
     if (value === undefined) {
-      throw new RidgeError(
-        'INVALID_ARGUMENT',
-        `earlyStopping: monitor '${this.monitor}' is not in the logs; available: ${Object.keys(logs).join(', ')}.`,
-        { argument: 'monitor', received: this.monitor },
-      );
-    }
-    const improved =
-      Number.isNaN(this.best) || (this.mode === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta);
-    if (improved) {
-      this.best = value;
-      this.bestEpoch = epoch;
-      this.wait = 0;
-      if (this.restoreBestWeights && this.model) {
-        this.release();
-        this.bestWeights = this.model.getWeights();
+      // As Keras: a warning, and training goes on (once per fit here, not every epoch).
+      if (!this.warned) {
+        this.warned = true;
+        console.warn(
+          `earlyStopping: monitor '${this.monitor}' is not in the logs, so it cannot stop this fit; available: ${Object.keys(logs).join(', ')}.` +
+            (this.monitor.startsWith('val_') ? ' Keys with val_ need fit({ validationSplit }) or fit({ validationData }).' : ''),
+        );
       }
       return;
     }
+    if (epoch < this.startFromEpoch || !this.model) return;
+    // The weights of the first epoch watched are the best until an epoch improves on them.
+    if (this.restoreBestWeights && !this.bestWeights) {
+      this.bestWeights = this.model.getWeights();
+      this.bestEpoch = epoch;
+    }
     this.wait++;
-    if (this.wait > this.patience && this.model) {
+    if (this.improves(value, this.best)) {
+      this.best = value;
+      this.bestEpoch = epoch;
+      if (this.restoreBestWeights) {
+        this.release();
+        this.bestWeights = this.model.getWeights();
+      }
+      // Only an epoch that also beats the baseline starts the count again.
+      if (this.improves(value, this.baseline)) this.wait = 0;
+      return;
+    }
+    if (this.wait >= this.patience && epoch > 0) {
       this.stoppedEpoch = epoch;
       this.model.stopTraining = true;
     }
   }
 
   onTrainEnd(): void {
-    if (this.stoppedEpoch >= 0 && this.restoreBestWeights && this.bestWeights && this.model) this.model.setWeights(this.bestWeights);
+    if (this.verbose && this.stoppedEpoch >= 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
+    if (this.restoreBestWeights && this.bestWeights && this.model) {
+      if (this.verbose) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      this.model.setWeights(this.bestWeights);
+    }
     this.release();
   }
 
@@ -158,6 +200,7 @@ export class TerminateOnNaN implements Callback {
   restored = false;
 
   constructor(args: TerminateOnNaNArgs = {}) {
+    checkOptions('terminateOnNaN', args, ['restoreLastGood']);
     if (args.restoreLastGood !== undefined && typeof args.restoreLastGood !== 'boolean') {
       throw new RidgeError('INVALID_ARGUMENT', `terminateOnNaN: restoreLastGood must be true or false; received ${describeValue(args.restoreLastGood)}.`, {
         argument: 'restoreLastGood',

@@ -1,6 +1,6 @@
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { caught, numbers, useCpu } from '../../test/setup.js';
 import { dense, earlyStopping, input, model, terminateOnNaN, type Logs, type Model } from '../index.js';
 
@@ -305,10 +305,11 @@ describe('callbacks', () => {
         },
       ],
     });
+    // patience 1: the first epoch without improvement (epoch 2, after the sabotage) stops training
     expect(stopper.bestEpoch).toBe(1);
-    expect(stopper.stoppedEpoch).toBe(3);
-    expect(h.history['loss']).toHaveLength(4);
-    expect(calls).toBe(4);
+    expect(stopper.stoppedEpoch).toBe(2);
+    expect(h.history['loss']).toHaveLength(3);
+    expect(calls).toBe(3);
     // restored: not the sabotaged 100+ values
     expect(Math.max(...numbers((m.getLayer('early') as ReturnType<typeof dense>).kernel.read()))).toBeLessThan(50);
     m.dispose();
@@ -471,5 +472,96 @@ describe('multiple inputs and outputs', () => {
     expect(out.map((t) => t.shape)).toEqual([[1, 2], [1, 1]]);
     tf.dispose(out);
     m.dispose();
+  });
+});
+
+describe('earlyStopping follows Keras 3', () => {
+  /** Runs the callback over monitored values, one per epoch, as fit would; returns what it did. */
+  function run(values: readonly number[], args: Parameters<typeof earlyStopping>[0]) {
+    const stopper = earlyStopping({ monitor: 'val_loss', ...args });
+    // The model's "weights" are the epoch they were read at, so restoring shows which epoch's came back.
+    let epochNow = -1;
+    let restored: number | undefined;
+    const fake = {
+      stopTraining: false,
+      getWeights: () => [tf.scalar(epochNow)],
+      setWeights: (w: readonly tf.Tensor[]) => void (restored = w[0]!.dataSync()[0]),
+    };
+    stopper.setModel(fake);
+    stopper.onTrainBegin();
+    let epochs = 0;
+    for (let e = 0; e < values.length && !fake.stopTraining; e++, epochs++) {
+      epochNow = e;
+      stopper.onEpochEnd(e, { val_loss: values[e]! });
+    }
+    stopper.onTrainEnd();
+    return { epochs, stopped: stopper.stoppedEpoch, best: stopper.bestEpoch, restored };
+  }
+
+  const LOSSES = [1.0, 0.9, 0.95, 0.96, 0.97, 0.98, 0.99];
+
+  it('patience p stops after p epochs without improvement (0 as 1), never at the first epoch', () => {
+    // Best at epoch 1; epochs 2, 3, ... do not improve. Keras: wait counts epochs since the last
+    // improvement and stops once wait >= patience.
+    expect([0, 1, 2, 3].map((patience) => run(LOSSES, { patience }).stopped)).toEqual([2, 2, 3, 4]);
+    expect(run([5, 6], { patience: 0 }).stopped).toBe(1);
+    expect(run([5], { patience: 0 }).stopped).toBe(-1);
+    // minDelta: 0.9 is not an improvement on 1.0 by more than 0.2, so epoch 1 already counts.
+    expect(run(LOSSES, { patience: 1, minDelta: 0.2 }).stopped).toBe(1);
+  });
+
+  it('baseline: improvements that do not beat it still count towards patience', () => {
+    const values = [0.5, 0.45, 0.46, 0.47];
+    expect(run(values, { patience: 2 }).stopped).toBe(3); // best 0.45 at epoch 1; 2 epochs without improvement
+    // With baseline 0.4 no epoch beats it, so the count never restarts: epoch 2 is the third epoch counted.
+    expect(run(values, { patience: 2, baseline: 0.4 }).stopped).toBe(2);
+    // A baseline the values beat changes nothing.
+    expect(run(values, { patience: 2, baseline: 0.6 }).stopped).toBe(3);
+  });
+
+  it('startFromEpoch: the epochs before it are not watched', () => {
+    const rising = [1, 2, 3, 4, 5];
+    expect(run(rising, { patience: 0 }).stopped).toBe(1);
+    expect(run(rising, { patience: 0, startFromEpoch: 2 }).stopped).toBe(3);
+  });
+
+  it('restoreBestWeights restores the best epoch when training ends, stopped early or not', () => {
+    expect(run(LOSSES, { patience: 1, restoreBestWeights: true })).toMatchObject({ stopped: 2, best: 1, restored: 1 });
+    // Not stopped (patience longer than the run): still restored, as Keras 3 does.
+    expect(run(LOSSES, { patience: 50, restoreBestWeights: true })).toMatchObject({ stopped: -1, best: 1, restored: 1, epochs: LOSSES.length });
+    expect(run(LOSSES, { patience: 50 }).restored).toBeUndefined();
+  });
+
+  it('a monitor missing from the logs warns once and lets training go on, as Keras does', async () => {
+    const m = linear('early_missing', 0.1);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const h = await m.fit(X, Y, { epochs: 3, verbose: 0, callbacks: [earlyStopping({ patience: 0 })] });
+      expect(h.epoch).toEqual([0, 1, 2]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/monitor 'val_loss' is not in the logs.*available: loss.*validationSplit/);
+    } finally {
+      warn.mockRestore();
+      m.dispose();
+    }
+  });
+
+  it('refuses unknown options (naming the closest) and bad values, as fit does', () => {
+    const cases: [Parameters<typeof earlyStopping>[0], RegExp][] = [
+      [{ patiense: 2 } as never, /earlyStopping: unknown option "patiense" \(did you mean 'patience'\?\)/],
+      [{ baseline: Number.NaN }, /earlyStopping: baseline must be a finite number; received NaN/],
+      [{ startFromEpoch: -1 }, /earlyStopping: startFromEpoch must be an integer >= 0; received -1/],
+      [{ verbose: 2 as 0 }, /earlyStopping: verbose must be 0 or 1; received 2/],
+      [{ restoreBestWeights: 'yes' as never }, /earlyStopping: restoreBestWeights must be true or false; received "yes"/],
+    ];
+    for (const [args, message] of cases) {
+      let error: unknown;
+      try {
+        earlyStopping(args);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(args)).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+    }
   });
 });
