@@ -32,7 +32,7 @@ function isLossLike(value: unknown): boolean {
 }
 
 /** Metric names: one list for every output, or a record by output name. A custom metric is saved by its name. */
-function metricsToJSON(metrics: CompileArgs['metrics']): JsonValue {
+function metricsToJSON(metrics: CompileArgs['metrics'] | CompileArgs['weightedMetrics']): JsonValue {
   const names = (list: readonly MetricSpec[]): string[] => list.map((m) => (typeof m === 'string' ? m : m.name));
   if (metrics === undefined) return null;
   if (Array.isArray(metrics)) return names(metrics as readonly MetricSpec[]);
@@ -87,6 +87,7 @@ export function trainingConfigToJSON(model: Model): JsonObject | undefined {
     const json: JsonObject = {
       loss: mapSpecs<LossSpec>(args.loss, (spec) => writePart('other', getLoss(spec), 'ridge'), isLossLike),
       metrics: metricsToJSON(args.metrics),
+      weighted_metrics: metricsToJSON(args.weightedMetrics),
       loss_weights: args.lossWeights === undefined ? null : (args.lossWeights as JsonValue),
       optimizer_config: writePart('other', optimizer, 'ridge'),
     };
@@ -211,6 +212,8 @@ export function compileArgsFromJSON(config: JsonObject, outputNames: readonly st
   };
   const metrics = metricsFromJSON(config['metrics'], outputNames);
   if (metrics !== undefined) args.metrics = metrics;
+  const weighted = metricsFromJSON(config['weighted_metrics'], outputNames);
+  if (weighted !== undefined) args.weightedMetrics = weighted;
   const weights = config['loss_weights'];
   if (weights !== undefined && weights !== null) args.lossWeights = readLossWeights(weights);
   const rules = config['ridge_regularization'];

@@ -95,8 +95,8 @@ export interface Features {
     sameSamples(tensors: readonly tf.Tensor[], slots: readonly Slot[], argument: string): void;
     /** `loss` or `lossWeights` as a list (one per output) or a record by output name. */
     perOutput<T>(value: readonly T[] | Readonly<Record<string, T>>, argument: string, fallback: T | undefined, outputNames: readonly string[]): T[];
-    /** `metrics` as a record by output name. */
-    perMetric(record: Readonly<Record<string, readonly MetricSpec[]>>, outputNames: readonly string[]): MetricSpec[][];
+    /** `metrics` (or `weightedMetrics`, named by `argument`) as a record by output name. */
+    perMetric(record: Readonly<Record<string, readonly MetricSpec[]>>, outputNames: readonly string[], argument?: string): MetricSpec[][];
   };
   /** `model.predict`, `model.evaluate`, `model.penalties` and `model.getLayer`. */
   inference: {

@@ -1,6 +1,7 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
+import { finishLogs } from './log-sums.js';
 import type { StepLayout } from './step.js';
 
 /** The hooks fit calls with logs; `onBatchEnd` goes through `batchLogs`. */
@@ -46,7 +47,7 @@ export function fitCallbacks(given: Callback | readonly Callback[]): FitCallback
       const values = layout.aggregate(vector.dataSync());
       const logs: Logs = { batch: step, size: count };
       layout.keys.forEach((k, i) => (logs[k] = values[i]!));
-      return logs;
+      return finishLogs(logs);
     },
     dispose() {
       // Callbacks that hold tensors (best weights, snapshots) release them however fit ended.

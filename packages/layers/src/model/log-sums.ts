@@ -3,6 +3,28 @@ import type { Logs } from './callbacks.js';
 import type { StepLayout } from './step.js';
 
 /**
+ * The prefix of a weighted metric's second entry: the mean sample weight of each batch. Summed over
+ * batches (times their sizes) like every entry, it divides the metric's weighted sum into
+ * `sum(w * value) / sum(w)`, Keras's weighted mean over the epoch. Never a key of the logs.
+ */
+export const WEIGHTS_OF = '\u0000weights:';
+
+/**
+ * Turns each weighted metric's weighted sum into its weighted mean and drops the weights' entries.
+ * With no weight at all (every weight 0) the metric is 0, as Keras's `divide_no_nan` gives.
+ */
+export function finishLogs(logs: Logs): Logs {
+  for (const key of Object.keys(logs)) {
+    if (!key.startsWith(WEIGHTS_OF)) continue;
+    const metric = key.slice(WEIGHTS_OF.length);
+    const weights = logs[key]!;
+    logs[metric] = weights > 0 ? logs[metric]! / weights : 0;
+    delete logs[key];
+  }
+  return logs;
+}
+
+/**
  * Sums of log vectors weighted by batch size, kept on the device and read back once (`read`), or
  * at a progress-bar tick (`peek`). When the keys change (a regularizer set mid-epoch), the sums so
  * far are read and a new sum starts, and each key is averaged over the samples it was present for.
@@ -43,7 +65,7 @@ export class LogSums {
     const logs: Logs = {};
     for (const [k, { total, count }] of this.done) logs[k] = total / count;
     this.done.clear();
-    return logs;
+    return finishLogs(logs);
   }
 
   dispose(): void {
@@ -65,5 +87,5 @@ export function peekLogs(sums: LogSums): Logs {
       logs[k] = ((d?.total ?? 0) + values[i]!) / ((d?.count ?? 0) + sums.count);
     });
   }
-  return logs;
+  return finishLogs(logs);
 }

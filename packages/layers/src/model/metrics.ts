@@ -1,7 +1,10 @@
 import { RidgeError, describeValue, mustBeError, type Loss } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 
-/** A metric: a per-sample value (shape [batch]) that the trainer averages, weighted by sample weight. */
+/**
+ * A metric: a per-sample value (shape [batch]) that the trainer averages over the epoch: plainly
+ * in `compile({ metrics })`, weighted by the sample weights in `compile({ weightedMetrics })`.
+ */
 export interface Metric {
   /** The key in logs: `accuracy`, `mse`, ... */
   readonly name: string;

@@ -46,7 +46,14 @@ export interface CompileArgs {
   optimizer: OptimizerSpec;
   /** One loss for every output, a list (one per output), or a record by output name. */
   loss: LossSpec | readonly LossSpec[] | Readonly<Record<string, LossSpec>>;
+  /** Metrics of every sample alike (Keras's `metrics`): sample and class weights do not weigh them. */
   metrics?: readonly MetricSpec[] | Readonly<Record<string, readonly MetricSpec[]>>;
+  /**
+   * Metrics weighted by the sample (and class) weights (Keras's `weighted_metrics`): over an
+   * epoch, `sum(w * value) / sum(w)`. A key of `metrics` with the same name gets a `weighted_`
+   * prefix here. Without weights they equal their unweighted values.
+   */
+  weightedMetrics?: readonly MetricSpec[] | Readonly<Record<string, readonly MetricSpec[]>>;
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
   /** Model-level regularization: a regularizer spec, a rule, or a list of rules (DESIGN.md section 5). */
   regularization?: RegularizationOption;
@@ -232,18 +239,23 @@ export class Model extends Layer implements CallbackModel {
         throw mustBeError(`compile: lossWeights[${i}]`, w, 'a finite number >= 0', { argument: 'lossWeights' });
       }
     });
-    const metricSpecs = args.metrics === undefined ? outputNames.map(() => [] as MetricSpec[]) : perMetric(args.metrics, outputNames);
-    const metrics: Metric[][] = metricSpecs.map((list, i) =>
-      list.map((spec, j) => {
-        const out = this.graph.outputs[i]!;
-        return resolveMetric(spec, losses[i]!, out.shape[out.shape.length - 1] ?? null, `metrics[${j}]`);
-      }),
-    );
+    const resolveMetrics = (argument: 'metrics' | 'weightedMetrics'): Metric[][] => {
+      const value = args[argument];
+      const specs = value === undefined ? outputNames.map(() => [] as MetricSpec[]) : perMetric(value, outputNames, argument);
+      return specs.map((list, i) =>
+        list.map((spec, j) => {
+          const out = this.graph.outputs[i]!;
+          return resolveMetric(spec, losses[i]!, out.shape[out.shape.length - 1] ?? null, `${argument}[${j}]`);
+        }),
+      );
+    };
+    const metrics = resolveMetrics('metrics');
+    const weightedMetrics = resolveMetrics('weightedMetrics');
     const rules = modelRules(args.regularization, this.weights);
     probeTerms(weightTerms(this.weights, rules), 'compile');
     const optimizer = withArg('optimizer', () => getOptimizer(args.optimizer));
     this.#compiled?.optimizer.dispose();
-    this.#compiled = { optimizer, losses, lossWeights, metrics, rules, outputNames };
+    this.#compiled = { optimizer, losses, lossWeights, metrics, weightedMetrics, rules, outputNames };
     this.#compileArgs = args;
   }
 
@@ -375,7 +387,7 @@ export class Model extends Layer implements CallbackModel {
   }
 }
 
-const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'lossWeights', 'regularization'];
+const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'weightedMetrics', 'lossWeights', 'regularization'];
 
 /** The model-level rules of `compile({ regularization })`, resolved by the regularization feature. */
 export function modelRules(option: RegularizationOption | undefined, weights?: readonly WeightInfo[]): CompiledRule[] {
@@ -386,12 +398,13 @@ export function modelRules(option: RegularizationOption | undefined, weights?: r
 function perMetric(
   metrics: readonly MetricSpec[] | Readonly<Record<string, readonly MetricSpec[]>>,
   outputNames: readonly string[],
+  argument: 'metrics' | 'weightedMetrics',
 ): MetricSpec[][] {
   if (Array.isArray(metrics)) return outputNames.map(() => [...(metrics as MetricSpec[])]);
   if (typeof metrics === 'object' && metrics !== null) {
-    return feature('multiIo', 'compile({ metrics }) per output').perMetric(metrics as Readonly<Record<string, readonly MetricSpec[]>>, outputNames);
+    return feature('multiIo', `compile({ ${argument} }) per output`).perMetric(metrics as Readonly<Record<string, readonly MetricSpec[]>>, outputNames, argument);
   }
-  throw mustBeError('compile: metrics', metrics, 'a list of metric names', { argument: 'metrics' });
+  throw mustBeError(`compile: ${argument}`, metrics, 'a list of metric names', { argument });
 }
 
 export type { Callback };

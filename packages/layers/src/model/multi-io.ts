@@ -80,9 +80,9 @@ export function perOutput<T>(value: readonly T[] | Readonly<Record<string, T>>, 
   });
 }
 
-/** `compile({ metrics })` as a record by output name. */
-export function perMetric(record: Readonly<Record<string, readonly MetricSpec[]>>, outputNames: readonly string[]): MetricSpec[][] {
+/** `compile({ metrics })` (or `weightedMetrics`) as a record by output name. */
+export function perMetric(record: Readonly<Record<string, readonly MetricSpec[]>>, outputNames: readonly string[], argument = 'metrics'): MetricSpec[][] {
   const unknown = Object.keys(record).filter((k) => !outputNames.includes(k));
-  if (unknown.length) throw new RidgeError('INVALID_ARGUMENT', `compile: metrics names unknown outputs ${unknown.join(', ')}.`, { argument: 'metrics' });
+  if (unknown.length) throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} names unknown outputs ${unknown.join(', ')}.`, { argument });
   return outputNames.map((n) => [...(record[n] ?? [])]);
 }

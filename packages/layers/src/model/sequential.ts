@@ -83,7 +83,7 @@ export class Sequential extends Model {
     // Per-output forms need the multi-io feature: without it, refuse now rather than at the first fit.
     const perOutput = (v: unknown) => typeof v === 'object' && v !== null && !('className' in v) && typeof (v as { apply?: unknown }).apply !== 'function';
     for (const key of ['loss', 'lossWeights'] as const) if (perOutput(args[key])) feature('multiIo', `compile({ ${key} }) per output`);
-    if (perOutput(args.metrics) && !Array.isArray(args.metrics)) feature('multiIo', 'compile({ metrics }) per output');
+    for (const key of ['metrics', 'weightedMetrics'] as const) if (perOutput(args[key]) && !Array.isArray(args[key])) feature('multiIo', `compile({ ${key} }) per output`);
     const optimizer = getOptimizer(args.optimizer);
     const loss = Array.isArray(args.loss)
       ? (args.loss as LossSpec[]).map((spec) => getLoss(spec))
@@ -91,8 +91,11 @@ export class Sequential extends Model {
         ? Object.fromEntries(Object.entries(args.loss as Record<string, LossSpec>).map(([k, v]) => [k, getLoss(v)]))
         : getLoss(args.loss as LossSpec);
     const rules = modelRules(args.regularization);
-    const metrics = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : Object.values(args.metrics).flat();
-    metrics.forEach((m, i) => checkMetricSpec(m as MetricSpec, `metrics[${i}]`));
+    for (const key of ['metrics', 'weightedMetrics'] as const) {
+      const value = args[key];
+      const specs = value === undefined ? [] : Array.isArray(value) ? value : Object.values(value).flat();
+      specs.forEach((m, i) => checkMetricSpec(m as MetricSpec, `${key}[${i}]`));
+    }
     return {
       ...args,
       optimizer,

@@ -6,6 +6,7 @@ import type { LayerWeight } from '../engine/weight.js';
 import { allLayers, observedSteps, runGraph, type Graph } from './graph.js';
 import type { Metric } from './metrics.js';
 import { weightTerms, type CompiledRule, type WeightTerm } from './regularization.js';
+import { WEIGHTS_OF } from './log-sums.js';
 
 /** What `compile` resolved. */
 export interface Compiled {
@@ -13,6 +14,8 @@ export interface Compiled {
   readonly losses: readonly Loss[];
   readonly lossWeights: readonly number[];
   readonly metrics: readonly (readonly Metric[])[];
+  /** Metrics weighted by the sample weights (`compile({ weightedMetrics })`), per output. */
+  readonly weightedMetrics: readonly (readonly Metric[])[];
   readonly rules: readonly CompiledRule[];
   readonly outputNames: readonly string[];
 }
@@ -151,16 +154,40 @@ function activityValue(a: ActivityRecord, constants: ConstantCache): ScaledValue
   return { value: a.regularizer.apply(a.output), factor: a.scale };
 }
 
+/**
+ * The log keys of the metrics, as Keras 3 names them: `<output>_<name>` when the model has several
+ * outputs; a second metric of the same key gets `_1` (then `_2`, ...); a weighted metric whose key
+ * an unweighted one has gets `weighted_<name>`.
+ */
+function metricKeys(compiled: Compiled): { plain: string[][]; weighted: string[][] } {
+  const { outputNames } = compiled;
+  const seen = new Map<string, number>();
+  const unique = (key: string): string => {
+    const n = seen.get(key);
+    seen.set(key, (n ?? 0) + 1);
+    return n === undefined ? key : `${key}_${n}`;
+  };
+  const keyOf = (output: number, name: string) => (outputNames.length > 1 ? `${outputNames[output]}_${name}` : name);
+  const plain = compiled.metrics.map((list, i) => list.map((m) => unique(keyOf(i, m.name))));
+  const weighted = compiled.weightedMetrics.map((list, i) =>
+    list.map((m) => (seen.has(keyOf(i, m.name)) ? unique(keyOf(i, `weighted_${m.name}`)) : unique(keyOf(i, m.name)))),
+  );
+  return { plain, weighted };
+}
+
 /** Runs training and evaluation steps. */
 export class StepRunner {
   private readonly layouts = new Map<string, StepLayout>();
+  private readonly metricKeys: { plain: string[][]; weighted: string[][] };
   /** Penalty factors as scalars, uploaded once per fit instead of once per term and step. */
   private readonly constants = new ConstantCache();
 
   constructor(
     private readonly model: StepModel,
     private readonly compiled: Compiled,
-  ) {}
+  ) {
+    this.metricKeys = metricKeys(compiled);
+  }
 
   /**
    * One batch: the forward pass, data losses, every penalty term and the metrics; with `train`,
@@ -169,7 +196,7 @@ export class StepRunner {
    */
   run(xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], sampleWeight: tf.Tensor | undefined, train: boolean): { vector: tf.Tensor1D; layout: StepLayout } {
     const { graph } = this.model;
-    const { losses, lossWeights, metrics, outputNames, optimizer } = this.compiled;
+    const { losses, lossWeights, metrics, weightedMetrics, outputNames, optimizer } = this.compiled;
     const terms = weightTerms(this.model.weights, this.compiled.rules);
     // A regularizer's analytic gradient is added straight to the weight's gradient, so its
     // penalty stays off the tape; an L1L2-form one is computed in fused kernels.
@@ -197,9 +224,10 @@ export class StepRunner {
         parts.push({ kind: 'penalty', key: `penalty/${layer.name}/${c.name}` });
       }
     }
-    metrics.forEach((list, i) =>
-      list.forEach((m) => parts.push({ kind: 'metric', key: outputNames.length > 1 ? `${outputNames[i]}_${m.name}` : m.name })),
-    );
+    // A weighted metric is two entries: the weighted values' mean and the weights' mean (their
+    // sums over the epoch divide into the metric; see finishLogs).
+    for (const keys of this.metricKeys.plain) for (const key of keys) parts.push({ kind: 'metric', key });
+    for (const keys of this.metricKeys.weighted) for (const key of keys) parts.push({ kind: 'metric', key }, { kind: 'metric', key: WEIGHTS_OF + key });
     for (const t of fast) parts.push({ kind: 'penalty', key: penaltyKey(t) });
     for (const { layer, node } of steps) {
       if (fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
@@ -246,13 +274,14 @@ export class StepRunner {
       const metricValues = (): tf.Scalar[] => {
         const values: tf.Scalar[] = [];
         metrics.forEach((list, i) => {
+          for (const m of list) values.push(tf.mean(m.perSample(ys[i]!, outputs[i]!)) as tf.Scalar);
+        });
+        let weightMean: tf.Scalar | undefined;
+        weightedMetrics.forEach((list, i) => {
+          if (list.length) weightMean ??= sampleWeight ? (tf.mean(sampleWeight) as tf.Scalar) : constants.get(1);
           for (const m of list) {
             const per = m.perSample(ys[i]!, outputs[i]!);
-            values.push(
-              (sampleWeight
-                ? tf.div(tf.sum(tf.mul(per, tf.reshape(sampleWeight, per.shape))), tf.maximum(tf.sum(sampleWeight), 1e-7))
-                : tf.mean(per)) as tf.Scalar,
-            );
+            values.push(tf.mean(sampleWeight ? tf.mul(per, tf.reshape(sampleWeight, per.shape)) : per) as tf.Scalar, weightMean!);
           }
         });
         return values;
