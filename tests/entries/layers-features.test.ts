@@ -146,6 +146,18 @@ describe('the feature entries', () => {
     m.dispose();
   });
 
+  it('without @ridge/layers/progress, evaluate and predict with verbose 1 or 2 are FEATURE_NOT_LOADED before any work', async () => {
+    await import('@ridge/layers/inference');
+    const m = compiled();
+    const [xs, ys] = [tf.ones([4, 3]), tf.zeros([4, 2])];
+    const tensors = tf.memory().numTensors;
+    expectMissing(await rejectedRidgeError(() => m.evaluate(xs, ys, { verbose: 1 })), 'evaluate({ verbose: 1 })', '@ridge/layers/progress');
+    expectMissing(caughtRidgeError(() => m.predict(xs, { verbose: 2 })), 'predict({ verbose: 2 })', '@ridge/layers/progress');
+    expect(tf.memory().numTensors).toBe(tensors);
+    tf.dispose([xs, ys]);
+    m.dispose();
+  });
+
   it('@ridge/layers/progress adds progress output: verbose 2 prints a line per epoch, verbose 1 is the default in a terminal', async () => {
     await import('@ridge/layers/progress');
     const m = compiled();

@@ -57,6 +57,8 @@ export interface Features {
   /** `fit({ verbose: 1 | 2 })`, and `verbose: 1` by default in a terminal. */
   progress: {
     defaultVerbosity(): 0 | 1;
+    /** Prints the one line of `evaluate` (with its logs) or `predict` (without). */
+    summary(steps: number, samples: number, seconds: number, logs?: Logs): void;
     create(verbose: 1 | 2, epochs: number, steps: number | undefined, samplesPerStep: number): ProgressView;
   };
   /** `compile({ regularization })`: resolves the model-level rules. */

@@ -1,4 +1,4 @@
-import { RidgeError, describeValue, type Regularizer } from '@ridge/core';
+import { RidgeError, describeValue, mustBeError, type Regularizer } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { checkOptions, who } from '../engine/errors.js';
 import type { Layer } from '../engine/layer.js';
@@ -18,10 +18,12 @@ import { StepRunner } from './step.js';
 
 /** Loss, data loss, every penalty term and the metrics on data, computed as in training. */
 export function evaluate(model: Model, internals: ModelInternals, x: ModelData, y: ModelData, args: EvaluateArgs): Logs {
-  checkOptions('evaluate', args, ['batchSize', 'sampleWeight']);
+  checkOptions('evaluate', args, ['batchSize', 'sampleWeight', 'verbose']);
+  const progress = progressFor('evaluate', args.verbose);
   internals.beforeData(x, 'evaluate');
   const compiled = internals.compiled('evaluate');
   const batchSize = checkInteger('evaluate', 'batchSize', args.batchSize ?? 32, 1);
+  const start = performance.now();
   const xs = prepare(x, internals.inputSlots(), 'x', 'host', 'evaluate');
   let ys: Prepared | undefined;
   let sw: Prepared | undefined;
@@ -30,18 +32,29 @@ export function evaluate(model: Model, internals: ModelInternals, x: ModelData, 
     ys = prepare(y, internals.outputSlots(), 'y', 'host', 'evaluate');
     const n = sameLength(xs.tensors, ys.tensors, 'evaluate', 'y', model.outputNames);
     if (args.sampleWeight !== undefined) sw = feature('data', 'evaluate({ sampleWeight })').sampleWeight(args.sampleWeight, n, 'sampleWeight', 'evaluate');
-    return evaluateBatches(runner, xs.host, ys.host, sw?.host[0], batchSize);
+    const logs = evaluateBatches(runner, xs.host, ys.host, sw?.host[0], batchSize);
+    progress?.summary(Math.ceil(n / batchSize), n, (performance.now() - start) / 1000, logs);
+    return logs;
   } finally {
     runner.dispose();
     tf.dispose([...xs.owned, ...(ys?.owned ?? []), ...(sw?.owned ?? [])]);
   }
 }
 
+/** The progress feature for `verbose: 1 | 2` of `call`; undefined for 0 (the default). */
+function progressFor(call: 'evaluate' | 'predict', verbose: unknown) {
+  if (verbose === undefined || verbose === 0) return undefined;
+  if (verbose !== 1 && verbose !== 2) throw mustBeError(`${call}: verbose`, verbose, '0, 1 or 2', { argument: 'verbose' });
+  return feature('progress', `${call}({ verbose: ${verbose} })`);
+}
+
 /** Outputs for inputs, in inference mode, batch by batch. One tensor per output. */
 export function predict(_model: Model, internals: ModelInternals, x: ModelData, args: PredictArgs): tf.Tensor | tf.Tensor[] {
-  checkOptions('predict', args, ['batchSize']);
+  checkOptions('predict', args, ['batchSize', 'verbose']);
+  const progress = progressFor('predict', args.verbose);
   internals.beforeData(x, 'predict');
   const batchSize = checkInteger('predict', 'batchSize', args.batchSize ?? 32, 1);
+  const start = performance.now();
   const xs = prepare(x, internals.inputSlots(), 'x', 'none', 'predict');
   try {
     const graph = internals.graph();
@@ -62,6 +75,7 @@ export function predict(_model: Model, internals: ModelInternals, x: ModelData, 
       tf.dispose(c);
       return joined;
     });
+    progress?.summary(batches.count, n, (performance.now() - start) / 1000);
     return result.length === 1 ? result[0]! : result;
   } finally {
     tf.dispose(xs.owned);

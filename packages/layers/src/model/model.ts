@@ -62,10 +62,14 @@ export interface CompileArgs {
 export interface EvaluateArgs {
   batchSize?: number;
   sampleWeight?: ModelData;
+  /** 1 or 2 prints one line with the logs (needs `@ridge/layers/progress` with `/base`); default 0, silent. */
+  verbose?: 0 | 1 | 2;
 }
 
 export interface PredictArgs {
   batchSize?: number;
+  /** 1 or 2 prints one line with the steps and time (needs `@ridge/layers/progress` with `/base`); default 0, silent. */
+  verbose?: 0 | 1 | 2;
 }
 
 /** One penalty term of `model.penalties()`. */

@@ -107,7 +107,20 @@ export class Progress {
   }
 
   private line(text: string): void {
-    if (this.out) this.out.write(`${text}\n`);
-    else console.log(text);
+    writeLine(this.out, text);
   }
+}
+
+function writeLine(out: Stream | undefined, text: string): void {
+  if (out) out.write(`${text}\n`);
+  else console.log(text);
+}
+
+/**
+ * The one line `evaluate` and `predict` print with `verbose: 1 | 2`, as the last line of Keras's
+ * bar: steps, time, rate and, for evaluate, the logs.
+ */
+export function printSummary(steps: number, samples: number, seconds: number, logs?: Logs): void {
+  const text = `${steps}/${steps} ${formatDuration(seconds)} ${formatRate(samples / Math.max(seconds, 1e-6))}`;
+  writeLine(stdout(), logs ? `${text} - ${formatLogs(logs, headline(logs))}` : text);
 }
