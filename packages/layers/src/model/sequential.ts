@@ -3,7 +3,7 @@ import { tf } from '../engine/tfjs.js';
 import { who } from '../engine/errors.js';
 import { Layer, type CallContext } from '../engine/layer.js';
 import type { Shape } from '../engine/shape.js';
-import type { SymbolicTensor } from '../engine/symbolic.js';
+import { isSymbolic, type SymbolicTensor } from '../engine/symbolic.js';
 import { InputLayer, input } from '../layers/input-layer.js';
 import type { Slot } from './data.js';
 import { buildGraph } from './graph.js';
@@ -12,7 +12,8 @@ import { checkMetricSpec, type MetricSpec } from './metrics.js';
 import { Model, modelRules, type CompileArgs } from './model.js';
 
 export interface SequentialArgs {
-  layers?: readonly Layer[];
+  /** The layers; the first may be `input({ shape })` itself, as Keras 3 writes `Sequential([Input(shape), ...])`. */
+  layers?: readonly (Layer | SymbolicTensor)[];
   name?: string;
 }
 
@@ -30,9 +31,16 @@ export class Sequential extends Model {
     for (const layer of args.layers ?? []) this.add(layer);
   }
 
-  /** Appends a layer; builds the graph when the input shape is known. */
-  add(layer: Layer): void {
+  /**
+   * Appends a layer; builds the graph when the input shape is known. The first may be the result of
+   * `input({ shape })` (its input layer is taken), as in Keras 3.
+   */
+  add(layerOrInput: Layer | SymbolicTensor): void {
+    const layer = isSymbolic(layerOrInput) && layerOrInput.sourceLayer instanceof InputLayer ? layerOrInput.sourceLayer : layerOrInput;
     if (!(layer instanceof Layer)) throw new RidgeError('INVALID_ARGUMENT', `${who(this)}: add() takes a layer; received ${describeValue(layer)}.`, { argument: 'layer' });
+    if (layer instanceof InputLayer && this.stack.length > 0) {
+      throw new RidgeError('INVALID_ARGUMENT', `${who(this)}: an input can only be the first layer; '${layer.name}' comes after ${this.stack.length} layer(s).`, { argument: 'layer' });
+    }
     if (this.stack.includes(layer)) throw new RidgeError('INVALID_ARGUMENT', `${who(this)}: layer '${layer.name}' is already in the model.`, { argument: 'layer' });
     if (this.isCompiled) throw new RidgeError('INVALID_ARGUMENT', `${who(this)}: add layers before compile().`, { argument: 'layer' });
     const next = [...this.stack, layer];

@@ -215,6 +215,24 @@ describe('sequential', () => {
     expect(h.history['loss']).toHaveLength(1);
     s.dispose();
   });
+
+  it("takes input({ shape }) as its first layer, as Keras 3's Sequential([Input(shape), ...]), and refuses it later", () => {
+    const s = sequential({ layers: [input({ shape: [3] }), dense({ units: 2, kernelInitializer: 'ones', biasInitializer: 'zeros' })] });
+    // Built at once from the input's shape: x [1, 2, 3] with a kernel of ones gives 6 per unit.
+    const out = s.predict(tf.tensor2d([[1, 2, 3]])) as tf.Tensor;
+    expect(Array.from(out.dataSync())).toEqual([6, 6]);
+    out.dispose();
+    expect(s.inputs[0]!.shape).toEqual([null, 3]);
+    let error: unknown;
+    try {
+      s.add(input({ shape: [2] }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/an input can only be the first layer/) });
+    expect(s.layers.filter((l) => l.className === 'Dense')).toHaveLength(1);
+    s.dispose();
+  });
 });
 
 describe('misuse', () => {
