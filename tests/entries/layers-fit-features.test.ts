@@ -380,4 +380,18 @@ describe('the fit entries', () => {
     tf.dispose([xs, ys]);
     m.dispose();
   });
+
+  it('@ridge/layers/callbacks brings reduceLROnPlateau and learningRateScheduler, which set the optimizer of a /base model', async () => {
+    const { learningRateScheduler, reduceLROnPlateau } = await import('@ridge/layers/callbacks');
+    const m = linear();
+    const [xs, ys] = [tf.tensor2d(X), tf.tensor2d(Y)];
+    const scheduled = await m.fit(xs, ys, { epochs: 3, callbacks: learningRateScheduler((epoch) => 0.1 / 2 ** epoch), verbose: 0 });
+    expect(scheduled.history['learning_rate']).toEqual([0.1, 0.05, 0.025]);
+    // minDelta 1e9: only the first epoch improves, so with patience 1 the rate drops after epoch 1.
+    const reduced = await m.fit(xs, ys, { epochs: 3, callbacks: reduceLROnPlateau({ monitor: 'loss', patience: 1, factor: 0.5, minDelta: 1e9 }), verbose: 0 });
+    expect(reduced.history['learning_rate']).toEqual([0.025, 0.025, 0.0125]);
+    expect(m.optimizer!.learningRate).toBe(0.00625);
+    tf.dispose([xs, ys]);
+    m.dispose();
+  });
 });

@@ -5,12 +5,24 @@ import { tf } from '../engine/tfjs.js';
 /** Numbers keyed like Keras logs: `loss`, `data_loss`, `penalty/dense_1/kernel`, `val_loss`, ... */
 export type Logs = Record<string, number>;
 
+/** What callbacks may do to the model's optimizer. */
+export interface CallbackOptimizer {
+  /**
+   * The step size of the following steps; set it between steps (Keras:
+   * `model.optimizer.learning_rate`). Every optimizer of `@ridge/optimizers` takes a finite
+   * number >= 0.
+   */
+  learningRate: number;
+}
+
 /** What callbacks may do to the model they watch. */
 export interface CallbackModel {
   /** Set to true to stop after the current batch. */
   stopTraining: boolean;
   getWeights(): tf.Tensor[];
   setWeights(values: readonly tf.Tensor[]): void;
+  /** The compiled optimizer (always there during fit; undefined before compile). */
+  readonly optimizer?: CallbackOptimizer | undefined;
 }
 
 /** Training hooks. Any of them may be async; training waits for it. */

@@ -230,10 +230,11 @@ export async function fitModel(
           const vlogs = evaluateBatches(runner, val.xs, val.ys, val.sw, args.validationBatchSize ?? batchSize);
           for (const [k, v] of Object.entries(vlogs)) logs[`val_${k}`] = v;
         }
-        history.epoch.push(epoch);
-        for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
         progress?.epochEnd(epoch, step, samples, logs);
         await callbacks?.call('onEpochEnd', epoch, logs);
+        // After the callbacks, as Keras's History runs after them: keys they add (learning_rate) are kept.
+        history.epoch.push(epoch);
+        for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
       } finally {
         sums.dispose();
       }
