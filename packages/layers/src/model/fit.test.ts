@@ -419,9 +419,9 @@ describe('refused calls leave the model as it was', () => {
       [() => m.fit(X, Y, { epoch: 3 } as never), 'INVALID_ARGUMENT', /unknown option "epoch" \(did you mean 'epochs'\?\); options: epochs, batchSize/],
       [() => m.fit(X, Y, { batch_size: 2 } as never), 'INVALID_ARGUMENT', /^fit: unknown option "batch_size" \(did you mean 'batchSize'\?\)/],
       [() => m.evaluate(X, Y, { batchSize: 0 }), 'INVALID_ARGUMENT', /batchSize must be an integer >= 1; received 0/],
-      [() => m.evaluate(X, Y, { batch_size: 2 } as never), 'INVALID_ARGUMENT', /^evaluate: unknown option "batch_size" \(did you mean 'batchSize'\?\); options: batchSize, sampleWeight\.$/],
+      [() => m.evaluate(X, Y, { batch_size: 2 } as never), 'INVALID_ARGUMENT', /^evaluate: unknown option "batch_size" \(did you mean 'batchSize'\?\); options: batchSize, sampleWeight, verbose\.$/],
       [() => m.evaluate(X, Y, null as never), 'INVALID_ARGUMENT', /^evaluate: options must be an object; received null\.$/],
-      [() => m.predict(X, { verbose: 0 } as never), 'INVALID_ARGUMENT', /^predict: unknown option "verbose"; options: batchSize\.$/],
+      [() => m.predict(X, { batch_size: 2 } as never), 'INVALID_ARGUMENT', /^predict: unknown option "batch_size" \(did you mean 'batchSize'\?\); options: batchSize, verbose\.$/],
       [() => m.predict(X, 8 as never), 'INVALID_ARGUMENT', /^predict: options must be an object; received 8\.$/],
       [() => m.predict([[1, 2, 3]]), 'SHAPE_MISMATCH', /expects \[null, 2\]/],
     ];
