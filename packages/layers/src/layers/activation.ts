@@ -11,6 +11,12 @@ export interface ActivationArgs extends LayerArgs {
 /** Applies an activation function: `activation({ activation: 'softmax' })`. */
 export class Activation extends Layer {
   static override readonly className = 'Activation';
+
+  /** Passes its input's mask on, as Keras (it acts entry by entry: the mask still holds). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   declare readonly activation: string;
   readonly #fn: ActivationFn;
 

@@ -26,6 +26,12 @@ export interface DenseArgs extends LayerArgs {
 /** `activation(x W + b)` on the last axis of inputs of any rank >= 2. */
 export class Dense extends Layer {
   static override readonly className = 'Dense';
+
+  /** Passes its input's mask on, as Keras (it acts on the last axis: a mask over the time steps still holds). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   declare readonly units: number;
   declare readonly activation: string;
   declare readonly useBias: boolean;

@@ -14,6 +14,12 @@ export interface DropoutArgs extends LayerArgs {
 /** In training, zeroes a `rate` fraction of inputs and scales the rest by 1/(1 - rate). */
 export class Dropout extends Layer {
   static override readonly className: string = 'Dropout';
+
+  /** Passes its input's mask on, as Keras (it drops entries, not time steps: the mask still holds). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | undefined;
   readonly seed: number | undefined;

@@ -115,8 +115,29 @@ export function runGraph(
   observe?: OutputObserver,
   inputsAreData: boolean | readonly boolean[] = false,
 ): tf.Tensor[] {
+  return runGraphMasked(graph, inputs, ctx, observe, inputsAreData).outputs;
+}
+
+/**
+ * `runGraph`, also returning the outputs' masks (undefined where an output has none). Masks go
+ * from layer to layer as Keras passes them: `ctx.masks` are the graph inputs' masks (a model
+ * used as a layer receives its caller's), each layer gets its inputs' masks in `ctx.masks`, and
+ * its outputs' masks come from its `computeMask`.
+ */
+export function runGraphMasked(
+  graph: Graph,
+  inputs: readonly tf.Tensor[],
+  ctx: CallContext,
+  observe?: OutputObserver,
+  inputsAreData: boolean | readonly boolean[] = false,
+): { outputs: tf.Tensor[]; masks: (tf.Tensor | undefined)[] } {
   const values = new Map<number, tf.Tensor>();
-  graph.inputs.forEach((t, i) => values.set(t.id, inputs[i]!));
+  const masks = new Map<number, tf.Tensor>();
+  graph.inputs.forEach((t, i) => {
+    values.set(t.id, inputs[i]!);
+    const mask = ctx.masks?.[i];
+    if (mask) masks.set(t.id, mask);
+  });
   const inputIds = new Set(graph.inputs.filter((_, i) => inputsAreData === true || (inputsAreData !== false && inputsAreData[i])).map((t) => t.id));
   // What the layers see: the caller's constantInputs described the caller's own inputs (a nested
   // model's), not theirs; the observer goes along to nested models.
@@ -124,9 +145,40 @@ export function runGraph(
   for (const { layer, node } of graph.steps) {
     const args = node.inputs.map((t) => values.get(t.id)!);
     const constantInputs = node.inputs.map((t) => inputIds.has(t.id));
-    let outs = layer.invoke(args, constantInputs.some(Boolean) ? { ...inner, constantInputs } : inner);
+    const inputMasks = node.inputs.map((t) => masks.get(t.id));
+    const masked = inputMasks.some((m) => m !== undefined);
+    let layerCtx = constantInputs.some(Boolean) ? { ...inner, constantInputs } : inner;
+    if (masked) layerCtx = { ...layerCtx, masks: inputMasks };
+    // Decided here rather than read from the graph: a nested model's inputs may carry a mask that
+    // its own graph, built from unmasked inputs, did not know of.
+    const outputMasked = layer.computeOutputMasked(inputMasks.map((m) => m !== undefined), node.outputs.length);
+    const result = layer.invokeMasked(args, layerCtx, outputMasked);
+    let outs = result.outputs;
     if (observe) outs = [...(observe(layer, outs) ?? outs)];
-    node.outputs.forEach((t, i) => values.set(t.id, outs[i]!));
+    node.outputs.forEach((t, i) => {
+      values.set(t.id, outs[i]!);
+      const mask = result.masks[i];
+      if (mask) masks.set(t.id, mask);
+    });
   }
-  return graph.outputs.map((t) => values.get(t.id)!);
+  return { outputs: graph.outputs.map((t) => values.get(t.id)!), masks: graph.outputs.map((t) => masks.get(t.id)) };
+}
+
+/**
+ * Which of the graph's outputs carry a mask, and from where, given where its inputs' masks come
+ * from (undefined for an unmasked input). Throws INVALID_ARGUMENT, as building the graph would,
+ * when a layer that does not support masking would receive one.
+ */
+export function graphMaskSources(graph: Graph, inputSources: readonly (string | undefined)[]): (string | undefined)[] {
+  const sources = new Map<number, string>();
+  graph.inputs.forEach((t, i) => {
+    const source = inputSources[i];
+    if (source !== undefined) sources.set(t.id, source);
+  });
+  for (const { layer, node } of graph.steps) {
+    layer.maskedOutputs(node.inputs.map((t) => sources.get(t.id)), node.outputs.length).forEach((source, i) => {
+      if (source !== undefined) sources.set(node.outputs[i]!.id, source);
+    });
+  }
+  return graph.outputs.map((t) => sources.get(t.id));
 }

@@ -16,7 +16,11 @@ export interface EmbeddingArgs extends LayerArgs {
   embeddingsInitializer?: InitializerSpec;
   embeddingsRegularizer?: RegularizerSpec | null;
   embeddingsConstraint?: ConstraintSpec | null;
-  /** Whether index 0 is padding. Stored and serialized; Ridge does not propagate masks. */
+  /**
+   * Whether index 0 is padding, as Keras's `mask_zero`: the output carries the mask `inputs != 0`,
+   * which SimpleRNN, LSTM and GRU use to skip the padded time steps (Dense, Dropout and Activation
+   * pass it on; other layers refuse it). With it, index 0 cannot be a word: `inputDim` counts it.
+   */
   maskZero?: boolean;
   /** Keras 2's fixed sequence length: gives the layer an input shape `[inputLength]` when it has none. */
   inputLength?: number | null;
@@ -85,6 +89,16 @@ export class Embedding extends Layer {
     const x = inputs as tf.Tensor;
     const indices = x.dtype === 'int32' ? x : tf.cast(x, 'int32');
     return tf.gather(this.embeddings.read(), indices);
+  }
+
+  override computeOutputMasked(_inputsMasked: readonly boolean[], outputCount: number): boolean[] {
+    return Array.from({ length: outputCount }, () => this.maskZero);
+  }
+
+  /** Keras's `compute_mask`: `inputs != 0` with `maskZero`, else none. */
+  override computeMask(inputs: readonly tf.Tensor[], _masks: readonly (tf.Tensor | undefined)[], outputCount: number): (tf.Tensor | undefined)[] {
+    const mask = this.maskZero ? tf.notEqual(inputs[0]!, 0) : undefined;
+    return Array.from({ length: outputCount }, () => mask);
   }
 
   protected override layerConfig(): JsonObject {

@@ -44,6 +44,12 @@ export interface RecurrentArgs extends LayerArgs {
   returnState?: boolean;
   /** Process the sequence from the last step to the first (and return the reversed sequence). */
   goBackwards?: boolean;
+  /**
+   * With a mask, what the output sequence holds at masked time steps: false (default, Keras 3's)
+   * repeats the last unmasked step's output; true gives zeros (and a zero last output when the
+   * last step processed is masked), as Keras's `zero_output_for_mask`.
+   */
+  zeroOutputForMask?: boolean;
   /** Keras's stateful RNNs are not supported; only `false` is accepted. */
   stateful?: boolean;
   /** Accepted for Keras configs; the time loop always runs step by step in JavaScript. */
@@ -129,6 +135,7 @@ export abstract class RecurrentLayer extends Layer {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly unroll: boolean;
+  readonly zeroOutputForMask: boolean;
   /** The activation, for the step's transposed tensors. */
   protected readonly activationFn: ActivationFn;
   private readonly parts: Record<'kernel' | 'recurrent' | 'bias', WeightParts>;
@@ -172,6 +179,21 @@ export abstract class RecurrentLayer extends Layer {
       throw layerArgError(this, 'stateful', args.stateful, 'false (stateful recurrent layers are not supported; pass the state through returnState instead)');
     }
     this.unroll = checkBoolean(this, 'unroll', args.unroll, false);
+    this.zeroOutputForMask = checkBoolean(this, 'zeroOutputForMask', args.zeroOutputForMask, false);
+  }
+
+  /** A mask `[batch, time]` says which time steps to use: the others keep the state (Keras's RNN). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  /** The mask goes on with the sequence (`returnSequences`), never with the last output or the states. */
+  override computeOutputMasked(inputsMasked: readonly boolean[], outputCount: number): boolean[] {
+    return Array.from({ length: outputCount }, (_, i) => i === 0 && this.returnSequences && inputsMasked.some(Boolean));
+  }
+
+  override computeMask(_inputs: readonly tf.Tensor[], masks: readonly (tf.Tensor | undefined)[], outputCount: number): (tf.Tensor | undefined)[] {
+    return Array.from({ length: outputCount }, (_, i) => (i === 0 && this.returnSequences ? masks[0] : undefined));
   }
 
   /** The bias weight's shape; GRU with `resetAfter` has two rows. */
@@ -274,6 +296,7 @@ export abstract class RecurrentLayer extends Layer {
         received: x.shape,
       });
     }
+    const stepMasks = this.stepMasks(ctx.masks?.[0], batch, time);
     const seed = this.seed ?? undefined;
     if (ctx.training && this.dropout > 0) {
       // One mask per sequence: the same features are dropped at every time step.
@@ -305,12 +328,36 @@ export abstract class RecurrentLayer extends Layer {
     };
     let states: tf.Tensor2D[] = Array.from({ length: this.stateCount }, () => tf.zeros([this.units, batch]) as tf.Tensor2D);
     const outputs: tf.Tensor2D[] = [];
-    for (const xw of steps) {
-      states = this.step(xw, states, weights);
-      if (this.returnSequences) outputs.push(states[0]!);
-    }
-    const output = this.returnSequences ? tf.transpose(tf.stack(outputs), [2, 0, 1]) : tf.transpose(states[0]!);
+    let last: tf.Tensor2D | undefined;
+    steps.forEach((xw, t) => {
+      const next = this.step(xw, states, weights);
+      const keep = stepMasks?.[this.goBackwards ? time - 1 - t : t];
+      // A masked step keeps the previous states; the output, the first state, keeps with them
+      // (they start equal, at zero). `where` sends the step's gradient nowhere at masked steps.
+      states = keep ? next.map((s, i) => tf.where(keep, s, states[i]!) as tf.Tensor2D) : next;
+      last = keep && this.zeroOutputForMask ? (tf.where(keep, states[0]!, tf.zerosLike(states[0]!)) as tf.Tensor2D) : states[0]!;
+      if (this.returnSequences) outputs.push(last);
+    });
+    const output = this.returnSequences ? tf.transpose(tf.stack(outputs), [2, 0, 1]) : tf.transpose(last!);
     return this.returnState ? [output, ...states.map((state) => tf.transpose(state))] : output;
+  }
+
+  /**
+   * The mask of each time step, in time order, as booleans [units, batch] (the states' layout), or
+   * undefined without a mask. Checks that the mask is [batch, time].
+   */
+  private stepMasks(mask: tf.Tensor | undefined, batch: number, time: number): tf.Tensor[] | undefined {
+    if (mask === undefined) return undefined;
+    if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time) {
+      throw new RidgeError(
+        'SHAPE_MISMATCH',
+        `${who(this)}: the mask must have the shape [batch, time] of the inputs, [${batch}, ${time}]; received shape [${mask.shape.join(', ')}].`,
+        { layer: this.name, argument: 'mask', received: mask.shape },
+      );
+    }
+    const keep = mask.dtype === 'bool' ? mask : tf.cast(mask, 'bool');
+    const tiled = tf.broadcastTo(tf.reshape(tf.transpose(keep), [time, 1, batch]), [time, this.units, batch]);
+    return tf.unstack(tiled, 0);
   }
 
   /** The config shared by every recurrent layer; `extra` holds a subclass's own keys. */
@@ -329,6 +376,7 @@ export abstract class RecurrentLayer extends Layer {
       goBackwards: this.goBackwards,
       stateful: false,
       unroll: this.unroll,
+      zeroOutputForMask: this.zeroOutputForMask,
     };
   }
 }
