@@ -1,4 +1,3 @@
-export { Merge, MergeBase } from './base-merge.js';
 export { Add, add, type AddArgs } from './add.js';
 export { Subtract, subtract, type SubtractArgs } from './subtract.js';
 export { Multiply, multiply, type MultiplyArgs } from './multiply.js';
