@@ -105,6 +105,62 @@ function expectSamePredictions(a: Model, b: Model): void {
 }
 
 describe('save and load', () => {
+  it("reads a Keras 3 functional model: a call's list of inputs is written as { args: [[tensor, tensor]] }", () => {
+    const dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+    const tensor = (layer: string, shape: (number | null)[]) => ({ class_name: '__keras_tensor__', config: { shape, dtype: 'float32', keras_history: [layer, 0, 0] } });
+    const inputLayer = (name: string, width: number) => ({
+      module: 'keras.layers',
+      class_name: 'InputLayer',
+      config: { batch_shape: [null, width], dtype: 'float32', sparse: false, name },
+      registered_name: null,
+      name,
+      inbound_nodes: [],
+    });
+    const keras3 = {
+      module: 'keras.src.models.functional',
+      class_name: 'Functional',
+      config: {
+        name: 'k3_merge',
+        trainable: true,
+        layers: [
+          inputLayer('k3_a', 3),
+          inputLayer('k3_b', 2),
+          {
+            module: 'keras.layers',
+            class_name: 'Concatenate',
+            config: { name: 'k3_cat', trainable: true, dtype, axis: -1 },
+            registered_name: null,
+            build_config: { input_shape: [[null, 3], [null, 2]] },
+            name: 'k3_cat',
+            inbound_nodes: [{ args: [[tensor('k3_a', [null, 3]), tensor('k3_b', [null, 2])]], kwargs: {} }],
+          },
+          {
+            module: 'keras.layers',
+            class_name: 'Dot',
+            config: { name: 'k3_dot', trainable: true, dtype, axes: [1, 1], normalize: false },
+            registered_name: null,
+            name: 'k3_dot',
+            inbound_nodes: [{ args: [[tensor('k3_cat', [null, 5]), tensor('k3_cat', [null, 5])]], kwargs: {} }],
+          },
+        ],
+        input_layers: [['k3_a', 0, 0], ['k3_b', 0, 0]],
+        output_layers: [['k3_dot', 0, 0]],
+      },
+      registered_name: 'Functional',
+    };
+    const m = modelFromJSON(keras3);
+    expect(m.layers.map((l) => l.className)).toEqual(['InputLayer', 'InputLayer', 'Concatenate', 'Dot']);
+    // the squared norm of each row of [a | b]
+    const a = [[1, 2, 3], [0, -1, 0.5]];
+    const b = [[-1, 4], [2, 2]];
+    const xs = [tf.tensor2d(a), tf.tensor2d(b)];
+    const y = m.predict(xs) as tf.Tensor;
+    expect(y.shape).toEqual([2, 1]);
+    expectClose(y, a.map((row, i) => [...row, ...b[i]!].reduce((s, v) => s + v * v, 0)));
+    tf.dispose([...xs, y]);
+    m.dispose();
+  });
+
   it('toJSON writes Keras class names, snake_case keys and every input of each call; modelFromJSON rebuilds the same graph', () => {
     const m = mergeModel('js');
     const json = m.toJSON();
