@@ -26,6 +26,7 @@ export { model } from './model/factory.js';
 export * from './layers/recurrent/index.js';
 export * from './layers/conv/index.js';
 export * from './layers/misc/index.js';
+export * from './layers/merge/index.js';
 export { modelFromJSON, type FromJSONOptions } from './io/model-from-json.js';
 export { loadModel, type LoadModelOptions } from './io/load.js';
 export type { ModelTopologyJSON, ToJSONOptions } from './io/model-json.js';

@@ -14,3 +14,4 @@ export { initializerEntries, layerEntries } from './register.js';
 export { recurrentLayerEntries } from './layers/recurrent/register.js';
 export { convLayerEntries } from './layers/conv/register.js';
 export { miscLayerEntries } from './layers/misc/register.js';
+export { mergeLayerEntries } from './layers/merge/entries.js';

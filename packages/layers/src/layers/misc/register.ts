@@ -8,6 +8,8 @@ import { GaussianDropout, type GaussianDropoutArgs } from './gaussian-dropout.js
 import { GaussianNoise, type GaussianNoiseArgs } from './gaussian-noise.js';
 import { LayerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
 import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
+import { mergeLayerEntries } from '../merge/entries.js';
+import type { AddArgs, AverageArgs, ConcatenateArgs, DotArgs, MaximumArgs, MinimumArgs, MultiplyArgs, SubtractArgs } from '../merge/index.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -19,6 +21,15 @@ declare module '@ridge/core' {
     AlphaDropout: AlphaDropoutArgs;
     SpatialDropout1D: SpatialDropout1DArgs;
     ActivityRegularization: ActivityRegularizationArgs;
+    // The merge layers (layers/merge/) register here: this module is one of the package's `sideEffects`.
+    Add: AddArgs;
+    Subtract: SubtractArgs;
+    Multiply: MultiplyArgs;
+    Average: AverageArgs;
+    Maximum: MaximumArgs;
+    Minimum: MinimumArgs;
+    Concatenate: ConcatenateArgs;
+    Dot: DotArgs;
   }
 }
 
@@ -40,4 +51,4 @@ export const miscLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<ActivityRegularizationArgs>('ActivityRegularization', (a) => new ActivityRegularization(a)),
 ];
 
-for (const entry of miscLayerEntries) registry('layer').register(entry);
+for (const entry of [...miscLayerEntries, ...mergeLayerEntries]) registry('layer').register(entry);
