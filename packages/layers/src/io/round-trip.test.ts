@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cube, convModel, copyWeights, denseModel, nestedModel, sequenceModel, sequenceModelMax, values } from '../../test/io-fixtures.js';
 import { useCpu } from '../../test/setup.js';
-import { loadModel, modelFromJSON, type CompileArgs, type Model } from '../index.js';
+import { add, average, concatenate, dense, dot, input, loadModel, maximum, minimum, model, modelFromJSON, multiply, subtract, type CompileArgs, type Model } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -71,6 +71,28 @@ const cases: Case[] = [
     y: () => tf.ones([3, 1]),
   },
   {
+    name: 'merge layers: a residual add, every elementwise merge, dot and concatenate',
+    build: (prefix) => {
+      const inp = input({ shape: [4], name: `${prefix}_in` });
+      const a = dense({ units: 4, activation: 'tanh', name: `${prefix}_a`, kernelRegularizer: l2(0.01) }).apply(inp);
+      const b = dense({ units: 4, name: `${prefix}_b` }).apply(inp);
+      const merged = [
+        add({ name: `${prefix}_add` }).apply([inp, a, b]),
+        subtract({ name: `${prefix}_sub` }).apply([a, b]),
+        multiply({ name: `${prefix}_mul` }).apply([a, b]),
+        average({ name: `${prefix}_avg` }).apply([a, b]),
+        maximum({ name: `${prefix}_max` }).apply([a, b]),
+        minimum({ name: `${prefix}_min` }).apply([a, b]),
+        dot({ name: `${prefix}_dot`, axes: -1, normalize: true }).apply([a, b]),
+      ];
+      const out = dense({ units: 2, name: `${prefix}_out` }).apply(concatenate({ name: `${prefix}_cat` }).apply(merged));
+      return model({ inputs: inp, outputs: out, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.randomNormal([5, 4], 0, 1, 'float32', 16),
+    y: () => tf.zeros([5, 2]),
+  },
+  {
     name: 'models nested in a model, one of them called twice',
     build: nestedModel,
     compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l1', include: '*_side/kernel' } },
@@ -92,7 +114,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'nest'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -54,6 +54,7 @@ import {
   spatialDropout1d,
 } from './misc/index.js';
 import { gru, lstm, simpleRNN } from './recurrent/index.js';
+import { add, average, concatenate, dot, maximum, minimum, multiply, subtract } from './merge/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -96,14 +97,23 @@ interface Case {
   readonly training?: boolean;
   /** Values for a trainable weight, by weight name; default uniform * 0.5. */
   readonly weightValues?: (name: string, n: number, seed: number) => number[];
+  /** For a merge layer: its inputs are x cut into these sizes on the last axis. */
+  readonly split?: readonly number[];
 }
 
-function outputsOf(layer: Layer, x: tf.Tensor, training: boolean): tf.Tensor[] {
-  return layer.applyAll(x, { training });
+/** The case's layer for `outputsOf`: its layer, and how to cut x into a merge layer's inputs. */
+interface Applied {
+  readonly layer: Layer;
+  readonly split?: readonly number[] | undefined;
+}
+
+function outputsOf({ layer, split }: Applied, x: tf.Tensor, training: boolean): tf.Tensor[] {
+  if (!split) return layer.applyAll(x, { training });
+  return tf.tidy(() => layer.applyAll(tf.split(x, [...split], -1), { training }));
 }
 
 /** f = sum over every output of output * R, evaluated in float64 on the host. */
-function objective(layer: Layer, x: tf.Tensor, training: boolean, rs: readonly Float64Array[]): number {
+function objective(layer: Applied, x: tf.Tensor, training: boolean, rs: readonly Float64Array[]): number {
   const outs = outputsOf(layer, x, training);
   let f = 0;
   outs.forEach((o, k) => {
@@ -117,7 +127,7 @@ function objective(layer: Layer, x: tf.Tensor, training: boolean, rs: readonly F
 }
 
 /** The same f as a tensor, for autodiff. */
-function objectiveTensor(layer: Layer, x: tf.Tensor, training: boolean, rs: readonly tf.Tensor[]): tf.Scalar {
+function objectiveTensor(layer: Applied, x: tf.Tensor, training: boolean, rs: readonly tf.Tensor[]): tf.Scalar {
   const outs = outputsOf(layer, x, training);
   return tf.addN(outs.map((o, k) => tf.sum(tf.mul(o, rs[k]!)))) as tf.Scalar;
 }
@@ -162,11 +172,12 @@ function centralDifferences(values: Float32Array, set: (v: Float32Array) => void
 function check(c: Case): { mismatches: Mismatch[]; checked: string[] } {
   const training = c.training ?? false;
   const layer = c.make();
+  const applied: Applied = { layer, split: c.split };
   const size = c.inputShape.reduce((a, b) => a * b, 1);
   const xValues = Float32Array.from(c.input ? c.input(size) : uniform(size, 11));
   let x = tf.tensor(xValues, [...c.inputShape]);
   // The first call builds the weights; then every trainable weight gets known, O(1) values.
-  const first = outputsOf(layer, x, training);
+  const first = outputsOf(applied, x, training);
   const outShapes = first.map((o) => o.shape);
   tf.dispose(first.filter((o) => o !== x));
   const trainable = layer.trainableWeights;
@@ -181,7 +192,7 @@ function check(c: Case): { mismatches: Mismatch[]; checked: string[] } {
   const checked: string[] = [];
   try {
     if (trainable.length > 0) {
-      const { value, grads } = tf.variableGrads(() => objectiveTensor(layer, x, training, rs), trainable.map((w) => w.variable));
+      const { value, grads } = tf.variableGrads(() => objectiveTensor(applied, x, training, rs), trainable.map((w) => w.variable));
       for (const w of trainable) {
         const g = grads[w.variable.name];
         expect(g, `${c.label}: a gradient for ${w.name}`).toBeDefined();
@@ -190,7 +201,7 @@ function check(c: Case): { mismatches: Mismatch[]; checked: string[] } {
         const fd = centralDifferences(
           values,
           (v) => tf.tidy(() => w.variable.assign(tf.tensor(v, w.shape))),
-          () => objective(layer, x, training, rsHost),
+          () => objective(applied, x, training, rsHost),
         );
         mismatches.push(...compare(`${c.label} d/d${w.name}`, analytic, fd));
         checked.push(w.name);
@@ -198,7 +209,7 @@ function check(c: Case): { mismatches: Mismatch[]; checked: string[] } {
       tf.dispose([value, ...Object.values(grads)]);
     }
     if (c.inputGradient !== false) {
-      const g = tf.grad((xx: tf.Tensor) => objectiveTensor(layer, xx, training, rs))(x);
+      const g = tf.grad((xx: tf.Tensor) => objectiveTensor(applied, xx, training, rs))(x);
       const analytic = g.dataSync();
       g.dispose();
       const values = Float32Array.from(xValues);
@@ -208,7 +219,7 @@ function check(c: Case): { mismatches: Mismatch[]; checked: string[] } {
           x.dispose();
           x = tf.tensor(v, [...c.inputShape]);
         },
-        () => objective(layer, x, training, rsHost),
+        () => objective(applied, x, training, rsHost),
       );
       mismatches.push(...compare(`${c.label} d/dinput`, analytic, fd));
       checked.push('input');
@@ -278,6 +289,15 @@ const CASES: readonly Case[] = [
   { label: 'GaussianDropout in inference', make: () => gaussianDropout({ rate: 0.5 }), inputShape: [2, 3] },
   { label: 'AlphaDropout in inference', make: () => alphaDropout({ rate: 0.5 }), inputShape: [2, 3] },
   { label: 'ActivityRegularization (the identity)', make: () => activityRegularization({ l1: 0.1, l2: 0.1 }), inputShape: [2, 3] },
+  { label: 'Add of 3', make: () => add(), inputShape: [2, 9], split: [3, 3, 3] },
+  { label: 'Subtract', make: () => subtract(), inputShape: [2, 6], split: [3, 3] },
+  { label: 'Multiply, size 1 broadcast', make: () => multiply(), inputShape: [2, 2, 4], split: [1, 3] },
+  { label: 'Average of 3', make: () => average(), inputShape: [2, 9], split: [3, 3, 3] },
+  { label: 'Maximum', make: () => maximum(), inputShape: [2, 6], split: [3, 3], input: (n) => distinct(n, 12) },
+  { label: 'Minimum of 3', make: () => minimum(), inputShape: [2, 9], split: [3, 3, 3], input: (n) => distinct(n, 13) },
+  { label: 'Concatenate', make: () => concatenate(), inputShape: [2, 2, 5], split: [2, 3] },
+  { label: 'Dot, axes [2, 2] of rank 3', make: () => dot({ axes: [2, 2] }), inputShape: [2, 3, 4], split: [2, 2] },
+  { label: 'Dot, normalize', make: () => dot({ axes: 1, normalize: true }), inputShape: [3, 8], split: [4, 4] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {
