@@ -113,6 +113,26 @@ describe('the Keras trio', () => {
     expect(getOptimizer(optimizer)).toBe(optimizer);
   });
 
+  it('an object with className and getConfig() but without its kind\'s methods is INVALID_ARGUMENT naming them', () => {
+    const cases: [() => unknown, string[]][] = [
+      [() => getOptimizer({ className: 'X', getConfig: () => ({}) } as never), ['applyGradients', 'dispose']],
+      [() => getOptimizer({ className: 'X', getConfig: () => ({}), applyGradients: () => {} } as never), ['dispose']],
+      [() => getLoss({ className: 'Y', getConfig: () => ({}) } as never), ['apply']],
+      [() => getRegularizer({ className: 'Z', getConfig: () => ({}), apply: 3 } as never), ['apply']],
+    ];
+    for (const [call, missing] of cases) {
+      let error: unknown;
+      try {
+        call();
+      } catch (e) {
+        error = e;
+      }
+      expect(RidgeError.is(error, 'INVALID_ARGUMENT')).toBe(true);
+      expect((error as RidgeError).details).toMatchObject({ missing });
+      expect((error as RidgeError).message).toContain(`must have ${missing.map((m) => `${m}()`).join(' and ')}`);
+    }
+  });
+
   it('get rejects things that are neither names nor instances nor configs', () => {
     expect(() => getRegularizer(42 as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });

@@ -133,8 +133,28 @@ export function deserializeAs<K extends FactoryKind>(kind: K, json: unknown): Va
   return value as ValueOf<K>;
 }
 
+/**
+ * Throws `INVALID_ARGUMENT` for an object passed as a `kind` that has `className` and
+ * `getConfig()` but not the methods the kind is used through (an optimizer also needs
+ * `dispose()`): it would otherwise be accepted and fail later, mid-training, with a TypeError.
+ */
+function checkInstance(kind: FactoryKind, value: Configurable): void {
+  const needs = [CONTRACT_METHOD[kind], kind === 'optimizer' ? 'dispose' : undefined];
+  const missing = needs.filter((m): m is string => m !== undefined && typeof (value as unknown as Record<string, unknown>)[m] !== 'function');
+  if (missing.length === 0) return;
+  throw new RidgeError(
+    'INVALID_ARGUMENT',
+    `A ${kind} must have ${missing.map((m) => `${m}()`).join(' and ')}; received ${describeValue(value)} (className ${describeValue(value.className)}), ` +
+      `which it lacks. Pass a ${kind} made by its factory, a registered name, or { className, config }.`,
+    { kind, received: value, missing },
+  );
+}
+
 function getAs<K extends FactoryKind>(kind: K, spec: unknown): ValueOf<K> {
-  if (isInstance(spec)) return spec as ValueOf<K>;
+  if (isInstance(spec)) {
+    checkInstance(kind, spec);
+    return spec as ValueOf<K>;
+  }
   if (typeof spec === 'string' || isJsonObject(spec)) {
     // Names resolve through `deserializeAs`, which the first registration (by any loaded copy of
     // @ridge/core) puts on the shared record. Before any, no name can resolve: this is the
