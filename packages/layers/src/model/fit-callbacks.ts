@@ -1,4 +1,4 @@
-import { RidgeError, describeValue } from '@ridge/core';
+import { RidgeError, closestName, describeValue, mustBeError } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
 import { finishLogs } from './log-sums.js';
@@ -6,6 +6,9 @@ import type { StepLayout } from './step.js';
 
 /** The hooks fit calls with logs; `onBatchEnd` goes through `batchLogs`. */
 export type FitHook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';
+
+/** Every hook a callback may have. */
+const HOOKS = ['setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'dispose'];
 
 /** What fit runs of its callbacks. */
 export interface FitCallbacks {
@@ -28,9 +31,23 @@ export interface FitCallbacks {
  */
 export function fitCallbacks(given: Callback | readonly Callback[]): FitCallbacks {
   const callbacks = Array.isArray(given) ? [...(given as readonly Callback[])] : [given as Callback];
-  for (const cb of callbacks) {
+  callbacks.forEach((cb, i) => {
     if (typeof cb !== 'object' || cb === null) throw new RidgeError('INVALID_ARGUMENT', `fit: callbacks must be objects with onEpochEnd etc.; received ${describeValue(cb)}.`, { argument: 'callbacks' });
-  }
+    const where = Array.isArray(given) ? `callbacks[${i}]` : 'callbacks';
+    // A hook that is not a function would fail mid-training; a misspelled one would never run.
+    for (const hook of HOOKS) {
+      const fn = (cb as Record<string, unknown>)[hook];
+      if (fn !== undefined && typeof fn !== 'function') throw mustBeError(`fit: ${where}.${hook}`, fn, 'a function', { argument: 'callbacks' });
+    }
+    for (const key of Object.keys(cb)) {
+      if (!/^on[A-Z]/.test(key) || HOOKS.includes(key)) continue;
+      const guess = closestName(key, HOOKS);
+      throw new RidgeError('INVALID_ARGUMENT', `fit: ${where} has an unknown hook ${describeValue(key)}${guess ? ` (did you mean '${guess}'?)` : ''}; hooks: ${HOOKS.join(', ')}.`, {
+        argument: 'callbacks',
+        received: key,
+      });
+    }
+  });
   const wantBatchLogs = callbacks.some((c) => typeof c.onBatchEnd === 'function');
   return {
     setModel(model) {

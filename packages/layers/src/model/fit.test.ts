@@ -475,6 +475,28 @@ describe('multiple inputs and outputs', () => {
   });
 });
 
+describe('callbacks are checked before the first step', () => {
+  it('a hook that is not a function, or an unknown on... hook, is INVALID_ARGUMENT naming it; nothing trains', async () => {
+    const m = linear('hooks', 0.1);
+    const before = m.getWeights().map((w) => numbers(w));
+    const cases: [unknown, RegExp][] = [
+      [[{ onEpochEnd: 5 }], /^fit: callbacks\[0\]\.onEpochEnd must be a function; received 5\.$/],
+      [{ onBatchEnd: 'x' }, /^fit: callbacks\.onBatchEnd must be a function; received "x"\.$/],
+      [[{}, { onEpochEnds: () => {} }], /^fit: callbacks\[1\] has an unknown hook "onEpochEnds" \(did you mean 'onEpochEnd'\?\)/],
+    ];
+    for (const [callbacks, message] of cases) {
+      const error = await caught(() => m.fit(X, Y, { epochs: 2, verbose: 0, callbacks: callbacks as never }));
+      expect(error, String(message)).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+    }
+    expect(m.optimizer!.iterations).toBe(0);
+    expect(m.getWeights().map((w) => numbers(w))).toEqual(before);
+    // Built-in callbacks (classes, whose hooks are methods) pass.
+    const h = await m.fit(X, Y, { epochs: 2, verbose: 0, callbacks: [earlyStopping({ monitor: 'loss', patience: 5 }), terminateOnNaN()] });
+    expect(h.epoch).toEqual([0, 1]);
+    m.dispose();
+  });
+});
+
 describe('earlyStopping follows Keras 3', () => {
   /** Runs the callback over monitored values, one per epoch, as fit would; returns what it did. */
   function run(values: readonly number[], args: Parameters<typeof earlyStopping>[0]) {
