@@ -7,6 +7,7 @@ import type { BatchSource, EpochBatches, FitArgs } from './fit.js';
 
 /** fit options that only apply to x and y data, and what to do instead with batches (as in Keras, which rejects them for datasets). */
 const NOT_FOR_BATCHES = {
+  batchSize: 'yield batches of the size you want (each is one step)',
   validationSplit: 'pass validationData: [x, y] instead',
   sampleWeight: 'give each batch its own weights, { xs, ys, sampleWeight }',
   classWeight: 'give each batch per-sample weights, { xs, ys, sampleWeight }',

@@ -101,6 +101,7 @@ describe('fit inputs', () => {
       },
     };
     for (const [option, value, instead] of [
+      ['batchSize', 2, 'yield batches of the size you want'],
       ['validationSplit', 0.2, 'validationData'],
       ['sampleWeight', [1, 1, 1, 1], '{ xs, ys, sampleWeight }'],
       ['classWeight', { 0: 2 }, '{ xs, ys, sampleWeight }'],
