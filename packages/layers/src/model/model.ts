@@ -100,6 +100,7 @@ export class Model extends Layer implements CallbackModel {
   #compiled: Compiled | undefined;
   #compileArgs: CompileArgs | undefined;
   #busy: 'fit' | undefined;
+  #disposed = false;
   stopTraining = false;
 
   constructor(args: ModelArgs | DeferredGraph) {
@@ -232,10 +233,11 @@ export class Model extends Layer implements CallbackModel {
   compile(args: CompileArgs): void {
     if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
     this.#refuseWhileFit('compile while fit runs; wait for fit to finish.');
+    this.#refuseDisposed('compile()');
     checkOptions('compile', args, COMPILE_KEYS);
     if (!this.graphState && this.deferCompile) {
       const deferred = this.deferCompile(args);
-      this.#compiled?.optimizer.dispose();
+      this.#replaceOptimizer(deferred.optimizer);
       this.#compileArgs = deferred;
       return;
     }
@@ -287,7 +289,7 @@ export class Model extends Layer implements CallbackModel {
     const rules = modelRules(args.regularization, this.weights);
     probeTerms(weightTerms(this.weights, rules), 'compile');
     const optimizer = withArg('optimizer', () => getOptimizer(args.optimizer));
-    this.#compiled?.optimizer.dispose();
+    this.#replaceOptimizer(optimizer);
     this.#compiled = { optimizer, losses, lossWeights, metrics, weightedMetrics, rules, outputNames };
     this.#compileArgs = args;
   }
@@ -327,6 +329,7 @@ export class Model extends Layer implements CallbackModel {
   fit(batches: AsyncIterable<BatchSource> | Iterable<BatchSource>, args?: FitArgs): Promise<History>;
   async fit(x: ModelData | AsyncIterable<BatchSource> | Iterable<BatchSource>, y?: ModelData | FitArgs, args?: FitArgs): Promise<History> {
     this.#refuseWhileFit('fit is already running; wait for it to finish before calling fit again.');
+    this.#refuseDisposed('fit()');
     this.beforeData(x, 'fit');
     const compiled = this.compiledOrThrow('fit');
     this.#busy = 'fit';
@@ -337,6 +340,23 @@ export class Model extends Layer implements CallbackModel {
     }
   }
 
+  /**
+   * Disposes the optimizer of the last compile unless the new compile keeps it (the same
+   * instance, as in `compile({ ...args, optimizer: model.optimizer, regularization })`): a
+   * re-compile must not reset the state (moments, step count) of the optimizer it goes on with.
+   */
+  #replaceOptimizer(next: unknown): void {
+    const previous = this.#compiled?.optimizer;
+    if (previous !== undefined && previous !== next) previous.dispose();
+  }
+
+  /** Throws INVALID_ARGUMENT, naming the model and the call, after `dispose()`. */
+  #refuseDisposed(call: string): void {
+    if (this.#disposed) {
+      throw new RidgeError('INVALID_ARGUMENT', `${who(this)} was disposed; ${call} needs a live model. Build or load the model again.`, { argument: 'model', disposed: true });
+    }
+  }
+
   /** Throws BUSY, naming the model, while fit runs. */
   #refuseWhileFit(message: string): void {
     if (this.#busy) throw new RidgeError('BUSY', `${who(this)}: ${message}`);
@@ -344,6 +364,7 @@ export class Model extends Layer implements CallbackModel {
 
   /** The inference feature, for `model.<method>()`. */
   #inference(method: string): Features['inference'] {
+    this.#refuseDisposed(`${method}()`);
     return feature('inference', `model.${method}()`);
   }
 
@@ -373,6 +394,7 @@ export class Model extends Layer implements CallbackModel {
 
   /** A table of layers, output shapes, parameter counts and each layer's regularizers. */
   summary(print: ((line: string) => void) | false = (line) => console.log(line)): string {
+    this.#refuseDisposed('summary()');
     const text = feature('summary', 'model.summary()')(this, this.#compiled?.rules ?? [], this.graphState);
     if (print) for (const line of text.split('\n')) print(line);
     return text;
@@ -383,6 +405,7 @@ export class Model extends Layer implements CallbackModel {
    * `config`, snake_case keys); `JSON.stringify(model)` gives its text. `modelFromJSON` reads it.
    */
   toJSON(options: ToJSONOptions = {}): ModelTopologyJSON {
+    this.#refuseDisposed('toJSON()');
     return feature('io', 'model.toJSON()').toJSON(this, options);
   }
 
@@ -391,6 +414,7 @@ export class Model extends Layer implements CallbackModel {
    * `model.json` and `weights.bin`; any tfjs-core handler or URL works too. `loadModel` reads it.
    */
   save(target: string | tf.io.IOHandler, options: SaveOptions = {}): Promise<tf.io.SaveResult> {
+    this.#refuseDisposed('save()');
     return feature('io', 'model.save()').save(this, target, options);
   }
 
@@ -404,6 +428,7 @@ export class Model extends Layer implements CallbackModel {
     for (const l of this.graphState?.layers ?? []) l.dispose();
     this.#compiled?.optimizer.dispose();
     this.#compiled = undefined;
+    this.#disposed = true;
   }
 
   protected override layerConfig(): JsonObject {
