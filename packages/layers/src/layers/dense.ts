@@ -83,19 +83,28 @@ export class Dense extends Layer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const shape = inputShape as Shape;
+    // A built layer (shared, or applied again) takes only inputs that fit its kernel.
+    if (this.kernel) this.#checkInput(shape);
     return [...shape.slice(0, -1), this.units];
+  }
+
+  /** SHAPE_MISMATCH unless `shape` has rank >= 2 and the kernel's input size last (or unknown, for symbolic shapes). */
+  #checkInput(shape: readonly (number | null)[]): void {
+    const inputDim = this.kernel.shape[0]!;
+    const last = shape[shape.length - 1];
+    if (shape.length < 2 || (last !== null && last !== inputDim)) {
+      throw new RidgeError(
+        'SHAPE_MISMATCH',
+        `${who(this)}: expected inputs of rank >= 2 whose last dimension is ${inputDim}; received shape ${formatShape(shape)}.`,
+        { layer: this.name, argument: 'inputs', received: shape },
+      );
+    }
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
     const inputDim = this.kernel.shape[0]!;
-    if (x.shape[x.rank - 1] !== inputDim) {
-      throw new RidgeError(
-        'SHAPE_MISMATCH',
-        `${who(this)}: expected inputs whose last dimension is ${inputDim}; received shape ${formatShape(x.shape)}.`,
-        { layer: this.name, argument: 'inputs', received: x.shape },
-      );
-    }
+    this.#checkInput(x.shape);
     const flat = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, inputDim]);
     const needsInputGradient = ctx.constantInputs?.[0] !== true;
     let y: tf.Tensor = linear(flat as tf.Tensor2D, this.kernel.read() as tf.Tensor2D, this.bias?.read(), needsInputGradient);

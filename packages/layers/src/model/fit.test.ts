@@ -452,7 +452,7 @@ describe('refused calls leave the model as it was', () => {
     const d = dense({ units: 2, name: 'shape_check' });
     d.apply(inp);
     expect(() => d.apply(tf.ones([2, 4]))).toThrow(
-      expect.objectContaining({ code: 'SHAPE_MISMATCH', message: "Dense 'shape_check': expected inputs whose last dimension is 3; received shape [2, 4]." }),
+      expect.objectContaining({ code: 'SHAPE_MISMATCH', message: "Dense 'shape_check': expected inputs of rank >= 2 whose last dimension is 3; received shape [2, 4]." }),
     );
     d.dispose();
   });

@@ -243,3 +243,20 @@ describe('misuse', () => {
     m.dispose();
   });
 });
+
+describe('a built Dense checks every input against its kernel', () => {
+  it('applied again (shared) to a symbolic input of another width, or called on a rank-1 tensor: SHAPE_MISMATCH at once', () => {
+    const shared = dense({ units: 2, name: 'shared_check' });
+    shared.apply(input({ shape: [3] }));
+    const other = input({ shape: [4] });
+    expect(() => shared.apply(other)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', message: expect.stringContaining('received shape [null, 4]') }));
+    // Same width, other rank: fine (Dense maps the last axis), as in Keras.
+    expect(shared.apply(input({ shape: [5, 3] })).shape).toEqual([null, 5, 2]);
+    const before = tf.memory().numTensors;
+    const x = tf.ones([3]);
+    expect(() => shared.apply(x)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', message: expect.stringContaining('rank >= 2') }));
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    shared.dispose();
+  });
+});
