@@ -1,6 +1,6 @@
 import { initBackend } from '@ridge/backend';
-import type { RidgeError } from '@ridge/core';
-import { dense, input, model, type InputLayer, type Model } from '@ridge/layers/base';
+import { registry, type RidgeError } from '@ridge/core';
+import { Embedding, InputLayer, dense, embedding, input, lstm, model, modelFromJSON, type EmbeddingArgs, type InputArgs, type Model } from '@ridge/layers/base';
 import { meanSquaredError } from '@ridge/losses/base';
 import { sgd } from '@ridge/optimizers/base';
 import { l1, l2 } from '@ridge/regularizers/base';
@@ -10,7 +10,7 @@ import { caughtRidgeError, rejectedRidgeError } from '../support/caught.js';
 
 /*
  * `@ridge/layers/base` leaves out the optional parts of a model (saving, the summary table, the
- * progress output, model-level rules) until their entries are imported. The parts of fit and
+ * progress output, model-level rules, masking) until their entries are imported. The parts of fit and
  * inference it leaves out are tested in layers-fit-features.test.ts. This file imports only
  * side-effect-free entries (each test file runs with its own modules, so no other file's import
  * of `@ridge/layers` installs them here); the second half imports the feature entries.
@@ -44,6 +44,37 @@ function expectMissing(error: RidgeError, call: string, entry: string): void {
   expect(error.message).toContain(call);
   expect(error.message).toContain(`import '${entry}'`);
   expect(error.details).toMatchObject({ call, entry });
+}
+
+/**
+ * A saved model (Keras 3 JSON) whose Embedding has mask_zero: its names resolve through entries
+ * registered here, since `@ridge/layers/base` registers none.
+ */
+function maskZeroJSON(n: number): object {
+  const layers = registry('layer');
+  for (const [name, create] of [
+    ['InputLayer', (c: object) => new InputLayer(c as InputArgs)],
+    ['Embedding', (c: object) => new Embedding(c as EmbeddingArgs)],
+  ] as const) {
+    if (!layers.has(name)) layers.register({ kind: 'layer', name, package: '@ridge/layers', create: (config) => create(config ?? {}) });
+  }
+  return {
+    class_name: 'Functional',
+    config: {
+      name: `saved_${n}`,
+      layers: [
+        { class_name: 'InputLayer', name: `tokens_${n}`, config: { name: `tokens_${n}`, batch_shape: [null, 4] }, inbound_nodes: [] },
+        {
+          class_name: 'Embedding',
+          name: `words_${n}`,
+          config: { name: `words_${n}`, input_dim: 10, output_dim: 2, mask_zero: true },
+          inbound_nodes: [[[`tokens_${n}`, 0, 0, {}]]],
+        },
+      ],
+      input_layers: [[`tokens_${n}`, 0, 0]],
+      output_layers: [[`words_${n}`, 0, 0]],
+    },
+  };
 }
 
 function captureStdout(tty: boolean): { out: string[]; restore: () => void } {
@@ -118,6 +149,29 @@ describe('@ridge/layers/base without the feature entries', () => {
       restore();
     }
     m.dispose();
+  });
+
+  it('maskZero, apply(x, { mask }) and loading a mask_zero model are FEATURE_NOT_LOADED, naming @ridge/layers/masking, and change nothing', () => {
+    const x = tf.ones([2, 3, 4]);
+    const mask = tf.tensor2d([[1, 1, 0], [1, 0, 0]], undefined, 'bool');
+    const tensors = tf.memory().numTensors;
+    expectMissing(caughtRidgeError(() => embedding({ inputDim: 10, outputDim: 2, maskZero: true })), 'embedding({ maskZero: true })', '@ridge/layers/masking');
+    // Refused before the build: the layer has no weights, and nothing was computed.
+    const rnn = lstm({ units: 3 });
+    expectMissing(caughtRidgeError(() => rnn.apply(x, { mask })), 'layer.apply(x, { mask })', '@ridge/layers/masking');
+    expect(rnn.built).toBe(false);
+    expect(rnn.weights).toHaveLength(0);
+    // A saved Embedding with mask_zero fails to load the same way (the error says where), and frees what it built.
+    const error = caughtRidgeError(() => modelFromJSON(maskZeroJSON(1), { onWarning: () => {} }));
+    expectMissing(error, 'embedding({ maskZero: true })', '@ridge/layers/masking');
+    expect(tf.memory().numTensors).toBe(tensors);
+    // Without masks, the same layers work as before.
+    const plain = embedding({ inputDim: 10, outputDim: 2 });
+    expect(plain.apply(tf.tensor2d([[1, 0]])).shape).toEqual([1, 2, 2]);
+    expect(rnn.apply(x).shape).toEqual([2, 3]);
+    tf.dispose([x, mask]);
+    rnn.dispose();
+    plain.dispose();
   });
 });
 
@@ -217,5 +271,32 @@ describe('the feature entries', () => {
     });
     expect((inp.sourceLayer as InputLayer).getConfig()).toEqual({ name: 'cfg_in', batchInputShape: [null, 3], dtype: 'float32', sparse: false });
     d.dispose();
+  });
+
+  it('@ridge/layers/masking adds masks: a padded sequence gives what the unpadded one does, and a mask_zero model loads', async () => {
+    await import('@ridge/layers/masking');
+    // Embedding + LSTM, for `time` tokens; both models get the same weights.
+    const textModel = (time: number, maskZero: boolean): Model => {
+      const inp = input({ shape: [time] });
+      return model({ inputs: inp, outputs: lstm({ units: 3 }).apply(embedding({ inputDim: 10, outputDim: 4, maskZero }).apply(inp)) });
+    };
+    const padded = textModel(6, true);
+    const plain = textModel(3, false);
+    plain.setWeights(padded.getWeights());
+    const tensors = tf.memory().numTensors;
+    const [xp, xs] = [tf.tensor2d([[5, 6, 7, 0, 0, 0]]), tf.tensor2d([[5, 6, 7]])];
+    const [a, b] = [padded.apply(xp), plain.apply(xs)];
+    const [av, bv] = [Array.from(a.dataSync()), Array.from(b.dataSync())];
+    av.forEach((v, i) => expect(v).toBeCloseTo(bv[i]!, 6));
+    // Without the mask the padding steps count: the output differs.
+    const unmasked = tf.tidy(() => Array.from(plain.apply(tf.tensor2d([[5, 6, 7, 0, 0, 0]])).dataSync()));
+    expect(unmasked.some((v, i) => Math.abs(v - bv[i]!) > 1e-4)).toBe(true);
+    tf.dispose([xp, xs, a, b]);
+    expect(tf.memory().numTensors).toBe(tensors);
+    const loaded = modelFromJSON(maskZeroJSON(2), { onWarning: () => {} });
+    expect((loaded.layers[1] as Embedding).maskZero).toBe(true);
+    loaded.dispose();
+    padded.dispose();
+    plain.dispose();
   });
 });

@@ -2,6 +2,7 @@ import './register.js';
 import './features/callbacks.js';
 import './features/data.js';
 import './features/fused.js';
+import './features/masking.js';
 import './features/inference.js';
 import './features/multi-io.js';
 import './features/io.js';

@@ -14,13 +14,13 @@ import {
   type WeightRole,
 } from '@ridge/core';
 import { tf } from './tfjs.js';
-import { forArgument, layerArgError, who, type Described } from './errors.js';
+import { forArgument, layerArgError, who } from './errors.js';
 import { reserveLayerName, snakeCase, uniqueLayerName, uniqueVariableName } from './naming.js';
 import { checkShape, formatShape, type Shape } from './shape.js';
 import { SymbolicTensor, isSymbolic, type Node } from './symbolic.js';
 import { LayerWeight } from './weight.js';
 import { probeRegularizer } from './probe.js';
-import { feature } from '../model/features.js';
+import { feature, findFeature } from '../model/features.js';
 import type { OutputObserver } from '../model/graph.js';
 
 export interface LayerArgs {
@@ -66,34 +66,6 @@ export interface CallContext {
    * has none; absent when no input has one. Only layers that support masking receive it.
    */
   readonly masks?: readonly (tf.Tensor | undefined)[];
-}
-
-/** What the graph knows of a symbolic tensor's mask: the layer the mask comes from. */
-const symbolicMasks = new WeakMap<SymbolicTensor, string>();
-
-/**
- * Whether a symbolic tensor carries a mask, and from which layer (`Embedding 'embedding'`);
- * undefined when it carries none.
- */
-export function maskSource(t: SymbolicTensor): string | undefined {
-  return symbolicMasks.get(t);
-}
-
-/** Records that a symbolic tensor carries a mask that comes from `source`. */
-export function setMaskSource(t: SymbolicTensor, source: string | undefined): void {
-  if (source === undefined) symbolicMasks.delete(t);
-  else symbolicMasks.set(t, source);
-}
-
-/** The refusal of a layer that cannot honour a mask (Keras 2 raised the same). */
-export function maskRefusal(layer: Described, source: string): RidgeError {
-  return new RidgeError(
-    'INVALID_ARGUMENT',
-    `${who(layer)} does not support masking, but its input carries a mask (from ${source}). ` +
-      `Masks reach SimpleRNN, LSTM and GRU (which skip the masked time steps) through Dense, Dropout and Activation; ` +
-      `a recurrent layer with returnSequences: false ends the mask. Put one before this layer, or drop maskZero.`,
-    { layer: layer.name, argument: 'mask', source },
-  );
 }
 
 /** A penalty a layer adds with `addLoss`: computed on every step, inside the gradient tape. */
@@ -260,7 +232,8 @@ export abstract class Layer implements LayerInstance {
   /**
    * Whether the layer takes a mask on its inputs (Keras's `supports_masking`): it receives the
    * masks in `ctx.masks`, and by default passes its input's mask on to its outputs. A layer that
-   * does not is refused a masked input, when the graph is built, with INVALID_ARGUMENT.
+   * does not is refused a masked input, when the graph is built, with INVALID_ARGUMENT. Masks
+   * come with `@ridge/layers/masking` (the package root loads it).
    */
   get supportsMasking(): boolean {
     return false;
@@ -268,46 +241,16 @@ export abstract class Layer implements LayerInstance {
 
   /**
    * Which outputs carry a mask, given which inputs do (`outputCount` outputs); decided when the
-   * graph is built. The default: none, or the input's for a layer that supports masking. A layer
-   * that computes its outputs' masks differently overrides this and `computeMask` together.
+   * graph is built. Without it: none, or the input's for a layer that supports masking. A layer
+   * that computes its outputs' masks differently implements this and `computeMask` together.
    */
-  computeOutputMasked(inputsMasked: readonly boolean[], outputCount: number): boolean[] {
-    const masked = this.supportsMasking && inputsMasked.some(Boolean);
-    return Array.from({ length: outputCount }, () => masked);
-  }
+  computeOutputMasked?(inputsMasked: readonly boolean[], outputCount: number): boolean[];
 
   /**
    * The outputs' masks (Keras's `compute_mask`), one entry per output, for the outputs that
-   * `computeOutputMasked` says carry one. The default passes the (first masked) input's mask on.
+   * `computeOutputMasked` says carry one. Without it, the (first masked) input's mask goes on.
    */
-  computeMask(_inputs: readonly tf.Tensor[], masks: readonly (tf.Tensor | undefined)[], outputCount: number): (tf.Tensor | undefined)[] {
-    const mask = this.supportsMasking ? masks.find((m) => m !== undefined) : undefined;
-    return Array.from({ length: outputCount }, () => mask);
-  }
-
-  /**
-   * Checks that the layer can take masks on these inputs (the source of each mask, or undefined)
-   * and says which outputs carry one and from where. Throws INVALID_ARGUMENT for a masked input
-   * of a layer that does not support masking.
-   */
-  maskedOutputs(sources: readonly (string | undefined)[], outputCount: number): (string | undefined)[] {
-    const source = sources.find((s) => s !== undefined);
-    if (source !== undefined && !this.supportsMasking) throw maskRefusal(this, source);
-    return this.computeOutputMasked(sources.map((s) => s !== undefined), outputCount).map((m) => (m ? (source ?? who(this)) : undefined));
-  }
-
-  /**
-   * Runs `call` with the inputs' masks and returns the outputs with their masks (undefined where
-   * an output has none). A model used as a layer overrides it to run its graph once for both.
-   */
-  invokeMasked(inputs: readonly tf.Tensor[], ctx: CallContext, outputMasked: readonly boolean[]): { outputs: tf.Tensor[]; masks: (tf.Tensor | undefined)[] } {
-    const masks = ctx.masks;
-    if (masks && masks.some((m) => m !== undefined) && !this.supportsMasking) throw maskRefusal(this, 'the mask given to it');
-    const outputs = this.invoke(inputs, ctx);
-    if (!outputMasked.some(Boolean)) return { outputs, masks: outputs.map(() => undefined) };
-    const computed = this.computeMask(inputs, masks ?? inputs.map(() => undefined), outputs.length);
-    return { outputs, masks: outputs.map((_, i) => (outputMasked[i] ? computed[i] : undefined)) };
-  }
+  computeMask?(inputs: readonly tf.Tensor[], masks: readonly (tf.Tensor | undefined)[], outputCount: number): (tf.Tensor | undefined)[];
 
   /** The computation. Receives one tensor, or a list for multi-input layers. */
   abstract call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor | tf.Tensor[];
@@ -425,13 +368,11 @@ export abstract class Layer implements LayerInstance {
     if (list.every((x) => x instanceof tf.Tensor)) {
       const tensors = list as tf.Tensor[];
       const shapes = tensors.map((t) => t.shape as Shape);
-      this.ensureBuilt(this.multiInput ? shapes : shapes[0]!);
-      const training = options.training ?? false;
-      if (options.mask === undefined) return tf.tidy(() => this.invoke(tensors, { training }));
-      if (!(options.mask instanceof tf.Tensor) || options.mask.isDisposed) throw layerArgError(this, 'mask', options.mask, 'a live tf.Tensor of shape [batch, time]');
-      if (!this.supportsMasking) throw maskRefusal(this, 'the mask given to apply()');
-      const mask = options.mask;
-      return tf.tidy(() => this.invoke(tensors, { training, masks: tensors.map((_, i) => (i === 0 ? mask : undefined)) }));
+      const shapeArg = this.multiInput ? shapes : shapes[0]!;
+      // Without the masking entry, refused before the build: a masked call changes nothing.
+      if (options.mask !== undefined) return feature('masking', 'layer.apply(x, { mask })').apply(this, tensors, shapeArg, options);
+      this.ensureBuilt(shapeArg);
+      return tf.tidy(() => this.invoke(tensors, { training: options.training ?? false }));
     }
     throw layerArgError(this, 'inputs', inputs, 'symbolic tensors (from input()) or tf.Tensors, not a mix');
   }
@@ -445,15 +386,14 @@ export abstract class Layer implements LayerInstance {
   #applySymbolic(inputs: SymbolicTensor[]): SymbolicTensor[] {
     const shapes = inputs.map((s) => s.shape);
     const shapeArg = this.multiInput ? shapes : shapes[0]!;
-    const sources = inputs.map(maskSource);
-    // Refused before the build, so that a refused call creates no weights.
-    if (sources.some((s) => s !== undefined) && !this.supportsMasking) throw maskRefusal(this, sources.find((s) => s !== undefined)!);
+    // Masked inputs are refused before the build, so that a refused call creates no weights.
+    const setMasks = findFeature('masking')?.symbolic(this, inputs);
     this.ensureBuilt(shapeArg);
     const outShape = this.computeOutputShape(shapeArg);
     const outShapes = (this.#isShapeList(outShape) ? outShape : [outShape]) as Shape[];
     const node: Node = { layer: this, inputs, outputs: [], kwargs: {} };
     node.outputs = outShapes.map((shape, i) => new SymbolicTensor(shape, this.outputDtype(inputs), this, node, i));
-    this.maskedOutputs(sources, node.outputs.length).forEach((source, i) => setMaskSource(node.outputs[i]!, source));
+    setMasks?.(node.outputs);
     this.inboundNodes.push(node);
     return node.outputs;
   }

@@ -1,14 +1,17 @@
 import { featureTable, type WeightInfo } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { L1L2PassAttrs } from '../engine/l1l2-kernel.js';
-import type { Layer } from '../engine/layer.js';
+import type { Described } from '../engine/errors.js';
+import type { CallContext, CallOptions, Layer } from '../engine/layer.js';
+import type { Shape } from '../engine/shape.js';
+import type { SymbolicTensor } from '../engine/symbolic.js';
 import type { ModelTopologyJSON } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
 import type { Callback, Logs } from './callbacks.js';
 import type { HostData, ModelData, Prepared, Slot, TensorLike } from './data.js';
 import type { FitCallbacks } from './fit-callbacks.js';
 import type { EpochBatches, FitArgs } from './fit.js';
-import type { Graph } from './graph.js';
+import type { Graph, OutputObserver } from './graph.js';
 import type { LogSums } from './log-sums.js';
 import type { MetricSpec } from './metrics.js';
 import type { EvaluateArgs, Model, PenaltyReport, PredictArgs } from './model.js';
@@ -44,7 +47,7 @@ export interface ModelInternals {
  * is imported. `Model` calls them through this table instead of importing them, so a bundle made
  * from `@ridge/layers/base` leaves out what the app never imports (saving, the summary table, the
  * progress bar, model-level rules, data other than tensors, predict/evaluate/penalties, the fused
- * penalty kernels).
+ * penalty kernels, masking).
  */
 export interface Features {
   /** `model.save`, `model.toJSON` (and `JSON.stringify(model)`). */
@@ -114,6 +117,25 @@ export interface Features {
   fused: {
     l1l2Penalty(x: tf.Tensor, attrs: L1L2PassAttrs, g?: tf.Tensor): [tf.Scalar, tf.Tensor?] | undefined;
   };
+  /**
+   * Keras-style masking: `embedding({ maskZero: true })` and `layer.apply(x, { mask })`, the only
+   * ways to make a mask. Without it no mask exists, and graphs run without mask bookkeeping.
+   */
+  masking: {
+    /** `layer.apply(x, { mask })` on tensors: builds the layer for `inputShape`, then calls it. */
+    apply(layer: Layer, inputs: readonly tf.Tensor[], inputShape: Shape | Shape[], options: CallOptions): tf.Tensor[];
+    /**
+     * A layer called on symbolic tensors, before it builds: refuses masked inputs it cannot take;
+     * the function returned records which of the call's outputs carry a mask.
+     */
+    symbolic(layer: Layer, inputs: readonly SymbolicTensor[]): (outputs: readonly SymbolicTensor[]) => void;
+    /** `runGraph`, passing masks from layer to layer. */
+    runGraph(graph: Graph, inputs: readonly tf.Tensor[], ctx: CallContext, observe: OutputObserver | undefined, inputsAreData: boolean | readonly boolean[]): tf.Tensor[];
+    /** `compile`: refuses outputs that carry a mask. */
+    checkOutputs(outputs: readonly SymbolicTensor[], outputNames: readonly string[]): void;
+    /** A recurrent layer's mask per time step, in time order, as booleans [units, batch]; checks it is [batch, time]. */
+    stepMasks(layer: Described, mask: tf.Tensor, units: number, batch: number, time: number): tf.Tensor[];
+  };
 }
 
 export type FeatureName = keyof Features & string;
@@ -129,6 +151,7 @@ const table = featureTable<Features>('@ridge/layers/base', '@ridge/layers', {
   multiIo: ['@ridge/layers/multi-io', 'several inputs or outputs (lists or records by name)'],
   inference: ['@ridge/layers/inference', 'running the model outside fit'],
   fused: ['@ridge/layers/fused', 'fused penalty kernels'],
+  masking: ['@ridge/layers/masking', 'Keras-style masking'],
 });
 
 /** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */

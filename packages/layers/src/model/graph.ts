@@ -4,6 +4,7 @@ import type { CallContext, Layer } from '../engine/layer.js';
 import type { Node, SymbolicTensor } from '../engine/symbolic.js';
 import { formatShape } from '../engine/shape.js';
 import { InputLayer } from '../layers/input-layer.js';
+import { findFeature } from './features.js';
 
 /** One layer call of the graph, in execution order. */
 export interface Step {
@@ -84,6 +85,9 @@ export function setNestedGraph(layer: Layer, graph: Graph): void {
   nestedGraphs.set(layer, graph);
 }
 
+/** The graph `layer` runs when called, for a model; undefined for other layers. */
+export const nestedGraph = (layer: Layer): Graph | undefined => nestedGraphs.get(layer);
+
 /**
  * Every layer call of `graph` in the order `runGraph` shows them to an observer: the steps of a
  * nested model come before the nested model's own step, once per call of it.
@@ -106,7 +110,8 @@ export function allLayers(graph: Graph): Layer[] {
 /**
  * Runs the graph on real tensors, one per input, and returns one tensor per output.
  * `inputsAreData` says, for all inputs or for each, that nobody asks for its gradient (the data
- * of a training step), so the layers that take it may skip that gradient.
+ * of a training step), so the layers that take it may skip that gradient. With
+ * `@ridge/layers/masking` loaded, masks go from layer to layer too (model/masking.ts).
  */
 export function runGraph(
   graph: Graph,
@@ -115,29 +120,10 @@ export function runGraph(
   observe?: OutputObserver,
   inputsAreData: boolean | readonly boolean[] = false,
 ): tf.Tensor[] {
-  return runGraphMasked(graph, inputs, ctx, observe, inputsAreData).outputs;
-}
-
-/**
- * `runGraph`, also returning the outputs' masks (undefined where an output has none). Masks go
- * from layer to layer as Keras passes them: `ctx.masks` are the graph inputs' masks (a model
- * used as a layer receives its caller's), each layer gets its inputs' masks in `ctx.masks`, and
- * its outputs' masks come from its `computeMask`.
- */
-export function runGraphMasked(
-  graph: Graph,
-  inputs: readonly tf.Tensor[],
-  ctx: CallContext,
-  observe?: OutputObserver,
-  inputsAreData: boolean | readonly boolean[] = false,
-): { outputs: tf.Tensor[]; masks: (tf.Tensor | undefined)[] } {
+  const masking = findFeature('masking');
+  if (masking) return masking.runGraph(graph, inputs, ctx, observe, inputsAreData);
   const values = new Map<number, tf.Tensor>();
-  const masks = new Map<number, tf.Tensor>();
-  graph.inputs.forEach((t, i) => {
-    values.set(t.id, inputs[i]!);
-    const mask = ctx.masks?.[i];
-    if (mask) masks.set(t.id, mask);
-  });
+  graph.inputs.forEach((t, i) => values.set(t.id, inputs[i]!));
   const inputIds = new Set(graph.inputs.filter((_, i) => inputsAreData === true || (inputsAreData !== false && inputsAreData[i])).map((t) => t.id));
   // What the layers see: the caller's constantInputs described the caller's own inputs (a nested
   // model's), not theirs; the observer goes along to nested models.
@@ -145,40 +131,9 @@ export function runGraphMasked(
   for (const { layer, node } of graph.steps) {
     const args = node.inputs.map((t) => values.get(t.id)!);
     const constantInputs = node.inputs.map((t) => inputIds.has(t.id));
-    const inputMasks = node.inputs.map((t) => masks.get(t.id));
-    const masked = inputMasks.some((m) => m !== undefined);
-    let layerCtx = constantInputs.some(Boolean) ? { ...inner, constantInputs } : inner;
-    if (masked) layerCtx = { ...layerCtx, masks: inputMasks };
-    // Decided here rather than read from the graph: a nested model's inputs may carry a mask that
-    // its own graph, built from unmasked inputs, did not know of.
-    const outputMasked = layer.computeOutputMasked(inputMasks.map((m) => m !== undefined), node.outputs.length);
-    const result = layer.invokeMasked(args, layerCtx, outputMasked);
-    let outs = result.outputs;
+    let outs = layer.invoke(args, constantInputs.some(Boolean) ? { ...inner, constantInputs } : inner);
     if (observe) outs = [...(observe(layer, outs) ?? outs)];
-    node.outputs.forEach((t, i) => {
-      values.set(t.id, outs[i]!);
-      const mask = result.masks[i];
-      if (mask) masks.set(t.id, mask);
-    });
+    node.outputs.forEach((t, i) => values.set(t.id, outs[i]!));
   }
-  return { outputs: graph.outputs.map((t) => values.get(t.id)!), masks: graph.outputs.map((t) => masks.get(t.id)) };
-}
-
-/**
- * Which of the graph's outputs carry a mask, and from where, given where its inputs' masks come
- * from (undefined for an unmasked input). Throws INVALID_ARGUMENT, as building the graph would,
- * when a layer that does not support masking would receive one.
- */
-export function graphMaskSources(graph: Graph, inputSources: readonly (string | undefined)[]): (string | undefined)[] {
-  const sources = new Map<number, string>();
-  graph.inputs.forEach((t, i) => {
-    const source = inputSources[i];
-    if (source !== undefined) sources.set(t.id, source);
-  });
-  for (const { layer, node } of graph.steps) {
-    layer.maskedOutputs(node.inputs.map((t) => sources.get(t.id)), node.outputs.length).forEach((source, i) => {
-      if (source !== undefined) sources.set(node.outputs[i]!.id, source);
-    });
-  }
-  return graph.outputs.map((t) => sources.get(t.id));
+  return graph.outputs.map((t) => values.get(t.id)!);
 }

@@ -13,7 +13,7 @@ import {
 import { tf } from '../engine/tfjs.js';
 import '@ridge/backend/gradients';
 import { checkOptions, optionError, who, withMessagePrefix } from '../engine/errors.js';
-import { Layer, maskSource, type CallContext } from '../engine/layer.js';
+import { Layer, type CallContext } from '../engine/layer.js';
 import { formatShape, type Shape } from '../engine/shape.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
 import { isSymbolic } from '../engine/symbolic.js';
@@ -22,11 +22,11 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
 import type { ModelData, Slot } from './data.js';
 import { fitModel, type BatchSource, type FitArgs, type History } from './fit.js';
-import { buildGraph, graphMaskSources, runGraph, runGraphMasked, setNestedGraph, type Graph } from './graph.js';
+import { buildGraph, runGraph, setNestedGraph, type Graph } from './graph.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { probeTerms, weightTerms, type CompiledRule, type RegularizationOption } from './regularization.js';
 import type { Compiled } from './step.js';
-import { feature, type Features, type ModelInternals } from './features.js';
+import { feature, findFeature, type Features, type ModelInternals } from './features.js';
 import type { ModelTopologyJSON, ToJSONOptions } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
 
@@ -200,22 +200,12 @@ export class Model extends Layer implements CallbackModel {
     return outs.length === 1 ? outs[0]! : outs;
   }
 
-  /** A model used as a layer passes masks to its layers, as Keras's Functional does. */
+  /**
+   * A model used as a layer passes masks to its layers, as Keras's Functional does (its graph
+   * decides which outputs carry one: see model/masking.ts).
+   */
   override get supportsMasking(): boolean {
     return true;
-  }
-
-  override computeOutputMasked(inputsMasked: readonly boolean[], _outputCount: number): boolean[] {
-    return graphMaskSources(this.graph, inputsMasked.map((m) => (m ? who(this) : undefined))).map((s) => s !== undefined);
-  }
-
-  /** Checks the model's own layers against the masks its inputs carry. */
-  override maskedOutputs(sources: readonly (string | undefined)[], _outputCount: number): (string | undefined)[] {
-    return graphMaskSources(this.graph, sources);
-  }
-
-  override invokeMasked(inputs: readonly tf.Tensor[], ctx: CallContext, _outputMasked: readonly boolean[]): { outputs: tf.Tensor[]; masks: (tf.Tensor | undefined)[] } {
-    return runGraphMasked(this.graph, inputs, ctx, ctx.observe, ctx.constantInputs ?? false);
   }
 
   protected inputSlots(): Slot[] {
@@ -242,17 +232,8 @@ export class Model extends Layer implements CallbackModel {
       return;
     }
     const outputNames = this.outputNames;
-    this.graph.outputs.forEach((t, i) => {
-      const source = maskSource(t);
-      if (source === undefined) return;
-      throw new RidgeError(
-        'INVALID_ARGUMENT',
-        `compile: output '${outputNames[i]}' carries a mask (from ${source}), and Ridge does not weigh losses and metrics by masks ` +
-          `(Keras leaves the masked time steps out of them). End the mask before the output with a recurrent layer with ` +
-          `returnSequences: false, or drop maskZero; predict() works without compile.`,
-        { argument: 'loss', output: outputNames[i], source },
-      );
-    });
+    // Masked outputs are refused; without the masking entry no output carries a mask.
+    findFeature('masking')?.checkOutputs(this.graph.outputs, outputNames);
     const perOutput = <T>(value: T | readonly T[] | Readonly<Record<string, T>> | undefined, argument: string, fallback: T | undefined): T[] => {
       if (value === undefined) {
         if (fallback === undefined) throw optionError('compile', argument, `${argument} is required.`);

@@ -5,6 +5,7 @@ import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../..
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { RandomUniform } from '../../initializers/random.js';
+import { feature } from '../../model/features.js';
 import { readBoolean } from './args.js';
 
 export interface EmbeddingArgs extends LayerArgs {
@@ -52,6 +53,8 @@ export class Embedding extends Layer {
     this.inputDim = positiveInteger(this, 'inputDim', args.inputDim);
     this.outputDim = positiveInteger(this, 'outputDim', args.outputDim);
     this.maskZero = readBoolean(this, 'maskZero', args.maskZero, false);
+    // Masks come with `@ridge/layers/masking`: without it, refused before anything is built.
+    if (this.maskZero) feature('masking', 'embedding({ maskZero: true })');
     this.inputLength = length === undefined || length === null ? undefined : positiveInteger(this, 'inputLength', length);
     this.parts = this.resolveWeightParts({
       embeddings: {

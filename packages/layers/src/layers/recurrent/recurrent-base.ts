@@ -15,6 +15,7 @@ import type { LayerWeight } from '../../engine/weight.js';
 import { Zeros } from '../../initializers/constant.js';
 import { Orthogonal } from '../../initializers/orthogonal.js';
 import { GlorotUniform } from '../../initializers/variance-scaling.js';
+import { feature } from '../../model/features.js';
 
 /** Arguments shared by SimpleRNN, LSTM and GRU (Keras 3 names and defaults). */
 export interface RecurrentArgs extends LayerArgs {
@@ -296,7 +297,9 @@ export abstract class RecurrentLayer extends Layer {
         received: x.shape,
       });
     }
-    const stepMasks = this.stepMasks(ctx.masks?.[0], batch, time);
+    const mask = ctx.masks?.[0];
+    // Only `@ridge/layers/masking` passes masks: it is loaded when there is one.
+    const stepMasks = mask && feature('masking', `${who(this)} with a mask`).stepMasks(this, mask, this.units, batch, time);
     const seed = this.seed ?? undefined;
     if (ctx.training && this.dropout > 0) {
       // One mask per sequence: the same features are dropped at every time step.
@@ -340,24 +343,6 @@ export abstract class RecurrentLayer extends Layer {
     });
     const output = this.returnSequences ? tf.transpose(tf.stack(outputs), [2, 0, 1]) : tf.transpose(last!);
     return this.returnState ? [output, ...states.map((state) => tf.transpose(state))] : output;
-  }
-
-  /**
-   * The mask of each time step, in time order, as booleans [units, batch] (the states' layout), or
-   * undefined without a mask. Checks that the mask is [batch, time].
-   */
-  private stepMasks(mask: tf.Tensor | undefined, batch: number, time: number): tf.Tensor[] | undefined {
-    if (mask === undefined) return undefined;
-    if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time) {
-      throw new RidgeError(
-        'SHAPE_MISMATCH',
-        `${who(this)}: the mask must have the shape [batch, time] of the inputs, [${batch}, ${time}]; received shape [${mask.shape.join(', ')}].`,
-        { layer: this.name, argument: 'mask', received: mask.shape },
-      );
-    }
-    const keep = mask.dtype === 'bool' ? mask : tf.cast(mask, 'bool');
-    const tiled = tf.broadcastTo(tf.reshape(tf.transpose(keep), [time, 1, batch]), [time, this.units, batch]);
-    return tf.unstack(tiled, 0);
   }
 
   /** The config shared by every recurrent layer; `extra` holds a subclass's own keys. */
