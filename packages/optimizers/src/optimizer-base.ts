@@ -210,6 +210,17 @@ export abstract class OptimizerBase implements Optimizer {
       throw invalidArgument('gradients', gradients, 'a list of { weight, gradient }');
     }
     const pairs: WeightGradient[] = [];
+    // Every pair is checked before the step touches anything, so a bad one changes nothing.
+    (gradients as readonly unknown[]).forEach((item, i) => {
+      const pair = item as Partial<WeightGradient> | null;
+      const w = pair?.weight;
+      if (typeof pair !== 'object' || pair === null || typeof w !== 'object' || w === null || typeof w.path !== 'string' || typeof w.trainable !== 'boolean' || typeof w.variable?.assign !== 'function') {
+        throw invalidArgument(`gradients[${i}]`, item, '{ weight, gradient } with weight a WeightInfo { path, role, trainable, variable }');
+      }
+      if (pair.gradient != null && !Array.isArray(pair.gradient.shape)) {
+        throw invalidArgument(`gradients[${i}].gradient`, pair.gradient, 'a Tensor, or null to skip the weight');
+      }
+    });
     for (const pair of gradients as readonly WeightGradient[]) {
       if (!pair.weight.trainable || pair.gradient == null) continue;
       const { shape } = pair.weight.variable;
