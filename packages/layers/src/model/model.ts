@@ -252,6 +252,15 @@ export class Model extends Layer implements CallbackModel {
     const lossWeights = perOutput<number>(args.lossWeights as never, 'lossWeights', 1);
     lossWeights.forEach((w, i) => {
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+        // A record that names no output comes here whole, as the weight of every output.
+        if ((w as unknown) === args.lossWeights && typeof w === 'object' && w !== null) {
+          throw new RidgeError(
+            'INVALID_ARGUMENT',
+            `compile: lossWeights names no output of this model; received ${describeValue(w)}. The model's ${outputNames.length === 1 ? 'output is' : 'outputs are'} ` +
+              `${outputNames.map((n) => `'${n}'`).join(', ')}: pass a number, or a record by these names.`,
+            { argument: 'lossWeights', received: w, outputs: outputNames },
+          );
+        }
         throw mustBeError(`compile: lossWeights[${i}]`, w, 'a finite number >= 0', { argument: 'lossWeights' });
       }
     });
