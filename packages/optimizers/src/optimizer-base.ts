@@ -212,14 +212,11 @@ export abstract class OptimizerBase implements Optimizer {
     const pairs: WeightGradient[] = [];
     // Every pair is checked before the step touches anything, so a bad one changes nothing.
     (gradients as readonly unknown[]).forEach((item, i) => {
-      const pair = item as Partial<WeightGradient> | null;
-      const w = pair?.weight;
-      if (typeof pair !== 'object' || pair === null || typeof w !== 'object' || w === null || typeof w.path !== 'string' || typeof w.trainable !== 'boolean' || typeof w.variable?.assign !== 'function') {
-        throw invalidArgument(`gradients[${i}]`, item, '{ weight, gradient } with weight a WeightInfo { path, role, trainable, variable }');
+      const pair = item as WeightGradient | null;
+      if (typeof pair?.weight?.variable?.assign !== 'function' || typeof pair.weight.trainable !== 'boolean') {
+        throw invalidArgument(`gradients[${i}]`, item, '{ weight, gradient } with weight a WeightInfo');
       }
-      if (pair.gradient != null && !Array.isArray(pair.gradient.shape)) {
-        throw invalidArgument(`gradients[${i}].gradient`, pair.gradient, 'a Tensor, or null to skip the weight');
-      }
+      if (pair.gradient != null && !Array.isArray(pair.gradient.shape)) throw invalidArgument(`gradients[${i}].gradient`, pair.gradient, 'a Tensor or null');
     });
     for (const pair of gradients as readonly WeightGradient[]) {
       if (!pair.weight.trainable || pair.gradient == null) continue;

@@ -184,7 +184,9 @@ function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>
  * The per-sample weights of a fit on `n` samples: `sampleWeight`, times `classWeight` read from
  * the first output's labels. The tensors it creates are in `owned` (disposed here on error).
  */
-export function fitWeights(args: FitArgs, ys: readonly HostData[], n: number, outputs: readonly Slot[]): { weights: HostData; owned: tf.Tensor[] } {
+export function fitWeights(args: FitArgs, ys: readonly HostData[], n: number, model: Pick<ModelInternals, 'graph' | 'outputSlots'>): { weights: HostData; owned: tf.Tensor[] } {
+  const shapes = model.graph().outputs;
+  const outputs: Slot[] = model.outputSlots().map((slot, i) => ({ name: slot.name, shape: shapes[i]?.shape }));
   if (args.classWeight !== undefined && outputs.length > 1) {
     // Keras refuses it too: one record of class weights cannot say which output's classes it means.
     throw new RidgeError(

@@ -66,21 +66,6 @@ export function checkFiniteOnDevice(t: tf.Tensor, given: TensorLike, where: stri
 }
 
 /**
- * A list holding tensors for a model with one input (or output) here: the list form of several
- * inputs, not nested numbers, so say that rather than "must hold only numbers".
- */
-function listForOneSlot(data: readonly unknown[], slot: Slot, argument: string): RidgeError {
-  const kind = /(^|\s)ys?$|\[1\]$/.test(argument) ? 'output' : /(^|\s)xs?$|\[0\]$/.test(argument) ? 'input' : 'entry';
-  const tensors = data.filter((d) => d instanceof tf.Tensor).length;
-  return new RidgeError(
-    'INVALID_DATA',
-    `${argument} is a list of ${data.length} ${tensors === data.length ? 'tensors' : `items (${tensors} of them tensors)`}, ` +
-      `but the model has one ${kind}, '${slot.name}'; received ${describeValue(data)}. Pass one tensor (a list holds one entry per ${kind}).`,
-    { argument, received: data, expected: 1 },
-  );
-}
-
-/**
  * Turns user data into one tensor per slot (input or output), checking count, shape, length and
  * finiteness. Tensors it creates are listed in `owned`; on error it disposes them before throwing.
  * `method` names the call in the error of a form whose feature is not loaded.
@@ -97,7 +82,15 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
     if (multi) items = multi.split(data, slots, argument);
     // A list holding one tensor is the list form; any other array is nested numbers.
     else if (Array.isArray(data) && data.length === 1 && data[0] instanceof tf.Tensor) items = [data[0]];
-    else if (Array.isArray(data) && data.some((d) => d instanceof tf.Tensor)) throw listForOneSlot(data, slots[0]!, argument);
+    else if (Array.isArray(data) && data.some((d) => d instanceof tf.Tensor)) {
+      // The list form of several inputs (or outputs), not nested numbers: say so.
+      const kind = /ys?$|\[1\]$/.test(argument) ? 'output' : /xs?$|\[0\]$/.test(argument) ? 'input' : 'entry';
+      throw new RidgeError(
+        'INVALID_DATA',
+        `${argument} is a list of ${data.length} ${data.every((d) => d instanceof tf.Tensor) ? 'tensors' : 'items'}, but the model has one ${kind}, '${slots[0]!.name}'; received ${describeValue(data)}. Pass one tensor.`,
+        { argument, received: data },
+      );
+    }
     else if (isTensorLike(data)) items = [data];
     else throw invalidArgument(argument, data, 'a tensor or nested arrays', 'INVALID_DATA');
     // How each slot's data is named in errors: `x`, or `x['input_1']` for one of several.
@@ -106,19 +99,9 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
       const slot = slots[i]!;
       const where = wheres[i]!;
       const t = toTensor(item, where, 'float32', owned, method);
-      if (t.rank === 0) {
-        throw new RidgeError(
-          'INVALID_DATA',
-          `${where} is a scalar (${describeValue(item)}), not a batch: data has the samples along its first axis. ` +
-            `For one sample, wrap it in a batch of one (for example [[...]], or tf.expandDims(x, 0)).`,
-          { argument: where, received: item instanceof tf.Tensor ? t.shape : item },
-        );
-      }
-      if (t.shape[0] === 0) {
-        throw new RidgeError('INVALID_DATA', `${where} is empty (shape ${formatShape(t.shape)}); it needs at least one sample.`, {
-          argument: where,
-          received: t.shape,
-        });
+      if (t.rank === 0 || t.shape[0] === 0) {
+        const what = t.rank ? `is empty (shape ${formatShape(t.shape)}); it needs at least one sample` : `is a scalar (${describeValue(item)}), not a batch; for one sample, wrap it in a batch of one ([[...]])`;
+        throw new RidgeError('INVALID_DATA', `${where} ${what}.`, { argument: where, received: t.shape });
       }
       if (slot.shape && !shapeFits(t.shape, slot.shape)) {
         throw new RidgeError(

@@ -31,7 +31,7 @@ describe('messages that say what was wrong', () => {
     const m = oneInOneOut('sc');
     const error = await refused(m, 'INVALID_DATA', () => m.predict(3 as never));
     expect(error.message).toContain('x is a scalar (3), not a batch');
-    expect(error.message).toContain('wrap it in a batch of one');
+    expect(error.message).toContain('wrap it in a batch of one ([[...]])');
     expect(error.message).not.toContain('empty');
     const t = tf.scalar(3);
     const fromTensor = await refused(m, 'INVALID_DATA', () => m.predict(t));
@@ -71,11 +71,22 @@ describe('messages that say what was wrong', () => {
     const m = oneInOneOut('lw');
     const error = await refused(m, 'INVALID_ARGUMENT', () => m.compile({ optimizer: sgd(0.5), loss: 'mse', lossWeights: { nope: 1 } }));
     expect(error.message).toBe(
-      "compile: lossWeights names no output of this model; received {\"nope\":1}. The model's output is 'lw_out': pass a number, or a record by these names.",
+      "compile: lossWeights names 'nope', which is not an output of this model; received {\"nope\":1}. The model's output is 'lw_out': " +
+        'pass a record by these names (or, for one output, the value itself).',
     );
     expect(error.details).toMatchObject({ argument: 'lossWeights', received: { nope: 1 } });
     // the earlier compile stands
     expect(m.optimizer!.learningRate).toBe(0.1);
+    m.dispose();
+  });
+
+  it('a record naming an output that does not exist, on a model with two outputs, lists them', async () => {
+    const inp = input({ shape: [3], name: 'two_in' });
+    const m = model({ inputs: inp, outputs: [dense({ units: 1, name: 'head_a' }).apply(inp), dense({ units: 1, name: 'head_b' }).apply(inp)] });
+    m.compile({ optimizer: sgd(0.1), loss: 'mse' });
+    const error = await refused(m, 'INVALID_ARGUMENT', () => m.compile({ optimizer: sgd(0.1), loss: 'mse', lossWeights: { head_a: 1, head_c: 2 } }));
+    expect(error.message).toContain("compile: lossWeights names 'head_c', which is not an output of this model; received {\"head_a\":1,\"head_c\":2}.");
+    expect(error.message).toContain("The model's outputs are 'head_a', 'head_b'");
     m.dispose();
   });
 });

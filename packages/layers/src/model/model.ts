@@ -239,8 +239,9 @@ export class Model extends Layer implements CallbackModel {
         if (fallback === undefined) throw optionError('compile', argument, `${argument} is required.`);
         return outputNames.map(() => fallback);
       }
-      // A list, or a record by output name (not a loss object), needs the multi-io feature.
-      if (Array.isArray(value) || (typeof value === 'object' && value !== null && outputNames.some((n) => n in (value as object)) && !('className' in (value as object)))) {
+      // A list, or a record by output name (not a loss object), needs the multi-io feature. A loss
+      // weight is a number, so any object there is a record, also one that names no output.
+      if (Array.isArray(value) || (typeof value === 'object' && value !== null && (argument === 'lossWeights' || outputNames.some((n) => n in (value as object))) && !('className' in (value as object)))) {
         return feature('multiIo', `compile({ ${argument} }) per output`).perOutput(value as readonly T[] | Readonly<Record<string, T>>, argument, fallback, outputNames);
       }
       return outputNames.map(() => value as T);
@@ -252,15 +253,6 @@ export class Model extends Layer implements CallbackModel {
     const lossWeights = perOutput<number>(args.lossWeights as never, 'lossWeights', 1);
     lossWeights.forEach((w, i) => {
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
-        // A record that names no output comes here whole, as the weight of every output.
-        if ((w as unknown) === args.lossWeights && typeof w === 'object' && w !== null) {
-          throw new RidgeError(
-            'INVALID_ARGUMENT',
-            `compile: lossWeights names no output of this model; received ${describeValue(w)}. The model's ${outputNames.length === 1 ? 'output is' : 'outputs are'} ` +
-              `${outputNames.map((n) => `'${n}'`).join(', ')}: pass a number, or a record by these names.`,
-            { argument: 'lossWeights', received: w, outputs: outputNames },
-          );
-        }
         throw mustBeError(`compile: lossWeights[${i}]`, w, 'a finite number >= 0', { argument: 'lossWeights' });
       }
     });
