@@ -210,6 +210,14 @@ export abstract class OptimizerBase implements Optimizer {
       throw invalidArgument('gradients', gradients, 'a list of { weight, gradient }');
     }
     const pairs: WeightGradient[] = [];
+    // Every pair is checked before the step touches anything, so a bad one changes nothing.
+    (gradients as readonly unknown[]).forEach((item, i) => {
+      const pair = item as WeightGradient | null;
+      if (typeof pair?.weight?.variable?.assign !== 'function' || typeof pair.weight.trainable !== 'boolean') {
+        throw invalidArgument(`gradients[${i}]`, item, '{ weight, gradient } with weight a WeightInfo');
+      }
+      if (pair.gradient != null && !Array.isArray(pair.gradient.shape)) throw invalidArgument(`gradients[${i}].gradient`, pair.gradient, 'a Tensor or null');
+    });
     for (const pair of gradients as readonly WeightGradient[]) {
       if (!pair.weight.trainable || pair.gradient == null) continue;
       const { shape } = pair.weight.variable;

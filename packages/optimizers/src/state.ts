@@ -28,6 +28,15 @@ export function setSlotWeights(state: SlotState, weights: readonly OptimizerWeig
   let iterations: number | undefined;
   const assigns: [Variable, Tensor][] = [];
   const restores: [string, Tensor][] = [];
+  if (!Array.isArray(weights)) {
+    throw invalidArgument('weights', weights, "a list of { name, tensor }, as getWeights() returns");
+  }
+  (weights as readonly unknown[]).forEach((item, i) => {
+    const w = item as Partial<OptimizerWeight> | null;
+    if (typeof w !== 'object' || w === null || typeof w.name !== 'string' || typeof w.tensor?.dataSync !== 'function') {
+      throw invalidArgument(`weights[${i}]`, item, '{ name, tensor } with name a string and tensor a Tensor');
+    }
+  });
   for (const { name, tensor } of weights) {
     if (name === 'iterations') {
       iterations = tensor.dataSync()[0];

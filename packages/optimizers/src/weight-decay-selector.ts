@@ -1,4 +1,14 @@
-import { RidgeError, compileSelector, describeValue, invalidArgument, type JsonValue, type WeightSelector } from '@ridge/core';
+import {
+  KERNEL_ROLES,
+  NORMALIZATION_ROLES,
+  RidgeError,
+  closestName,
+  compileSelector,
+  describeValue,
+  invalidArgument,
+  type JsonValue,
+  type WeightSelector,
+} from '@ridge/core';
 import type { Features } from './features.js';
 
 /** A RegExp written as JSON, the way an optimizer config stores it: `{ regexp: source, flags }`. */
@@ -59,6 +69,35 @@ export function selectorToJson(selector: WeightSelector, argument: string, owner
   );
 }
 
+/** The roles of Ridge's layers and the groups, which a string without `/` or a wildcard names. */
+const KNOWN = ['kernels', 'all', ...KERNEL_ROLES, 'bias', ...NORMALIZATION_ROLES];
+
+/**
+ * Refuses a string that can match no weight, as `compile({ regularization })` does: a role Ridge
+ * does not know (`'kernal'`), or a glob without `/`, which no `<layer>/<weight>` path matches
+ * (`'bias*'`). Such a typo would otherwise silently decay (or keep) every weight. The optimizer
+ * does not know the model's weights, so a role of a third party's layer is refused too: the
+ * message says how to pick it by path instead.
+ */
+function checkStrings(selector: WeightSelector, argument: string): void {
+  if (Array.isArray(selector)) {
+    (selector as readonly WeightSelector[]).forEach((s, i) => checkStrings(s, `${argument}[${i}]`));
+    return;
+  }
+  if (typeof selector !== 'string' || selector === '' || KNOWN.includes(selector) || selector.includes('/') || selector.includes('**')) return;
+  const glob = /[*?]/.test(selector);
+  const guess = glob ? undefined : closestName(selector, KNOWN);
+  throw new RidgeError(
+    'INVALID_ARGUMENT',
+    `${argument} is ${describeValue(selector)}, which matches no weight: ` +
+      (glob
+        ? `a glob without '/' cannot match a weight path, which is '<layer>/<weight>'. Use '*/${selector}' to match weight names, or a RegExp.`
+        : `it is not a weight role Ridge knows${guess ? `; did you mean '${guess}'?` : '.'} The roles and groups: ${KNOWN.join(', ')}. ` +
+          `To pick weights by name (also a role of your own layer), use a path glob such as '*/${selector}' or a RegExp.`),
+    { argument, received: selector },
+  );
+}
+
 /**
  * Weight decay as an optimizer feature: validates `excludeFromWeightDecay` and compiles it. Installed
  * by `@ridge/optimizers/weight-decay`; AdamW, which always decays, uses it directly.
@@ -66,6 +105,8 @@ export function selectorToJson(selector: WeightSelector, argument: string, owner
 export const weightDecayFeature: Features['weightDecay'] = {
   exclusion(given) {
     const selector = toWeightSelector(given, 'excludeFromWeightDecay');
-    return { selector, excluded: compileSelector(selector, 'excludeFromWeightDecay') };
+    const excluded = compileSelector(selector, 'excludeFromWeightDecay');
+    checkStrings(selector, 'excludeFromWeightDecay');
+    return { selector, excluded };
   },
 };

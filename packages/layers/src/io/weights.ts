@@ -180,9 +180,35 @@ export function assignModelWeights(model: Model, specs: readonly tf.io.WeightsMa
 }
 
 /**
- * Restores optimizer state saved with `includeOptimizer`. State from another library (tfjs-layers
- * names its slots otherwise) is refused by the optimizer; the model is fine without it, so this
- * only reports why.
+ * Checks each slot (`<weight path>/<slot>`) against the model's weight of that path. The optimizer
+ * cannot: it meets the weights only at the first step, where a bad slot would fail every `fit`.
+ */
+function checkSlotShapes(model: Model, entries: readonly [string, tf.Tensor][]): void {
+  const byPath = weightsByPath(model);
+  for (const [name, tensor] of entries) {
+    if (name === 'iterations') continue;
+    const path = name.slice(0, name.lastIndexOf('/'));
+    const w = byPath.get(path);
+    if (w === undefined) {
+      throw invalid(`it has a slot '${name}', but model '${model.name}' has no weight '${path}' (its weights: ${[...byPath.keys()].join(', ')}).`, {
+        name,
+      });
+    }
+    if (!tf.util.arraysEqual(tensor.shape, w.shape)) {
+      throw invalid(`the slot '${name}' has shape [${tensor.shape.join(', ')}], but the weight '${path}' has shape [${w.shape.join(', ')}].`, {
+        name,
+        shape: tensor.shape,
+        expected: w.shape,
+      });
+    }
+  }
+}
+
+/**
+ * Restores optimizer state saved with `includeOptimizer`. State that does not fit (a slot whose
+ * shape or weight the model does not have, a bad `iterations`, or state from another library:
+ * tfjs-layers names its slots otherwise) is left out whole; the model is fine without it, so this
+ * only reports why, and the optimizer starts fresh.
  */
 export function restoreOptimizerState(model: Model, state: tf.NamedTensorMap): string | undefined {
   const entries = Object.entries(state);
@@ -190,6 +216,7 @@ export function restoreOptimizerState(model: Model, state: tf.NamedTensorMap): s
   const optimizer = model.optimizer;
   if (!isStateful(optimizer)) return `the file holds optimizer state, but the model ${optimizer ? "has an optimizer that cannot take it" : 'is not compiled'}; it starts from a fresh optimizer state.`;
   try {
+    checkSlotShapes(model, entries);
     optimizer.setWeights(entries.map(([name, tensor]) => ({ name, tensor })));
     return undefined;
   } catch (error) {

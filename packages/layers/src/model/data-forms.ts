@@ -1,6 +1,6 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
-import { prepare, sameLength, toHost, type HostData, type ModelData, type Prepared, type TensorLike } from './data.js';
+import { prepare, sameLength, toHost, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
 import type { ModelInternals } from './features.js';
 import type { FitArgs } from './fit.js';
 
@@ -122,9 +122,16 @@ export function checkBatchWeights(t: tf.Tensor, given: TensorLike, where: string
   }
 }
 
-/** Per-sample weights from class weights, read from the labels' host copy. */
-function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>): HostData {
+/**
+ * Per-sample weights from class weights, read from the labels' host copy. The classes are the
+ * labels' columns when they are one-hot; for class indices, the output's units when it has more
+ * than one (a softmax over classes). With one unit (binary labels, or a regression whose labels
+ * are used as classes) or an output of unknown size the indices are not checked.
+ */
+function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>, output: Slot): HostData {
   const oneHot = y.shape.length === 2 && y.shape[1]! > 1;
+  const units = output.shape?.[output.shape.length - 1];
+  const classes = oneHot ? y.shape[1]! : typeof units === 'number' && units > 1 ? units : undefined;
   if (!(y.shape.length === 1 || (y.shape.length === 2 && (oneHot || y.shape[1] === 1)))) {
     throw new RidgeError(
       'INVALID_ARGUMENT',
@@ -150,6 +157,15 @@ function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>
         received: w,
       });
     }
+    if (classes !== undefined && Number(cls) >= classes) {
+      throw new RidgeError(
+        'INVALID_ARGUMENT',
+        `fit: classWeight[${cls}] (${describeValue(w)}) names class ${cls}, but there are ${classes} classes, 0 to ${classes - 1}: ` +
+          (oneHot ? `y is one-hot with ${classes} columns` : `y holds class indices and the output '${output.name}' has ${units} units`) +
+          '. Remove that key or fix the class index.',
+        { argument: `classWeight[${cls}]`, index: Number(cls), received: w, classes },
+      );
+    }
   }
   const n = y.shape[0]!;
   const weights = new Float32Array(n);
@@ -168,14 +184,25 @@ function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>
  * The per-sample weights of a fit on `n` samples: `sampleWeight`, times `classWeight` read from
  * the first output's labels. The tensors it creates are in `owned` (disposed here on error).
  */
-export function fitWeights(args: FitArgs, ys: readonly HostData[], n: number): { weights: HostData; owned: tf.Tensor[] } {
+export function fitWeights(args: FitArgs, ys: readonly HostData[], n: number, model: Pick<ModelInternals, 'graph' | 'outputSlots'>): { weights: HostData; owned: tf.Tensor[] } {
+  const shapes = model.graph().outputs;
+  const outputs: Slot[] = model.outputSlots().map((slot, i) => ({ name: slot.name, shape: shapes[i]?.shape }));
+  if (args.classWeight !== undefined && outputs.length > 1) {
+    // Keras refuses it too: one record of class weights cannot say which output's classes it means.
+    throw new RidgeError(
+      'INVALID_ARGUMENT',
+      `fit: classWeight works only for a model with one output, as in Keras; this model has ${outputs.length} outputs ` +
+        `(${outputs.map((o) => `'${o.name}'`).join(', ')}). Remove classWeight and pass sampleWeight, the weight of each sample, instead.`,
+      { argument: 'classWeight', received: args.classWeight, outputs: outputs.map((o) => o.name) },
+    );
+  }
   let sw: Prepared | undefined;
   if (args.sampleWeight !== undefined) sw = sampleWeight(args.sampleWeight, n, 'sampleWeight', 'fit');
   try {
     let weights = sw?.host[0];
     if (args.classWeight !== undefined) {
       if (typeof args.classWeight !== 'object' || args.classWeight === null) throw new RidgeError('INVALID_ARGUMENT', `fit: classWeight must be a record of class index to weight; received ${describeValue(args.classWeight)}.`, { argument: 'classWeight' });
-      const cw = classWeights(ys[0]!, args.classWeight);
+      const cw = classWeights(ys[0]!, args.classWeight, outputs[0]!);
       if (weights) {
         for (let i = 0; i < n; i++) {
           const product = Math.fround(cw.values[i]! * weights.values[i]!);

@@ -1,4 +1,4 @@
-import { RidgeError, invalidArgument } from '@ridge/core';
+import { RidgeError, describeValue, invalidArgument } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { formatShape, shapeFits, type Shape } from '../engine/shape.js';
 import { feature } from './features.js';
@@ -82,6 +82,15 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
     if (multi) items = multi.split(data, slots, argument);
     // A list holding one tensor is the list form; any other array is nested numbers.
     else if (Array.isArray(data) && data.length === 1 && data[0] instanceof tf.Tensor) items = [data[0]];
+    else if (Array.isArray(data) && data.some((d) => d instanceof tf.Tensor)) {
+      // The list form of several inputs (or outputs), not nested numbers: say so.
+      const kind = /ys?$|\[1\]$/.test(argument) ? 'output' : /xs?$|\[0\]$/.test(argument) ? 'input' : 'entry';
+      throw new RidgeError(
+        'INVALID_DATA',
+        `${argument} is a list of ${data.length} ${data.every((d) => d instanceof tf.Tensor) ? 'tensors' : 'items'}, but the model has one ${kind}, '${slots[0]!.name}'; received ${describeValue(data)}. Pass one tensor.`,
+        { argument, received: data },
+      );
+    }
     else if (isTensorLike(data)) items = [data];
     else throw invalidArgument(argument, data, 'a tensor or nested arrays', 'INVALID_DATA');
     // How each slot's data is named in errors: `x`, or `x['input_1']` for one of several.
@@ -91,10 +100,8 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
       const where = wheres[i]!;
       const t = toTensor(item, where, 'float32', owned, method);
       if (t.rank === 0 || t.shape[0] === 0) {
-        throw new RidgeError('INVALID_DATA', `${where} is empty (shape ${formatShape(t.shape)}); it needs at least one sample.`, {
-          argument: where,
-          received: t.shape,
-        });
+        const what = t.rank ? `is empty (shape ${formatShape(t.shape)}); it needs at least one sample` : `is a scalar (${describeValue(item)}), not a batch; for one sample, wrap it in a batch of one ([[...]])`;
+        throw new RidgeError('INVALID_DATA', `${where} ${what}.`, { argument: where, received: t.shape });
       }
       if (slot.shape && !shapeFits(t.shape, slot.shape)) {
         throw new RidgeError(

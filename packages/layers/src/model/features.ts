@@ -77,8 +77,8 @@ export interface Features {
     tensorFrom(value: Exclude<TensorLike, tf.Tensor>, argument: string, dtype: tf.DataType): tf.Tensor;
     /** The shape of nested arrays, read along their first elements. */
     nestedShape(value: readonly unknown[]): number[];
-    /** Per-sample weights of a fit: `sampleWeight`, times `classWeight` read from the labels. */
-    fitWeights(args: FitArgs, ys: readonly HostData[], n: number): { weights: HostData; owned: tf.Tensor[] };
+    /** Per-sample weights of a fit: `sampleWeight`, times `classWeight` read from the labels (and checked against the model's outputs). */
+    fitWeights(args: FitArgs, ys: readonly HostData[], n: number, model: Pick<ModelInternals, 'graph' | 'outputSlots'>): { weights: HostData; owned: tf.Tensor[] };
     /** `fit({ validationData })`, as host copies checked finite; the tensors it made are in `owned`. */
     validationData(
       value: NonNullable<FitArgs['validationData']>,

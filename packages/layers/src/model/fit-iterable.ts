@@ -50,7 +50,16 @@ export function iterableBatches(
             exhausted = true;
             break;
           }
-          const batch = next.value;
+          const batch: unknown = next.value;
+          if (!Array.isArray(batch) && (typeof batch !== 'object' || batch === null || !('xs' in batch && 'ys' in batch))) {
+            // Ridge disposes the tensors it is given, also in a batch it refuses.
+            tf.dispose(batch instanceof tf.Tensor ? batch : typeof batch === 'object' && batch !== null ? Object.values(batch).filter((v) => v instanceof tf.Tensor) : []);
+            throw new RidgeError(
+              'INVALID_DATA',
+              `fit: batch ${step} of epoch ${epoch + 1} must be { xs, ys, sampleWeight? } or [xs, ys, sampleWeight?]; received ${describeValue(batch)}.`,
+              { argument: `batch ${step}`, received: batch },
+            );
+          }
           const [bxRaw, byRaw, bwRaw] = Array.isArray(batch) ? batch : [(batch as { xs: ModelData }).xs, (batch as { ys: ModelData }).ys, (batch as { sampleWeight?: TensorLike }).sampleWeight];
           const given = [bxRaw, byRaw, bwRaw].flatMap((v) => (v instanceof tf.Tensor ? [v] : Array.isArray(v) ? v.filter((t): t is tf.Tensor => t instanceof tf.Tensor) : []));
           const mine: tf.Tensor[] = [];

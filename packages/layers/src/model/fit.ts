@@ -155,7 +155,7 @@ export async function fitModel(
       ys = own(prepare(yOrArgs as ModelData, internals.outputSlots(), 'y', 'host', 'fit'));
       n = sameLength(xs, ys, 'fit', 'y', model.outputNames);
       if (data && (args.sampleWeight !== undefined || args.classWeight !== undefined)) {
-        const weights = data.fitWeights(args, ys, n);
+        const weights = data.fitWeights(args, ys, n, internals);
         owned.push(...weights.owned);
         sw = weights.weights;
       }

@@ -239,8 +239,9 @@ export class Model extends Layer implements CallbackModel {
         if (fallback === undefined) throw optionError('compile', argument, `${argument} is required.`);
         return outputNames.map(() => fallback);
       }
-      // A list, or a record by output name (not a loss object), needs the multi-io feature.
-      if (Array.isArray(value) || (typeof value === 'object' && value !== null && outputNames.some((n) => n in (value as object)) && !('className' in (value as object)))) {
+      // A list, or a record by output name (not a loss object), needs the multi-io feature. A loss
+      // weight is a number, so any object there is a record, also one that names no output.
+      if (Array.isArray(value) || (typeof value === 'object' && value !== null && (argument === 'lossWeights' || outputNames.some((n) => n in (value as object))) && !('className' in (value as object)))) {
         return feature('multiIo', `compile({ ${argument} }) per output`).perOutput(value as readonly T[] | Readonly<Record<string, T>>, argument, fallback, outputNames);
       }
       return outputNames.map(() => value as T);

@@ -56,6 +56,16 @@ export function sameSamples(tensors: readonly tf.Tensor[], slots: readonly Slot[
   });
 }
 
+function unknownOutputs(argument: string, record: object, unknown: readonly string[], outputNames: readonly string[]): RidgeError {
+  return new RidgeError(
+    'INVALID_ARGUMENT',
+    `compile: ${argument} names ${unknown.map((k) => `'${k}'`).join(', ')}, which ${unknown.length === 1 ? 'is not an output' : 'are not outputs'} of this model; ` +
+      `received ${describeValue(record)}. The model's ${outputNames.length === 1 ? 'output is' : 'outputs are'} ${outputNames.map((n) => `'${n}'`).join(', ')}: ` +
+      `pass a record by these names (or, for one output, the value itself).`,
+    { argument, received: record, outputs: outputNames },
+  );
+}
+
 /** A compile argument given per output: a list (one per output) or a record by output name. */
 export function perOutput<T>(value: readonly T[] | Readonly<Record<string, T>>, argument: string, fallback: T | undefined, outputNames: readonly string[]): T[] {
   if (Array.isArray(value)) {
@@ -71,7 +81,7 @@ export function perOutput<T>(value: readonly T[] | Readonly<Record<string, T>>, 
   const record = value as Readonly<Record<string, T>>;
   const unknown = Object.keys(record).filter((k) => !outputNames.includes(k));
   if (unknown.length) {
-    throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} names unknown outputs ${unknown.join(', ')}; outputs: ${outputNames.join(', ')}.`, { argument });
+    throw unknownOutputs(argument, record, unknown, outputNames);
   }
   return outputNames.map((n) => {
     const v = record[n] ?? fallback;
@@ -83,6 +93,6 @@ export function perOutput<T>(value: readonly T[] | Readonly<Record<string, T>>, 
 /** `compile({ metrics })` (or `weightedMetrics`) as a record by output name. */
 export function perMetric(record: Readonly<Record<string, readonly MetricSpec[]>>, outputNames: readonly string[], argument = 'metrics'): MetricSpec[][] {
   const unknown = Object.keys(record).filter((k) => !outputNames.includes(k));
-  if (unknown.length) throw new RidgeError('INVALID_ARGUMENT', `compile: ${argument} names unknown outputs ${unknown.join(', ')}.`, { argument });
+  if (unknown.length) throw unknownOutputs(argument, record, unknown, outputNames);
   return outputNames.map((n) => [...(record[n] ?? [])]);
 }
