@@ -2,6 +2,7 @@ import { checkNumber, type JsonObject } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { forArgument } from '../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../engine/layer.js';
+import { argKeys, type ArgKeys } from '../engine/arg-keys.js';
 
 export interface DropoutArgs extends LayerArgs {
   /** Fraction of inputs to drop, in [0, 1). */
@@ -14,6 +15,7 @@ export interface DropoutArgs extends LayerArgs {
 /** In training, zeroes a `rate` fraction of inputs and scales the rest by 1/(1 - rate). */
 export class Dropout extends Layer {
   static override readonly className: string = 'Dropout';
+  static override readonly argKeys: ArgKeys = argKeys<DropoutArgs>()(['rate'], ['noiseShape', 'seed']);
 
   /** Passes its input's mask on, as Keras (it drops entries, not time steps: the mask still holds). */
   override get supportsMasking(): boolean {

@@ -4,6 +4,7 @@ import { layerArgError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { readRate } from './args.js';
 import { readSeed, SeedStream } from './seeds.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface AlphaDropoutArgs extends LayerArgs {
   /** Drop probability in [0, 1). */
@@ -25,6 +26,7 @@ const ALPHA_PRIME = -1.0507009873554804934193349852946 * 1.673263242354377284817
  */
 export class AlphaDropout extends Layer {
   static override readonly className = 'AlphaDropout';
+  static override readonly argKeys = argKeys<AlphaDropoutArgs>()(['rate'], ['noiseShape', 'seed']);
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | undefined;
   readonly seed: number | undefined;

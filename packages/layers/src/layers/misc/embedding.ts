@@ -7,6 +7,7 @@ import type { LayerWeight } from '../../engine/weight.js';
 import { RandomUniform } from '../../initializers/random.js';
 import { feature } from '../../model/features.js';
 import { readBoolean } from './args.js';
+import { argKeys, parts } from '../../engine/arg-keys.js';
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Vocabulary size: indices run from 0 to inputDim - 1. */
@@ -39,6 +40,7 @@ function positiveInteger(owner: Layer, argument: string, value: unknown): number
  */
 export class Embedding extends Layer {
   static override readonly className = 'Embedding';
+  static override readonly argKeys = argKeys<EmbeddingArgs>()(['inputDim', 'outputDim'], ['maskZero', 'inputLength', ...parts('embeddings')]);
   readonly inputDim: number;
   readonly outputDim: number;
   readonly maskZero: boolean;

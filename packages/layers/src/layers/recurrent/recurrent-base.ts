@@ -16,6 +16,7 @@ import { Zeros } from '../../initializers/constant.js';
 import { Orthogonal } from '../../initializers/orthogonal.js';
 import { GlorotUniform } from '../../initializers/variance-scaling.js';
 import { feature } from '../../model/features.js';
+import { argKeys, parts, type ArgKeys } from '../../engine/arg-keys.js';
 
 /** Arguments shared by SimpleRNN, LSTM and GRU (Keras 3 names and defaults). */
 export interface RecurrentArgs extends LayerArgs {
@@ -56,6 +57,12 @@ export interface RecurrentArgs extends LayerArgs {
   /** Accepted for Keras configs; the time loop always runs step by step in JavaScript. */
   unroll?: boolean;
 }
+
+/** The optional arguments of every recurrent layer (see `Layer.argKeys`). */
+export const RECURRENT_OPTIONAL = [
+  'activation', 'useBias', ...parts('kernel', 'recurrent', 'bias'), 'dropout', 'recurrentDropout', 'seed',
+  'returnSequences', 'returnState', 'goBackwards', 'zeroOutputForMask', 'stateful', 'unroll',
+] as const;
 
 /** Arguments of the gated layers (LSTM, GRU). */
 export interface GatedRecurrentArgs extends RecurrentArgs {
@@ -126,6 +133,7 @@ function dropoutMask(shape: number[], rate: number, seed: number | undefined): t
  * wasm.
  */
 export abstract class RecurrentLayer extends Layer {
+  static override readonly argKeys: ArgKeys = argKeys<RecurrentArgs>()(['units'], RECURRENT_OPTIONAL);
   readonly units: number;
   readonly activation: string;
   readonly useBias: boolean;
