@@ -38,7 +38,7 @@ export interface RecurrentArgs extends LayerArgs {
   dropout?: number;
   /** Fraction of the hidden state dropped before the recurrent product in training, in [0, 1). */
   recurrentDropout?: number;
-  /** Seed of the dropout masks. */
+  /** Seed of the dropout masks: an integer >= 0. */
   seed?: number | null;
   /** Return the output of every time step ([batch, time, units]) instead of the last one. */
   returnSequences?: boolean;
@@ -177,8 +177,8 @@ export abstract class RecurrentLayer extends Layer {
     });
     this.dropout = checkRate(this, 'dropout', args.dropout);
     this.recurrentDropout = checkRate(this, 'recurrentDropout', args.recurrentDropout);
-    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
-      throw layerArgError(this, 'seed', args.seed, 'an integer or null');
+    if (args.seed !== undefined && args.seed !== null && !(Number.isInteger(args.seed) && args.seed >= 0)) {
+      throw layerArgError(this, 'seed', args.seed, 'an integer >= 0 or null');
     }
     this.seed = args.seed ?? null;
     this.returnSequences = checkBoolean(this, 'returnSequences', args.returnSequences, false);
