@@ -49,7 +49,7 @@ export class Embedding extends Layer {
   embeddings!: LayerWeight;
 
   constructor(args: EmbeddingArgs) {
-    const length = args.inputLength;
+    const length = args?.inputLength;
     const implied = typeof length === 'number' && Number.isInteger(length) && length > 0 && args.inputShape === undefined && args.batchInputShape === undefined;
     super(implied ? { ...args, inputShape: [length] } : args);
     this.inputDim = positiveInteger(this, 'inputDim', args.inputDim);

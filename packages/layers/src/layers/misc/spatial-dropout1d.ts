@@ -26,7 +26,7 @@ export class SpatialDropout1D extends Dropout {
 
   constructor(args: SpatialDropout1DArgs) {
     // tfjs-layers configs carry `noiseShape: null`; any other value contradicts the layer.
-    const { noiseShape, ...rest } = args as DropoutArgs;
+    const { noiseShape, ...rest } = (args ?? {}) as DropoutArgs;
     super(rest);
     if (noiseShape !== undefined && noiseShape !== null) {
       throw layerArgError(this, 'noiseShape', noiseShape, 'absent: SpatialDropout1D always uses [batch, 1, channels]');
