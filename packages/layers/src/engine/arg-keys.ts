@@ -1,4 +1,5 @@
-import { RidgeError, closestName, describeValue } from '@ridge/core';
+import { RidgeError } from '@ridge/core';
+import { checkKeys } from './errors.js';
 import type { LayerArgs } from './layer.js';
 
 /**
@@ -40,21 +41,7 @@ export function parts<K extends string>(...weights: readonly K[]): (`${K}Initial
  * required key that is absent. `who` names the layer (`Dense 'dense_3'`).
  */
 export function checkArgKeys(who: string, args: unknown, [required, optional]: ArgKeys, base: readonly string[] = BASE_ARG_KEYS): void {
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
-    throw new RidgeError('INVALID_ARGUMENT', `${who}: arguments must be an object; received ${describeValue(args)}.`, { argument: 'args', received: args });
-  }
-  const known = [...required, ...optional, ...base];
-  for (const key of Object.keys(args)) {
-    if (known.includes(key)) continue;
-    const guess = closestName(key, known);
-    throw new RidgeError(
-      'INVALID_ARGUMENT',
-      `${who}: unknown argument ${describeValue(key)}${guess ? ` (did you mean '${guess}'?)` : ''}; arguments: ${known.join(', ')}.`,
-      { argument: key, received: key, ...(guess ? { suggestion: guess } : {}) },
-    );
-  }
+  checkKeys(who, args, [...required, ...optional, ...base]);
   const missing = required.find((key) => (args as Record<string, unknown>)[key] === undefined);
-  if (missing !== undefined) {
-    throw new RidgeError('INVALID_ARGUMENT', `${who}: ${missing} is required; received undefined.`, { argument: missing, received: undefined });
-  }
+  if (missing !== undefined) throw new RidgeError('INVALID_ARGUMENT', `${who}: ${missing} is required; received undefined.`, { argument: missing });
 }

@@ -1,6 +1,7 @@
 import {
   RidgeError,
   getConstraint,
+  mustBeError,
   getInitializer,
   getRegularizer,
   type Constraint,
@@ -164,11 +165,7 @@ export abstract class Layer implements LayerInstance {
     const given = (args as LayerArgs | null)?.name;
     checkArgKeys(`${cls.className} '${typeof given === 'string' ? given : peekLayerName(snakeCase(cls.className))}'`, args, cls.argKeys);
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '' || args.name.includes('/'))) {
-      throw new RidgeError(
-        'INVALID_ARGUMENT',
-        `${cls.className}: name must be a non-empty string without '/'; received ${JSON.stringify(args.name)}.`,
-        { argument: 'name', received: args.name },
-      );
+      throw mustBeError(`${cls.className}: name`, args.name, "a non-empty string without '/'", { argument: 'name', received: args.name });
     }
     this.name = args.name ?? uniqueLayerName(snakeCase(cls.className));
     if (args.name !== undefined) reserveLayerName(args.name);

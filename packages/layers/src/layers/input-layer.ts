@@ -1,6 +1,5 @@
-import { RidgeError, describeValue, mustBeError } from '@ridge/core';
+import { RidgeError, mustBeError } from '@ridge/core';
 import { argKeys, checkArgKeys } from '../engine/arg-keys.js';
-import { peekLayerName } from '../engine/naming.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, type Shape } from '../engine/shape.js';
 import { Layer, type CallContext } from '../engine/layer.js';
@@ -48,22 +47,10 @@ export class InputLayer extends Layer {
  * sequence of any length of 161 features, so the batch shape is `[null, null, 161]`.
  */
 function resolveBatchShape(args: InputArgs): Shape {
-  if (typeof args !== 'object' || args === null) {
-    throw new RidgeError('INVALID_ARGUMENT', `input: expected { shape } or { batchShape }; received ${String(args)}.`, {
-      argument: 'args',
-      received: args,
-    });
-  }
-  checkArgKeys(`input '${typeof args.name === 'string' ? args.name : peekLayerName('input_layer')}'`, args, InputLayer.inputArgKeys, []);
+  checkArgKeys('input', args, InputLayer.inputArgKeys, []);
   if (args.batchShape !== undefined) {
-    if (args.shape !== undefined || args.batchSize !== undefined) {
-      const other = args.shape !== undefined ? 'shape' : 'batchSize';
-      throw new RidgeError(
-        'INVALID_ARGUMENT',
-        `input: give batchShape, or shape (with batchSize), not both; received batchShape ${describeValue(args.batchShape)} and ${other} ${describeValue(args[other])}.`,
-        { argument: other, received: args[other] },
-      );
-    }
+    const other = args.shape !== undefined ? 'shape' : args.batchSize !== undefined ? 'batchSize' : undefined;
+    if (other) throw mustBeError(`input: ${other}`, args[other], 'absent with batchShape (give one, not both)', { argument: other, received: args[other] });
     return checkShape('batchShape', args.batchShape, 'input');
   }
   if (args.shape === undefined) {
