@@ -21,6 +21,7 @@ import { readConfig } from './initializers/config.js';
 import './layers/conv/register.js';
 import './layers/misc/register.js';
 import './layers/recurrent/register.js';
+import { withoutForeignKeys } from './engine/foreign-keys.js';
 
 type SeedConfig = { seed?: number | null };
 
@@ -106,7 +107,7 @@ export const initializerEntries: readonly FactoryEntry<'initializer'>[] = [
 ];
 
 function layer<A>(name: string, make: (args: A) => Layer): FactoryEntry<'layer'> {
-  return { kind: 'layer', name, package: PACKAGE, create: (config) => make((config ?? {}) as A) };
+  return { kind: 'layer', name, package: PACKAGE, create: (config) => make(withoutForeignKeys(name, config ?? {}) as A) };
 }
 
 export const layerEntries: readonly FactoryEntry<'layer'>[] = [

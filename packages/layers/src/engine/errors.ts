@@ -16,21 +16,26 @@ export function layerArgError(owner: Described, argument: string, received: unkn
 }
 
 /**
- * Checks the options object of `call` (`fit`, `compile`, `evaluate`, `predict`): INVALID_ARGUMENT
- * for a value that is not an object, or for an option the call does not take, naming the closest
- * one it does (`batch_size` -> `batchSize`).
+ * Checks an object of named arguments: INVALID_ARGUMENT for a value that is not an object, or for
+ * a key that is not `known`, naming the closest one that is (`batch_size` -> `batchSize`).
+ * `who` starts the message; `noun` is what the keys are called there.
  */
-export function checkOptions(call: string, args: unknown, known: readonly string[]): void {
-  if (typeof args !== 'object' || args === null) throw mustBeError(`${call}: options`, args, 'an object', { argument: 'options' });
+export function checkKeys(who: string, args: unknown, known: readonly string[], noun = 'argument'): void {
+  if (typeof args !== 'object' || args === null) throw mustBeError(`${who}: ${noun}s`, args, 'an object', { argument: `${noun}s` });
   for (const key of Object.keys(args)) {
     if (known.includes(key)) continue;
     const guess = closestName(key, known);
     throw new RidgeError(
       'INVALID_ARGUMENT',
-      `${call}: unknown option ${describeValue(key)}${guess ? ` (did you mean '${guess}'?)` : ''}; options: ${known.join(', ')}.`,
+      `${who}: unknown ${noun} ${describeValue(key)}${guess ? ` (did you mean '${guess}'?)` : ''}; ${noun}s: ${known.join(', ')}.`,
       { argument: key, received: key },
     );
   }
+}
+
+/** Checks the options object of `call` (`fit`, `compile`, `evaluate`, `predict`): see `checkKeys`. */
+export function checkOptions(call: string, args: unknown, known: readonly string[]): void {
+  checkKeys(call, args, known, 'option');
 }
 
 /** An INVALID_ARGUMENT error about one option of a call (`fit`, `compile`): `<call>: <message>`, details `{ argument }`. */

@@ -1,6 +1,7 @@
 import {
   RidgeError,
   getConstraint,
+  mustBeError,
   getInitializer,
   getRegularizer,
   type Constraint,
@@ -15,7 +16,8 @@ import {
 } from '@ridge/core';
 import { tf } from './tfjs.js';
 import { forArgument, layerArgError, who } from './errors.js';
-import { reserveLayerName, snakeCase, uniqueLayerName, uniqueVariableName } from './naming.js';
+import { peekLayerName, reserveLayerName, snakeCase, uniqueLayerName, uniqueVariableName } from './naming.js';
+import { checkArgKeys, type ArgKeys } from './arg-keys.js';
 import { checkShape, formatShape, type Shape } from './shape.js';
 import { SymbolicTensor, isSymbolic, type Node } from './symbolic.js';
 import { LayerWeight } from './weight.js';
@@ -103,9 +105,10 @@ export interface WeightParts {
   readonly constraint: Constraint | undefined;
 }
 
-/** The static side of a layer class: its Keras class name. */
+/** The static side of a layer class: its Keras class name and its own argument keys. */
 export interface LayerClass {
   readonly className: string;
+  readonly argKeys: ArgKeys;
 }
 
 /** How layers describe themselves as config, installed with saving (`@ridge/layers/io`). */
@@ -136,6 +139,12 @@ export function layerConfigs(): LayerConfigs {
  */
 export abstract class Layer implements LayerInstance {
   static readonly className: string = 'Layer';
+  /**
+   * The keys a subclass's constructor takes beyond the base ones (`LayerArgs`), declared next to
+   * its Args interface with `argKeys<XArgs>()(required, optional)`, which the compiler holds equal
+   * to the interface. The base constructor refuses any other key.
+   */
+  static readonly argKeys: ArgKeys = [[], []];
 
   declare readonly name: string;
   /** The weights this layer created (a model's `weights` gathers its layers'). */
@@ -152,12 +161,11 @@ export abstract class Layer implements LayerInstance {
 
   constructor(args: LayerArgs = {}) {
     const cls = new.target as unknown as LayerClass;
+    // Before the name is taken or anything resolved: a refused layer leaves no trace.
+    const given = (args as LayerArgs | null)?.name;
+    checkArgKeys(`${cls.className} '${typeof given === 'string' ? given : peekLayerName(snakeCase(cls.className))}'`, args, cls.argKeys);
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '' || args.name.includes('/'))) {
-      throw new RidgeError(
-        'INVALID_ARGUMENT',
-        `${cls.className}: name must be a non-empty string without '/'; received ${JSON.stringify(args.name)}.`,
-        { argument: 'name', received: args.name },
-      );
+      throw mustBeError(`${cls.className}: name`, args.name, "a non-empty string without '/'", { argument: 'name', received: args.name });
     }
     this.name = args.name ?? uniqueLayerName(snakeCase(cls.className));
     if (args.name !== undefined) reserveLayerName(args.name);

@@ -10,16 +10,27 @@ export function snakeCase(className: string): string {
     .toLowerCase();
 }
 
-export function uniqueLayerName(prefix: string): string {
+/** The name `uniqueLayerName(prefix)` would give, and its counter; takes nothing. */
+function nextName(prefix: string): [string, number] {
   let n = counters.get(prefix) ?? 0;
   let name = n === 0 ? prefix : `${prefix}_${n}`;
   while (taken.has(name)) {
     n++;
     name = `${prefix}_${n}`;
   }
+  return [name, n];
+}
+
+export function uniqueLayerName(prefix: string): string {
+  const [name, n] = nextName(prefix);
   counters.set(prefix, n + 1);
   taken.add(name);
   return name;
+}
+
+/** The name the next layer of this prefix will get, without taking it (for the messages of a refused layer). */
+export function peekLayerName(prefix: string): string {
+  return nextName(prefix)[0];
 }
 
 /** Records a user-chosen name so generated names avoid it. */

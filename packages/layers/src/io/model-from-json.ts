@@ -5,7 +5,8 @@ import { InputLayer } from '../layers/input-layer.js';
 import { Model } from '../model/model.js';
 import { Sequential } from '../model/sequential.js';
 import { activationDialect, readLabels, toRidgeActivations, uncertainHardSigmoidMessage, type FileLabels } from './activation-dialect.js';
-import { classNameOf, invalidJson, listAt, readObject } from './keras-json.js';
+import { classNameOf, invalidJson, listAt, readObject, snakeKey } from './keras-json.js';
+import { withoutForeignKeys } from '../engine/foreign-keys.js';
 import { NESTED_MODEL_OFFSET, isModel, warnerOf } from './model-json.js';
 import { compileArgsFromJSON } from './training-config.js';
 
@@ -70,6 +71,8 @@ export function parseModelJSON(json: unknown, artifactsTraining?: unknown, artif
 /** Every layer created while reading, so that a failure frees them all. */
 export class Building {
   private readonly created: Layer[] = [];
+  /** What was read but not honoured (see `dropForeignKeys`), for `onWarning` once the load succeeds. */
+  readonly warnings: string[] = [];
 
   add<T extends Layer>(layer: T): T {
     this.created.push(layer);
@@ -114,7 +117,8 @@ export function buildModel(parsed: ParsedModelJSON, building: Building): { model
   const dialect = activationDialect(parsed.topology, parsed.labels);
   const { topology, layers } = toRidgeActivations(parsed.topology, dialect);
   const model = modelFromEntry(topology, 'modelTopology', building);
-  const warnings = !dialect.certain && layers.length > 0 ? [uncertainHardSigmoidMessage(model.name, layers, dialect)] : [];
+  const warnings = [...building.warnings];
+  if (!dialect.certain && layers.length > 0) warnings.push(uncertainHardSigmoidMessage(model.name, layers, dialect));
   return { model, warnings };
 }
 
@@ -161,7 +165,14 @@ function layerFrom(entry: JsonValue | undefined, where: string, building: Buildi
   if (className === 'InputLayer') config = inputLayerArgs(config);
   const who = `${className}${typeof config['name'] === 'string' ? ` '${config['name']}'` : ''}`;
   return at(where, who, () => {
-    const made = registry('layer').resolve(className).create(config);
+    const entry = registry('layer').resolve(className);
+    const read = withoutForeignKeys(entry.name, config, ({ key, value, inert }) =>
+      building.warnings.push(
+        `${where} (${who}): ${snakeKey(key)}: ${JSON.stringify(value)} is not supported by Ridge and was ignored; the layer computes as with ` +
+          `${snakeKey(key)}: ${JSON.stringify(inert)}, so its outputs may differ from the saved model's.`,
+      ),
+    );
+    const made = entry.create(read);
     if (!(made instanceof Layer)) {
       throw new RidgeError('INVALID_CONFIG', `the registered layer '${className}' did not create a Layer; received ${describeValue(made)}.`, {
         className,

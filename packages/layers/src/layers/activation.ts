@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { canonicalActivation, getActivation, type ActivationFn } from '../engine/activations.js';
 import { forArgument } from '../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../engine/layer.js';
+import { argKeys } from '../engine/arg-keys.js';
 
 export interface ActivationArgs extends LayerArgs {
   activation: string;
@@ -11,6 +12,7 @@ export interface ActivationArgs extends LayerArgs {
 /** Applies an activation function: `activation({ activation: 'softmax' })`. */
 export class Activation extends Layer {
   static override readonly className = 'Activation';
+  static override readonly argKeys = argKeys<ActivationArgs>()(['activation'], []);
 
   /** Passes its input's mask on, as Keras (it acts entry by entry: the mask still holds). */
   override get supportsMasking(): boolean {

@@ -8,6 +8,7 @@ import type { LayerWeight } from '../engine/weight.js';
 import { GlorotUniform } from '../initializers/variance-scaling.js';
 import { Zeros } from '../initializers/constant.js';
 import { linear } from '../engine/linear.js';
+import { argKeys, parts } from '../engine/arg-keys.js';
 
 export interface DenseArgs extends LayerArgs {
   /** Output size (last axis). */
@@ -26,6 +27,7 @@ export interface DenseArgs extends LayerArgs {
 /** `activation(x W + b)` on the last axis of inputs of any rank >= 2. */
 export class Dense extends Layer {
   static override readonly className = 'Dense';
+  static override readonly argKeys = argKeys<DenseArgs>()(['units'], ['activation', 'useBias', ...parts('kernel', 'bias')]);
 
   /** Passes its input's mask on, as Keras (it acts on the last axis: a mask over the time steps still holds). */
   override get supportsMasking(): boolean {

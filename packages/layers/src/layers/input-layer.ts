@@ -1,4 +1,5 @@
-import { RidgeError } from '@ridge/core';
+import { RidgeError, mustBeError } from '@ridge/core';
+import { argKeys, checkArgKeys } from '../engine/arg-keys.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, type Shape } from '../engine/shape.js';
 import { Layer, type CallContext } from '../engine/layer.js';
@@ -17,13 +18,18 @@ export interface InputArgs {
 /** The entry point of a functional graph: holds a shape, computes nothing. */
 export class InputLayer extends Layer {
   static override readonly className = 'InputLayer';
+  /** `input()` takes these keys and no base ones but `name` and `batchSize` (which `InputArgs` has). */
+  static readonly inputArgKeys = argKeys<InputArgs, object>()([], ['shape', 'batchShape', 'batchSize', 'name', 'dtype']);
   declare readonly inputDtype: 'float32' | 'int32';
   declare readonly output: SymbolicTensor;
 
   constructor(args: InputArgs) {
     const batchShape = resolveBatchShape(args);
+    const dtype = args.dtype ?? 'float32';
+    // Ridge feeds data as float32 or int32 (Embedding indices); tfjs's bool, complex64 and string are not model inputs here.
+    if (dtype !== 'float32' && dtype !== 'int32') throw mustBeError('input: dtype', dtype, "'float32' or 'int32'", { argument: 'dtype', received: dtype });
     super({ name: args.name, batchInputShape: batchShape });
-    this.inputDtype = args.dtype ?? 'float32';
+    this.inputDtype = dtype;
     this.built = true;
     const node: Node = { layer: this, inputs: [], outputs: [], kwargs: {} };
     this.output = new SymbolicTensor(batchShape, this.inputDtype, this, node, 0);
@@ -41,13 +47,12 @@ export class InputLayer extends Layer {
  * sequence of any length of 161 features, so the batch shape is `[null, null, 161]`.
  */
 function resolveBatchShape(args: InputArgs): Shape {
-  if (typeof args !== 'object' || args === null) {
-    throw new RidgeError('INVALID_ARGUMENT', `input: expected { shape } or { batchShape }; received ${String(args)}.`, {
-      argument: 'args',
-      received: args,
-    });
+  checkArgKeys('input', args, InputLayer.inputArgKeys, []);
+  if (args.batchShape !== undefined) {
+    const other = args.shape !== undefined ? 'shape' : args.batchSize !== undefined ? 'batchSize' : undefined;
+    if (other) throw mustBeError(`input: ${other}`, args[other], 'absent with batchShape (give one, not both)', { argument: other, received: args[other] });
+    return checkShape('batchShape', args.batchShape, 'input');
   }
-  if (args.batchShape !== undefined) return checkShape('batchShape', args.batchShape, 'input');
   if (args.shape === undefined) {
     throw new RidgeError('INVALID_ARGUMENT', 'input: give shape (one sample, e.g. [784]) or batchShape (e.g. [null, 784]).', {
       argument: 'shape',

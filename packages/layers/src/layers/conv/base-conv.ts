@@ -25,6 +25,7 @@ import {
   type DataFormat,
   type Padding,
 } from './conv-utils.js';
+import { argKeys, parts } from '../../engine/arg-keys.js';
 
 export interface ConvArgs<P extends ConvPadding = Padding> extends LayerArgs {
   /** Number of output channels. */
@@ -58,6 +59,7 @@ export interface ConvArgs<P extends ConvPadding = Padding> extends LayerArgs {
  */
 export abstract class Conv extends Layer {
   static override readonly className: string = 'Conv';
+  static override readonly argKeys = argKeys<ConvArgs>()(['filters', 'kernelSize'], ['strides', 'padding', 'dataFormat', 'dilationRate', 'groups', 'activation', 'useBias', ...parts('kernel', 'bias')]);
   readonly filters: number;
   readonly kernelSize: readonly number[];
   readonly strides: readonly number[];

@@ -5,6 +5,7 @@ import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import type { PoolMode } from './base-pooling.js';
 import { checkDataFormat, expectRank, type DataFormat } from './conv-utils.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface GlobalPoolingArgs extends LayerArgs {
   /** Keep the pooled spatial axes with size 1 (`[batch, 1, 1, channels]`); default false. */
@@ -16,6 +17,7 @@ export interface GlobalPoolingArgs extends LayerArgs {
 /** The shared part of the global max and average pooling layers, 1-D and 2-D. */
 export abstract class GlobalPooling extends Layer {
   static override readonly className: string = 'GlobalPooling';
+  static override readonly argKeys = argKeys<GlobalPoolingArgs>()([], ['keepdims', 'dataFormat']);
   readonly keepdims: boolean;
   readonly dataFormat: DataFormat;
   private readonly spatialRank: number;

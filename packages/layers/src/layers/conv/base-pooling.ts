@@ -3,6 +3,7 @@ import { tf } from '../../engine/tfjs.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import { checkDataFormat, checkPadding, expectRank, normalizeTuple, samePadding, spatialOutput, type DataFormat, type Padding } from './conv-utils.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface PoolingArgs extends LayerArgs {
   /** Window size: one integer for every spatial axis, or one per axis. Default 2. */
@@ -20,6 +21,7 @@ export type PoolMode = 'max' | 'avg';
 /** The shared part of the max and average pooling layers, 1-D and 2-D. */
 export abstract class Pooling extends Layer {
   static override readonly className: string = 'Pooling';
+  static override readonly argKeys = argKeys<PoolingArgs>()([], ['poolSize', 'strides', 'padding', 'dataFormat']);
   readonly poolSize: readonly number[];
   readonly strides: readonly number[];
   readonly padding: Padding;

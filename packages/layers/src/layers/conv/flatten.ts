@@ -4,6 +4,7 @@ import { who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 import { checkDataFormat, type DataFormat } from './conv-utils.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface FlattenArgs extends LayerArgs {
   /** Only `'channels_last'` (the default). */
@@ -13,6 +14,7 @@ export interface FlattenArgs extends LayerArgs {
 /** Flattens every axis but the batch axis: `[batch, 4, 4, 8]` becomes `[batch, 128]`. */
 export class Flatten extends Layer {
   static override readonly className: string = 'Flatten';
+  static override readonly argKeys = argKeys<FlattenArgs>()([], ['dataFormat']);
   readonly dataFormat: DataFormat;
 
   constructor(args: FlattenArgs = {}) {

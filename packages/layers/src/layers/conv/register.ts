@@ -12,6 +12,7 @@ import { GlobalMaxPooling2D, type GlobalMaxPooling2DArgs } from './global-max-po
 import { MaxPooling1D, type MaxPooling1DArgs } from './max-pooling1d.js';
 import { MaxPooling2D, type MaxPooling2DArgs } from './max-pooling2d.js';
 import { Reshape, type ReshapeArgs } from './reshape.js';
+import { withoutForeignKeys } from '../../engine/foreign-keys.js';
 
 // Keras 3 registers the short names ('MaxPool2D', 'Convolution2D', ...) as aliases of the same
 // classes; configs always carry the long class name.
@@ -48,7 +49,7 @@ function entry<A>(name: string, aliases: readonly string[], make: (args: A) => L
     name,
     ...(aliases.length > 0 ? { aliases } : {}),
     package: '@ridge/layers',
-    create: (config) => make((config ?? {}) as A),
+    create: (config) => make(withoutForeignKeys(name, config ?? {}) as A),
   };
 }
 

@@ -3,6 +3,7 @@ import { tf } from '../../engine/tfjs.js';
 import { layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface ReshapeArgs extends LayerArgs {
   /** One sample's new shape (without the batch axis); one entry may be -1, inferred from the size. */
@@ -12,6 +13,7 @@ export interface ReshapeArgs extends LayerArgs {
 /** Reshapes each sample to `targetShape`, keeping the batch axis: `[batch, 6]` to `[batch, 2, 3]`. */
 export class Reshape extends Layer {
   static override readonly className: string = 'Reshape';
+  static override readonly argKeys = argKeys<ReshapeArgs>()(['targetShape'], []);
   readonly targetShape: readonly number[];
 
   constructor(args: ReshapeArgs) {

@@ -4,6 +4,7 @@ import type { CallContext, LayerArgs } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import { tf } from '../../engine/tfjs.js';
 import { MergeBase } from './base-merge.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface ConcatenateArgs extends LayerArgs {
   /** The axis to join along; negative counts from the end. Default -1 (the last). */
@@ -17,6 +18,7 @@ export interface ConcatenateArgs extends LayerArgs {
  */
 export class Concatenate extends MergeBase {
   static override readonly className = 'Concatenate';
+  static override readonly argKeys = argKeys<ConcatenateArgs>()([], ['axis']);
   readonly axis: number;
 
   constructor(args: ConcatenateArgs = {}) {

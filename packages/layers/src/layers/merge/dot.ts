@@ -5,6 +5,7 @@ import type { Shape } from '../../engine/shape.js';
 import { tf } from '../../engine/tfjs.js';
 import { readBoolean } from '../misc/args.js';
 import { MergeBase } from './base-merge.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface DotArgs extends LayerArgs {
   /**
@@ -30,6 +31,7 @@ function range(from: number, to: number): number[] {
  */
 export class Dot extends MergeBase {
   static override readonly className = 'Dot';
+  static override readonly argKeys = argKeys<DotArgs>()(['axes'], ['normalize']);
   readonly axes: number | readonly [number, number];
   readonly normalize: boolean;
 

@@ -2,6 +2,7 @@ import { checkNonNegativeNumber, type JsonObject, type RegularizerSpec } from '@
 import type * as tf from '@tensorflow/tfjs-core';
 import { forArgument, layerArgError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface ActivityRegularizationArgs extends Omit<LayerArgs, 'activityRegularizer'> {
   /** L1 factor on the activity; default 0. */
@@ -18,6 +19,7 @@ export interface ActivityRegularizationArgs extends Omit<LayerArgs, 'activityReg
  */
 export class ActivityRegularization extends Layer {
   static override readonly className = 'ActivityRegularization';
+  static override readonly argKeys = argKeys<ActivityRegularizationArgs>()([], ['l1', 'l2']);
   readonly l1: number;
   readonly l2: number;
 

@@ -1,9 +1,10 @@
 import type { JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
-import { layerArgError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
-import { readRate } from './args.js';
+import type { Shape } from '../../engine/shape.js';
+import { checkNoiseShape, readNoiseShape, readRate } from './args.js';
 import { readSeed, SeedStream } from './seeds.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface AlphaDropoutArgs extends LayerArgs {
   /** Drop probability in [0, 1). */
@@ -25,6 +26,7 @@ const ALPHA_PRIME = -1.0507009873554804934193349852946 * 1.673263242354377284817
  */
 export class AlphaDropout extends Layer {
   static override readonly className = 'AlphaDropout';
+  static override readonly argKeys = argKeys<AlphaDropoutArgs>()(['rate'], ['noiseShape', 'seed']);
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | undefined;
   readonly seed: number | undefined;
@@ -33,25 +35,23 @@ export class AlphaDropout extends Layer {
   constructor(args: AlphaDropoutArgs) {
     super(args);
     this.rate = readRate(this, args.rate);
-    const ns = args.noiseShape;
-    if (ns !== undefined && ns !== null && !(Array.isArray(ns) && ns.every((d) => d === null || (Number.isInteger(d) && (d as number) >= 1)))) {
-      throw layerArgError(this, 'noiseShape', ns, 'a list of integers >= 1 or null (one per input dimension)');
-    }
-    this.noiseShape = ns === undefined || ns === null ? undefined : [...ns];
+    this.noiseShape = readNoiseShape(this, args.noiseShape);
     this.seed = readSeed(this, args.seed);
     this.seeds = new SeedStream(this.seed);
   }
 
+  override build(inputShape: Shape | Shape[]): void {
+    checkNoiseShape(this, this.noiseShape, inputShape as Shape);
+    this.built = true;
+  }
+
   private maskShape(x: tf.Tensor): number[] {
-    if (!this.noiseShape) return x.shape;
-    if (this.noiseShape.length !== x.rank) {
-      throw layerArgError(this, 'noiseShape', this.noiseShape, `a list of ${x.rank} entries for inputs of shape [${x.shape.join(', ')}]`);
-    }
-    return this.noiseShape.map((d, i) => d ?? x.shape[i]!);
+    return this.noiseShape ? this.noiseShape.map((d, i) => d ?? x.shape[i]!) : x.shape;
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
+    checkNoiseShape(this, this.noiseShape, x.shape);
     if (!ctx.training || this.rate === 0) return x;
     const rate = this.rate;
     const keep = tf.cast(tf.greaterEqual(tf.randomUniform(this.maskShape(x), 0, 1, 'float32', this.seeds.next()), rate), 'float32');

@@ -17,6 +17,7 @@ import type { LayerWeight } from '../../engine/weight.js';
 import { Ones, Zeros } from '../../initializers/constant.js';
 import { readBoolean } from './args.js';
 import { broadcastShape, checkAxesSizes, resolveAxes } from './axes.js';
+import { argKeys, parts } from '../../engine/arg-keys.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** The features axis (normalized per feature); default -1. A one-element list (Keras 2 configs) is accepted. */
@@ -54,6 +55,9 @@ function readSingleAxis(owner: Layer, value: unknown): number {
  */
 export class BatchNormalization extends Layer {
   static override readonly className = 'BatchNormalization';
+  static override readonly argKeys = argKeys<BatchNormalizationArgs>()([], [
+    'axis', 'momentum', 'epsilon', 'center', 'scale', ...parts('beta', 'gamma'), 'movingMeanInitializer', 'movingVarianceInitializer',
+  ]);
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;

@@ -7,6 +7,7 @@ import type { LayerWeight } from '../../engine/weight.js';
 import { RandomUniform } from '../../initializers/random.js';
 import { feature } from '../../model/features.js';
 import { readBoolean } from './args.js';
+import { argKeys, parts } from '../../engine/arg-keys.js';
 
 export interface EmbeddingArgs extends LayerArgs {
   /** Vocabulary size: indices run from 0 to inputDim - 1. */
@@ -39,6 +40,7 @@ function positiveInteger(owner: Layer, argument: string, value: unknown): number
  */
 export class Embedding extends Layer {
   static override readonly className = 'Embedding';
+  static override readonly argKeys = argKeys<EmbeddingArgs>()(['inputDim', 'outputDim'], ['maskZero', 'inputLength', ...parts('embeddings')]);
   readonly inputDim: number;
   readonly outputDim: number;
   readonly maskZero: boolean;
@@ -47,7 +49,7 @@ export class Embedding extends Layer {
   embeddings!: LayerWeight;
 
   constructor(args: EmbeddingArgs) {
-    const length = args.inputLength;
+    const length = args?.inputLength;
     const implied = typeof length === 'number' && Number.isInteger(length) && length > 0 && args.inputShape === undefined && args.batchInputShape === undefined;
     super(implied ? { ...args, inputShape: [length] } : args);
     this.inputDim = positiveInteger(this, 'inputDim', args.inputDim);
@@ -91,7 +93,29 @@ export class Embedding extends Layer {
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
     const indices = x.dtype === 'int32' ? x : tf.cast(x, 'int32');
-    return tf.gather(this.embeddings.read(), indices);
+    try {
+      return tf.gather(this.embeddings.read(), indices);
+    } catch (error) {
+      throw this.#indexError(error);
+    }
+  }
+
+  /**
+   * The cpu and wasm gather kernels check every index (they hold the indices in memory anyway);
+   * their error becomes an INVALID_DATA that names the layer, so checking costs no device read.
+   * webgl checks only with tfjs's DEBUG flag (a read from the GPU); otherwise an index out of
+   * range gives no error there.
+   */
+  #indexError(error: unknown): unknown {
+    const found = /index value (\S+) is not in \[0, /.exec(error instanceof Error ? error.message : '');
+    if (!found) return error;
+    const value = Number(found[1]);
+    return new RidgeError(
+      'INVALID_DATA',
+      `${who(this)}: input index ${value} is outside [0, ${this.inputDim - 1}] (inputDim ${this.inputDim}); ` +
+        'indices must be integers from 0 to inputDim - 1: raise inputDim or fix the data.',
+      { layer: this.name, argument: 'inputs', received: value, inputDim: this.inputDim },
+    );
   }
 
   override computeOutputMasked(_inputsMasked: readonly boolean[], outputCount: number): boolean[] {

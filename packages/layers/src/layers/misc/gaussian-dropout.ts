@@ -3,6 +3,7 @@ import { tf } from '../../engine/tfjs.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { readRate } from './args.js';
 import { readSeed, SeedStream } from './seeds.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface GaussianDropoutArgs extends LayerArgs {
   /** Drop probability in [0, 1); the noise has standard deviation sqrt(rate / (1 - rate)). */
@@ -17,6 +18,7 @@ export interface GaussianDropoutArgs extends LayerArgs {
  */
 export class GaussianDropout extends Layer {
   static override readonly className = 'GaussianDropout';
+  static override readonly argKeys = argKeys<GaussianDropoutArgs>()(['rate'], ['seed']);
   readonly rate: number;
   readonly seed: number | undefined;
   private readonly seeds: SeedStream;

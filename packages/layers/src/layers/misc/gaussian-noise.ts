@@ -3,6 +3,7 @@ import { tf } from '../../engine/tfjs.js';
 import { forArgument } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { readSeed, SeedStream } from './seeds.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface GaussianNoiseArgs extends LayerArgs {
   /** Standard deviation of the additive noise, >= 0. */
@@ -14,6 +15,7 @@ export interface GaussianNoiseArgs extends LayerArgs {
 /** In training, adds zero-mean Gaussian noise of standard deviation `stddev`; the identity otherwise. */
 export class GaussianNoise extends Layer {
   static override readonly className = 'GaussianNoise';
+  static override readonly argKeys = argKeys<GaussianNoiseArgs>()(['stddev'], ['seed']);
   readonly stddev: number;
   readonly seed: number | undefined;
   private readonly seeds: SeedStream;

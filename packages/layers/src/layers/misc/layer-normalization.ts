@@ -17,6 +17,7 @@ import type { LayerWeight } from '../../engine/weight.js';
 import { Ones, Zeros } from '../../initializers/constant.js';
 import { readBoolean } from './args.js';
 import { broadcastShape, checkAxesSizes, resolveAxes } from './axes.js';
+import { argKeys, parts } from '../../engine/arg-keys.js';
 
 export interface LayerNormalizationArgs extends LayerArgs {
   /** The axis or axes normalized over (each sample separately); default -1. */
@@ -48,6 +49,7 @@ function readAxes(owner: Layer, value: unknown): number | number[] {
  */
 export class LayerNormalization extends Layer {
   static override readonly className = 'LayerNormalization';
+  static override readonly argKeys = argKeys<LayerNormalizationArgs>()([], ['axis', 'epsilon', 'center', 'scale', ...parts('beta', 'gamma')]);
   readonly axis: number | readonly number[];
   readonly epsilon: number;
   readonly center: boolean;

@@ -258,7 +258,7 @@ describe('noise layers: arguments', () => {
     const layer = alphaDropout({ name: 'ad_rank', rate: 0.5, noiseShape: [null, 1] });
     const x = tf.ones([2, 3, 4]);
     const error = caught(() => layer.apply(x, { training: true }));
-    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.code).toBe('SHAPE_MISMATCH');
     expect(error.message).toContain("AlphaDropout 'ad_rank'");
     expect(error.message).toContain('noiseShape');
     x.dispose();

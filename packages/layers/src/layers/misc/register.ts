@@ -10,6 +10,7 @@ import { LayerNormalization, type LayerNormalizationArgs } from './layer-normali
 import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
 import { mergeLayerEntries } from '../merge/entries.js';
 import type { AddArgs, AverageArgs, ConcatenateArgs, DotArgs, MaximumArgs, MinimumArgs, MultiplyArgs, SubtractArgs } from '../merge/index.js';
+import { withoutForeignKeys } from '../../engine/foreign-keys.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -37,7 +38,7 @@ const PACKAGE = '@ridge/layers';
 
 /** Configs come from JSON, so the cast is checked by each constructor, not by the compiler. */
 function entry<A>(name: string, make: (args: A) => Layer): FactoryEntry<'layer'> {
-  return { kind: 'layer', name, package: PACKAGE, create: (config) => make((config ?? {}) as A) };
+  return { kind: 'layer', name, package: PACKAGE, create: (config) => make(withoutForeignKeys(name, config ?? {}) as A) };
 }
 
 export const miscLayerEntries: readonly FactoryEntry<'layer'>[] = [

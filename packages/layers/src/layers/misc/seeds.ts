@@ -1,10 +1,10 @@
 import { checkNumber } from '@ridge/core';
 import { forArgument, type Described } from '../../engine/errors.js';
 
-/** Reads a `seed` argument: an integer, or `null`/`undefined` for an unseeded layer. */
+/** Reads a `seed` argument: an integer >= 0 (as `fit({ seed })` takes), or `null`/`undefined` for an unseeded layer. */
 export function readSeed(owner: Described, seed: unknown): number | undefined {
   if (seed === undefined || seed === null) return undefined;
-  return forArgument(owner, 'seed', () => checkNumber('seed', seed, { integer: true }));
+  return forArgument(owner, 'seed', () => checkNumber('seed', seed, { integer: true, min: 0 }));
 }
 
 /**

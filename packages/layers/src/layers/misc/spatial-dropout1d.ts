@@ -5,8 +5,12 @@ import type { CallContext } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 import { Dropout, type DropoutArgs } from '../dropout.js';
 import { readSeed, SeedStream } from './seeds.js';
+import { argKeys, type ArgKeys } from '../../engine/arg-keys.js';
 
-export type SpatialDropout1DArgs = Omit<DropoutArgs, 'noiseShape'>;
+export type SpatialDropout1DArgs = Omit<DropoutArgs, 'noiseShape'> & {
+  /** tfjs-layers configs carry `noiseShape: null`; the mask is always `[batch, 1, channels]`. */
+  noiseShape?: null;
+};
 
 /**
  * Dropout of whole channels of `[batch, steps, channels]` inputs: one keep decision per sample
@@ -16,12 +20,13 @@ export type SpatialDropout1DArgs = Omit<DropoutArgs, 'noiseShape'>;
  */
 export class SpatialDropout1D extends Dropout {
   static override readonly className: string = 'SpatialDropout1D';
+  static override readonly argKeys: ArgKeys = argKeys<SpatialDropout1DArgs>()(['rate'], ['noiseShape', 'seed']);
 
   private readonly seeds: SeedStream;
 
   constructor(args: SpatialDropout1DArgs) {
     // tfjs-layers configs carry `noiseShape: null`; any other value contradicts the layer.
-    const { noiseShape, ...rest } = args as DropoutArgs;
+    const { noiseShape, ...rest } = (args ?? {}) as DropoutArgs;
     super(rest);
     if (noiseShape !== undefined && noiseShape !== null) {
       throw layerArgError(this, 'noiseShape', noiseShape, 'absent: SpatialDropout1D always uses [batch, 1, channels]');

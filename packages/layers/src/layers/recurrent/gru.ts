@@ -2,7 +2,8 @@ import type { JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import type { ActivationFn } from '../../engine/activations.js';
 import { layerArgError } from '../../engine/errors.js';
-import { RecurrentLayer, recurrentActivationOf, stepActivation, type GatedRecurrentArgs, type StepWeights } from './recurrent-base.js';
+import { RECURRENT_OPTIONAL, RecurrentLayer, recurrentActivationOf, stepActivation, type GatedRecurrentArgs, type StepWeights } from './recurrent-base.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface GRUArgs extends GatedRecurrentArgs {
   /**
@@ -20,6 +21,7 @@ export interface GRUArgs extends GatedRecurrentArgs {
  */
 export class GRU extends RecurrentLayer {
   static override readonly className = 'GRU';
+  static override readonly argKeys = argKeys<GRUArgs>()(['units'], [...RECURRENT_OPTIONAL, 'recurrentActivation', 'resetAfter']);
   protected readonly gates = 3;
   protected readonly stateCount = 1;
   readonly recurrentActivation: string;

@@ -2,7 +2,8 @@ import type { Initializer, JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import type { ActivationFn } from '../../engine/activations.js';
 import { layerArgError } from '../../engine/errors.js';
-import { RecurrentLayer, recurrentActivationOf, stepActivation, type GatedRecurrentArgs, type StepWeights } from './recurrent-base.js';
+import { RECURRENT_OPTIONAL, RecurrentLayer, recurrentActivationOf, stepActivation, type GatedRecurrentArgs, type StepWeights } from './recurrent-base.js';
+import { argKeys } from '../../engine/arg-keys.js';
 
 export interface LSTMArgs extends GatedRecurrentArgs {
   /** Initialize the forget gate's bias to 1 (the other gates use `biasInitializer`). Default true. */
@@ -38,6 +39,7 @@ class UnitForgetBias implements Initializer {
  */
 export class LSTM extends RecurrentLayer {
   static override readonly className = 'LSTM';
+  static override readonly argKeys = argKeys<LSTMArgs>()(['units'], [...RECURRENT_OPTIONAL, 'recurrentActivation', 'unitForgetBias']);
   protected readonly gates = 4;
   protected readonly stateCount = 2;
   readonly recurrentActivation: string;

@@ -16,6 +16,7 @@ import { Zeros } from '../../initializers/constant.js';
 import { Orthogonal } from '../../initializers/orthogonal.js';
 import { GlorotUniform } from '../../initializers/variance-scaling.js';
 import { feature } from '../../model/features.js';
+import { argKeys, parts, type ArgKeys } from '../../engine/arg-keys.js';
 
 /** Arguments shared by SimpleRNN, LSTM and GRU (Keras 3 names and defaults). */
 export interface RecurrentArgs extends LayerArgs {
@@ -37,7 +38,7 @@ export interface RecurrentArgs extends LayerArgs {
   dropout?: number;
   /** Fraction of the hidden state dropped before the recurrent product in training, in [0, 1). */
   recurrentDropout?: number;
-  /** Seed of the dropout masks. */
+  /** Seed of the dropout masks: an integer >= 0. */
   seed?: number | null;
   /** Return the output of every time step ([batch, time, units]) instead of the last one. */
   returnSequences?: boolean;
@@ -56,6 +57,12 @@ export interface RecurrentArgs extends LayerArgs {
   /** Accepted for Keras configs; the time loop always runs step by step in JavaScript. */
   unroll?: boolean;
 }
+
+/** The optional arguments of every recurrent layer (see `Layer.argKeys`). */
+export const RECURRENT_OPTIONAL = [
+  'activation', 'useBias', ...parts('kernel', 'recurrent', 'bias'), 'dropout', 'recurrentDropout', 'seed',
+  'returnSequences', 'returnState', 'goBackwards', 'zeroOutputForMask', 'stateful', 'unroll',
+] as const;
 
 /** Arguments of the gated layers (LSTM, GRU). */
 export interface GatedRecurrentArgs extends RecurrentArgs {
@@ -126,6 +133,7 @@ function dropoutMask(shape: number[], rate: number, seed: number | undefined): t
  * wasm.
  */
 export abstract class RecurrentLayer extends Layer {
+  static override readonly argKeys: ArgKeys = argKeys<RecurrentArgs>()(['units'], RECURRENT_OPTIONAL);
   readonly units: number;
   readonly activation: string;
   readonly useBias: boolean;
@@ -169,8 +177,8 @@ export abstract class RecurrentLayer extends Layer {
     });
     this.dropout = checkRate(this, 'dropout', args.dropout);
     this.recurrentDropout = checkRate(this, 'recurrentDropout', args.recurrentDropout);
-    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) {
-      throw layerArgError(this, 'seed', args.seed, 'an integer or null');
+    if (args.seed !== undefined && args.seed !== null && !(Number.isInteger(args.seed) && args.seed >= 0)) {
+      throw layerArgError(this, 'seed', args.seed, 'an integer >= 0 or null');
     }
     this.seed = args.seed ?? null;
     this.returnSequences = checkBoolean(this, 'returnSequences', args.returnSequences, false);
