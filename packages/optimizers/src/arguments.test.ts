@@ -1,8 +1,8 @@
 import { initBackend } from '@ridge/backend';
-import { RidgeError, type WeightGradient } from '@ridge/core';
+import type { WeightGradient } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { disposeAll, grad, valuesOf, weight } from '../test/helpers.js';
+import { disposeAll, grad, rejected, valuesOf, weight } from '../test/helpers.js';
 import { adam } from './adam.js';
 import './features/io.js';
 
@@ -10,16 +10,6 @@ beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
 afterEach(disposeAll);
-
-function rejected(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (error) {
-    expect(RidgeError.is(error), String(error)).toBe(true);
-    return error as RidgeError;
-  }
-  throw new Error('expected a RidgeError, nothing was thrown');
-}
 
 describe('malformed arguments are INVALID_ARGUMENT, naming the argument and index, and change nothing', () => {
   it.each([

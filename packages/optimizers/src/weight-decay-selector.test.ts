@@ -1,8 +1,7 @@
 import { initBackend } from '@ridge/backend';
-import { RidgeError } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { disposeAll, grad, valuesOf, weight } from '../test/helpers.js';
+import { disposeAll, grad, rejected, valuesOf, weight } from '../test/helpers.js';
 import { adamw } from './adamw.js';
 import { sgd } from './sgd.js';
 import type { WeightDecaySelector } from './weight-decay-selector.js';
@@ -12,16 +11,6 @@ beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
 afterEach(disposeAll);
-
-function rejected(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (error) {
-    expect(RidgeError.is(error), String(error)).toBe(true);
-    return error as RidgeError;
-  }
-  throw new Error('expected a RidgeError, nothing was thrown');
-}
 
 describe('excludeFromWeightDecay refuses strings that match no weight, as compile({ regularization }) does', () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { WeightGradient, WeightInfo, WeightRole } from '@ridge/core';
+import { RidgeError, type WeightGradient, type WeightInfo, type WeightRole } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
@@ -47,4 +47,15 @@ export function expectClose(actual: readonly number[], expected: readonly number
       throw new Error(`element ${i}: ${a} is not within ${tolerance} of ${e}\nactual:   [${actual.join(', ')}]\nexpected: [${expected.join(', ')}]`);
     }
   });
+}
+
+/** The RidgeError a synchronous call throws (a test failure for any other error, or none). */
+export function rejected(fn: () => unknown): RidgeError {
+  try {
+    fn();
+  } catch (error) {
+    expect(RidgeError.is(error), String(error)).toBe(true);
+    return error as RidgeError;
+  }
+  throw new Error('expected a RidgeError, nothing was thrown');
 }

@@ -4,7 +4,7 @@
  * `getConfig()` returns. Plus the related argument checks of input, Dropout and Embedding.
  */
 import { initBackend } from '@ridge/backend';
-import { RidgeError, closestName } from '@ridge/core';
+import { closestName } from '@ridge/core';
 import '@ridge/regularizers';
 import '@ridge/losses';
 import '@ridge/optimizers';
@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BASE_ARG_KEYS } from '../engine/arg-keys.js';
 import { Layer, type LayerClass } from '../engine/layer.js';
 import * as api from '../index.js';
+import { caughtRidgeError } from '../../test/fixtures.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -64,15 +65,7 @@ const classes: Ctor[] = Object.values(api)
   .filter((v) => !(v.prototype instanceof api.Model) && v !== (api.Model as unknown) && v !== (api.InputLayer as unknown))
   .filter((v) => ![api.Conv, api.Pooling, api.GlobalPooling, api.RecurrentLayer].includes(v as never));
 
-function caught(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (error) {
-    if (RidgeError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a RidgeError');
-}
+const caught = caughtRidgeError;
 
 /** A deliberate misspelling of `key`: Keras's snake_case, or a dropped letter for one-word keys. */
 function misspell(key: string): string {
