@@ -57,8 +57,7 @@ export class SpatialDropout1D extends Dropout {
     const x = inputs as tf.Tensor;
     this.checkRank(x.shape);
     if (!ctx.training || this.rate === 0) return x;
-    // Dropout reuses its seed on every call (the same mask each step); this draws a new,
-    // reproducible mask per call, as Keras 3 does.
+    // A new, reproducible mask per call, as Keras 3 does (and as Dropout's nextSeed does).
     const keep = 1 - this.rate;
     const mask = tf.floor(tf.add(tf.randomUniform(this.maskShape(x), 0, 1, 'float32', this.seeds.next()), keep));
     return tf.mul(tf.div(x, keep), mask);
