@@ -16,3 +16,4 @@ export { recurrentLayerEntries } from './layers/recurrent/register.js';
 export { convLayerEntries } from './layers/conv/register.js';
 export { miscLayerEntries } from './layers/misc/register.js';
 export { mergeLayerEntries } from './layers/merge/entries.js';
+export { wrapperLayerEntries } from './layers/wrappers/entries.js';

@@ -171,13 +171,14 @@ function readValue(key: string | undefined, value: JsonValue): JsonValue {
 /**
  * A Keras, tfjs-layers or Ridge config in Ridge's form: camelCase keys at every level, nested
  * parts as `{ className, config }`. Keras writes `null` for an option left at its default; such
- * keys are dropped so Ridge applies its default, except activations, where `null` means linear.
+ * keys are dropped so Ridge applies its default, except activations, where `null` means linear,
+ * and Bidirectional's `merge_mode`, where it means no merge.
  */
 export function readObject(config: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(config)) {
     const k = camelKey(key);
-    if (value === null && !/[aA]ctivation$/.test(k)) continue;
+    if (value === null && !/[aA]ctivation$/.test(k) && k !== 'mergeMode') continue;
     out[k] = readValue(k, value);
   }
   return out;

@@ -7,7 +7,28 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cube, convModel, copyWeights, denseModel, nestedModel, sequenceModel, sequenceModelMax, values } from '../../test/io-fixtures.js';
 import { useCpu } from '../../test/setup.js';
-import { add, average, concatenate, dense, dot, input, loadModel, maximum, minimum, model, modelFromJSON, multiply, subtract, type CompileArgs, type Model } from '../index.js';
+import {
+  add,
+  average,
+  bidirectional,
+  concatenate,
+  dense,
+  dot,
+  globalAveragePooling1d,
+  gru,
+  input,
+  loadModel,
+  lstm,
+  maximum,
+  minimum,
+  model,
+  modelFromJSON,
+  multiply,
+  subtract,
+  timeDistributed,
+  type CompileArgs,
+  type Model,
+} from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -99,6 +120,29 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 4], 0, 1, 'float32', 15),
     y: () => [tf.ones([3, 2]), tf.zeros([3, 2])],
   },
+  {
+    name: 'wrappers: Bidirectional (concat, and null with its own backward layer) and TimeDistributed',
+    build: (prefix) => {
+      const inp = input({ shape: [5, 3], name: `${prefix}_in` });
+      const seq = bidirectional({
+        layer: lstm({ units: 2, returnSequences: true, name: `${prefix}_lstm`, kernelRegularizer: l2(0.02) }),
+        name: `${prefix}_bi`,
+      }).apply(inp);
+      const both = bidirectional({
+        layer: gru({ units: 2, returnSequences: true, name: `${prefix}_gru` }),
+        backwardLayer: gru({ units: 2, returnSequences: true, goBackwards: true, name: `${prefix}_back`, biasRegularizer: l1(0.01) }),
+        mergeMode: null,
+        name: `${prefix}_bi2`,
+      }).applyAll(seq);
+      const td = timeDistributed({ layer: dense({ units: 3, activation: 'tanh', name: `${prefix}_td_dense`, kernelRegularizer: l2(0.01) }), name: `${prefix}_td` });
+      const joined = concatenate({ name: `${prefix}_cat` }).apply([td.apply(seq), ...both]);
+      const out = dense({ units: 2, name: `${prefix}_out` }).apply(globalAveragePooling1d({ name: `${prefix}_gap` }).apply(joined));
+      return model({ inputs: inp, outputs: out, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'adam', loss: 'mse', regularization: { regularizer: 'l2', include: 'recurrentKernel' } },
+    x: () => tf.randomNormal([4, 5, 3], 0, 1, 'float32', 17),
+    y: () => tf.zeros([4, 2]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -114,7 +158,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

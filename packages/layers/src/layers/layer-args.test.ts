@@ -55,6 +55,8 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   Minimum: {},
   Concatenate: {},
   Dot: { axes: 1 },
+  Bidirectional: { layer: { className: 'LSTM', config: { units: 2 } } },
+  TimeDistributed: { layer: { className: 'Dense', config: { units: 2 } } },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

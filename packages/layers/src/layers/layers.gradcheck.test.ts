@@ -55,6 +55,7 @@ import {
 } from './misc/index.js';
 import { gru, lstm, simpleRNN } from './recurrent/index.js';
 import { add, average, concatenate, dot, maximum, minimum, multiply, subtract } from './merge/index.js';
+import { bidirectional, timeDistributed } from './wrappers/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -298,6 +299,11 @@ const CASES: readonly Case[] = [
   { label: 'Concatenate', make: () => concatenate(), inputShape: [2, 2, 5], split: [2, 3] },
   { label: 'Dot, axes [2, 2] of rank 3', make: () => dot({ axes: [2, 2] }), inputShape: [2, 3, 4], split: [2, 2] },
   { label: 'Dot, normalize', make: () => dot({ axes: 1, normalize: true }), inputShape: [3, 8], split: [4, 4] },
+  { label: 'Bidirectional LSTM concat, returnSequences', make: () => bidirectional({ layer: lstm({ units: 2, returnSequences: true }) }), inputShape: [2, 3, 2] },
+  { label: 'Bidirectional GRU ave, returnState', make: () => bidirectional({ layer: gru({ units: 2, returnState: true }), mergeMode: 'ave' }), inputShape: [2, 3, 2] },
+  { label: 'Bidirectional SimpleRNN mergeMode null', make: () => bidirectional({ layer: simpleRNN({ units: 2, returnSequences: true }), mergeMode: null }), inputShape: [1, 3, 2] },
+  { label: 'TimeDistributed Dense tanh', make: () => timeDistributed({ layer: dense({ units: 2, activation: 'tanh' }) }), inputShape: [2, 3, 2] },
+  { label: 'TimeDistributed Conv1D', make: () => timeDistributed({ layer: conv1d({ filters: 2, kernelSize: 2 }) }), inputShape: [1, 2, 3, 2] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {

@@ -11,6 +11,8 @@ import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout1d
 import { mergeLayerEntries } from '../merge/entries.js';
 import type { AddArgs, AverageArgs, ConcatenateArgs, DotArgs, MaximumArgs, MinimumArgs, MultiplyArgs, SubtractArgs } from '../merge/index.js';
 import { withoutForeignKeys } from '../../engine/foreign-keys.js';
+import { wrapperLayerEntries } from '../wrappers/entries.js';
+import type { BidirectionalArgs, TimeDistributedArgs } from '../wrappers/index.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -31,6 +33,9 @@ declare module '@ridge/core' {
     Minimum: MinimumArgs;
     Concatenate: ConcatenateArgs;
     Dot: DotArgs;
+    // The wrapper layers (layers/wrappers/) register here too.
+    Bidirectional: BidirectionalArgs;
+    TimeDistributed: TimeDistributedArgs;
   }
 }
 
@@ -52,4 +57,4 @@ export const miscLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<ActivityRegularizationArgs>('ActivityRegularization', (a) => new ActivityRegularization(a)),
 ];
 
-for (const entry of [...miscLayerEntries, ...mergeLayerEntries]) registry('layer').register(entry);
+for (const entry of [...miscLayerEntries, ...mergeLayerEntries, ...wrapperLayerEntries]) registry('layer').register(entry);
