@@ -3,6 +3,7 @@ import './features/callbacks.js';
 import './features/data.js';
 import './features/fused.js';
 import './features/masking.js';
+import './features/metrics.js';
 import './features/inference.js';
 import './features/multi-io.js';
 import './features/io.js';

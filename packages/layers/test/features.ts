@@ -5,6 +5,7 @@ import '../src/features/callbacks.js';
 import '../src/features/data.js';
 import '../src/features/fused.js';
 import '../src/features/masking.js';
+import '../src/features/metrics.js';
 import '../src/features/inference.js';
 import '../src/features/io.js';
 import '../src/features/multi-io.js';

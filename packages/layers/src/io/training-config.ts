@@ -11,7 +11,8 @@ import {
   type RegularizerSpec,
   type WeightSelector,
 } from '@ridge/core';
-import type { CompileArgs, Model } from '../model/model.js';
+import type { CompileArgs, CompileLoss, Model } from '../model/model.js';
+import { functionName, isFunctionLoss } from '../model/functions.js';
 import type { MetricSpec } from '../model/metrics.js';
 import { compileRegularization } from '../model/compile-regularization.js';
 import type { OnConflict, RegularizationRule } from '../model/regularization.js';
@@ -28,12 +29,27 @@ function mapSpecs<T>(value: T | readonly T[] | Readonly<Record<string, T>>, one:
 }
 
 function isLossLike(value: unknown): boolean {
-  return typeof value === 'string' || (typeof value === 'object' && value !== null && ('className' in value || 'class_name' in value));
+  return typeof value === 'string' || typeof value === 'function' || (typeof value === 'object' && value !== null && ('className' in value || 'class_name' in value));
 }
 
-/** Metric names: one list for every output, or a record by output name. A custom metric is saved by its name. */
+/**
+ * A loss as JSON. A function (or the loss compile made of it) is written by its name, as Keras 2
+ * writes a custom function: loading resolves the name through the loss registry, so registering
+ * a loss under that name brings it back; otherwise the model loads uncompiled, with a warning.
+ */
+function lossToJSON(spec: CompileLoss): JsonValue {
+  if (typeof spec === 'function') return functionName(spec);
+  if (isFunctionLoss(spec)) return spec.className;
+  return writePart('other', getLoss(spec), 'ridge');
+}
+
+/**
+ * Metric names: one list for every output, or a record by output name. A custom metric (a
+ * function or `{ name, perSample }`) is saved by its name; loading it needs a metric of that name,
+ * which there is none of, so such a model loads uncompiled with a warning naming it.
+ */
 function metricsToJSON(metrics: CompileArgs['metrics'] | CompileArgs['weightedMetrics']): JsonValue {
-  const names = (list: readonly MetricSpec[]): string[] => list.map((m) => (typeof m === 'string' ? m : m.name));
+  const names = (list: readonly MetricSpec[]): string[] => list.map((m) => (typeof m === 'string' ? m : typeof m === 'function' ? functionName(m) : m.name));
   if (metrics === undefined) return null;
   if (Array.isArray(metrics)) return names(metrics as readonly MetricSpec[]);
   return Object.fromEntries(Object.entries(metrics as Readonly<Record<string, readonly MetricSpec[]>>).map(([k, v]) => [k, names(v)]));
@@ -85,7 +101,7 @@ export function trainingConfigToJSON(model: Model): JsonObject | undefined {
   const created = optimizer !== model.optimizer && optimizer !== (args.optimizer as unknown);
   try {
     const json: JsonObject = {
-      loss: mapSpecs<LossSpec>(args.loss, (spec) => writePart('other', getLoss(spec), 'ridge'), isLossLike),
+      loss: mapSpecs<CompileLoss>(args.loss, lossToJSON, isLossLike),
       metrics: metricsToJSON(args.metrics),
       weighted_metrics: metricsToJSON(args.weightedMetrics),
       loss_weights: args.lossWeights === undefined ? null : (args.lossWeights as JsonValue),
@@ -141,15 +157,23 @@ function rulesFromJSON(value: JsonValue): RegularizationRule[] {
   });
 }
 
+/**
+ * Keras 3 writes a function (a built-in one such as `mean_squared_error`, or a custom one) as
+ * `{ class_name: 'function', config: '<name>' }`: that is the name.
+ */
+function functionNameIn(value: JsonValue): string | undefined {
+  return isJsonObject(value) && (value['class_name'] ?? value['className']) === 'function' && typeof value['config'] === 'string' ? value['config'] : undefined;
+}
+
 /** A loss as Keras 2 (a snake_case name), Keras 3 or Ridge (`{ class_name, config }`) writes it; core reads each. */
 function lossFromJSON(value: JsonValue): LossSpec {
-  return value as unknown as LossSpec;
+  return (functionNameIn(value) ?? value) as unknown as LossSpec;
 }
 
 function lossesFromJSON(value: JsonValue | undefined): CompileArgs['loss'] {
   if (value === undefined || value === null) throw new RidgeError('INVALID_JSON', 'The training config has no loss.', {});
   if (Array.isArray(value)) return value.map(lossFromJSON);
-  if (typeof value === 'string' || isSerialized(value)) return lossFromJSON(value);
+  if (typeof value === 'string' || isSerialized(value) || functionNameIn(value) !== undefined) return lossFromJSON(value);
   if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, lossFromJSON(v)]));
   throw new RidgeError('INVALID_JSON', `The training config's loss must be a name, { class_name, config }, a list or a record; received ${describeValue(value)}.`, {
     received: value,
@@ -159,6 +183,8 @@ function lossesFromJSON(value: JsonValue | undefined): CompileArgs['loss'] {
 /** A metric by name; Keras 3 writes built-in metrics as serialized objects whose config has the name. */
 function metricFromJSON(value: JsonValue): MetricSpec {
   if (typeof value === 'string') return value;
+  const fn = functionNameIn(value);
+  if (fn !== undefined) return fn;
   if (isSerialized(value)) {
     const config = value['config'];
     if (isJsonObject(config) && typeof config['name'] === 'string') return config['name'];

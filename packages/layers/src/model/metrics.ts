@@ -1,5 +1,6 @@
 import { RidgeError, describeValue, mustBeError, type Loss } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
+import { functionName, perSampleOf, type LossOrMetricFunction } from './functions.js';
 
 /**
  * A metric: a per-sample value (shape [batch]) that the trainer averages over the epoch: plainly
@@ -11,10 +12,14 @@ export interface Metric {
   perSample(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor;
 }
 
-export type MetricSpec = string | Metric;
+/**
+ * A metric name, a `Metric`, or a function `(yTrue, yPred) => Tensor` (Keras's
+ * `MeanMetricWrapper`): one value per sample or per element, named by the function's name.
+ */
+export type MetricSpec = string | Metric | LossOrMetricFunction;
 
 /** Mean over every axis but the batch axis, so per-timestep outputs give one value per sample. */
-function perSampleMean(x: tf.Tensor): tf.Tensor {
+export function perSampleMean(x: tf.Tensor): tf.Tensor {
   return x.rank <= 1 ? x : tf.mean(tf.reshape(x, [x.shape[0]!, -1]), 1);
 }
 
@@ -60,10 +65,16 @@ const FIXED: Record<string, (name: string) => Metric> = {
   mean_absolute_error: mae,
 };
 
+/** The metrics `@ridge/layers/metrics` adds, by name (kept out of `/base`). */
+const MORE: Record<string, (name: string) => Metric> = {};
+
+/** Called by `@ridge/layers/metrics` when it is imported. */
+export function addMetrics(table: Readonly<Record<string, (name: string) => Metric>>): void {
+  Object.assign(MORE, table);
+}
+
 /** Checks a metric spec without a model (for a compile that is finished later). */
 export function checkMetricSpec(spec: MetricSpec, argument: string): void {
-  if (typeof spec === 'object' && spec !== null && typeof spec.perSample === 'function' && typeof spec.name === 'string') return;
-  if (spec === 'accuracy' || spec === 'acc' || (typeof spec === 'string' && spec in FIXED)) return;
   resolveMetric(spec, { className: 'unknown' } as Loss, null, argument);
 }
 
@@ -74,8 +85,9 @@ export function checkMetricSpec(spec: MetricSpec, argument: string): void {
  */
 export function resolveMetric(spec: MetricSpec, loss: Loss, outputUnits: number | null, argument: string): Metric {
   if (typeof spec === 'object' && spec !== null && typeof spec.perSample === 'function' && typeof spec.name === 'string') return spec;
+  if (typeof spec === 'function') return { name: functionName(spec), perSample: (t, p) => perSampleOf('metric', spec, t, p) };
   if (typeof spec !== 'string') {
-    throw mustBeError(`compile: ${argument}`, spec, 'a metric name or { name, perSample }', { argument, received: spec });
+    throw mustBeError(`compile: ${argument}`, spec, 'a metric name, a function (yTrue, yPred) => Tensor or { name, perSample }', { argument, received: spec });
   }
   if (spec === 'accuracy' || spec === 'acc') {
     const lossName = loss.className.toLowerCase();
@@ -83,11 +95,14 @@ export function resolveMetric(spec: MetricSpec, loss: Loss, outputUnits: number 
     if (lossName.includes('binary') || outputUnits === 1) return binaryAccuracy(spec);
     return categoricalAccuracy(spec);
   }
-  const make = FIXED[spec];
+  const make = Object.hasOwn(FIXED, spec) ? FIXED[spec] : Object.hasOwn(MORE, spec) ? MORE[spec] : undefined;
   if (!make) {
+    const more = Object.keys(MORE);
     throw new RidgeError(
       'UNKNOWN_NAME',
-      `compile: ${argument}: unknown metric ${describeValue(spec)}. Known metrics: accuracy, ${Object.keys(FIXED).join(', ')}; or pass { name, perSample }.`,
+      `compile: ${argument}: unknown metric ${describeValue(spec)}. Known metrics: accuracy, ${[...Object.keys(FIXED), ...more].join(', ')}` +
+        `${more.length ? '' : ", and more with import '@ridge/layers/metrics'"}; or pass a function (yTrue, yPred) => Tensor or { name, perSample }. ` +
+        `AUC, precision, recall and root_mean_squared_error are not available yet.`,
       { argument, received: spec },
     );
   }

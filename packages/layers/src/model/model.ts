@@ -24,6 +24,7 @@ import type { ModelData, Slot } from './data.js';
 import { fitModel, type BatchSource, type FitArgs, type History } from './fit.js';
 import { buildGraph, runGraph, setNestedGraph, type Graph } from './graph.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
+import { functionLoss, type LossOrMetricFunction } from './functions.js';
 import { probeTerms, weightTerms, type CompiledRule, type RegularizationOption } from './regularization.js';
 import type { Compiled } from './step.js';
 import { feature, findFeature, type Features, type ModelInternals } from './features.js';
@@ -44,8 +45,12 @@ export interface DeferredGraph {
 
 export interface CompileArgs {
   optimizer: OptimizerSpec;
-  /** One loss for every output, a list (one per output), or a record by output name. */
-  loss: LossSpec | readonly LossSpec[] | Readonly<Record<string, LossSpec>>;
+  /**
+   * One loss for every output, a list (one per output), or a record by output name. A loss is a
+   * name, a `Loss`, `{ className, config }`, or a function `(yTrue, yPred) => Tensor` returning one
+   * value per sample (or per element), named by the function's name (Keras's `LossFunctionWrapper`).
+   */
+  loss: CompileLoss | readonly CompileLoss[] | Readonly<Record<string, CompileLoss>>;
   /** Metrics of every sample alike (Keras's `metrics`): sample and class weights do not weigh them. */
   metrics?: readonly MetricSpec[] | Readonly<Record<string, readonly MetricSpec[]>>;
   /**
@@ -58,6 +63,9 @@ export interface CompileArgs {
   /** Model-level regularization: a regularizer spec, a rule, or a list of rules (DESIGN.md section 5). */
   regularization?: RegularizationOption;
 }
+
+/** What `compile({ loss })` takes for one output. */
+export type CompileLoss = LossSpec | LossOrMetricFunction;
 
 export interface EvaluateArgs {
   batchSize?: number;
@@ -248,8 +256,8 @@ export class Model extends Layer implements CallbackModel {
     };
     const withArg = <T>(argument: string, fn: () => T): T => withMessagePrefix(`compile: ${argument}: `, fn, { argument });
     if (args.optimizer === undefined) throw optionError('compile', 'optimizer', 'optimizer is required (for example \'adam\').');
-    const lossSpecs = perOutput<LossSpec>(args.loss as never, 'loss', undefined);
-    const losses: Loss[] = lossSpecs.map((spec, i) => withArg(outputNames.length > 1 ? `loss['${outputNames[i]}']` : 'loss', () => getLoss(spec)));
+    const lossSpecs = perOutput<CompileLoss>(args.loss as never, 'loss', undefined);
+    const losses: Loss[] = lossSpecs.map((spec, i) => withArg(outputNames.length > 1 ? `loss['${outputNames[i]}']` : 'loss', () => (typeof spec === 'function' ? functionLoss(spec) : getLoss(spec))));
     const lossWeights = perOutput<number>(args.lossWeights as never, 'lossWeights', 1);
     lossWeights.forEach((w, i) => {
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {

@@ -1,4 +1,4 @@
-import { RidgeError, describeValue, getLoss, getOptimizer, type LossSpec } from '@ridge/core';
+import { RidgeError, describeValue, getLoss, getOptimizer } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { who } from '../engine/errors.js';
 import { Layer, type CallContext } from '../engine/layer.js';
@@ -9,7 +9,8 @@ import type { Slot } from './data.js';
 import { buildGraph } from './graph.js';
 import { feature } from './features.js';
 import { checkMetricSpec, type MetricSpec } from './metrics.js';
-import { Model, modelRules, type CompileArgs } from './model.js';
+import { functionLoss } from './functions.js';
+import { Model, modelRules, type CompileArgs, type CompileLoss } from './model.js';
 
 export interface SequentialArgs {
   /** The layers; the first may be `input({ shape })` itself, as Keras 3 writes `Sequential([Input(shape), ...])`. */
@@ -93,11 +94,12 @@ export class Sequential extends Model {
     for (const key of ['loss', 'lossWeights'] as const) if (perOutput(args[key])) feature('multiIo', `compile({ ${key} }) per output`);
     for (const key of ['metrics', 'weightedMetrics'] as const) if (perOutput(args[key]) && !Array.isArray(args[key])) feature('multiIo', `compile({ ${key} }) per output`);
     const optimizer = getOptimizer(args.optimizer);
+    const resolve = (spec: CompileLoss) => (typeof spec === 'function' ? functionLoss(spec) : getLoss(spec));
     const loss = Array.isArray(args.loss)
-      ? (args.loss as LossSpec[]).map((spec) => getLoss(spec))
+      ? (args.loss as CompileLoss[]).map(resolve)
       : typeof args.loss === 'object' && args.loss !== null && !('className' in args.loss) && typeof (args.loss as { apply?: unknown }).apply !== 'function'
-        ? Object.fromEntries(Object.entries(args.loss as Record<string, LossSpec>).map(([k, v]) => [k, getLoss(v)]))
-        : getLoss(args.loss as LossSpec);
+        ? Object.fromEntries(Object.entries(args.loss as Record<string, CompileLoss>).map(([k, v]) => [k, resolve(v)]))
+        : resolve(args.loss as CompileLoss);
     const rules = modelRules(args.regularization);
     for (const key of ['metrics', 'weightedMetrics'] as const) {
       const value = args[key];
