@@ -185,11 +185,22 @@ describe('compile({ metrics: [fn], weightedMetrics: [fn] })', () => {
     two.dispose();
   });
 
-  it('a metric function with a bad return: RidgeError naming the metric', async () => {
-    const m = regressor({ loss: 'mse', metrics: [function total(t: tf.Tensor, p: tf.Tensor) { return tf.sum(tf.sub(t, p)); }] }, 0);
+  it('a metric function with a bad return: RidgeError naming the metric; in fit, before the step changes anything', async () => {
+    const m = regressor({ loss: 'mse', metrics: [function total(t: tf.Tensor, p: tf.Tensor) { return tf.sum(tf.sub(t, p)); }] }, 0.1);
     const error = await caught(() => m.evaluate(xs, ys));
     expect(RidgeError.is(error, 'INVALID_ARGUMENT')).toBe(true);
     expect((error as Error).message).toContain("metric 'total'");
+    const before = m.getWeights();
+    const values = before.map((w) => Array.from(w.dataSync()));
+    tf.dispose(before);
+    const tensors = tf.memory().numTensors;
+    const inFit = await caught(() => m.fit(xs, ys, { epochs: 1, batchSize: 10, verbose: 0 }));
+    expect(RidgeError.is(inFit, 'INVALID_ARGUMENT')).toBe(true);
+    expect(m.optimizer!.iterations).toBe(0);
+    const after = m.getWeights();
+    expect(after.map((w) => Array.from(w.dataSync()))).toEqual(values);
+    tf.dispose(after);
+    expect(tf.memory().numTensors).toBe(tensors);
     m.dispose();
   });
 });

@@ -311,11 +311,13 @@ export class StepRunner {
             }
             if (g) updates.push({ weight: w, gradient: g });
           });
+          // Metrics before the update: a metric that throws (a user's function) leaves the weights
+          // and the optimizer as they were.
+          const metricsNow = metricValues();
           optimizer.applyGradients(updates);
           for (const w of vars) {
             if (w.constraint) w.variable.assign(w.constraint.apply(w.variable));
           }
-          const metricsNow = metricValues();
           if (metricsNow.length) entries.push(tf.stack(metricsNow) as tf.Tensor1D);
           // Weight terms, then activity terms (the layout's order), scaled together.
           const offTape = [...fastValues, ...activityOutputs.map((a) => a.value ?? activityValue(a, constants))];
