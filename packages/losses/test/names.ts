@@ -21,6 +21,14 @@ export const NAMES_BY_CLASS = {
   ],
   Hinge: ['Hinge', 'hinge'],
   CosineSimilarity: ['CosineSimilarity', 'cosineSimilarity', 'cosine_similarity'],
+  BinaryFocalCrossentropy: ['BinaryFocalCrossentropy', 'binaryFocalCrossentropy', 'binary_focal_crossentropy'],
+  CategoricalFocalCrossentropy: ['CategoricalFocalCrossentropy', 'categoricalFocalCrossentropy', 'categorical_focal_crossentropy'],
+  CategoricalHinge: ['CategoricalHinge', 'categoricalHinge', 'categorical_hinge'],
+  LogCosh: ['LogCosh', 'logCosh', 'log_cosh', 'logcosh'],
+  MeanAbsolutePercentageError: ['MeanAbsolutePercentageError', 'meanAbsolutePercentageError', 'mean_absolute_percentage_error', 'mape', 'MAPE'],
+  MeanSquaredLogarithmicError: ['MeanSquaredLogarithmicError', 'meanSquaredLogarithmicError', 'mean_squared_logarithmic_error', 'msle', 'MSLE'],
+  Poisson: ['Poisson', 'poisson'],
+  SquaredHinge: ['SquaredHinge', 'squaredHinge', 'squared_hinge'],
 } as const;
 
 export type RegisteredName = (typeof NAMES_BY_CLASS)[keyof typeof NAMES_BY_CLASS][number];
