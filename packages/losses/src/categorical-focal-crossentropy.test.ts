@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 interface Options {
-  alpha?: number;
+  alpha?: number | number[];
   gamma?: number;
   smoothing?: number;
   logits?: boolean;
@@ -23,7 +23,8 @@ function row(y: number[], x: number[], { alpha = 0.25, gamma = 2, smoothing = 0,
   const exp = x.map((v) => Math.exp(v));
   const probs = logits ? exp.map((e) => e / sum(exp)) : x;
   const p = probs.map((v) => clip(v / sum(probs), EPS, 1 - EPS));
-  return sum(p.map((pi, j) => -alpha * (1 - pi) ** gamma * z[j]! * Math.log(pi)));
+  const a = (j: number): number => (typeof alpha === 'number' ? alpha : alpha[j]!);
+  return sum(p.map((pi, j) => -a(j) * (1 - pi) ** gamma * z[j]! * Math.log(pi)));
 }
 
 const reference = (t: number[][], p: number[][], options: Options = {}): number[] => t.map((y, i) => row(y, p[i]!, options));
@@ -41,6 +42,19 @@ describe('CategoricalFocalCrossentropy', () => {
     expectClose(sum(reference(t, p)) / 2, 0.23315276, 1e-5);
     expectClose(run(categoricalFocalCrossentropy(), t, p), 0.23315276);
     expect(new CategoricalFocalCrossentropy().getConfig()).toEqual({ reduction: 'mean', alpha: 0.25, gamma: 2, fromLogits: false, labelSmoothing: 0, axis: -1 });
+  });
+
+  it("matches Keras' documented per-sample values: [2.63401289e-04, 6.75912094e-01]", () => {
+    const t = [
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
+    const p = [
+      [0.05, 0.9, 0.05],
+      [0.1, 0.85, 0.05],
+    ];
+    expectClose(reference(t, p), [2.63401289e-4, 6.75912094e-1], 1e-6);
+    expectClose(run(categoricalFocalCrossentropy({ reduction: 'none' }), t, p), [2.63401289e-4, 6.75912094e-1]);
   });
 
   const yTrue = [
@@ -70,6 +84,19 @@ describe('CategoricalFocalCrossentropy', () => {
   it('is alpha times categorical crossentropy at gamma 0', () => {
     const plain = run(categoricalCrossentropy({ reduction: 'none' }), yTrue, yPred);
     expectClose(run(categoricalFocalCrossentropy({ gamma: 0, alpha: 1, reduction: 'none' }), yTrue, yPred), plain);
+  });
+
+  it('takes one alpha per class (Keras: a list of floats), along the class axis', () => {
+    const alpha = [0.1, 0.3, 0.6];
+    const soft = [
+      [0.7, 0.2, 0.1],
+      [0.1, 0.3, 0.6],
+    ];
+    expectClose(run(categoricalFocalCrossentropy({ alpha, reduction: 'none' }), soft, yPred), reference(soft, yPred, { alpha }));
+    const t = [yTrue[0]!.map((_, j) => soft.map((r) => r[j]!))];
+    const p = [yPred[0]!.map((_, j) => yPred.map((r) => r[j]!))];
+    const expected = (reference(soft, yPred, { alpha })[0]! + reference(soft, yPred, { alpha })[1]!) / 2;
+    expectClose(run(categoricalFocalCrossentropy({ alpha, axis: 1, reduction: 'none' }), t, p), [expected]);
   });
 
   it('takes the class axis from axis', () => {

@@ -1,5 +1,6 @@
 import { initBackend } from '@ridge/backend';
 import { deserializeLoss, serializeLoss } from '@ridge/core';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectRidgeError } from '../test/helpers.js';
 import {
@@ -71,6 +72,9 @@ describe('configs of the Keras 3 losses added after the first nine', () => {
       config: { name: 'categorical_focal_crossentropy', reduction: null, alpha: 0.5, gamma: 1, from_logits: false, label_smoothing: 0, axis: -1 },
     });
     expect(cfce.getConfig()).toEqual({ reduction: 'none', alpha: 0.5, gamma: 1, fromLogits: false, labelSmoothing: 0, axis: -1 });
+    const perClass = deserializeLoss({ class_name: 'CategoricalFocalCrossentropy', config: { alpha: [0.1, 0.3, 0.6], gamma: 2 } });
+    expect(perClass.getConfig()).toMatchObject({ alpha: [0.1, 0.3, 0.6] });
+    expect(deserializeLoss(JSON.parse(JSON.stringify(serializeLoss(perClass)))).getConfig()).toEqual(perClass.getConfig());
     expect(deserializeLoss({ class_name: 'LogCosh', config: { name: 'log_cosh', reduction: 'sum' } }).getConfig()).toEqual({ reduction: 'sum' });
     expect(deserializeLoss({ class_name: 'MeanSquaredLogarithmicError', config: { name: 'msle', reduction: 'auto' } })).toBeInstanceOf(MeanSquaredLogarithmicError);
   });
@@ -106,9 +110,13 @@ describe('focal options are checked, naming the option and the value', () => {
     expectRidgeError(() => categoricalFocalCrossentropy({ gamma: value as number }), 'INVALID_ARGUMENT', 'CategoricalFocalCrossentropy.gamma', shown, '>= 0');
   });
 
-  it('CategoricalFocalCrossentropy alpha >= 0 (a number; a per-class list is not supported)', () => {
+  it('CategoricalFocalCrossentropy alpha: a number >= 0, or one such per class', () => {
     expectRidgeError(() => categoricalFocalCrossentropy({ alpha: -0.5 }), 'INVALID_ARGUMENT', 'CategoricalFocalCrossentropy.alpha', '-0.5');
-    expectRidgeError(() => categoricalFocalCrossentropy({ alpha: [0.2, 0.8] as never }), 'INVALID_ARGUMENT', 'CategoricalFocalCrossentropy.alpha', '[0.2, 0.8]');
+    expectRidgeError(() => categoricalFocalCrossentropy({ alpha: [0.2, -1] }), 'INVALID_ARGUMENT', 'CategoricalFocalCrossentropy.alpha[1]', '-1');
+    expectRidgeError(() => categoricalFocalCrossentropy({ alpha: [] }), 'INVALID_ARGUMENT', 'CategoricalFocalCrossentropy.alpha', '[]');
+    const t = tf.zeros([2, 3]);
+    expectRidgeError(() => categoricalFocalCrossentropy({ alpha: [0.2, 0.8] }).apply(t, t), 'INVALID_ARGUMENT', 'CategoricalFocalCrossentropy.alpha', '[0.2, 0.8]', 'one weight per class: 3');
+    t.dispose();
   });
 
   it('applyClassBalancing, labelSmoothing and fromLogits', () => {

@@ -83,5 +83,5 @@ export const CASES: readonly LossCase[] = [
   { className: 'MeanAbsolutePercentageError', create: make(MeanAbsolutePercentageError), nonDefault: { reduction: 'sum' }, yTrue: nonZeroTarget, yPred: real, trueDtype: 'float32' },
   { className: 'MeanSquaredLogarithmicError', create: make(MeanSquaredLogarithmicError), nonDefault: { reduction: 'none' }, yTrue: [[1, 0, 2], [0.5, 3, 0], [2, 1, 4]], yPred: probs, trueDtype: 'float32' },
   { className: 'BinaryFocalCrossentropy', create: make(BinaryFocalCrossentropy), nonDefault: { applyClassBalancing: true, alpha: 0.4, gamma: 1.5, fromLogits: true, labelSmoothing: 0.1, axis: 1, reduction: 'sum' }, yTrue: [[0, 1, 1], [1, 0, 0], [1, 1, 0]], yPred: probs, trueDtype: 'float32' },
-  { className: 'CategoricalFocalCrossentropy', create: make(CategoricalFocalCrossentropy), nonDefault: { alpha: 0.5, gamma: 1, fromLogits: true, labelSmoothing: 0.1, axis: 1, reduction: 'none' }, yTrue: oneHot, yPred: wrongProbs, trueDtype: 'float32' },
+  { className: 'CategoricalFocalCrossentropy', create: make(CategoricalFocalCrossentropy), nonDefault: { alpha: [0.2, 0.3, 0.5], gamma: 1, fromLogits: true, labelSmoothing: 0.1, axis: 1, reduction: 'none' }, yTrue: oneHot, yPred: wrongProbs, trueDtype: 'float32' },
 ];
