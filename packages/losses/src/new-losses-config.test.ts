@@ -88,6 +88,8 @@ describe('configs of the Keras 3 losses added after the first nine', () => {
     expect(deserializeLoss('poisson')).toBeInstanceOf(Poisson);
     expect(deserializeLoss('binary_focal_crossentropy')).toBeInstanceOf(BinaryFocalCrossentropy);
     expect(deserializeLoss('categorical_focal_crossentropy')).toBeInstanceOf(CategoricalFocalCrossentropy);
+    expect(deserializeLoss('bce').className).toBe('BinaryCrossentropy');
+    expect(deserializeLoss('BCE').className).toBe('BinaryCrossentropy');
   });
 });
 

@@ -67,7 +67,7 @@ const entries: readonly FactoryEntry<'loss'>[] = [
   ),
   entry<BinaryCrossentropyConfig>(
     'BinaryCrossentropy',
-    ['binaryCrossentropy', 'binary_crossentropy'],
+    ['binaryCrossentropy', 'binary_crossentropy', 'bce', 'BCE'],
     BinaryCrossentropy,
   ),
   entry<MeanSquaredErrorConfig>(
@@ -127,6 +127,8 @@ declare module '@ridge/core' {
     BinaryCrossentropy: BinaryCrossentropyConfig;
     binaryCrossentropy: BinaryCrossentropyConfig;
     binary_crossentropy: BinaryCrossentropyConfig;
+    bce: BinaryCrossentropyConfig;
+    BCE: BinaryCrossentropyConfig;
     MeanSquaredError: MeanSquaredErrorConfig;
     meanSquaredError: MeanSquaredErrorConfig;
     mean_squared_error: MeanSquaredErrorConfig;

@@ -6,7 +6,7 @@ export const NAMES_BY_CLASS = {
     'sparseCategoricalCrossentropy',
     'sparse_categorical_crossentropy',
   ],
-  BinaryCrossentropy: ['BinaryCrossentropy', 'binaryCrossentropy', 'binary_crossentropy'],
+  BinaryCrossentropy: ['BinaryCrossentropy', 'binaryCrossentropy', 'binary_crossentropy', 'bce', 'BCE'],
   MeanSquaredError: ['MeanSquaredError', 'meanSquaredError', 'mean_squared_error', 'mse', 'MSE'],
   MeanAbsoluteError: ['MeanAbsoluteError', 'meanAbsoluteError', 'mean_absolute_error', 'mae', 'MAE'],
   Huber: ['Huber', 'huber', 'huber_loss'],
