@@ -56,6 +56,25 @@ describe('BinaryFocalCrossentropy', () => {
     expectClose(run(binaryFocalCrossentropy({ reduction: 'none' }), t, p), reference(t, p));
   });
 
+  it("matches Keras' documented logits examples: 0.691, 0.51 with balancing, 0.647 at gamma 3", () => {
+    const t = [0, 1, 0, 0];
+    const x = [-18.6, 0.51, 2.94, -12.8];
+    // One value per element ([4] is four samples here, one sample of four in Keras): same mean.
+    expectClose(mean(reference([t], [x], { logits: true })), 0.691, 1e-3);
+    expectClose(run(binaryFocalCrossentropy({ fromLogits: true }), t, x), 0.691, 1e-3);
+    expectClose(run(binaryFocalCrossentropy({ fromLogits: true, applyClassBalancing: true }), t, x), 0.51, 1e-3);
+    const t2 = [
+      [0, 1],
+      [0, 0],
+    ];
+    const x2 = [
+      [-18.6, 0.51],
+      [2.94, -12.8],
+    ];
+    expectClose(run(binaryFocalCrossentropy({ fromLogits: true, gamma: 3 }), t2, x2), 0.647, 1e-3);
+    expectClose(run(binaryFocalCrossentropy({ fromLogits: true, gamma: 3 }), t2, x2), mean(reference(t2, x2, { logits: true, gamma: 3 })));
+  });
+
   it('has the Keras defaults: no balancing, alpha 0.25, gamma 2, probabilities, no smoothing', () => {
     const loss = new BinaryFocalCrossentropy();
     expect([loss.applyClassBalancing, loss.alpha, loss.gamma, loss.fromLogits, loss.labelSmoothing, loss.axis]).toEqual([false, 0.25, 2, false, 0, -1]);
