@@ -41,12 +41,17 @@ export class BinaryCrossentropy extends LossFunction {
   protected perSample(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor1D {
     const smoothing = this.labelSmoothing;
     const z = smoothing > 0 ? tf.add(tf.mul(yTrue, 1 - smoothing), 0.5 * smoothing) : yTrue;
-    return perSampleMean(this.fromLogits ? fromLogits(z, yPred) : fromProbabilities(z, yPred));
+    return perSampleMean(binaryCrossentropyElements(z, yPred, this.fromLogits));
   }
 
   protected options(): JsonObject {
     return { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
   }
+}
+
+/** The crossentropy of each element, from probabilities or logits. Shared with BinaryFocalCrossentropy. */
+export function binaryCrossentropyElements(z: tf.Tensor, yPred: tf.Tensor, logits: boolean): tf.Tensor {
+  return logits ? fromLogits(z, yPred) : fromProbabilities(z, yPred);
 }
 
 /** `-(z log p + (1 - z) log(1 - p))` with p clipped away from 0 and 1. */

@@ -59,3 +59,8 @@ export function readLabelSmoothing(className: string, value: unknown): number {
 export function readAxis(className: string, value: unknown): number {
   return checkNumber(`${className}.axis`, value ?? -1, { integer: true });
 }
+
+/** A focal loss' focusing parameter: a finite number >= 0 (0 turns the focal factor off). */
+export function readGamma(className: string, value: unknown): number {
+  return checkNumber(`${className}.gamma`, value ?? 2, { min: 0 });
+}

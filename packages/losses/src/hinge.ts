@@ -18,16 +18,24 @@ export class Hinge extends LossFunction {
   }
 
   protected perSample(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor1D {
-    // Decided on the device (no read back): binary is 1 when all labels are 0 or 1, else 0,
-    // and y + binary * (y - 1) is 2y - 1 for binary labels and y otherwise.
-    const binary = tf.cast(tf.all(tf.logicalOr(tf.equal(yTrue, 0), tf.equal(yTrue, 1))), 'float32');
-    const signed = tf.add(yTrue, tf.mul(binary, tf.sub(yTrue, 1)));
-    return perSampleMean(tf.relu(tf.sub(1, tf.mul(signed, yPred))));
+    return perSampleMean(hingeMargins(yTrue, yPred));
   }
 
   protected options(): JsonObject {
     return {};
   }
+}
+
+/**
+ * `max(1 - y * yPred, 0)` per element, with labels in {0, 1} read as -1 and 1 when every label of
+ * the batch is 0 or 1 (Keras' `convert_binary_labels_to_hinge`). Shared with SquaredHinge.
+ */
+export function hingeMargins(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  // Decided on the device (no read back): binary is 1 when all labels are 0 or 1, else 0,
+  // and y + binary * (y - 1) is 2y - 1 for binary labels and y otherwise.
+  const binary = tf.cast(tf.all(tf.logicalOr(tf.equal(yTrue, 0), tf.equal(yTrue, 1))), 'float32');
+  const signed = tf.add(yTrue, tf.mul(binary, tf.sub(yTrue, 1)));
+  return tf.relu(tf.sub(1, tf.mul(signed, yPred)));
 }
 
 export function hinge(config?: HingeConfig): Hinge {

@@ -2,7 +2,18 @@ import { deserializeLoss, getLoss, type ConfigOf, type Loss, type LossName } fro
 import { describe, expectTypeOf, it } from 'vitest';
 import type { RegisteredName } from '../test/names.js';
 import '@ridge/losses';
-import { huber, type HuberConfig, Huber, type CategoricalCrossentropyConfig } from '@ridge/losses';
+import {
+  huber,
+  type HuberConfig,
+  Huber,
+  type CategoricalCrossentropyConfig,
+  binaryFocalCrossentropy,
+  BinaryFocalCrossentropy,
+  type BinaryFocalCrossentropyConfig,
+  type CategoricalFocalCrossentropyConfig,
+  type MeanAbsolutePercentageErrorConfig,
+  type MeanSquaredLogarithmicErrorConfig,
+} from '@ridge/losses';
 
 describe('importing @ridge/losses types its names', () => {
   it('accepts registered names and { className, config }', () => {
@@ -36,5 +47,25 @@ describe('importing @ridge/losses types its names', () => {
     expectTypeOf(huber({ delta: 2 })).toEqualTypeOf<Huber>();
     expectTypeOf(new Huber().className).toEqualTypeOf<'Huber'>();
     expectTypeOf(new Huber().delta).toEqualTypeOf<number>();
+  });
+
+  it('types the Keras 3 losses added later, by every name', () => {
+    expectTypeOf(getLoss('squared_hinge')).toEqualTypeOf<Loss>();
+    expectTypeOf(getLoss('categoricalHinge')).toEqualTypeOf<Loss>();
+    expectTypeOf(getLoss('logcosh')).toEqualTypeOf<Loss>();
+    expectTypeOf(getLoss('poisson')).toEqualTypeOf<Loss>();
+    expectTypeOf(getLoss({ className: 'BinaryFocalCrossentropy', config: { applyClassBalancing: true, alpha: 0.5, gamma: 1 } })).toEqualTypeOf<Loss>();
+    expectTypeOf<ConfigOf<'loss', 'mape'>>().toEqualTypeOf<MeanAbsolutePercentageErrorConfig>();
+    expectTypeOf<ConfigOf<'loss', 'MSLE'>>().toEqualTypeOf<MeanSquaredLogarithmicErrorConfig>();
+    expectTypeOf<ConfigOf<'loss', 'binary_focal_crossentropy'>>().toEqualTypeOf<BinaryFocalCrossentropyConfig>();
+    expectTypeOf<ConfigOf<'loss', 'categorical_focal_crossentropy'>>().toEqualTypeOf<CategoricalFocalCrossentropyConfig>();
+    expectTypeOf(binaryFocalCrossentropy()).toEqualTypeOf<BinaryFocalCrossentropy>();
+    expectTypeOf(new BinaryFocalCrossentropy().className).toEqualTypeOf<'BinaryFocalCrossentropy'>();
+    // @ts-expect-error gamma is a number
+    getLoss({ className: 'CategoricalFocalCrossentropy', config: { gamma: 'high' } });
+    // @ts-expect-error Poisson has no options besides reduction
+    getLoss({ className: 'poisson', config: { fromLogits: true } });
+    // @ts-expect-error 'msle2' is not a registered loss name
+    getLoss('msle2');
   });
 });

@@ -5,14 +5,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, gradient, run } from '../test/helpers.js';
 import {
   binaryCrossentropy,
+  binaryFocalCrossentropy,
   categoricalCrossentropy,
+  categoricalFocalCrossentropy,
+  categoricalHinge,
   cosineSimilarity,
   hinge,
   huber,
   klDivergence,
+  logCosh,
   meanAbsoluteError,
+  meanAbsolutePercentageError,
   meanSquaredError,
+  meanSquaredLogarithmicError,
+  poisson,
   sparseCategoricalCrossentropy,
+  squaredHinge,
 } from './index.js';
 
 beforeAll(async () => {
@@ -76,6 +84,37 @@ const GRADIENT_CASES: readonly GradientCase[] = [
   { name: 'huber', loss: huber({ delta: 0.8 }), inputs: awayFrom((t, p) => Math.abs(Math.abs(t - p) - 0.8)) },
   { name: 'kld', loss: klDivergence(), inputs: fc.tuple(soft, values(0.05, 0.95)).map(([yTrue, yPred]) => ({ yTrue, yPred, trueDtype: f32 })) },
   { name: 'hinge', loss: hinge(), inputs: awayFrom((t, p) => Math.abs(1 - t * p)) },
+  { name: 'squared hinge', loss: squaredHinge(), inputs: awayFrom(() => 1) },
+  {
+    name: 'categorical hinge',
+    loss: categoricalHinge(),
+    // Away from ties in neg = max((1 - y) * p), which also sees the 0 at the true class, and from the hinge's kink.
+    inputs: fc
+      .tuple(labels, reals)
+      .map(([ls, p]) => ({ yTrue: ls.map((l) => Array.from({ length: WIDTH }, (_, j) => (j === l ? 1 : 0))), yPred: p, trueDtype: f32 }))
+      .filter(({ yTrue, yPred }) =>
+        rows(yPred).every((r, i) => {
+          const others = [...r.filter((_, j) => yTrue[i]![j] === 0), 0].sort((a, b) => b - a);
+          const pos = r.find((_, j) => yTrue[i]![j] === 1)!;
+          return others[0]! - others[1]! > 0.02 && Math.abs(others[0]! - pos + 1) > 0.02;
+        }),
+      ),
+  },
+  { name: 'log cosh', loss: logCosh(), inputs: awayFrom(() => 1) },
+  { name: 'poisson', loss: poisson(), inputs: fc.tuple(values(0, 4), values(0.2, 3)).map(([t, yPred]) => ({ yTrue: rows(t), yPred, trueDtype: f32 })) },
+  {
+    name: 'mape',
+    loss: meanAbsolutePercentageError(),
+    inputs: fc
+      .tuple(values(0.5, 3), reals)
+      .filter(([t, p]) => t.every((ti, i) => Math.abs(ti - p[i]!) > 0.02))
+      .map(([t, yPred]) => ({ yTrue: rows(t), yPred, trueDtype: f32 })),
+  },
+  { name: 'msle', loss: meanSquaredLogarithmicError(), inputs: fc.tuple(values(0, 3), values(0.05, 3)).map(([t, yPred]) => ({ yTrue: rows(t), yPred, trueDtype: f32 })) },
+  { name: 'binary focal, probabilities', loss: binaryFocalCrossentropy({ applyClassBalancing: true }), inputs: fc.tuple(values(0, 1), values(0.05, 0.95)).map(([t, yPred]) => ({ yTrue: rows(t), yPred, trueDtype: f32 })) },
+  { name: 'binary focal, logits', loss: binaryFocalCrossentropy({ fromLogits: true, gamma: 1.5, labelSmoothing: 0.1 }), inputs: fc.tuple(values(0, 1), logits).map(([t, yPred]) => ({ yTrue: rows(t), yPred, trueDtype: f32 })) },
+  { name: 'categorical focal, probabilities', loss: categoricalFocalCrossentropy(), inputs: fc.tuple(soft, probabilities).map(([yTrue, yPred]) => ({ yTrue, yPred, trueDtype: f32 })) },
+  { name: 'categorical focal, logits', loss: categoricalFocalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }), inputs: fc.tuple(soft, logits).map(([yTrue, yPred]) => ({ yTrue, yPred, trueDtype: f32 })) },
   {
     name: 'cosine',
     loss: cosineSimilarity(),
@@ -107,6 +146,12 @@ describe('laws', () => {
           run(meanAbsoluteError({ reduction: 'none' }), rows(a), rows(b)),
           run(huber({ reduction: 'none' }), rows(a), rows(b)),
           run(hinge({ reduction: 'none' }), rows(a), rows(b)),
+          run(squaredHinge({ reduction: 'none' }), rows(a), rows(b)),
+          run(logCosh({ reduction: 'none' }), rows(a), rows(b)),
+          run(meanAbsolutePercentageError({ reduction: 'none' }), rows(a), rows(b)),
+          run(meanSquaredLogarithmicError({ reduction: 'none' }), rows(a), rows(b)),
+          run(binaryFocalCrossentropy({ reduction: 'none' }), t, rows(p)),
+          run(categoricalFocalCrossentropy({ reduction: 'none' }), t, rows(p)),
         ];
         for (const v of checks.flat()) expect(v).toBeGreaterThanOrEqual(-1e-6);
       }),
@@ -114,10 +159,12 @@ describe('laws', () => {
     );
   });
 
-  it('mse, mae, huber and kld are 0 at yPred = yTrue', () => {
+  it('mse, mae, huber, log cosh, mape, msle and kld are 0 at yPred = yTrue', () => {
     fc.assert(
       fc.property(reals, soft, (a, t) => {
-        for (const loss of [meanSquaredError(), meanAbsoluteError(), huber()]) expectClose(run(loss, rows(a), rows(a)), 0);
+        for (const loss of [meanSquaredError(), meanAbsoluteError(), huber(), logCosh(), meanAbsolutePercentageError(), meanSquaredLogarithmicError()]) {
+          expectClose(run(loss, rows(a), rows(a)), 0);
+        }
         expectClose(run(klDivergence(), t, t), 0);
       }),
       RUNS,

@@ -9,6 +9,14 @@ import {
   MeanAbsoluteError,
   MeanSquaredError,
   SparseCategoricalCrossentropy,
+  BinaryFocalCrossentropy,
+  CategoricalFocalCrossentropy,
+  CategoricalHinge,
+  LogCosh,
+  MeanAbsolutePercentageError,
+  MeanSquaredLogarithmicError,
+  Poisson,
+  SquaredHinge,
   type BinaryCrossentropyConfig,
   type CategoricalCrossentropyConfig,
   type CosineSimilarityConfig,
@@ -18,6 +26,14 @@ import {
   type MeanAbsoluteErrorConfig,
   type MeanSquaredErrorConfig,
   type SparseCategoricalCrossentropyConfig,
+  type BinaryFocalCrossentropyConfig,
+  type CategoricalFocalCrossentropyConfig,
+  type CategoricalHingeConfig,
+  type LogCoshConfig,
+  type MeanAbsolutePercentageErrorConfig,
+  type MeanSquaredLogarithmicErrorConfig,
+  type PoissonConfig,
+  type SquaredHingeConfig,
 } from './base.js';
 
 // The names below and the augmentation at the end of this file must list the same names:
@@ -51,7 +67,7 @@ const entries: readonly FactoryEntry<'loss'>[] = [
   ),
   entry<BinaryCrossentropyConfig>(
     'BinaryCrossentropy',
-    ['binaryCrossentropy', 'binary_crossentropy'],
+    ['binaryCrossentropy', 'binary_crossentropy', 'bce', 'BCE'],
     BinaryCrossentropy,
   ),
   entry<MeanSquaredErrorConfig>(
@@ -72,6 +88,30 @@ const entries: readonly FactoryEntry<'loss'>[] = [
   ),
   entry<HingeConfig>('Hinge', ['hinge'], Hinge),
   entry<CosineSimilarityConfig>('CosineSimilarity', ['cosineSimilarity', 'cosine_similarity'], CosineSimilarity),
+  entry<BinaryFocalCrossentropyConfig>(
+    'BinaryFocalCrossentropy',
+    ['binaryFocalCrossentropy', 'binary_focal_crossentropy'],
+    BinaryFocalCrossentropy,
+  ),
+  entry<CategoricalFocalCrossentropyConfig>(
+    'CategoricalFocalCrossentropy',
+    ['categoricalFocalCrossentropy', 'categorical_focal_crossentropy'],
+    CategoricalFocalCrossentropy,
+  ),
+  entry<CategoricalHingeConfig>('CategoricalHinge', ['categoricalHinge', 'categorical_hinge'], CategoricalHinge),
+  entry<LogCoshConfig>('LogCosh', ['logCosh', 'log_cosh', 'logcosh'], LogCosh),
+  entry<MeanAbsolutePercentageErrorConfig>(
+    'MeanAbsolutePercentageError',
+    ['meanAbsolutePercentageError', 'mean_absolute_percentage_error', 'mape', 'MAPE'],
+    MeanAbsolutePercentageError,
+  ),
+  entry<MeanSquaredLogarithmicErrorConfig>(
+    'MeanSquaredLogarithmicError',
+    ['meanSquaredLogarithmicError', 'mean_squared_logarithmic_error', 'msle', 'MSLE'],
+    MeanSquaredLogarithmicError,
+  ),
+  entry<PoissonConfig>('Poisson', ['poisson'], Poisson),
+  entry<SquaredHingeConfig>('SquaredHinge', ['squaredHinge', 'squared_hinge'], SquaredHinge),
 ];
 
 for (const e of entries) registry('loss').register(e);
@@ -87,6 +127,8 @@ declare module '@ridge/core' {
     BinaryCrossentropy: BinaryCrossentropyConfig;
     binaryCrossentropy: BinaryCrossentropyConfig;
     binary_crossentropy: BinaryCrossentropyConfig;
+    bce: BinaryCrossentropyConfig;
+    BCE: BinaryCrossentropyConfig;
     MeanSquaredError: MeanSquaredErrorConfig;
     meanSquaredError: MeanSquaredErrorConfig;
     mean_squared_error: MeanSquaredErrorConfig;
@@ -112,5 +154,33 @@ declare module '@ridge/core' {
     CosineSimilarity: CosineSimilarityConfig;
     cosineSimilarity: CosineSimilarityConfig;
     cosine_similarity: CosineSimilarityConfig;
+    BinaryFocalCrossentropy: BinaryFocalCrossentropyConfig;
+    binaryFocalCrossentropy: BinaryFocalCrossentropyConfig;
+    binary_focal_crossentropy: BinaryFocalCrossentropyConfig;
+    CategoricalFocalCrossentropy: CategoricalFocalCrossentropyConfig;
+    categoricalFocalCrossentropy: CategoricalFocalCrossentropyConfig;
+    categorical_focal_crossentropy: CategoricalFocalCrossentropyConfig;
+    CategoricalHinge: CategoricalHingeConfig;
+    categoricalHinge: CategoricalHingeConfig;
+    categorical_hinge: CategoricalHingeConfig;
+    LogCosh: LogCoshConfig;
+    logCosh: LogCoshConfig;
+    log_cosh: LogCoshConfig;
+    logcosh: LogCoshConfig;
+    MeanAbsolutePercentageError: MeanAbsolutePercentageErrorConfig;
+    meanAbsolutePercentageError: MeanAbsolutePercentageErrorConfig;
+    mean_absolute_percentage_error: MeanAbsolutePercentageErrorConfig;
+    mape: MeanAbsolutePercentageErrorConfig;
+    MAPE: MeanAbsolutePercentageErrorConfig;
+    MeanSquaredLogarithmicError: MeanSquaredLogarithmicErrorConfig;
+    meanSquaredLogarithmicError: MeanSquaredLogarithmicErrorConfig;
+    mean_squared_logarithmic_error: MeanSquaredLogarithmicErrorConfig;
+    msle: MeanSquaredLogarithmicErrorConfig;
+    MSLE: MeanSquaredLogarithmicErrorConfig;
+    Poisson: PoissonConfig;
+    poisson: PoissonConfig;
+    SquaredHinge: SquaredHingeConfig;
+    squaredHinge: SquaredHingeConfig;
+    squared_hinge: SquaredHingeConfig;
   }
 }

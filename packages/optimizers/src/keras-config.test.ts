@@ -1,7 +1,24 @@
 import { initBackend } from '@ridge/backend';
 import { NORMALIZATION_ROLES, RidgeError, deserializeOptimizer, getOptimizer } from '@ridge/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Adagrad, Adam, AdamW, RMSprop, SGD, adagrad, adam, adamw, rmsprop, sgd } from './index.js';
+import {
+  Adadelta,
+  Adagrad,
+  Adam,
+  Adamax,
+  AdamW,
+  Nadam,
+  RMSprop,
+  SGD,
+  adadelta,
+  adagrad,
+  adam,
+  adamax,
+  adamw,
+  nadam,
+  rmsprop,
+  sgd,
+} from './index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -36,6 +53,15 @@ describe('config', () => {
       epsilon: 1e-7,
       ...unset,
     });
+  });
+
+  it('Nadam, Adamax and Adadelta defaults are Keras 3 defaults', () => {
+    expect(new Nadam().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, ...unset });
+    expect(new Adamax().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, ...unset });
+    expect(new Adadelta().getConfig()).toEqual({ learningRate: 0.001, rho: 0.95, epsilon: 1e-7, ...unset });
+    expect(nadam(0.02)).toBeInstanceOf(Nadam);
+    expect(adamax(0.02).learningRate).toBe(0.02);
+    expect(adadelta(1).getConfig()).toMatchObject({ learningRate: 1 });
   });
 
   it('factories take a config or a learning rate', () => {
@@ -94,6 +120,36 @@ describe('Keras JSON', () => {
     });
     expect(opt).toBeInstanceOf(Adam);
     expect(opt.getConfig()).toEqual({ learningRate: 0.002, beta1: 0.8, beta2: 0.99, epsilon: 1e-7, ...unset });
+  });
+
+  it('loads Keras 3 Nadam, Adamax and Adadelta JSON', () => {
+    const common = {
+      weight_decay: null,
+      clipnorm: null,
+      global_clipnorm: null,
+      clipvalue: null,
+      use_ema: false,
+      ema_momentum: 0.99,
+      ema_overwrite_frequency: null,
+      loss_scale_factor: null,
+      gradient_accumulation_steps: null,
+    };
+    const n = deserializeOptimizer({
+      module: 'keras.optimizers',
+      class_name: 'Nadam',
+      config: { name: 'nadam', learning_rate: 0.002, beta_1: 0.85, beta_2: 0.99, epsilon: 1e-6, ...common },
+      registered_name: null,
+    });
+    expect(n).toBeInstanceOf(Nadam);
+    expect(n.getConfig()).toEqual({ learningRate: 0.002, beta1: 0.85, beta2: 0.99, epsilon: 1e-6, ...unset });
+    const x = deserializeOptimizer({ class_name: 'Adamax', config: { name: 'adamax', learning_rate: 0.003, beta_1: 0.9, beta_2: 0.95, epsilon: 1e-7, ...common, clipnorm: 1 } });
+    expect(x).toBeInstanceOf(Adamax);
+    expect(x.getConfig()).toEqual({ learningRate: 0.003, beta1: 0.9, beta2: 0.95, epsilon: 1e-7, ...unset, clipNorm: 1 });
+    const d = deserializeOptimizer({ class_name: 'Adadelta', config: { name: 'adadelta', learning_rate: 1.0, rho: 0.9, epsilon: 1e-6, ...common, weight_decay: 0.01 } });
+    expect(d).toBeInstanceOf(Adadelta);
+    expect(d.getConfig()).toEqual({ learningRate: 1, rho: 0.9, epsilon: 1e-6, ...unset, weightDecay: 0.01 });
+    expect(() => deserializeOptimizer({ class_name: 'Nadam', config: { amsgrad: true } })).toThrow(/amsgrad = true/);
+    expect(() => deserializeOptimizer({ class_name: 'Adamax', config: { beta_3: 0.5 } })).toThrow(/Adamax: unknown config key "beta3"/);
   });
 
   it("maps Keras's clipnorm, clipvalue, global_clipnorm and weight_decay", () => {

@@ -1,5 +1,17 @@
-import { getOptimizer, type Optimizer, type OptimizerName, type OptimizerSpec } from '@ridge/core';
-import { adam, sgd, type AdamW, type SGD, type SGDConfig } from '@ridge/optimizers';
+import { getOptimizer, type ConfigOf, type Optimizer, type OptimizerName, type OptimizerSpec } from '@ridge/core';
+import {
+  adam,
+  nadam,
+  sgd,
+  type Adadelta,
+  type AdadeltaConfig,
+  type AdamaxConfig,
+  type AdamW,
+  type Nadam,
+  type NadamConfig,
+  type SGD,
+  type SGDConfig,
+} from '@ridge/optimizers';
 import { describe, expectTypeOf, it } from 'vitest';
 
 describe('optimizer names after importing @ridge/optimizers', () => {
@@ -25,5 +37,19 @@ describe('optimizer names after importing @ridge/optimizers', () => {
     expectTypeOf(sgd(0.1)).toEqualTypeOf<SGD>();
     expectTypeOf(sgd).parameter(0).toEqualTypeOf<SGDConfig | number | undefined>();
     expectTypeOf<AdamW>().toExtend<Optimizer>();
+  });
+
+  it('Nadam, Adamax and Adadelta are in the registry, with their configs', () => {
+    expectTypeOf<'Nadam' | 'nadam' | 'Adamax' | 'adamax' | 'Adadelta' | 'adadelta'>().toExtend<OptimizerName>();
+    expectTypeOf<ConfigOf<'optimizer', 'nadam'>>().toEqualTypeOf<NadamConfig>();
+    expectTypeOf<ConfigOf<'optimizer', 'Adamax'>>().toEqualTypeOf<AdamaxConfig>();
+    expectTypeOf<ConfigOf<'optimizer', 'adadelta'>>().toEqualTypeOf<AdadeltaConfig>();
+    expectTypeOf(getOptimizer({ className: 'Adamax', config: { beta2: 0.99, clipNorm: 1 } })).toEqualTypeOf<Optimizer>();
+    expectTypeOf(nadam(0.1)).toEqualTypeOf<Nadam>();
+    expectTypeOf<Adadelta>().toExtend<Optimizer>();
+    // @ts-expect-error 'nadamm' is not a registered optimizer name
+    getOptimizer('nadamm');
+    // @ts-expect-error rho is not a Nadam option
+    getOptimizer({ className: 'Nadam', config: { rho: 0.9 } });
   });
 });

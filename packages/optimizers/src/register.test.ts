@@ -3,7 +3,24 @@ import { getOptimizer, registry, serializeOptimizer, type Optimizer } from '@rid
 import { expectConfigRoundTrip, expectNoTensorLeak, expectResolvable } from '@ridge/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { disposeAll, grad, weight } from '../test/helpers.js';
-import { Adagrad, Adam, AdamW, RMSprop, SGD, adagrad, adam, adamw, rmsprop, sgd } from './index.js';
+import {
+  Adadelta,
+  Adagrad,
+  Adam,
+  Adamax,
+  AdamW,
+  Nadam,
+  RMSprop,
+  SGD,
+  adadelta,
+  adagrad,
+  adam,
+  adamax,
+  adamw,
+  nadam,
+  rmsprop,
+  sgd,
+} from './index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -16,6 +33,9 @@ const NAMES: Record<string, readonly string[]> = {
   AdamW: ['AdamW', 'adamw', 'adamW'],
   RMSprop: ['RMSprop', 'rmsprop', 'RMSProp'],
   Adagrad: ['Adagrad', 'adagrad'],
+  Nadam: ['Nadam', 'nadam'],
+  Adamax: ['Adamax', 'adamax'],
+  Adadelta: ['Adadelta', 'adadelta'],
 };
 
 /** One instance per class with every option away from its default. */
@@ -25,6 +45,9 @@ const CUSTOM: [string, () => Optimizer][] = [
   ['AdamW', () => adamw({ weightDecay: 0.05, excludeFromWeightDecay: ['bias', /gamma$/], clipValue: 1 })],
   ['RMSprop', () => rmsprop({ rho: 0.95, momentum: 0.5, centered: true, epsilon: 1e-5, weightDecay: 0.001 })],
   ['Adagrad', () => adagrad({ learningRate: 0.1, initialAccumulatorValue: 0.5, epsilon: 1e-6, excludeFromWeightDecay: 'kernels' })],
+  ['Nadam', () => nadam({ learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.01, excludeFromWeightDecay: ['bias'], clipNorm: 2 })],
+  ['Adamax', () => adamax({ learningRate: 0.02, beta1: 0.85, beta2: 0.9, epsilon: 1e-5, globalClipNorm: 3 })],
+  ['Adadelta', () => adadelta({ learningRate: 1, rho: 0.9, epsilon: 1e-6, weightDecay: 0.001, clipValue: 0.5 })],
 ];
 
 describe('registration', () => {
@@ -38,7 +61,7 @@ describe('registration', () => {
   });
 
   it('each name builds its class', () => {
-    const classes = { SGD, Adam, AdamW, RMSprop, Adagrad };
+    const classes = { SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta };
     for (const [className, names] of Object.entries(NAMES)) {
       for (const name of names) {
         const opt = getOptimizer(name as never);

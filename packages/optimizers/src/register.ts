@@ -1,13 +1,19 @@
 import { registry, type FactoryEntry } from '@ridge/core';
 import {
+  Adadelta,
   Adagrad,
   Adam,
+  Adamax,
   AdamW,
+  Nadam,
   RMSprop,
   SGD,
+  type AdadeltaConfig,
   type AdagradConfig,
   type AdamConfig,
+  type AdamaxConfig,
   type AdamWConfig,
+  type NadamConfig,
   type RMSpropConfig,
   type SGDConfig,
 } from './base.js';
@@ -23,6 +29,9 @@ const optimizerEntries: readonly FactoryEntry<'optimizer'>[] = [
   { kind: 'optimizer', name: 'AdamW', aliases: ['adamw', 'adamW'], package: PACKAGE, create: (c) => AdamW.fromConfig(c) },
   { kind: 'optimizer', name: 'RMSprop', aliases: ['rmsprop', 'RMSProp'], package: PACKAGE, create: (c) => RMSprop.fromConfig(c) },
   { kind: 'optimizer', name: 'Adagrad', aliases: ['adagrad'], package: PACKAGE, create: (c) => Adagrad.fromConfig(c) },
+  { kind: 'optimizer', name: 'Nadam', aliases: ['nadam'], package: PACKAGE, create: (c) => Nadam.fromConfig(c) },
+  { kind: 'optimizer', name: 'Adamax', aliases: ['adamax'], package: PACKAGE, create: (c) => Adamax.fromConfig(c) },
+  { kind: 'optimizer', name: 'Adadelta', aliases: ['adadelta'], package: PACKAGE, create: (c) => Adadelta.fromConfig(c) },
 ];
 
 for (const entry of optimizerEntries) registry('optimizer').register(entry);
@@ -41,5 +50,11 @@ declare module '@ridge/core' {
     RMSProp: RMSpropConfig;
     Adagrad: AdagradConfig;
     adagrad: AdagradConfig;
+    Nadam: NadamConfig;
+    nadam: NadamConfig;
+    Adamax: AdamaxConfig;
+    adamax: AdamaxConfig;
+    Adadelta: AdadeltaConfig;
+    adadelta: AdadeltaConfig;
   }
 }
