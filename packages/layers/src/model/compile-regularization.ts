@@ -24,11 +24,28 @@ function roleNames(selector: WeightSelector | undefined): string[] {
   return Array.isArray(selector) ? (selector as readonly WeightSelector[]).flatMap(roleNames) : [];
 }
 
+/** Globs (with `*` or `?`) without `/` or `**`: a weight path is `<layer>/<weight>`, so they match nothing. */
+function slashlessGlobs(selector: WeightSelector | undefined): string[] {
+  if (typeof selector === 'string') return /[*?]/.test(selector) && !selector.includes('/') && !selector.includes('**') ? [selector] : [];
+  return Array.isArray(selector) ? (selector as readonly WeightSelector[]).flatMap(slashlessGlobs) : [];
+}
+
 /**
  * A role that no weight of the model has and that Ridge does not know either can match nothing:
  * almost always a typo (`'kernal'`), which would otherwise leave the model silently unregularized.
  * A known role the model lacks (`'recurrentKernel'` on a Dense model) is fine: a generic rule.
  */
+function checkGlobs(at: string, key: 'include' | 'exclude', selector: WeightSelector | undefined): void {
+  for (const glob of slashlessGlobs(selector)) {
+    throw new RidgeError(
+      'INVALID_ARGUMENT',
+      `compile: ${at}.${key} is the glob ${describeValue(glob)}, which has no '/' and so matches no weight path ('<layer>/<weight>'). ` +
+        `Use '*/${glob}' to match weight names, or a RegExp.`,
+      { argument: `${at}.${key}`, received: glob },
+    );
+  }
+}
+
 function checkRoles(at: string, key: 'include' | 'exclude', selector: WeightSelector | undefined, weights: readonly WeightInfo[]): void {
   const present = new Set(weights.map((w) => w.role));
   const known = new Set<string>([...KERNEL_ROLES, ...NORMALIZATION_ROLES, 'bias', ...present]);
@@ -84,6 +101,8 @@ export function compileRegularization(option: RegularizationOption | undefined, 
     const includeSel = rule.include ?? 'kernels';
     const include = withMessagePrefix('compile: ', () => compileSelector(includeSel, `${at}.include`));
     const exclude = rule.exclude === undefined ? () => false : withMessagePrefix('compile: ', () => compileSelector(rule.exclude!, `${at}.exclude`));
+    checkGlobs(at, 'include', includeSel);
+    checkGlobs(at, 'exclude', rule.exclude);
     if (weights) {
       checkRoles(at, 'include', includeSel, weights);
       checkRoles(at, 'exclude', rule.exclude, weights);

@@ -130,6 +130,9 @@ describe('works on a trained model, and rejects bad rules without changing it', 
       // A role no weight has and Ridge does not know matches nothing: a typo, named with a guess.
       [{ regularizer: 'l2', include: 'kernal' }, 'INVALID_ARGUMENT', /regularization\.include names the weight role "kernal", which no weight of this model has; did you mean 'kernel'\? The model's roles: bias, kernel\./],
       [{ regularizer: 'l2', exclude: ['bias', 'gama'] }, 'INVALID_ARGUMENT', /regularization\.exclude names the weight role "gama".*did you mean 'gamma'/],
+      // A glob without '/' matches no '<layer>/<weight>' path (as excludeFromWeightDecay refuses it).
+      [{ regularizer: 'l2', include: 'kernel*' }, 'INVALID_ARGUMENT', /regularization\.include is the glob "kernel\*", which has no '\/'.*Use '\*\/kernel\*'/],
+      [{ regularizer: 'l2', exclude: ['bias', 'bad_?'] }, 'INVALID_ARGUMENT', /regularization\.exclude is the glob "bad_\?"/],
     ];
     for (const [option, code, message] of cases) {
       let error: unknown;
