@@ -5,32 +5,21 @@ import '@ridge/optimizers';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
+import { artifactsOf, expectClose } from '../support/tfjs-layers.js';
 
 /*
  * tfjs-layers 4.22 masks as Keras does: Embedding(maskZero) gives `inputs != 0`, and its
  * recurrent layers keep the previous state, and repeat the previous output, at masked steps.
- * Same engine, same float32 weights: only rounding differs (see tfjs-layers.test.ts).
+ * Same engine, same float32 weights: only rounding differs (see tests/support/tfjs-layers.ts).
  */
-const TOLERANCE = 1e-5;
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
 
-function expectClose(actual: tf.Tensor, expected: tf.Tensor): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const e = expected.dataSync();
-  actual.dataSync().forEach((v, i) => expect(Math.abs(v - e[i]!)).toBeLessThan(TOLERANCE));
-}
-
 async function toTfjsLayers(m: Model): Promise<tfl.LayersModel> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await m.save(
-    tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) })),
-    { format: 'tfjs-layers' },
-  );
-  return tfl.loadLayersModel(tf.io.fromMemory(saved!));
+  return tfl.loadLayersModel(tf.io.fromMemory(await artifactsOf((h) => m.save(h, { format: 'tfjs-layers' }))));
 }
 
 /** Right padding, padding in the middle, a single token and a full row. */

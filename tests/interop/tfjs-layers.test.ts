@@ -36,15 +36,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOLERANCE, artifactsOf, expectClose, randomize } from '../support/tfjs-layers.js';
 
-/*
- * Both libraries run on the same tfjs-core engine and backend, with the same float32 weights.
- * Their predictions may still differ by a few float32 rounding steps, because the same
- * computation is composed of different kernels (tfjs-layers fuses matMul, bias and activation;
- * Ridge adds the bias and applies the activation separately). Values here are of order 1, so
- * 1e-5 is about a hundred float32 ulps: far below any real disagreement, far above rounding.
- */
-const TOLERANCE = 1e-5;
 
 let dir: string;
 beforeAll(async () => {
@@ -55,32 +48,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function expectClose(actual: tf.Tensor, expected: tf.Tensor): void {
-  const a = Array.from(actual.dataSync());
-  const e = Array.from(expected.dataSync());
-  expect(actual.shape).toEqual(expected.shape);
-  a.forEach((v, i) => expect(Math.abs(v - e[i]!)).toBeLessThan(TOLERANCE));
-}
-
-async function artifactsOf(save: (h: tf.io.IOHandler) => Promise<unknown>): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) })));
-  return saved!;
-}
-
 /** Keras's L1L2 penalty, written out: `l1 * sum(|w|) + l2 * sum(w^2)`. */
 function l1l2Penalty(w: tf.Tensor, factors: { l1: number; l2: number }): number {
   const values = Array.from(w.dataSync());
   return factors.l1 * values.reduce((s, v) => s + Math.abs(v), 0) + factors.l2 * values.reduce((s, v) => s + v * v, 0);
-}
-
-/** Replaces every weight with random values, so that biases are not zero and penalties not trivial. */
-function randomize(weights: readonly tf.Variable[], seed: number): void {
-  weights.forEach((w, i) => {
-    const value = tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', seed + i);
-    w.assign(value);
-    value.dispose();
-  });
 }
 
 describe('a tfjs-layers model loads into Ridge', () => {

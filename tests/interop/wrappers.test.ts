@@ -1,5 +1,5 @@
 import { initBackend } from '@ridge/backend';
-import { bidirectional, dense, embedding, fileSystem, input, loadModel, lstm, model, simpleRNN, timeDistributed, type Model } from '@ridge/layers';
+import { bidirectional, dense, fileSystem, input, loadModel, lstm, model, simpleRNN, timeDistributed, type Model } from '@ridge/layers';
 import '@ridge/losses';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,9 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-/** As in tfjs-layers.test.ts: same engine and weights, a few float32 rounding steps apart. */
-const TOLERANCE = 1e-5;
+import { artifactsOf, expectClose, randomize, variables } from '../support/tfjs-layers.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -21,27 +19,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function expectClose(actual: tf.Tensor, expected: tf.Tensor): void {
-  expect(actual.shape).toEqual(expected.shape);
-  const e = expected.dataSync();
-  actual.dataSync().forEach((v, i) => expect(Math.abs(v - e[i]!)).toBeLessThan(TOLERANCE));
-}
-
-async function artifactsOf(save: (h: tf.io.IOHandler) => Promise<unknown>): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) })));
-  return saved!;
-}
-
-function randomize(weights: readonly tf.Variable[], seed: number): void {
-  weights.forEach((w, i) => {
-    const value = tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', seed + i);
-    w.assign(value);
-    value.dispose();
-  });
-}
-
-const variables = (m: tfl.LayersModel): tf.Variable[] => m.weights.map((w) => (w as unknown as { val: tf.Variable }).val);
 // tfjs-layers' Orthogonal initializer fails in tfjs-layers 4.22 on this engine (rMat.flatten); the
 // weights are randomized anyway.
 const init = { recurrentInitializer: 'glorotUniform' } as const;
