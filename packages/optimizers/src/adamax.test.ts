@@ -1,7 +1,6 @@
 import { initBackend } from '@ridge/backend';
-import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { disposeAll, expectClose, grad, rejected, valuesOf, weight } from '../test/helpers.js';
+import { disposeAll, expectClose, grad, rejected, stateRoundTrip, valuesOf, weight } from '../test/helpers.js';
 import { adamax } from './adamax.js';
 import './features/clipping.js';
 import './features/io.js';
@@ -85,23 +84,10 @@ describe('Adamax', () => {
   });
 
   it("round-trips its state under Keras's slot names, momentum and norm", () => {
-    const w = weight(W0);
-    const twin = weight(W0);
-    const a = adamax({ learningRate: 0.01 });
-    a.applyGradients([grad(w, GRADS[0]!)]);
-    a.applyGradients([grad(w, GRADS[1]!)]);
-    tf.tidy(() => twin.variable.assign(w.variable));
-    const state = a.getWeights();
-    expect(state.map((s) => s.name)).toEqual(['iterations', 'dense_1/kernel/momentum', 'dense_1/kernel/norm']);
-    const b = adamax({ learningRate: 0.01 });
-    b.setWeights(state);
-    tf.dispose(state.map((s) => s.tensor));
-    a.applyGradients([grad(w, GRADS[2]!)]);
-    b.applyGradients([grad(twin, GRADS[2]!)]);
-    expectClose(valuesOf(twin), valuesOf(w), 1e-7);
-    expectClose(valuesOf(twin), kerasAdamax(W0, GRADS, { lr: 0.01, b1: 0.9, b2: 0.999, eps: 1e-7 }));
-    a.dispose();
-    b.dispose();
+    const { names, original, restored } = stateRoundTrip(() => adamax({ learningRate: 0.01 }), W0, GRADS);
+    expect(names).toEqual(['iterations', 'dense_1/kernel/momentum', 'dense_1/kernel/norm']);
+    expectClose(restored, original, 1e-7);
+    expectClose(restored, kerasAdamax(W0, GRADS, { lr: 0.01, b1: 0.9, b2: 0.999, eps: 1e-7 }));
   });
 
   it.each([

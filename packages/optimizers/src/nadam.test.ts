@@ -1,7 +1,7 @@
 import { initBackend } from '@ridge/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { disposeAll, expectClose, grad, rejected, valuesOf, weight } from '../test/helpers.js';
+import { disposeAll, expectClose, grad, rejected, stateRoundTrip, valuesOf, weight } from '../test/helpers.js';
 import { nadam } from './nadam.js';
 import './features/clipping.js';
 import './features/io.js';
@@ -115,26 +115,13 @@ describe('Nadam', () => {
   });
 
   it('round-trips its state: a restored optimizer continues with the same steps (the schedule product follows iterations)', () => {
-    const w = weight([1, -2, 0.5, 0]);
-    const twin = weight([1, -2, 0.5, 0]);
-    const a = nadam({ learningRate: 0.01 });
-    a.applyGradients([grad(w, GRADS[0]!)]);
-    a.applyGradients([grad(w, GRADS[1]!)]);
-    tf.tidy(() => twin.variable.assign(w.variable));
-    const state = a.getWeights();
-    expect(state.map((s) => s.name)).toEqual(['iterations', 'dense_1/kernel/momentum', 'dense_1/kernel/velocity']);
-    const b = nadam({ learningRate: 0.01 });
-    b.setWeights(state);
-    tf.dispose(state.map((s) => s.tensor));
-    expect(b.iterations).toBe(2);
-    a.applyGradients([grad(w, GRADS[2]!)]);
-    b.applyGradients([grad(twin, GRADS[2]!)]);
-    expectClose(valuesOf(twin), valuesOf(w), 1e-7);
+    const { names, iterations, original, restored } = stateRoundTrip(() => nadam({ learningRate: 0.01 }), [1, -2, 0.5, 0], GRADS);
+    expect(names).toEqual(['iterations', 'dense_1/kernel/momentum', 'dense_1/kernel/velocity']);
+    expect(iterations).toBe(2);
+    expectClose(restored, original, 1e-7);
     const ref = new KerasNadam([1, -2, 0.5, 0], { lr: 0.01, b1: 0.9, b2: 0.999, eps: 1e-7 });
     for (const g of GRADS) ref.step(g);
-    expectClose(valuesOf(twin), ref.w);
-    a.dispose();
-    b.dispose();
+    expectClose(restored, ref.w);
   });
 
   it('starts its schedule again after dispose', () => {

@@ -1,6 +1,7 @@
 import { RidgeError, type WeightGradient, type WeightInfo, type WeightRole } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import type { OptimizerBase } from '../src/optimizer-base.js';
 
 let counter = 0;
 const created: tf.Tensor[] = [];
@@ -58,4 +59,34 @@ export function rejected(fn: () => unknown): RidgeError {
     return error as RidgeError;
   }
   throw new Error('expected a RidgeError, nothing was thrown');
+}
+
+/**
+ * A state round trip (needs `@ridge/optimizers/io`): `make()` takes `grads[0]` and `grads[1]` on a weight holding `w0`, its state
+ * goes through `getWeights`/`setWeights` into a second `make()`, and both take `grads[2]` (the
+ * original on its weight, the restored one on a copy). Returns the state's names, the restored
+ * step count, and both weights' values after the last step, for the test to compare.
+ */
+export function stateRoundTrip(
+  make: () => OptimizerBase,
+  w0: number[],
+  grads: readonly number[][],
+): { names: string[]; iterations: number; original: number[]; restored: number[] } {
+  const w = weight(w0);
+  const twin = weight(w0);
+  const a = make();
+  a.applyGradients([grad(w, grads[0]!)]);
+  a.applyGradients([grad(w, grads[1]!)]);
+  tf.tidy(() => twin.variable.assign(w.variable));
+  const state = a.getWeights();
+  const b = make();
+  b.setWeights(state);
+  tf.dispose(state.map((s) => s.tensor));
+  const iterations = b.iterations;
+  a.applyGradients([grad(w, grads[2]!)]);
+  b.applyGradients([grad(twin, grads[2]!)]);
+  const result = { names: state.map((s) => s.name), iterations, original: valuesOf(w), restored: valuesOf(twin) };
+  a.dispose();
+  b.dispose();
+  return result;
 }
