@@ -3,7 +3,7 @@ import { tf } from '../engine/tfjs.js';
 import { ConstantCache, l1l2Term, scaledStack, type ScaledValue } from '../engine/l1l2.js';
 import type { Layer } from '../engine/layer.js';
 import type { LayerWeight } from '../engine/weight.js';
-import { allLayers, observedSteps, runGraph, type Graph } from './graph.js';
+import { allLayers, observedSteps, runGraph, type Graph, type Step } from './graph.js';
 import type { Metric } from './metrics.js';
 import { weightTerms, type CompiledRule, type WeightTerm } from './regularization.js';
 import { WEIGHTS_OF } from './log-sums.js';
@@ -179,6 +179,10 @@ function metricKeys(compiled: Compiled): { plain: string[][]; weighted: string[]
 export class StepRunner {
   private readonly layouts = new Map<string, StepLayout>();
   private readonly metricKeys: { plain: string[][]; weighted: string[][] };
+  /** The layer calls in the order the forward pass meets them, nested models' layers included. */
+  private readonly steps: readonly Step[];
+  /** Every layer once, nested models' too (for their addLoss terms). */
+  private readonly layers: readonly Layer[];
   /** Penalty factors as scalars, uploaded once per fit instead of once per term and step. */
   private readonly constants = new ConstantCache();
 
@@ -187,6 +191,9 @@ export class StepRunner {
     private readonly compiled: Compiled,
   ) {
     this.metricKeys = metricKeys(compiled);
+    // The graph is fixed for a runner (one fit or evaluation): walked once, not on every step.
+    this.steps = observedSteps(model.graph);
+    this.layers = allLayers(model.graph);
   }
 
   /**
@@ -210,15 +217,14 @@ export class StepRunner {
     const fastActivity = (layer: Layer) =>
       train && vars.length > 0 && (typeof layer.activityRegularizer?.asL1L2 === 'function' || typeof layer.activityRegularizer?.gradient === 'function');
     const parts: Part[] = [];
-    // In the order the forward pass meets them, nested models' layers included.
-    const steps = observedSteps(graph);
+    const { steps } = this;
     for (const { layer, node } of steps) {
       if (layer.activityRegularizer && !fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
     }
     outputNames.forEach((_, i) => parts.push({ kind: 'data', output: i }));
     for (const t of taped) parts.push({ kind: 'penalty', key: penaltyKey(t) });
     const customs: { layer: Layer; fn: () => tf.Scalar }[] = [];
-    for (const layer of allLayers(graph)) {
+    for (const layer of this.layers) {
       for (const c of layer.losses) {
         customs.push({ layer, fn: c.fn });
         parts.push({ kind: 'penalty', key: `penalty/${layer.name}/${c.name}` });
