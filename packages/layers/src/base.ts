@@ -23,6 +23,8 @@ export { EarlyStopping, TerminateOnNaN, earlyStopping, terminateOnNaN } from './
 export type { Callback, CallbackModel, CallbackOptimizer, EarlyStoppingArgs, Logs, TerminateOnNaNArgs } from './model/callbacks.js';
 export { LearningRateScheduler, ReduceLROnPlateau, learningRateScheduler, reduceLROnPlateau } from './model/lr-callbacks.js';
 export type { LearningRateSchedule, LearningRateSchedulerArgs, ReduceLROnPlateauArgs } from './model/lr-callbacks.js';
+export { CSVLogger, ModelCheckpoint, csvLogger, modelCheckpoint } from './model/file-callbacks.js';
+export type { CSVLoggerArgs, ModelCheckpointArgs } from './model/file-callbacks.js';
 export { model } from './model/factory.js';
 export * from './layers/recurrent/index.js';
 export * from './layers/conv/index.js';
