@@ -126,7 +126,7 @@ describe('modelCheckpoint', () => {
     m.dispose();
   });
 
-  it('refuses bad arguments before training, naming the argument and the value', () => {
+  it('refuses bad arguments before training, naming the argument and the value', async () => {
     const cases: [unknown, RegExp][] = [
       [{ filepath: `file://${dir}/{epoch:x}` }, /filepath .*\{epoch:x\}/],
       [{ filepath: `file://${dir}/{epoch` }, /never closed/],
@@ -139,12 +139,7 @@ describe('modelCheckpoint', () => {
       [{ filepath: 'file://x', initialValueThreshold: Number.NaN }, /initialValueThreshold/],
     ];
     for (const [args, message] of cases) {
-      let error: unknown;
-      try {
-        modelCheckpoint(args as never);
-      } catch (e) {
-        error = e;
-      }
+      const error = await caught(() => modelCheckpoint(args as never));
       expect(error, JSON.stringify(args)).toBeInstanceOf(RidgeError);
       expect((error as RidgeError).code).toBe('INVALID_ARGUMENT');
       expect((error as RidgeError).message).toMatch(message);
@@ -215,19 +210,14 @@ describe('csvLogger', () => {
     expect(await readFile(file, 'utf8')).toBe('epoch,a,b\r\n0,2,1\r\n1,3,NA\r\n');
   });
 
-  it('refuses bad arguments, naming them', () => {
+  it('refuses bad arguments, naming them', async () => {
     for (const [args, message] of [
       [{}, /filename must be/],
       [{ filename: 'x.csv', separator: ';;' }, /separator must be one character/],
       [{ filename: 'x.csv', append: 'yes' }, /append must be true or false; received "yes"/],
       [{ filename: 'x.csv', sep: ';' }, /unknown option "sep"/],
     ] as [unknown, RegExp][]) {
-      let error: unknown;
-      try {
-        csvLogger(args as never);
-      } catch (e) {
-        error = e;
-      }
+      const error = await caught(() => csvLogger(args as never));
       expect(error, JSON.stringify(args)).toBeInstanceOf(RidgeError);
       expect((error as RidgeError).message).toMatch(message);
     }
