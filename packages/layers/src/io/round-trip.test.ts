@@ -10,6 +10,12 @@ import { useCpu } from '../../test/setup.js';
 import {
   add,
   average,
+  elu,
+  leakyReLU,
+  prelu,
+  reLU,
+  softmax,
+  thresholdedReLU,
   bidirectional,
   concatenate,
   dense,
@@ -143,6 +149,23 @@ const cases: Case[] = [
     x: () => tf.randomNormal([4, 5, 3], 0, 1, 'float32', 17),
     y: () => tf.zeros([4, 2]),
   },
+  {
+    name: 'advanced activations: ReLU, LeakyReLU, PReLU (regularized slopes), ELU, ThresholdedReLU, Softmax',
+    build: (prefix) => {
+      const inp = input({ shape: [2, 4], name: `${prefix}_in` });
+      let x = dense({ units: 4, name: `${prefix}_dense` }).apply(inp);
+      x = reLU({ maxValue: 2, negativeSlope: 0.05, threshold: 0.1, name: `${prefix}_relu` }).apply(x);
+      x = leakyReLU({ negativeSlope: 0.2, name: `${prefix}_leaky` }).apply(x);
+      x = prelu({ sharedAxes: [1], alphaInitializer: { className: 'Constant', config: { value: 0.3 } }, alphaRegularizer: l2(0.02), name: `${prefix}_prelu` }).apply(x);
+      x = elu({ alpha: 0.5, name: `${prefix}_elu` }).apply(x);
+      x = thresholdedReLU({ theta: 0.05, name: `${prefix}_thresh` }).apply(x);
+      x = softmax({ axis: [1, 2], name: `${prefix}_softmax` }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l1', include: '*/alpha', onConflict: 'add' } },
+    x: () => tf.randomNormal([3, 2, 4], 0, 1, 'float32', 18),
+    y: () => tf.fill([3, 2, 4], 0.125),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -158,7 +181,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);
