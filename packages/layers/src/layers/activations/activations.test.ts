@@ -184,7 +184,7 @@ describe('every activation layer', () => {
     const sym = layer.apply(input({ shape: [2, 3] }));
     expect(sym.shape).toEqual([null, 2, 3]);
     const config = layer.getConfig();
-    const copy = registry('layer').get(name as LayerName).create(JSON.parse(JSON.stringify(config)));
+    const copy = registry('layer').get(name as LayerName).create(JSON.parse(JSON.stringify(config))) as Layer;
     expect(copy.getConfig()).toEqual({ ...config, name: copy.name });
     const x = tf.tensor3d([[[-1, 0.4, 2], [7, -0.2, 0.6]]]);
     copy.ensureBuilt([null, 2, 3]);
@@ -219,7 +219,7 @@ describe('every activation layer', () => {
     const before = tf.memory().numTensors;
     await m.fit(xs, ys, { epochs: 2, batchSize: 3, verbose: 0 });
     expect(tf.memory().numTensors).toBe(before);
-    tf.dispose(m.evaluate(xs, ys));
+    await m.evaluate(xs, ys, { verbose: 0 });
     tf.dispose(m.predict(xs));
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([xs, ys]);
