@@ -1,5 +1,5 @@
 import { initBackend } from '@ridge/backend';
-import { dense, elu, input, leakyReLU, loadModel, model, prelu, reLU, softmax, thresholdedReLU, type Layer } from '@ridge/layers';
+import { dense, elu, input, leakyReLU, loadModel, model, permute, prelu, reLU, repeatVector, softmax, thresholdedReLU, type Layer } from '@ridge/layers';
 import '@ridge/losses';
 import { sgd } from '@ridge/optimizers';
 import { l2 } from '@ridge/regularizers';
@@ -175,5 +175,36 @@ describe('training: one SGD step of Dense -> PReLU with an L2 alphaRegularizer e
     tfjsSgd.dispose();
     rm.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('RepeatVector and Permute against tfjs-layers', () => {
+  it('a tfjs-layers model with both loads into Ridge, and Ridge saves it back for tfjs-layers: the same predictions', async () => {
+    const ti = tfl.input({ shape: [3], name: 'sh_in' });
+    const td = tfl.layers.dense({ units: 2, name: 'sh_dense' }).apply(ti) as tfl.SymbolicTensor;
+    const tr = tfl.layers.repeatVector({ n: 4, name: 'sh_repeat' }).apply(td) as tfl.SymbolicTensor;
+    const tp = tfl.layers.permute({ dims: [2, 1], name: 'sh_permute' }).apply(tr) as tfl.SymbolicTensor;
+    const tm = tfl.model({ inputs: ti, outputs: tfl.layers.dense({ units: 3, name: 'sh_out' }).apply(tp) as tfl.SymbolicTensor });
+    randomize(variables(tm), 71);
+    const loaded = await loadModel(tf.io.fromMemory(await artifactsOf((h) => tm.save(h))));
+    const back = await tfl.loadLayersModel(tf.io.fromMemory(await artifactsOf((h) => loaded.save(h, { format: 'tfjs-layers' }))));
+    const x = tf.randomNormal([5, 3], 0, 1, 'float32', 72);
+    const [theirs, ours, again] = [tm.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor, back.predict(x) as tf.Tensor];
+    expect(ours.shape).toEqual([5, 2, 3]);
+    expectClose(ours, theirs);
+    expectClose(again, theirs);
+    tf.dispose([x, theirs, ours, again]);
+    for (const m of [tm, loaded, back]) m.dispose();
+  });
+
+  it('the layers alone compute what tfjs-layers computes', () => {
+    const x2 = tf.randomNormal([2, 5], 0, 1, 'float32', 73);
+    const x4 = tf.randomNormal([2, 3, 4, 5], 0, 1, 'float32', 74);
+    const pairs = [
+      [repeatVector({ n: 3 }).apply(x2), tfl.layers.repeatVector({ n: 3 }).apply(x2)],
+      [permute({ dims: [3, 1, 2] }).apply(x4), tfl.layers.permute({ dims: [3, 1, 2] }).apply(x4)],
+    ] as tf.Tensor[][];
+    for (const [ours, theirs] of pairs) expectClose(ours!, theirs!);
+    tf.dispose([x2, x4, ...pairs.flat()]);
   });
 });

@@ -28,6 +28,8 @@ import {
   maximum,
   minimum,
   model,
+  permute,
+  repeatVector,
   modelFromJSON,
   multiply,
   subtract,
@@ -166,6 +168,18 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 2, 4], 0, 1, 'float32', 18),
     y: () => tf.fill([3, 2, 4], 0.125),
   },
+  {
+    name: 'shape layers: RepeatVector, Permute',
+    build: (prefix) => {
+      const inp = input({ shape: [3], name: `${prefix}_in` });
+      const rep = repeatVector({ n: 4, name: `${prefix}_repeat` }).apply(dense({ units: 2, name: `${prefix}_dense`, kernelRegularizer: l2(0.01) }).apply(inp));
+      const out = dense({ units: 1, name: `${prefix}_out` }).apply(permute({ dims: [2, 1], name: `${prefix}_permute` }).apply(rep));
+      return model({ inputs: inp, outputs: out, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'adam', loss: 'mse' },
+    x: () => tf.randomNormal([3, 3], 0, 1, 'float32', 19),
+    y: () => tf.ones([3, 2, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -181,7 +195,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -63,6 +63,8 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   ELU: {},
   Softmax: {},
   ThresholdedReLU: {},
+  RepeatVector: { n: 2 },
+  Permute: { dims: [1] },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;
@@ -75,9 +77,10 @@ const classes: Ctor[] = Object.values(api)
 
 const caught = caughtRidgeError;
 
-/** A deliberate misspelling of `key`: Keras's snake_case, or a dropped letter for one-word keys. */
+/** A deliberate misspelling of `key`: Keras's snake_case, a dropped letter for one-word keys, a doubled one for one-letter keys (RepeatVector's `n`). */
 function misspell(key: string): string {
   const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  if (key.length === 1) return `${key}${key}`;
   return snake !== key ? snake : `${key.slice(0, -2)}${key.slice(-1)}`;
 }
 

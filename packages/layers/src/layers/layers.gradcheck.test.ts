@@ -52,6 +52,8 @@ import {
   gaussianNoise,
   layerNormalization,
   spatialDropout1d,
+  repeatVector,
+  permute,
 } from './misc/index.js';
 import { gru, lstm, simpleRNN } from './recurrent/index.js';
 import { add, average, concatenate, dot, maximum, minimum, multiply, subtract } from './merge/index.js';
@@ -318,6 +320,8 @@ const CASES: readonly Case[] = [
   { label: 'Softmax axis -1', make: () => softmax(), inputShape: [2, 3] },
   { label: 'Softmax over axes [1, 2]', make: () => softmax({ axis: [1, 2] }), inputShape: [2, 2, 3] },
   { label: 'PReLU (w.r.t. alpha and input)', make: () => prelu(), inputShape: [2, 3], input: (n) => awayFromZero(n, 18) },
+  { label: 'RepeatVector (the gradient sums over the copies)', make: () => repeatVector({ n: 3 }), inputShape: [2, 4] },
+  { label: 'Permute [3, 1, 2]', make: () => permute({ dims: [3, 1, 2] }), inputShape: [1, 2, 3, 2] },
   { label: 'PReLU sharedAxes [1] (alpha [1, 3] sums over time)', make: () => prelu({ sharedAxes: [1] }), inputShape: [2, 2, 3], input: (n) => awayFromZero(n, 19) },
 ];
 
