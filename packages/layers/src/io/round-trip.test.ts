@@ -27,6 +27,7 @@ import {
   lstm,
   maximum,
   minimum,
+  masking,
   model,
   permute,
   repeatVector,
@@ -169,16 +170,17 @@ const cases: Case[] = [
     y: () => tf.fill([3, 2, 4], 0.125),
   },
   {
-    name: 'shape layers: RepeatVector, Permute',
+    name: 'shape layers: RepeatVector, Permute, Masking into an LSTM',
     build: (prefix) => {
       const inp = input({ shape: [3], name: `${prefix}_in` });
       const rep = repeatVector({ n: 4, name: `${prefix}_repeat` }).apply(dense({ units: 2, name: `${prefix}_dense`, kernelRegularizer: l2(0.01) }).apply(inp));
-      const out = dense({ units: 1, name: `${prefix}_out` }).apply(permute({ dims: [2, 1], name: `${prefix}_permute` }).apply(rep));
+      const masked = masking({ maskValue: 0.5, name: `${prefix}_masking` }).apply(permute({ dims: [2, 1], name: `${prefix}_permute` }).apply(rep));
+      const out = dense({ units: 1, name: `${prefix}_out` }).apply(lstm({ units: 2, name: `${prefix}_lstm` }).apply(masked));
       return model({ inputs: inp, outputs: out, name: `${prefix}_model` });
     },
     compile: { optimizer: 'adam', loss: 'mse' },
     x: () => tf.randomNormal([3, 3], 0, 1, 'float32', 19),
-    y: () => tf.ones([3, 2, 1]),
+    y: () => tf.ones([3, 1]),
   },
 ];
 

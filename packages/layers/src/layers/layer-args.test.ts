@@ -65,6 +65,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   ThresholdedReLU: {},
   RepeatVector: { n: 2 },
   Permute: { dims: [1] },
+  Masking: {},
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

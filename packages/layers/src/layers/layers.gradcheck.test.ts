@@ -54,6 +54,7 @@ import {
   spatialDropout1d,
   repeatVector,
   permute,
+  masking,
 } from './misc/index.js';
 import { gru, lstm, simpleRNN } from './recurrent/index.js';
 import { add, average, concatenate, dot, maximum, minimum, multiply, subtract } from './merge/index.js';
@@ -321,6 +322,8 @@ const CASES: readonly Case[] = [
   { label: 'Softmax over axes [1, 2]', make: () => softmax({ axis: [1, 2] }), inputShape: [2, 2, 3] },
   { label: 'PReLU (w.r.t. alpha and input)', make: () => prelu(), inputShape: [2, 3], input: (n) => awayFromZero(n, 18) },
   { label: 'RepeatVector (the gradient sums over the copies)', make: () => repeatVector({ n: 3 }), inputShape: [2, 4] },
+  // No step equal to maskValue: moving one entry of a masked step by h would unmask it (not smooth there).
+  { label: 'Masking (unmasked steps: the identity)', make: () => masking({ maskValue: 0 }), inputShape: [2, 3, 2], input: (n) => awayFromZero(n, 20) },
   { label: 'Permute [3, 1, 2]', make: () => permute({ dims: [3, 1, 2] }), inputShape: [1, 2, 3, 2] },
   { label: 'PReLU sharedAxes [1] (alpha [1, 3] sums over time)', make: () => prelu({ sharedAxes: [1] }), inputShape: [2, 2, 3], input: (n) => awayFromZero(n, 19) },
 ];

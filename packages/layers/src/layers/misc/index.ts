@@ -8,3 +8,4 @@ export { LayerNormalization, layerNormalization, type LayerNormalizationArgs } f
 export { SpatialDropout1D, spatialDropout1d, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
 export { RepeatVector, repeatVector, type RepeatVectorArgs } from './repeat-vector.js';
 export { Permute, permute, type PermuteArgs } from './permute.js';
+export { Masking, masking, type MaskingArgs } from './masking.js';

@@ -13,6 +13,7 @@ import {
   SpatialDropout1D,
   RepeatVector,
   Permute,
+  Masking,
 } from './index.js';
 import { miscLayerEntries } from './register.js';
 
@@ -31,6 +32,7 @@ const classes = {
   ActivityRegularization: [ActivityRegularization, { l1: 0.1 }],
   RepeatVector: [RepeatVector, { n: 2 }],
   Permute: [Permute, { dims: [2, 1] }],
+  Masking: [Masking, {}],
 } satisfies Partial<Record<LayerName, [{ readonly className: string }, object]>>;
 
 it('registers every misc layer under its Keras class name, from @ridge/layers', () => {

@@ -10,6 +10,7 @@ import { LayerNormalization, type LayerNormalizationArgs } from './layer-normali
 import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
 import { RepeatVector, type RepeatVectorArgs } from './repeat-vector.js';
 import { Permute, type PermuteArgs } from './permute.js';
+import { Masking, type MaskingArgs } from './masking.js';
 import { mergeLayerEntries } from '../merge/entries.js';
 import type { AddArgs, AverageArgs, ConcatenateArgs, DotArgs, MaximumArgs, MinimumArgs, MultiplyArgs, SubtractArgs } from '../merge/index.js';
 import { withoutForeignKeys } from '../../engine/foreign-keys.js';
@@ -28,6 +29,7 @@ declare module '@ridge/core' {
     ActivityRegularization: ActivityRegularizationArgs;
     RepeatVector: RepeatVectorArgs;
     Permute: PermuteArgs;
+    Masking: MaskingArgs;
     // The merge layers (layers/merge/) register here: this module is one of the package's `sideEffects`.
     Add: AddArgs;
     Subtract: SubtractArgs;
@@ -61,6 +63,7 @@ export const miscLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<ActivityRegularizationArgs>('ActivityRegularization', (a) => new ActivityRegularization(a)),
   entry<RepeatVectorArgs>('RepeatVector', (a) => new RepeatVector(a)),
   entry<PermuteArgs>('Permute', (a) => new Permute(a)),
+  entry<MaskingArgs>('Masking', (a) => new Masking(a)),
 ];
 
 for (const entry of [...miscLayerEntries, ...mergeLayerEntries, ...wrapperLayerEntries]) registry('layer').register(entry);
