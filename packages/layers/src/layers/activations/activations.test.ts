@@ -145,7 +145,11 @@ describe('Softmax', () => {
     const mask = tf.tensor2d([[1, 1, 0], [0, 0, 0]], undefined, 'bool');
     const y = softmax().apply(x, { mask }) as tf.Tensor;
     expectClose(y, [...soft([1, 2]), 0, 0, 0, 0], 6);
-    tf.dispose([x, mask, y]);
+    const wrong = tf.ones([2, 2], 'bool');
+    const error = caught(() => softmax().apply(x, { mask: wrong }));
+    expect(error.code).toBe('SHAPE_MISMATCH');
+    expect(error.message).toContain('received mask shape [2, 2] for inputs of shape [2, 3]');
+    tf.dispose([x, mask, y, wrong]);
   });
 
   it('refuses a bad axis at construction, and an axis out of range when built', () => {

@@ -66,6 +66,13 @@ export class Softmax extends Layer {
     let x = inputs as tf.Tensor;
     const axes = this.#axes(x.rank, x.shape);
     const mask = ctx.masks?.[0];
+    if (mask && mask.rank === x.rank && mask.shape.some((d, i) => d !== 1 && d !== x.shape[i])) {
+      throw new RidgeError(
+        'SHAPE_MISMATCH',
+        `${who(this)}: a mask of the inputs' rank must broadcast to them (each size 1 or the input's); received mask shape [${mask.shape.join(', ')}] for inputs of shape [${x.shape.join(', ')}].`,
+        { layer: this.name, argument: 'mask', received: mask.shape },
+      );
+    }
     const keep = mask && mask.rank === x.rank ? tf.cast(mask, x.dtype) : undefined;
     if (keep) x = tf.add(x, tf.mul(tf.sub(1, keep), LARGE_NEGATIVE));
     // tfjs-core's softmax works on the last axis only; other axes go through logSumExp.
