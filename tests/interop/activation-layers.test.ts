@@ -1,5 +1,5 @@
 import { initBackend } from '@ridge/backend';
-import { dense, elu, input, leakyReLU, loadModel, masking, model, permute, prelu, reLU, repeatVector, softmax, thresholdedReLU, type Layer } from '@ridge/layers';
+import { dense, elu, input, leakyReLU, timeDistributed, loadModel, masking, model, permute, prelu, reLU, repeatVector, softmax, thresholdedReLU, type Layer } from '@ridge/layers';
 import '@ridge/losses';
 import { sgd } from '@ridge/optimizers';
 import { l2 } from '@ridge/regularizers';
@@ -120,6 +120,19 @@ describe('models with these layers move between tfjs-layers and Ridge', () => {
     const [ours, theirs] = [m.predict(xs) as tf.Tensor, tm.predict(xs) as tf.Tensor];
     expectClose(theirs, ours);
     tf.dispose([xs, ours, theirs]);
+    m.dispose();
+    tm.dispose();
+  });
+
+  it('a LeakyReLU inside a wrapper (TimeDistributed) is written with alpha too', async () => {
+    const inp = input({ shape: [2, 3], name: 'rt_in' });
+    const m = model({ inputs: inp, outputs: timeDistributed({ layer: leakyReLU({ negativeSlope: 0.01 }), name: 'rt_td' }).apply(inp) });
+    const tm = await tfl.loadLayersModel(tf.io.fromMemory(await artifactsOf((h) => m.save(h, { format: 'tfjs-layers' }))));
+    const x = tf.tensor3d([[[-1, 2, -3], [4, -5, 6]]]);
+    const [ours, theirs] = [m.predict(x) as tf.Tensor, tm.predict(x) as tf.Tensor];
+    expectClose(theirs, ours);
+    expect(Array.from(ours.dataSync())[0]).toBeCloseTo(-0.01, 6);
+    tf.dispose([x, ours, theirs]);
     m.dispose();
     tm.dispose();
   });
