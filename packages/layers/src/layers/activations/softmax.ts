@@ -31,6 +31,7 @@ export class Softmax extends Layer {
   static override readonly argKeys = argKeys<SoftmaxArgs>()([], ['axis']);
   readonly axis: number | readonly number[];
 
+  /** Takes a mask (see above) and passes it on, as Keras. */
   override get supportsMasking(): boolean {
     return true;
   }
