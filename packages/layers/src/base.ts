@@ -31,6 +31,7 @@ export * from './layers/conv/index.js';
 export * from './layers/misc/index.js';
 export * from './layers/merge/index.js';
 export * from './layers/wrappers/index.js';
+export * from './layers/activations/index.js';
 export { modelFromJSON, type FromJSONOptions } from './io/model-from-json.js';
 export { loadModel, type LoadModelOptions } from './io/load.js';
 export type { ModelTopologyJSON, ToJSONOptions } from './io/model-json.js';

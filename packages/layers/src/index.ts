@@ -18,3 +18,4 @@ export { convLayerEntries } from './layers/conv/register.js';
 export { miscLayerEntries } from './layers/misc/register.js';
 export { mergeLayerEntries } from './layers/merge/entries.js';
 export { wrapperLayerEntries } from './layers/wrappers/entries.js';
+export { activationLayerEntries } from './layers/activations/register.js';

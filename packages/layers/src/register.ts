@@ -18,6 +18,7 @@ import {
   type VarianceScalingConfig,
 } from './initializers/variance-scaling.js';
 import { readConfig } from './initializers/config.js';
+import './layers/activations/register.js';
 import './layers/conv/register.js';
 import './layers/misc/register.js';
 import './layers/recurrent/register.js';

@@ -1,5 +1,6 @@
 import { RidgeError, describeValue, isJsonObject, type JsonObject, type JsonValue } from '@ridge/core';
 import { HARD_SIGMOID_LEGACY } from '../engine/activations.js';
+import { tfjsLayerConfig } from './tfjs-layer-config.js';
 
 /**
  * What tfjs-layers 4.22 writes beside a topology. Its loader and Keras read the topology by
@@ -100,6 +101,8 @@ function toTfjsPart(kind: PartKind, className: string, config: JsonObject): [str
     }
     if (className === 'VarianceScaling') return ['VarianceScaling', { ...config, distribution: tfjsDistribution(config['distribution']) }];
   }
+  // A layer inside another's config (a wrapper's `layer`): its keys as tfjs-layers spells them.
+  if (kind === 'other') return [className, tfjsLayerConfig(className, config)];
   return [className, config];
 }
 

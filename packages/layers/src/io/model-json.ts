@@ -6,6 +6,7 @@ import type { Model } from '../model/model.js';
 import type { Sequential } from '../model/sequential.js';
 import { keras3HardSigmoidIn, RIDGE_FORMAT_KEY } from './activation-dialect.js';
 import { KERAS_BACKEND, KERAS_VERSION, writeObject, type JsonFormat } from './keras-json.js';
+import { tfjsIgnored, tfjsLayerConfig } from './tfjs-layer-config.js';
 import { trainingConfigToJSON } from './training-config.js';
 
 /** A model's topology in the Keras form tfjs-layers writes (`model.json`'s `modelTopology`). */
@@ -92,6 +93,12 @@ export function modelToJSON(model: Model, format: JsonFormat, warn: (message: st
           `'hard_sigmoid_legacy' in Ridge for the same maths in both, or keep Ridge's own format.`,
       );
     }
+    for (const [layer, ignored] of tfjsIgnoredIn(model)) {
+      warn(
+        `Layer '${layer}' has ${ignored.join(' and ')}, which tfjs-layers 4.22 has no argument for: it loads the 'tfjs-layers' ` +
+          `format without them and computes otherwise (Ridge reads them back). Keep Ridge's own format for Keras 3 or Ridge.`,
+      );
+    }
   }
   const json: ModelTopologyJSON = { class_name, config, keras_version: KERAS_VERSION, backend: KERAS_BACKEND, [RIDGE_FORMAT_KEY]: format };
   const training = trainingConfigToJSON(model);
@@ -104,9 +111,19 @@ function keras3Layers(model: Model): string[] {
   return model.layers.flatMap((layer) => (isModel(layer) ? keras3Layers(layer) : keras3HardSigmoidIn(layer.getConfig(), layer.name)));
 }
 
+/** The layers of a model (nested models' included) with settings tfjs-layers ignores, and those settings. */
+function tfjsIgnoredIn(model: Model): [string, string[]][] {
+  return model.layers.flatMap((layer): [string, string[]][] => {
+    if (isModel(layer)) return tfjsIgnoredIn(layer);
+    const ignored = tfjsIgnored(layer.className, layer.getConfig());
+    return ignored.length > 0 ? [[layer.name, ignored]] : [];
+  });
+}
+
 function layerEntry(layer: Layer, format: JsonFormat): { class_name: string; config: JsonObject } {
   if (isModel(layer)) return modelEntry(layer, format);
-  return { class_name: layer.className, config: writeObject(layer.getConfig(), format) };
+  const config = format === 'tfjs-layers' ? tfjsLayerConfig(layer.className, layer.getConfig()) : layer.getConfig();
+  return { class_name: layer.className, config: writeObject(config, format) };
 }
 
 function modelEntry(model: Model, format: JsonFormat): { class_name: string; config: JsonObject } {

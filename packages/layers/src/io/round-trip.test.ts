@@ -10,6 +10,12 @@ import { useCpu } from '../../test/setup.js';
 import {
   add,
   average,
+  elu,
+  leakyReLU,
+  prelu,
+  reLU,
+  softmax,
+  thresholdedReLU,
   bidirectional,
   concatenate,
   dense,
@@ -21,7 +27,10 @@ import {
   lstm,
   maximum,
   minimum,
+  masking,
   model,
+  permute,
+  repeatVector,
   modelFromJSON,
   multiply,
   subtract,
@@ -143,6 +152,36 @@ const cases: Case[] = [
     x: () => tf.randomNormal([4, 5, 3], 0, 1, 'float32', 17),
     y: () => tf.zeros([4, 2]),
   },
+  {
+    name: 'advanced activations: ReLU, LeakyReLU, PReLU (regularized slopes), ELU, ThresholdedReLU, Softmax',
+    build: (prefix) => {
+      const inp = input({ shape: [2, 4], name: `${prefix}_in` });
+      let x = dense({ units: 4, name: `${prefix}_dense` }).apply(inp);
+      x = reLU({ maxValue: 2, negativeSlope: 0.05, threshold: 0.1, name: `${prefix}_relu` }).apply(x);
+      x = leakyReLU({ negativeSlope: 0.2, name: `${prefix}_leaky` }).apply(x);
+      x = prelu({ sharedAxes: [1], alphaInitializer: { className: 'Constant', config: { value: 0.3 } }, alphaRegularizer: l2(0.02), name: `${prefix}_prelu` }).apply(x);
+      x = elu({ alpha: 0.5, name: `${prefix}_elu` }).apply(x);
+      x = thresholdedReLU({ theta: 0.05, name: `${prefix}_thresh` }).apply(x);
+      x = softmax({ axis: [1, 2], name: `${prefix}_softmax` }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l1', include: '*/alpha', onConflict: 'add' } },
+    x: () => tf.randomNormal([3, 2, 4], 0, 1, 'float32', 18),
+    y: () => tf.fill([3, 2, 4], 0.125),
+  },
+  {
+    name: 'shape layers: RepeatVector, Permute, Masking into an LSTM',
+    build: (prefix) => {
+      const inp = input({ shape: [3], name: `${prefix}_in` });
+      const rep = repeatVector({ n: 4, name: `${prefix}_repeat` }).apply(dense({ units: 2, name: `${prefix}_dense`, kernelRegularizer: l2(0.01) }).apply(inp));
+      const masked = masking({ maskValue: 0.5, name: `${prefix}_masking` }).apply(permute({ dims: [2, 1], name: `${prefix}_permute` }).apply(rep));
+      const out = dense({ units: 1, name: `${prefix}_out` }).apply(lstm({ units: 2, name: `${prefix}_lstm` }).apply(masked));
+      return model({ inputs: inp, outputs: out, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'adam', loss: 'mse' },
+    x: () => tf.randomNormal([3, 3], 0, 1, 'float32', 19),
+    y: () => tf.ones([3, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -158,7 +197,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -57,6 +57,15 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   Dot: { axes: 1 },
   Bidirectional: { layer: { className: 'LSTM', config: { units: 2 } } },
   TimeDistributed: { layer: { className: 'Dense', config: { units: 2 } } },
+  ReLU: {},
+  LeakyReLU: {},
+  PReLU: {},
+  ELU: {},
+  Softmax: {},
+  ThresholdedReLU: {},
+  RepeatVector: { n: 2 },
+  Permute: { dims: [1] },
+  Masking: {},
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;
@@ -69,9 +78,10 @@ const classes: Ctor[] = Object.values(api)
 
 const caught = caughtRidgeError;
 
-/** A deliberate misspelling of `key`: Keras's snake_case, or a dropped letter for one-word keys. */
+/** A deliberate misspelling of `key`: Keras's snake_case, a dropped letter for one-word keys, a doubled one for one-letter keys (RepeatVector's `n`). */
 function misspell(key: string): string {
   const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  if (key.length === 1) return `${key}${key}`;
   return snake !== key ? snake : `${key.slice(0, -2)}${key.slice(-1)}`;
 }
 
@@ -120,6 +130,8 @@ describe('every layer refuses an unknown argument', () => {
     const constructorOnly = new Set(['inputShape', 'batchSize', 'batchInputShape', 'activityRegularizer']);
     if (name === 'Embedding') constructorOnly.add('inputLength');
     if (name === 'SpatialDropout1D') constructorOnly.add('noiseShape');
+    // tfjs-layers' and Keras 2's name for negativeSlope: read, never written.
+    if (name === 'LeakyReLU') constructorOnly.add('alpha');
     const unreported = declared.filter((k) => !(k in config) && !constructorOnly.has(k));
     expect(unreported, `${name} declares keys its config never reports`).toEqual([]);
   });

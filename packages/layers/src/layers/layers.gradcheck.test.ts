@@ -52,10 +52,14 @@ import {
   gaussianNoise,
   layerNormalization,
   spatialDropout1d,
+  repeatVector,
+  permute,
+  masking,
 } from './misc/index.js';
 import { gru, lstm, simpleRNN } from './recurrent/index.js';
 import { add, average, concatenate, dot, maximum, minimum, multiply, subtract } from './merge/index.js';
 import { bidirectional, timeDistributed } from './wrappers/index.js';
+import { elu, leakyReLU, prelu, reLU, softmax, thresholdedReLU } from './activations/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -304,6 +308,24 @@ const CASES: readonly Case[] = [
   { label: 'Bidirectional SimpleRNN mergeMode null', make: () => bidirectional({ layer: simpleRNN({ units: 2, returnSequences: true }), mergeMode: null }), inputShape: [1, 3, 2] },
   { label: 'TimeDistributed Dense tanh', make: () => timeDistributed({ layer: dense({ units: 2, activation: 'tanh' }) }), inputShape: [2, 3, 2] },
   { label: 'TimeDistributed Conv1D', make: () => timeDistributed({ layer: conv1d({ filters: 2, kernelSize: 2 }) }), inputShape: [1, 2, 3, 2] },
+  // Inputs in [-1, 1] at least 0.05 from 0; the ReLU's other kinks (0.5 and the clip at 0.8) are avoided the same way.
+  {
+    label: 'ReLU maxValue 0.8, negativeSlope 0.1, threshold 0.5 (inputs away from 0.5 and 0.8)',
+    make: () => reLU({ maxValue: 0.8, negativeSlope: 0.1, threshold: 0.5 }),
+    inputShape: [3, 4],
+    input: (n) => uniform(n, 14).map((v) => (Math.abs(v - 0.5) < 0.05 || Math.abs(v - 0.8) < 0.05 ? v - 0.1 : v)),
+  },
+  { label: 'LeakyReLU', make: () => leakyReLU({ negativeSlope: 0.2 }), inputShape: [2, 3], input: (n) => awayFromZero(n, 15) },
+  { label: 'ELU alpha 0.5', make: () => elu({ alpha: 0.5 }), inputShape: [2, 3], input: (n) => awayFromZero(n, 16) },
+  { label: 'ThresholdedReLU theta 0.3 (inputs away from 0.3)', make: () => thresholdedReLU({ theta: 0.3 }), inputShape: [2, 3], input: (n) => awayFromZero(n, 17).map((v) => (Math.abs(v - 0.3) < 0.05 ? v + 0.1 : v)) },
+  { label: 'Softmax axis -1', make: () => softmax(), inputShape: [2, 3] },
+  { label: 'Softmax over axes [1, 2]', make: () => softmax({ axis: [1, 2] }), inputShape: [2, 2, 3] },
+  { label: 'PReLU (w.r.t. alpha and input)', make: () => prelu(), inputShape: [2, 3], input: (n) => awayFromZero(n, 18) },
+  { label: 'RepeatVector (the gradient sums over the copies)', make: () => repeatVector({ n: 3 }), inputShape: [2, 4] },
+  // No step equal to maskValue: moving one entry of a masked step by h would unmask it (not smooth there).
+  { label: 'Masking (unmasked steps: the identity)', make: () => masking({ maskValue: 0 }), inputShape: [2, 3, 2], input: (n) => awayFromZero(n, 20) },
+  { label: 'Permute [3, 1, 2]', make: () => permute({ dims: [3, 1, 2] }), inputShape: [1, 2, 3, 2] },
+  { label: 'PReLU sharedAxes [1] (alpha [1, 3] sums over time)', make: () => prelu({ sharedAxes: [1] }), inputShape: [2, 2, 3], input: (n) => awayFromZero(n, 19) },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {

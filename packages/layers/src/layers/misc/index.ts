@@ -6,3 +6,6 @@ export { GaussianDropout, gaussianDropout, type GaussianDropoutArgs } from './ga
 export { GaussianNoise, gaussianNoise, type GaussianNoiseArgs } from './gaussian-noise.js';
 export { LayerNormalization, layerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
 export { SpatialDropout1D, spatialDropout1d, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
+export { RepeatVector, repeatVector, type RepeatVectorArgs } from './repeat-vector.js';
+export { Permute, permute, type PermuteArgs } from './permute.js';
+export { Masking, masking, type MaskingArgs } from './masking.js';

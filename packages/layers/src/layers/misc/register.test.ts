@@ -11,6 +11,9 @@ import {
   GaussianNoise,
   LayerNormalization,
   SpatialDropout1D,
+  RepeatVector,
+  Permute,
+  Masking,
 } from './index.js';
 import { miscLayerEntries } from './register.js';
 
@@ -27,6 +30,9 @@ const classes = {
   AlphaDropout: [AlphaDropout, { rate: 0.1 }],
   SpatialDropout1D: [SpatialDropout1D, { rate: 0.1 }],
   ActivityRegularization: [ActivityRegularization, { l1: 0.1 }],
+  RepeatVector: [RepeatVector, { n: 2 }],
+  Permute: [Permute, { dims: [2, 1] }],
+  Masking: [Masking, {}],
 } satisfies Partial<Record<LayerName, [{ readonly className: string }, object]>>;
 
 it('registers every misc layer under its Keras class name, from @ridge/layers', () => {

@@ -8,6 +8,9 @@ import { GaussianDropout, type GaussianDropoutArgs } from './gaussian-dropout.js
 import { GaussianNoise, type GaussianNoiseArgs } from './gaussian-noise.js';
 import { LayerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
 import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
+import { RepeatVector, type RepeatVectorArgs } from './repeat-vector.js';
+import { Permute, type PermuteArgs } from './permute.js';
+import { Masking, type MaskingArgs } from './masking.js';
 import { mergeLayerEntries } from '../merge/entries.js';
 import type { AddArgs, AverageArgs, ConcatenateArgs, DotArgs, MaximumArgs, MinimumArgs, MultiplyArgs, SubtractArgs } from '../merge/index.js';
 import { withoutForeignKeys } from '../../engine/foreign-keys.js';
@@ -24,6 +27,9 @@ declare module '@ridge/core' {
     AlphaDropout: AlphaDropoutArgs;
     SpatialDropout1D: SpatialDropout1DArgs;
     ActivityRegularization: ActivityRegularizationArgs;
+    RepeatVector: RepeatVectorArgs;
+    Permute: PermuteArgs;
+    Masking: MaskingArgs;
     // The merge layers (layers/merge/) register here: this module is one of the package's `sideEffects`.
     Add: AddArgs;
     Subtract: SubtractArgs;
@@ -55,6 +61,9 @@ export const miscLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<AlphaDropoutArgs>('AlphaDropout', (a) => new AlphaDropout(a)),
   entry<SpatialDropout1DArgs>('SpatialDropout1D', (a) => new SpatialDropout1D(a)),
   entry<ActivityRegularizationArgs>('ActivityRegularization', (a) => new ActivityRegularization(a)),
+  entry<RepeatVectorArgs>('RepeatVector', (a) => new RepeatVector(a)),
+  entry<PermuteArgs>('Permute', (a) => new Permute(a)),
+  entry<MaskingArgs>('Masking', (a) => new Masking(a)),
 ];
 
 for (const entry of [...miscLayerEntries, ...mergeLayerEntries, ...wrapperLayerEntries]) registry('layer').register(entry);
