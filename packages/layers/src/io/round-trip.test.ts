@@ -1,5 +1,5 @@
 import { registry } from '@ridge/core';
-import { l1, l2 } from '@ridge/regularizers';
+import { l1, l2, maxNorm, nonNeg } from '@ridge/regularizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,9 @@ import {
   average,
   bidirectional,
   concatenate,
+  conv2dTranspose,
   dense,
+  depthwiseConv2d,
   dot,
   globalAveragePooling1d,
   gru,
@@ -24,6 +26,7 @@ import {
   model,
   modelFromJSON,
   multiply,
+  separableConv2d,
   subtract,
   timeDistributed,
   type CompileArgs,
@@ -143,6 +146,37 @@ const cases: Case[] = [
     x: () => tf.randomNormal([4, 5, 3], 0, 1, 'float32', 17),
     y: () => tf.zeros([4, 2]),
   },
+  {
+    name: 'depthwise, separable and transposed convolutions with their own regularizers and constraints',
+    build: (prefix) => {
+      const inp = input({ shape: [6, 6, 2], name: `${prefix}_in` });
+      let x = depthwiseConv2d({
+        kernelSize: 3,
+        depthMultiplier: 2,
+        padding: 'same',
+        dilationRate: 2,
+        name: `${prefix}_dw`,
+        depthwiseRegularizer: l2(0.02),
+        biasRegularizer: l1(0.01),
+        depthwiseConstraint: maxNorm({ maxValue: 2, axis: [0, 1, 2] }),
+      }).apply(inp);
+      x = separableConv2d({
+        filters: 3,
+        kernelSize: 2,
+        strides: 2,
+        activation: 'relu',
+        name: `${prefix}_sep`,
+        depthwiseRegularizer: l1(0.01),
+        pointwiseRegularizer: l2(0.03),
+        pointwiseConstraint: nonNeg(),
+      }).apply(x);
+      x = conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', outputPadding: 1, name: `${prefix}_up`, kernelRegularizer: l2(0.01) }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l2', include: ['depthwiseKernel', 'pointwiseKernel'], onConflict: 'add' } },
+    x: () => tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 18),
+    y: () => tf.zeros([3, 6, 6, 2]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -158,7 +192,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'sepconv'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);
