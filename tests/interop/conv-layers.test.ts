@@ -1,5 +1,5 @@
 import { initBackend } from '@ridge/backend';
-import { conv2dTranspose, dense, depthwiseConv2d, flatten, input, loadModel, model, separableConv2d, type Model } from '@ridge/layers';
+import { conv2dTranspose, cropping2d, dense, depthwiseConv2d, flatten, input, loadModel, model, separableConv2d, upSampling2d, zeroPadding2d, type Model } from '@ridge/layers';
 import '@ridge/losses';
 import { sgd } from '@ridge/optimizers';
 import { l2 } from '@ridge/regularizers';
@@ -174,3 +174,60 @@ describe('saved models move between tfjs-layers and Ridge', () => {
     rm.dispose();
   });
 });
+
+describe('ZeroPadding2D, UpSampling2D and Cropping2D', () => {
+  function tfjsShapeModel(): tfl.LayersModel {
+    const x = tfl.input({ shape: [5, 4, 2], name: 'zs_in' });
+    let h = tfl.layers.zeroPadding2d({ padding: [[1, 2], [0, 1]], name: 'zs_pad' }).apply(x) as tfl.SymbolicTensor;
+    h = tfl.layers.conv2d({ filters: 3, kernelSize: 2, name: 'zs_conv' }).apply(h) as tfl.SymbolicTensor;
+    h = tfl.layers.upSampling2d({ size: [2, 3], name: 'zs_up' }).apply(h) as tfl.SymbolicTensor;
+    h = tfl.layers.cropping2D({ cropping: [[1, 2], [3, 0]], name: 'zs_crop' }).apply(h) as tfl.SymbolicTensor;
+    const m = tfl.model({ inputs: x, outputs: h });
+    randomize(variables(m), 50);
+    return m;
+  }
+
+  it('a tfjs-layers model with them loads into Ridge with the same output shapes and predictions', async () => {
+    const tm = tfjsShapeModel();
+    const loaded = await loadModel(tf.io.fromMemory(await artifactsOf((h) => tm.save(h))));
+    expect(loaded.layers.map((l) => l.className)).toEqual(['InputLayer', 'ZeroPadding2D', 'Conv2D', 'UpSampling2D', 'Cropping2D']);
+    tm.layers.slice(1).forEach((l, i) => expect(loaded.layers[i + 1]!.computeOutputShape(tm.layers[i]!.outputShape as (number | null)[])).toEqual(l.outputShape));
+    expectSamePredictions4(loaded, tm, [3, 5, 4, 2]);
+    tm.dispose();
+    loaded.dispose();
+  });
+
+  it("a Ridge model with them loads into tfjs-layers (format 'tfjs-layers') and predicts the same", async () => {
+    const x = input({ shape: [5, 4, 2], name: 'rz_in' });
+    let h = zeroPadding2d({ padding: 1, name: 'rz_pad' }).apply(x);
+    h = upSampling2d({ size: 2, name: 'rz_up' }).apply(h);
+    h = cropping2d({ cropping: [2, 1], name: 'rz_crop' }).apply(h);
+    const m = model({ inputs: x, outputs: h });
+    const tm = await tfl.loadLayersModel(tf.io.fromMemory(await artifactsOf((handler) => m.save(handler, { format: 'tfjs-layers' }))));
+    expect(tm.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'ZeroPadding2D', 'UpSampling2D', 'Cropping2D']);
+    expectSamePredictions4(m, tm, [2, 5, 4, 2]);
+    tm.dispose();
+    m.dispose();
+  });
+
+  it("'bilinear' is Keras's (half-pixel centers); tfjs-layers' samples at o / size instead, so the two differ", () => {
+    // One row [a, b] scaled by 2. Keras: positions -0.25, 0.25, 0.75, 1.25 (clamped to [0, 1]);
+    // tfjs-layers (tf.image.resizeBilinear without halfPixelCenters): positions 0, 0.5, 1, 1.5 (clamped).
+    const [a, b] = [2, 6];
+    const keras = [a, 0.75 * a + 0.25 * b, 0.25 * a + 0.75 * b, b];
+    const tfjs = [a, 0.5 * a + 0.5 * b, b, b];
+    const x = tf.tensor4d([a, b], [1, 1, 2, 1]);
+    const ours = upSampling2d({ size: [1, 2], interpolation: 'bilinear' }).apply(x) as tf.Tensor;
+    const theirs = tfl.layers.upSampling2d({ size: [1, 2], interpolation: 'bilinear' }).apply(x) as tf.Tensor;
+    Array.from(ours.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(keras[i]!, 6));
+    Array.from(theirs.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(tfjs[i]!, 6));
+    tf.dispose([x, ours, theirs]);
+  });
+});
+
+function expectSamePredictions4(ours: Model, theirs: tfl.LayersModel, shape: [number, number, number, number]): void {
+  const x = tf.randomNormal(shape, 0, 1, 'float32', 51);
+  const [a, b] = [ours.predict(x) as tf.Tensor, theirs.predict(x) as tf.Tensor];
+  expectClose(a, b);
+  tf.dispose([x, a, b]);
+}

@@ -13,6 +13,7 @@ import {
   bidirectional,
   concatenate,
   conv2dTranspose,
+  cropping2d,
   dense,
   depthwiseConv2d,
   dot,
@@ -29,6 +30,8 @@ import {
   separableConv2d,
   subtract,
   timeDistributed,
+  upSampling2d,
+  zeroPadding2d,
   type CompileArgs,
   type Model,
 } from '../index.js';
@@ -147,7 +150,7 @@ const cases: Case[] = [
     y: () => tf.zeros([4, 2]),
   },
   {
-    name: 'depthwise, separable and transposed convolutions with their own regularizers and constraints',
+    name: 'depthwise, separable and transposed convolutions with their own regularizers and constraints; padding, upsampling, cropping',
     build: (prefix) => {
       const inp = input({ shape: [6, 6, 2], name: `${prefix}_in` });
       let x = depthwiseConv2d({
@@ -171,11 +174,15 @@ const cases: Case[] = [
         pointwiseConstraint: nonNeg(),
       }).apply(x);
       x = conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', outputPadding: 1, name: `${prefix}_up`, kernelRegularizer: l2(0.01) }).apply(x);
+      x = zeroPadding2d({ padding: [[1, 0], [2, 1]], name: `${prefix}_pad` }).apply(x);
+      x = upSampling2d({ size: [2, 1], interpolation: 'bilinear', name: `${prefix}_upsample` }).apply(x);
+      x = cropping2d({ cropping: [[3, 1], [2, 1]], name: `${prefix}_crop` }).apply(x);
       return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
     },
     compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l2', include: ['depthwiseKernel', 'pointwiseKernel'], onConflict: 'add' } },
     x: () => tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 18),
-    y: () => tf.zeros([3, 6, 6, 2]),
+    // [6, 6] padded to [7, 9], scaled to [14, 9], cropped to [14 - 4, 9 - 3].
+    y: () => tf.zeros([3, 10, 6, 2]),
   },
 ];
 

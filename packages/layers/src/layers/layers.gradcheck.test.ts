@@ -35,6 +35,7 @@ import {
   conv1d,
   conv2d,
   conv2dTranspose,
+  cropping2d,
   depthwiseConv2d,
   flatten,
   globalAveragePooling1d,
@@ -45,6 +46,8 @@ import {
   maxPooling2d,
   reshape,
   separableConv2d,
+  upSampling2d,
+  zeroPadding2d,
 } from './conv/index.js';
 import {
   activityRegularization,
@@ -257,6 +260,10 @@ const CASES: readonly Case[] = [
   { label: 'Conv2DTranspose valid, strides 2', make: () => conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2 }), inputShape: [2, 2, 3, 2] },
   { label: 'Conv2DTranspose same, outputPadding 1', make: () => conv2dTranspose({ filters: 1, kernelSize: [3, 2], strides: 2, padding: 'same', outputPadding: 1 }), inputShape: [1, 3, 2, 2] },
   { label: 'Conv2DTranspose dilation 2', make: () => conv2dTranspose({ filters: 2, kernelSize: 2, dilationRate: 2 }), inputShape: [1, 2, 2, 1] },
+  { label: 'ZeroPadding2D [[1, 0], [2, 1]]', make: () => zeroPadding2d({ padding: [[1, 0], [2, 1]] }), inputShape: [2, 2, 3, 2] },
+  { label: 'Cropping2D [[1, 0], [0, 2]]', make: () => cropping2d({ cropping: [[1, 0], [0, 2]] }), inputShape: [1, 3, 4, 2] },
+  { label: 'UpSampling2D nearest [2, 3]', make: () => upSampling2d({ size: [2, 3] }), inputShape: [2, 2, 2, 2] },
+  { label: 'UpSampling2D bilinear', make: () => upSampling2d({ size: [3, 2], interpolation: 'bilinear' }), inputShape: [1, 3, 2, 2] },
   { label: 'MaxPooling1D', make: () => maxPooling1d({ poolSize: 2 }), inputShape: [2, 4, 2], input: (n) => distinct(n, 3) },
   { label: 'MaxPooling2D same', make: () => maxPooling2d({ poolSize: 2, padding: 'same' }), inputShape: [1, 3, 3, 2], input: (n) => distinct(n, 4) },
   { label: 'AveragePooling1D', make: () => averagePooling1d({ poolSize: 2, strides: 1 }), inputShape: [2, 3, 2] },

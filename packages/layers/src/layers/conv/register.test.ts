@@ -17,6 +17,7 @@ import {
   Conv1D,
   Conv2D,
   Conv2DTranspose,
+  Cropping2D,
   DepthwiseConv2D,
   Flatten,
   GlobalAveragePooling1D,
@@ -27,6 +28,8 @@ import {
   MaxPooling2D,
   Reshape,
   SeparableConv2D,
+  UpSampling2D,
+  ZeroPadding2D,
   averagePooling1d,
   conv1d,
   conv2d,
@@ -72,6 +75,9 @@ describe('registry', () => {
     ['SeparableConvolution2D', 'SeparableConv2D', { filters: 2, kernelSize: 2 }],
     ['Conv2DTranspose', 'Conv2DTranspose', { filters: 2, kernelSize: 2 }],
     ['Convolution2DTranspose', 'Conv2DTranspose', { filters: 2, kernelSize: 2 }],
+    ['ZeroPadding2D', 'ZeroPadding2D', {}],
+    ['UpSampling2D', 'UpSampling2D', {}],
+    ['Cropping2D', 'Cropping2D', {}],
   ];
   for (const [name, className, config] of names) {
     it(`'${name}' builds a ${className}`, () => {
@@ -98,6 +104,9 @@ describe('registry', () => {
       'DepthwiseConv2D',
       'SeparableConv2D',
       'Conv2DTranspose',
+      'ZeroPadding2D',
+      'UpSampling2D',
+      'Cropping2D',
     ]);
     const classes = [
       Conv1D,
@@ -115,6 +124,9 @@ describe('registry', () => {
       DepthwiseConv2D,
       SeparableConv2D,
       Conv2DTranspose,
+      ZeroPadding2D,
+      UpSampling2D,
+      Cropping2D,
     ];
     expect(classes.map((c) => c.className)).toEqual(convLayerEntries.map((e) => e.name));
     for (const e of convLayerEntries) expect(e.package).toBe('@ridge/layers');

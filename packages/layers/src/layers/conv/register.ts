@@ -5,8 +5,11 @@ import { AveragePooling2D, type AveragePooling2DArgs } from './average-pooling2d
 import { Conv1D, type Conv1DArgs } from './conv1d.js';
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Conv2DTranspose, type Conv2DTransposeArgs } from './conv2d-transpose.js';
+import { Cropping2D, type Cropping2DArgs } from './cropping2d.js';
 import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise-conv2d.js';
 import { SeparableConv2D, type SeparableConv2DArgs } from './separable-conv2d.js';
+import { UpSampling2D, type UpSampling2DArgs } from './up-sampling2d.js';
+import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero-padding2d.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
 import { GlobalAveragePooling1D, type GlobalAveragePooling1DArgs } from './global-average-pooling1d.js';
 import { GlobalAveragePooling2D, type GlobalAveragePooling2DArgs } from './global-average-pooling2d.js';
@@ -48,6 +51,9 @@ declare module '@ridge/core' {
     SeparableConvolution2D: SeparableConv2DArgs;
     Conv2DTranspose: Conv2DTransposeArgs;
     Convolution2DTranspose: Conv2DTransposeArgs;
+    ZeroPadding2D: ZeroPadding2DArgs;
+    UpSampling2D: UpSampling2DArgs;
+    Cropping2D: Cropping2DArgs;
   }
 }
 
@@ -77,6 +83,9 @@ export const convLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<DepthwiseConv2DArgs>('DepthwiseConv2D', [], (a) => new DepthwiseConv2D(withoutMirroredConstraint(a))),
   entry<SeparableConv2DArgs>('SeparableConv2D', ['SeparableConvolution2D'], (a) => new SeparableConv2D(a)),
   entry<Conv2DTransposeArgs>('Conv2DTranspose', ['Convolution2DTranspose'], (a) => new Conv2DTranspose(a)),
+  entry<ZeroPadding2DArgs>('ZeroPadding2D', [], (a) => new ZeroPadding2D(a)),
+  entry<UpSampling2DArgs>('UpSampling2D', [], (a) => new UpSampling2D(a)),
+  entry<Cropping2DArgs>('Cropping2D', [], (a) => new Cropping2D(a)),
 ];
 
 /**
