@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
 import '../../../test/setup.js';
-import { conv2dTranspose, depthwiseConv2d, flatten, dense, input, model, separableConv2d } from '../../index.js';
+import { conv2dTranspose, cropping2d, dense, depthwiseConv2d, flatten, input, model, separableConv2d, upSampling2d, zeroPadding2d } from '../../index.js';
 import { depthwiseConv2dOp } from './depthwise-conv2d-op.js';
 
 afterAll(async () => {
@@ -77,6 +77,9 @@ async function trainNet(): Promise<number[][]> {
   h = separableConv2d({ filters: 3, kernelSize: 2, strides: 2, name: 'sep', activation: 'tanh' }).apply(h);
   h = conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', outputPadding: 1, name: 'up' }).apply(h);
   h = depthwiseConv2d({ kernelSize: 2, dilationRate: 2, name: 'dw2' }).apply(h);
+  h = zeroPadding2d({ padding: [[1, 0], [0, 1]] }).apply(h);
+  h = upSampling2d({ size: [1, 2], interpolation: 'bilinear' }).apply(h);
+  h = cropping2d({ cropping: [[0, 1], [2, 1]] }).apply(h);
   const out = dense({ units: 2, name: 'out' }).apply(flatten().apply(h));
   const m = model({ inputs: inp, outputs: out });
   seedWeights(m, 31, 0.5);
@@ -86,7 +89,7 @@ async function trainNet(): Promise<number[][]> {
   return (await fitAndRead(m, x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 })).weights;
 }
 
-describe('DepthwiseConv2D, SeparableConv2D and Conv2DTranspose train on wasm', () => {
+describe('DepthwiseConv2D, SeparableConv2D, Conv2DTranspose (with ZeroPadding2D, bilinear UpSampling2D and Cropping2D) train on wasm', () => {
   it('the same weights after two epochs as on cpu', async () => {
     await initBackend({ prefer: 'cpu', log: false });
     const onCpu = await trainNet();
