@@ -226,6 +226,15 @@ describe('Keras 3 JSON', () => {
     expect(ct.computeOutputShape([null, 4, 5, 2])).toEqual([null, 8, 10, 3]);
   });
 
+  it('reads Keras 3 ZeroPadding2D, UpSampling2D and Cropping2D configs (tuples of tuples)', () => {
+    const pad = layers.deserialize({ module: 'keras.layers', class_name: 'ZeroPadding2D', config: { name: 'keras_pad', trainable: true, dtype, padding: [[1, 2], [3, 4]], data_format: 'channels_last' }, registered_name: null }) as ZeroPadding2D;
+    expect(pad.computeOutputShape([null, 5, 5, 2])).toEqual([null, 5 + 1 + 2, 5 + 3 + 4, 2]);
+    const up = layers.deserialize({ class_name: 'UpSampling2D', config: { name: 'keras_up', dtype, size: [2, 3], data_format: 'channels_last', interpolation: 'bilinear' } }) as UpSampling2D;
+    expect([up.size, up.interpolation]).toEqual([[2, 3], 'bilinear']);
+    const crop = layers.deserialize({ class_name: 'Cropping2D', config: { name: 'keras_crop', dtype, cropping: [[0, 1], [2, 0]], data_format: 'channels_last' } }) as Cropping2D;
+    expect(crop.computeOutputShape([null, 5, 5, 2])).toEqual([null, 4, 3, 2]);
+  });
+
   it('tfjs-layers configs (camelCase) read too', () => {
     const layer = layers.deserialize({
       className: 'Conv2D',
