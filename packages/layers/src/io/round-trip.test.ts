@@ -1,5 +1,5 @@
 import { registry } from '@ridge/core';
-import { l1, l2 } from '@ridge/regularizers';
+import { l1, l2, maxNorm, nonNeg } from '@ridge/regularizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,10 @@ import {
   thresholdedReLU,
   bidirectional,
   concatenate,
+  conv2dTranspose,
+  cropping2d,
   dense,
+  depthwiseConv2d,
   dot,
   globalAveragePooling1d,
   gru,
@@ -33,8 +36,11 @@ import {
   repeatVector,
   modelFromJSON,
   multiply,
+  separableConv2d,
   subtract,
   timeDistributed,
+  upSampling2d,
+  zeroPadding2d,
   type CompileArgs,
   type Model,
 } from '../index.js';
@@ -182,6 +188,41 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 3], 0, 1, 'float32', 19),
     y: () => tf.ones([3, 1]),
   },
+  {
+    name: 'depthwise, separable and transposed convolutions with their own regularizers and constraints; padding, upsampling, cropping',
+    build: (prefix) => {
+      const inp = input({ shape: [6, 6, 2], name: `${prefix}_in` });
+      let x = depthwiseConv2d({
+        kernelSize: 3,
+        depthMultiplier: 2,
+        padding: 'same',
+        dilationRate: 2,
+        name: `${prefix}_dw`,
+        depthwiseRegularizer: l2(0.02),
+        biasRegularizer: l1(0.01),
+        depthwiseConstraint: maxNorm({ maxValue: 2, axis: [0, 1, 2] }),
+      }).apply(inp);
+      x = separableConv2d({
+        filters: 3,
+        kernelSize: 2,
+        strides: 2,
+        activation: 'relu',
+        name: `${prefix}_sep`,
+        depthwiseRegularizer: l1(0.01),
+        pointwiseRegularizer: l2(0.03),
+        pointwiseConstraint: nonNeg(),
+      }).apply(x);
+      x = conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', outputPadding: 1, name: `${prefix}_up`, kernelRegularizer: l2(0.01) }).apply(x);
+      x = zeroPadding2d({ padding: [[1, 0], [2, 1]], name: `${prefix}_pad` }).apply(x);
+      x = upSampling2d({ size: [2, 1], interpolation: 'bilinear', name: `${prefix}_upsample` }).apply(x);
+      x = cropping2d({ cropping: [[3, 1], [2, 1]], name: `${prefix}_crop` }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l2', include: ['depthwiseKernel', 'pointwiseKernel'], onConflict: 'add' } },
+    x: () => tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 18),
+    // [6, 6] padded to [7, 9], scaled to [14, 9], cropped to [14 - 4, 9 - 3].
+    y: () => tf.zeros([3, 10, 6, 2]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -197,7 +238,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

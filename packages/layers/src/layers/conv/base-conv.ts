@@ -197,7 +197,7 @@ export abstract class Conv extends Layer {
  * convolution runs as an ordinary one. tfjs-core's Conv2D gradient rejects dilations > 1, so
  * training a dilated layer through tf.conv2d's own `dilations` would fail.
  */
-function dilateKernel(kernel: tf.Tensor, dilation: readonly number[]): tf.Tensor {
+export function dilateKernel(kernel: tf.Tensor, dilation: readonly number[]): tf.Tensor {
   let k = kernel;
   dilation.forEach((d, axis) => {
     if (d === 1) return;

@@ -81,7 +81,7 @@ export function filterGradient(
 }
 
 /** The one-hot depthwise filter `[kh, kw, c, kh * kw]`: tap `(i, j)` of every channel goes to output `i * kw + j`. */
-function patchFilter(kh: number, kw: number, c: number): Float32Array {
+export function patchFilter(kh: number, kw: number, c: number): Float32Array {
   const taps = kh * kw;
   const data = new Float32Array(taps * c * taps);
   for (let t = 0; t < taps; t++) {

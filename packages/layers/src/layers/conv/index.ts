@@ -1,6 +1,13 @@
 export { Conv, type ConvArgs } from './base-conv.js';
 export { Conv1D, conv1d, type Conv1DArgs } from './conv1d.js';
 export { Conv2D, conv2d, type Conv2DArgs } from './conv2d.js';
+export { DepthwiseConv2D, depthwiseConv2d, type DepthwiseConv2DArgs } from './depthwise-conv2d.js';
+export { SeparableConv2D, separableConv2d, type SeparableConv2DArgs } from './separable-conv2d.js';
+export { Conv2DTranspose, conv2dTranspose, type Conv2DTransposeArgs } from './conv2d-transpose.js';
+export { ZeroPadding2D, zeroPadding2d, type ZeroPadding2DArgs } from './zero-padding2d.js';
+export { UpSampling2D, upSampling2d, type Interpolation, type UpSampling2DArgs } from './up-sampling2d.js';
+export { Cropping2D, cropping2d, type Cropping2DArgs } from './cropping2d.js';
+export type { SpatialPairs, SpatialPairsArg } from './spatial-pairs.js';
 export type { ConvPadding, DataFormat, Padding } from './conv-utils.js';
 export { Pooling, type PoolingArgs } from './base-pooling.js';
 export { MaxPooling1D, maxPooling1d, type MaxPooling1DArgs } from './max-pooling1d.js';

@@ -16,6 +16,9 @@ import {
   AveragePooling2D,
   Conv1D,
   Conv2D,
+  Conv2DTranspose,
+  Cropping2D,
+  DepthwiseConv2D,
   Flatten,
   GlobalAveragePooling1D,
   GlobalAveragePooling2D,
@@ -24,6 +27,9 @@ import {
   MaxPooling1D,
   MaxPooling2D,
   Reshape,
+  SeparableConv2D,
+  UpSampling2D,
+  ZeroPadding2D,
   averagePooling1d,
   conv1d,
   conv2d,
@@ -64,6 +70,14 @@ describe('registry', () => {
     ['GlobalMaxPool2D', 'GlobalMaxPooling2D', {}],
     ['Flatten', 'Flatten', {}],
     ['Reshape', 'Reshape', { targetShape: [2, -1] }],
+    ['DepthwiseConv2D', 'DepthwiseConv2D', { kernelSize: 2 }],
+    ['SeparableConv2D', 'SeparableConv2D', { filters: 2, kernelSize: 2 }],
+    ['SeparableConvolution2D', 'SeparableConv2D', { filters: 2, kernelSize: 2 }],
+    ['Conv2DTranspose', 'Conv2DTranspose', { filters: 2, kernelSize: 2 }],
+    ['Convolution2DTranspose', 'Conv2DTranspose', { filters: 2, kernelSize: 2 }],
+    ['ZeroPadding2D', 'ZeroPadding2D', {}],
+    ['UpSampling2D', 'UpSampling2D', {}],
+    ['Cropping2D', 'Cropping2D', {}],
   ];
   for (const [name, className, config] of names) {
     it(`'${name}' builds a ${className}`, () => {
@@ -87,8 +101,33 @@ describe('registry', () => {
       'GlobalMaxPooling2D',
       'Flatten',
       'Reshape',
+      'DepthwiseConv2D',
+      'SeparableConv2D',
+      'Conv2DTranspose',
+      'ZeroPadding2D',
+      'UpSampling2D',
+      'Cropping2D',
     ]);
-    const classes = [Conv1D, Conv2D, MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, Flatten, Reshape];
+    const classes = [
+      Conv1D,
+      Conv2D,
+      MaxPooling1D,
+      MaxPooling2D,
+      AveragePooling1D,
+      AveragePooling2D,
+      GlobalAveragePooling1D,
+      GlobalAveragePooling2D,
+      GlobalMaxPooling1D,
+      GlobalMaxPooling2D,
+      Flatten,
+      Reshape,
+      DepthwiseConv2D,
+      SeparableConv2D,
+      Conv2DTranspose,
+      ZeroPadding2D,
+      UpSampling2D,
+      Cropping2D,
+    ];
     expect(classes.map((c) => c.className)).toEqual(convLayerEntries.map((e) => e.name));
     for (const e of convLayerEntries) expect(e.package).toBe('@ridge/layers');
   });
@@ -158,6 +197,42 @@ describe('Keras 3 JSON', () => {
     expect([c1.kernelSize, c1.padding, c1.dilationRate]).toEqual([[2], 'causal', [2]]);
     expect(layers.deserialize({ class_name: 'Flatten', config: { data_format: 'channels_last' } })).toBeInstanceOf(Flatten);
     expect((layers.deserialize({ class_name: 'Reshape', config: { target_shape: [4, 4] } }) as Reshape).targetShape).toEqual([4, 4]);
+  });
+
+  it('reads Keras 3 DepthwiseConv2D, SeparableConv2D and Conv2DTranspose configs', () => {
+    const init = { module: 'keras.initializers', class_name: 'GlorotUniform', config: { seed: null }, registered_name: null };
+    const l2json = { module: 'keras.regularizers', class_name: 'L2', config: { l2: 0.01 }, registered_name: null };
+    const common = { trainable: true, dtype, strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], activation: 'linear', use_bias: true, bias_initializer: { class_name: 'Zeros', config: {} }, bias_regularizer: null, activity_regularizer: null, bias_constraint: null };
+    const dw = layers.deserialize({
+      module: 'keras.layers',
+      class_name: 'DepthwiseConv2D',
+      config: { ...common, name: 'keras_dw', kernel_size: [3, 3], depth_multiplier: 2, depthwise_initializer: init, depthwise_regularizer: l2json, depthwise_constraint: null },
+      registered_name: null,
+    }) as DepthwiseConv2D;
+    expect([dw.kernelSize, dw.depthMultiplier, dw.padding]).toEqual([[3, 3], 2, 'same']);
+    expect(dw.getConfig()['depthwiseRegularizer']).toEqual({ className: 'L2', config: { l2: 0.01 } });
+    const sc = layers.deserialize({
+      class_name: 'SeparableConv2D',
+      config: { ...common, name: 'keras_sc', filters: 4, kernel_size: [2, 2], depth_multiplier: 1, depthwise_initializer: init, pointwise_initializer: init, depthwise_regularizer: null, pointwise_regularizer: l2json, depthwise_constraint: null, pointwise_constraint: null },
+    }) as SeparableConv2D;
+    expect([sc.filters, sc.kernelSize]).toEqual([4, [2, 2]]);
+    expect(sc.getConfig()['pointwiseRegularizer']).toEqual({ className: 'L2', config: { l2: 0.01 } });
+    // Keras 3's Conv2DTranspose writes dilation_rate but not output_padding.
+    const ct = layers.deserialize({
+      class_name: 'Conv2DTranspose',
+      config: { ...common, name: 'keras_ct', filters: 3, kernel_size: [3, 3], strides: [2, 2], kernel_initializer: init, kernel_regularizer: null, kernel_constraint: null },
+    }) as Conv2DTranspose;
+    expect([ct.filters, ct.strides, ct.outputPadding]).toEqual([3, [2, 2], null]);
+    expect(ct.computeOutputShape([null, 4, 5, 2])).toEqual([null, 8, 10, 3]);
+  });
+
+  it('reads Keras 3 ZeroPadding2D, UpSampling2D and Cropping2D configs (tuples of tuples)', () => {
+    const pad = layers.deserialize({ module: 'keras.layers', class_name: 'ZeroPadding2D', config: { name: 'keras_pad', trainable: true, dtype, padding: [[1, 2], [3, 4]], data_format: 'channels_last' }, registered_name: null }) as ZeroPadding2D;
+    expect(pad.computeOutputShape([null, 5, 5, 2])).toEqual([null, 5 + 1 + 2, 5 + 3 + 4, 2]);
+    const up = layers.deserialize({ class_name: 'UpSampling2D', config: { name: 'keras_up', dtype, size: [2, 3], data_format: 'channels_last', interpolation: 'bilinear' } }) as UpSampling2D;
+    expect([up.size, up.interpolation]).toEqual([[2, 3], 'bilinear']);
+    const crop = layers.deserialize({ class_name: 'Cropping2D', config: { name: 'keras_crop', dtype, cropping: [[0, 1], [2, 0]], data_format: 'channels_last' } }) as Cropping2D;
+    expect(crop.computeOutputShape([null, 5, 5, 2])).toEqual([null, 4, 3, 2]);
   });
 
   it('tfjs-layers configs (camelCase) read too', () => {

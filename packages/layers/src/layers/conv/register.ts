@@ -4,6 +4,12 @@ import { AveragePooling1D, type AveragePooling1DArgs } from './average-pooling1d
 import { AveragePooling2D, type AveragePooling2DArgs } from './average-pooling2d.js';
 import { Conv1D, type Conv1DArgs } from './conv1d.js';
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
+import { Conv2DTranspose, type Conv2DTransposeArgs } from './conv2d-transpose.js';
+import { Cropping2D, type Cropping2DArgs } from './cropping2d.js';
+import { DepthwiseConv2D, type DepthwiseConv2DArgs } from './depthwise-conv2d.js';
+import { SeparableConv2D, type SeparableConv2DArgs } from './separable-conv2d.js';
+import { UpSampling2D, type UpSampling2DArgs } from './up-sampling2d.js';
+import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero-padding2d.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
 import { GlobalAveragePooling1D, type GlobalAveragePooling1DArgs } from './global-average-pooling1d.js';
 import { GlobalAveragePooling2D, type GlobalAveragePooling2DArgs } from './global-average-pooling2d.js';
@@ -40,6 +46,14 @@ declare module '@ridge/core' {
     GlobalMaxPool2D: GlobalMaxPooling2DArgs;
     Flatten: FlattenArgs;
     Reshape: ReshapeArgs;
+    DepthwiseConv2D: DepthwiseConv2DArgs;
+    SeparableConv2D: SeparableConv2DArgs;
+    SeparableConvolution2D: SeparableConv2DArgs;
+    Conv2DTranspose: Conv2DTransposeArgs;
+    Convolution2DTranspose: Conv2DTransposeArgs;
+    ZeroPadding2D: ZeroPadding2DArgs;
+    UpSampling2D: UpSampling2DArgs;
+    Cropping2D: Cropping2DArgs;
   }
 }
 
@@ -66,6 +80,24 @@ export const convLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<GlobalMaxPooling2DArgs>('GlobalMaxPooling2D', ['GlobalMaxPool2D'], (a) => new GlobalMaxPooling2D(a)),
   entry<FlattenArgs>('Flatten', [], (a) => new Flatten(a)),
   entry<ReshapeArgs>('Reshape', [], (a) => new Reshape(a)),
+  entry<DepthwiseConv2DArgs>('DepthwiseConv2D', [], (a) => new DepthwiseConv2D(withoutMirroredConstraint(a))),
+  entry<SeparableConv2DArgs>('SeparableConv2D', ['SeparableConvolution2D'], (a) => new SeparableConv2D(a)),
+  entry<Conv2DTransposeArgs>('Conv2DTranspose', ['Convolution2DTranspose'], (a) => new Conv2DTranspose(a)),
+  entry<ZeroPadding2DArgs>('ZeroPadding2D', [], (a) => new ZeroPadding2D(a)),
+  entry<UpSampling2DArgs>('UpSampling2D', [], (a) => new UpSampling2D(a)),
+  entry<Cropping2DArgs>('Cropping2D', [], (a) => new Cropping2D(a)),
 ];
+
+/**
+ * tfjs-layers 4.22's DepthwiseConv2D writes its depthwise regularizer a second time as
+ * `depthwiseConstraint` (its getConfig serializes the wrong field). A constraint equal to the
+ * regularizer is that copy, not a constraint: it is left out, so those files load.
+ */
+function withoutMirroredConstraint(args: DepthwiseConv2DArgs): DepthwiseConv2DArgs {
+  const { depthwiseConstraint, depthwiseRegularizer } = args;
+  if (depthwiseConstraint == null || JSON.stringify(depthwiseConstraint) !== JSON.stringify(depthwiseRegularizer)) return args;
+  const { depthwiseConstraint: _mirrored, ...rest } = args;
+  return rest;
+}
 
 for (const e of convLayerEntries) registry('layer').register(e);

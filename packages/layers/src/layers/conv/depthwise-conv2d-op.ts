@@ -1,0 +1,85 @@
+import { tf } from '../../engine/tfjs.js';
+import { patchFilter } from './conv2d-op.js';
+import type { Padding } from './conv-utils.js';
+
+type Shape4 = [number, number, number, number];
+
+/**
+ * A depthwise 2-D convolution (NHWC, dilation 1) with its own gradient, which trains on every
+ * backend: tfjs-backend-wasm 4.22 has neither `DepthwiseConv2dNativeBackpropFilter` nor
+ * `DepthwiseConv2dNativeBackpropInput`, so `tf.depthwiseConv2d`'s own gradient fails there.
+ * The kernel gradient is one batched matrix product over image patches (see
+ * `depthwiseFilterGradient`); the input gradient is `conv2dTranspose` with the kernel spread
+ * into a block-diagonal full kernel `[kh, kw, c, c * m]`, computed only when the input is not
+ * data (a model input needs none).
+ */
+export function depthwiseConv2dOp(
+  x: tf.Tensor4D,
+  kernel: tf.Tensor4D,
+  strides: readonly [number, number],
+  padding: Padding,
+  inputNeedsGradient: boolean,
+): tf.Tensor4D {
+  const s: [number, number] = [strides[0], strides[1]];
+  type Grad = Parameters<typeof tf.customGrad>[0];
+  if (inputNeedsGradient) {
+    const f = (xi: tf.Tensor4D, ki: tf.Tensor4D, save: tf.GradSaveFunc) => {
+      save([xi, ki]);
+      return {
+        value: tf.depthwiseConv2d(xi, ki, s, padding),
+        gradFunc: (dy: tf.Tensor4D, [xs, ks]: tf.Tensor[]) => [
+          tf.tidy(() => tf.conv2dTranspose(dy, blockDiagonal(ks as tf.Tensor4D), xs!.shape as Shape4, s, padding)),
+          depthwiseFilterGradient(xs as tf.Tensor4D, dy, ks!.shape as Shape4, s, padding),
+        ],
+      };
+    };
+    return (tf.customGrad(f as unknown as Grad) as unknown as (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D)(x, kernel);
+  }
+  // As conv2dOp: x is data, saved but not an input of the node.
+  const f = (ki: tf.Tensor4D, save: tf.GradSaveFunc) => {
+    save([x]);
+    return {
+      value: tf.depthwiseConv2d(x, ki, s, padding),
+      gradFunc: (dy: tf.Tensor4D, [xs]: tf.Tensor[]) => [depthwiseFilterGradient(xs as tf.Tensor4D, dy, ki.shape as Shape4, s, padding)],
+    };
+  };
+  return (tf.customGrad(f as unknown as Grad) as unknown as (k: tf.Tensor4D) => tf.Tensor4D)(kernel);
+}
+
+/**
+ * `dL/dW` of `depthwiseConv2d(x, W)` for `W` of shape `[kh, kw, c, m]`, from `dy`: channel c's
+ * patches `[taps, positions]` times channel c's slice of `dy` `[positions, m]`, for every c at
+ * once in one batched product. The patches come from the one-hot depthwise filter of
+ * `filterGradient` (conv2d-op.ts), with the layer's strides and padding.
+ */
+export function depthwiseFilterGradient(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  kernelShape: readonly [number, number, number, number],
+  strides: readonly [number, number],
+  padding: Padding,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw, c, m] = kernelShape;
+    const taps = kh * kw;
+    const [n, oh, ow] = dy.shape;
+    const positions = n * oh * ow;
+    const oneHot = tf.tensor4d(patchFilter(kh, kw, c), [kh, kw, c, taps]);
+    // [positions, c * taps], channel c * taps + t: x at tap t of channel c's window.
+    const patches = tf.depthwiseConv2d(x, oneHot, [strides[0], strides[1]], padding);
+    const byChannel = tf.transpose(tf.reshape(patches, [positions, c, taps]), [1, 2, 0]) as tf.Tensor3D;
+    // dy's channel c * m + j is multiplier j of input channel c.
+    const grads = tf.transpose(tf.reshape(dy, [positions, c, m]), [1, 0, 2]) as tf.Tensor3D;
+    const product = tf.matMul(byChannel, grads);
+    return tf.transpose(tf.reshape(product, [c, kh, kw, m]), [1, 2, 0, 3]) as tf.Tensor4D;
+  });
+}
+
+/** `[kh, kw, c, m]` as the full conv2d kernel `[kh, kw, c, c * m]` that computes the same depthwise convolution. */
+export function blockDiagonal(kernel: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw, c, m] = kernel.shape;
+    const eye = tf.reshape(tf.eye(c), [1, 1, c, c, 1]);
+    return tf.reshape(tf.mul(tf.expandDims(kernel, 3), eye), [kh, kw, c, c * m]) as tf.Tensor4D;
+  });
+}
