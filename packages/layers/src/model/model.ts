@@ -265,12 +265,7 @@ export class Model extends Layer implements CallbackModel {
     const resolveMetrics = (argument: 'metrics' | 'weightedMetrics'): Metric[][] => {
       const value = args[argument];
       const specs = value === undefined ? outputNames.map(() => [] as MetricSpec[]) : perMetric(value, outputNames, argument);
-      return specs.map((list, i) =>
-        list.map((spec, j) => {
-          const out = this.graph.outputs[i]!;
-          return resolveMetric(spec, losses[i]!, out.shape[out.shape.length - 1] ?? null, `${argument}[${j}]`);
-        }),
-      );
+      return specs.map((list) => list.map((spec, j) => resolveMetric(spec, `${argument}[${j}]`)));
     };
     const metrics = resolveMetrics('metrics');
     const weightedMetrics = resolveMetrics('weightedMetrics');
