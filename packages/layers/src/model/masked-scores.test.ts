@@ -166,6 +166,35 @@ describe('losses and metrics of a masked output (Keras 3)', () => {
     tf.dispose([x, y]);
   });
 
+  it('a model with a masked and an unmasked output: each output weighed by its own mask, or per sample', async () => {
+    const tokens = input({ shape: [3], name: 'tokens' });
+    const scores = input({ shape: [2], name: 'scores' });
+    const emb = embedding({ inputDim: 4, outputDim: 3, maskZero: true });
+    const tags = activation({ activation: 'softmax', name: 'tags' }).apply(emb.apply(tokens));
+    const kind = activation({ activation: 'linear', name: 'kind' }).apply(scores);
+    const m = model({ inputs: [tokens, scores], outputs: [tags, kind] });
+    const e = tf.tensor2d(E);
+    m.setWeights([e]);
+    e.dispose();
+    m.compile({ optimizer: sgd(0), loss: ['sparseCategoricalCrossentropy', 'categoricalCrossentropy'], metrics: { tags: ['accuracy'], kind: ['accuracy'] }, weightedMetrics: { kind: ['accuracy'] } });
+    // The unmasked output: scores as probabilities, one-hot labels; hits at rows 0 and 2 (weights 1 and 0.5).
+    const S = [[0.8, 0.2], [0.3, 0.7], [0.4, 0.6]];
+    const K = [[1, 0], [1, 0], [0, 1]];
+    const kindLoss = S.reduce((a, row, b) => a - Math.log(row[K[b]![1]!]!) * SW[b]!, 0) / 3;
+    const [x1, x2, y1, y2, w] = [tf.tensor2d(X), tf.tensor2d(S), tf.tensor2d(Y), tf.tensor2d(K), tf.tensor1d(SW)];
+    const start = tf.memory().numTensors;
+    const logs = await m.evaluate([x1, x2], [y1, y2], { sampleWeight: w });
+    expect(logs['tags_loss']).toBeCloseTo(batchLoss([0, 1, 2], SW), 5);
+    expect(logs['kind_loss']).toBeCloseTo(kindLoss, 5);
+    expect(logs['data_loss']).toBeCloseTo(batchLoss([0, 1, 2], SW) + kindLoss, 5);
+    expect(logs['tags_accuracy']).toBeCloseTo(accuracyOver([0, 1, 2]), 6);
+    expect(logs['kind_accuracy']).toBeCloseTo(2 / 3, 6);
+    expect(logs['kind_weighted_accuracy']).toBeCloseTo((1 + 0.5) / (1 + 2 + 0.5), 6);
+    expect(tf.memory().numTensors).toBe(start);
+    tf.dispose([x1, x2, y1, y2, w]);
+    m.dispose();
+  });
+
   it('a function loss and a function metric see one row per step and the mask weighs their values', async () => {
     const inp = input({ shape: [3] });
     const out = activation({ activation: 'softmax' }).apply(embedding({ inputDim: 4, outputDim: 3, maskZero: true }).apply(inp));
