@@ -216,7 +216,7 @@ describe('losses and metrics of a masked output (Keras 3)', () => {
   });
 
   it('labels that are not one per step are refused with SHAPE_MISMATCH naming y, and nothing leaks', async () => {
-    const m = tagger();
+    const m = tagger({ learningRate: 1 });
     const x = tf.tensor2d(X);
     const y = tf.tensor1d([0, 1, 2]);
     const start = tf.memory().numTensors;
@@ -228,7 +228,19 @@ describe('losses and metrics of a masked output (Keras 3)', () => {
     if (!(error instanceof RidgeError)) return;
     expect(error.code).toBe('SHAPE_MISMATCH');
     expect(error.message).toContain("output 'tags_");
-    expect(error.message).toContain('received shape [3]');
+    expect(error.message).toContain('carries a mask of shape [3, 3]');
+    expect(error.message).toContain('received y of shape [3]');
+    expect(tf.memory().numTensors).toBe(start);
+    // fit refuses the same labels before any weight moves, and leaks nothing.
+    const before = Array.from(m.weights[0]!.variable.dataSync());
+    const fitError = await m.fit(x, y, { epochs: 1, verbose: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(fitError).toBeInstanceOf(RidgeError);
+    expect((fitError as RidgeError).code).toBe('SHAPE_MISMATCH');
+    expect(Array.from(m.weights[0]!.variable.dataSync())).toEqual(before);
+    expect(m.optimizer!.iterations).toBe(0);
     expect(tf.memory().numTensors).toBe(start);
     tf.dispose([x, y]);
     m.dispose();

@@ -39,13 +39,15 @@ function rows(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
  * entry's sample. Checks that the labels and the outputs have the mask's leading axes.
  */
 function entryWeights(name: string, mask: tf.Tensor, yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight: tf.Tensor | undefined): tf.Tensor1D {
-  const lead = mask.shape.join(',');
+  const lead = mask.shape.join(', ');
+  // The outputs have the mask's leading axes by construction; the labels are the user's.
   for (const [argument, x] of [['y', yTrue], ['the output', yPred]] as const) {
-    if (x.shape.slice(0, mask.rank).join(',') !== lead) {
+    if (x.shape.slice(0, mask.rank).join(', ') !== lead) {
       throw new RidgeError(
         'SHAPE_MISMATCH',
-        `output '${name}' carries a mask of shape ${formatShape(mask.shape)} (one entry per time step), so ${argument} must start with ` +
-          `the same axes, as [${lead}, ...]; received shape ${formatShape(x.shape)}. Give one label per time step.`,
+        `output '${name}' carries a mask of shape [${lead}] (one entry per time step), so ${argument} must start with ` +
+          `the same axes, [${lead}, ...]; received ${argument} of shape ${formatShape(x.shape)}. Give one label per time step ` +
+          `(class indices [${lead}] or one-hot [${lead}, classes]).`,
         { argument: argument === 'y' ? 'y' : 'mask', output: name, received: x.shape, expected: mask.shape },
       );
     }
