@@ -5,6 +5,8 @@ import { functionName, perSampleOf, type LossOrMetricFunction } from './function
 /**
  * A metric: a per-sample value (shape [batch]) that the trainer averages over the epoch: plainly
  * in `compile({ metrics })`, weighted by the sample weights in `compile({ weightedMetrics })`.
+ * On an output that carries a mask, `perSample` is given one row per time step (`[batch * time,
+ * ...]`) and each row's value is weighted by its mask, as Keras 3 weighs masked metrics.
  */
 export interface Metric {
   /** The key in logs: `accuracy`, `mse`, ... */
