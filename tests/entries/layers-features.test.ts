@@ -299,4 +299,34 @@ describe('the feature entries', () => {
     padded.dispose();
     plain.dispose();
   });
+
+  it('@ridge/layers/masking leaves the masked steps out of the loss that /base fit reports', async () => {
+    await import('@ridge/layers/masking');
+    const E = [
+      [9, 9],
+      [1, 0],
+      [0, 2],
+    ];
+    const inp = input({ shape: [3] });
+    const m = model({ inputs: inp, outputs: embedding({ inputDim: 3, outputDim: 2, maskZero: true }).apply(inp) });
+    const e = tf.tensor2d(E);
+    m.setWeights([e]);
+    e.dispose();
+    m.compile({ optimizer: sgd(0), loss: meanSquaredError() });
+    const X = [
+      [1, 2, 0],
+      [2, 0, 0],
+    ];
+    const Y = [
+      [[1, 1], [0, 0], [5, 5]],
+      [[0, 0], [5, 5], [5, 5]],
+    ];
+    // Unmasked steps (0,0), (0,1), (1,0): squared errors (0 + 1) / 2, (0 + 4) / 2, (0 + 4) / 2; their mean.
+    const hand = (0.5 + 2 + 2) / 3;
+    const [x, y] = [tf.tensor2d(X), tf.tensor3d(Y)];
+    const h = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
+    expect(h.history['data_loss']![0]).toBeCloseTo(hand, 5);
+    tf.dispose([x, y]);
+    m.dispose();
+  });
 });

@@ -129,6 +129,15 @@ export function checkBatchWeights(t: tf.Tensor, given: TensorLike, where: string
  * are used as classes) or an output of unknown size the indices are not checked.
  */
 function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>, output: Slot): HostData {
+  if (output.shape && output.shape.length > 2) {
+    // Keras 3 would take labels [n, time] as one-hot rows and weigh each sample by its argmax over time.
+    throw new RidgeError(
+      'INVALID_ARGUMENT',
+      `fit: classWeight weighs each sample by its one class, but the output '${output.name}' has shape [${output.shape.map((d) => d ?? 'null').join(', ')}], ` +
+        `a sequence whose labels (y of shape [${y.shape.join(', ')}]) hold a class per time step. Remove classWeight; pass sampleWeight, one weight per sample, instead.`,
+      { argument: 'classWeight', output: output.name, received: classWeight },
+    );
+  }
   const oneHot = y.shape.length === 2 && y.shape[1]! > 1;
   const units = output.shape?.[output.shape.length - 1];
   const classes = oneHot ? y.shape[1]! : typeof units === 'number' && units > 1 ? units : undefined;

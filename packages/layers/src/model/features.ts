@@ -13,6 +13,7 @@ import type { FitCallbacks } from './fit-callbacks.js';
 import type { EpochBatches, FitArgs } from './fit.js';
 import type { Graph, OutputObserver } from './graph.js';
 import type { LogSums } from './log-sums.js';
+import type { MaskedScores } from './masked-scores.js';
 import type { MetricSpec } from './metrics.js';
 import type { EvaluateArgs, Model, PenaltyReport, PredictArgs } from './model.js';
 import type { CompiledRule, RegularizationOption } from './regularization.js';
@@ -131,8 +132,11 @@ export interface Features {
     symbolic(layer: Layer, inputs: readonly SymbolicTensor[]): (outputs: readonly SymbolicTensor[]) => void;
     /** `runGraph`, passing masks from layer to layer. */
     runGraph(graph: Graph, inputs: readonly tf.Tensor[], ctx: CallContext, observe: OutputObserver | undefined, inputsAreData: boolean | readonly boolean[]): tf.Tensor[];
-    /** `compile`: refuses outputs that carry a mask. */
-    checkOutputs(outputs: readonly SymbolicTensor[], outputNames: readonly string[]): void;
+    /**
+     * The data losses and metrics of a training or evaluation step, weighed by the outputs' masks
+     * as Keras 3 weighs them; undefined when no output of `graph` carries a mask.
+     */
+    scores(graph: Graph, compiled: Compiled): MaskedScores | undefined;
     /** A recurrent layer's mask per time step, in time order, as booleans [units, batch]; checks it is [batch, time]. */
     stepMasks(layer: Described, mask: tf.Tensor, units: number, batch: number, time: number): tf.Tensor[];
   };

@@ -4,7 +4,8 @@ import { formatShape } from '../engine/shape.js';
 
 /**
  * A plain function as a loss or a metric, as Keras users pass them to `compile`: one value per
- * sample (shape `[batch]`) or per element (`[batch, ...]`, averaged over the non-batch axes).
+ * sample (shape `[batch]`) or per element (`[batch, ...]`, averaged over the non-batch axes). On
+ * an output that carries a mask, it is called with one row per time step (`[batch * time, ...]`).
  */
 export type LossOrMetricFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 

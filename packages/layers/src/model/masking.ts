@@ -135,7 +135,24 @@ export function runGraphMasked(
       if (mask) masks.set(t.id, mask);
     });
   }
-  return { outputs: graph.outputs.map((t) => values.get(t.id)!), masks: graph.outputs.map((t) => masks.get(t.id)) };
+  const outputs = graph.outputs.map((t) => values.get(t.id)!);
+  const outputMasks = graph.outputs.map((t) => masks.get(t.id));
+  outputs.forEach((o, i) => {
+    const mask = outputMasks[i];
+    if (mask) maskOfOutput.set(o, mask);
+  });
+  return { outputs, masks: outputMasks };
+}
+
+/**
+ * The mask of each tensor a graph run with masks returned, as Keras keeps `_keras_mask` on a
+ * tensor: losses and metrics read it from the outputs they are given (model/masked-scores.ts).
+ */
+const maskOfOutput = new WeakMap<tf.Tensor, tf.Tensor>();
+
+/** The mask a graph run gave `output` along with it, if any. */
+export function outputMask(output: tf.Tensor): tf.Tensor | undefined {
+  return maskOfOutput.get(output);
 }
 
 /**
@@ -183,21 +200,6 @@ export function applySymbolic(layer: Layer, inputs: readonly SymbolicTensor[]): 
     maskedOutputs(layer, sources, outputs.length).forEach((s, i) => {
       if (s !== undefined) symbolicMasks.set(outputs[i]!, s);
     });
-}
-
-/** `compile` refuses a model whose outputs carry a mask: losses and metrics are not weighed by masks. */
-export function checkOutputs(outputs: readonly SymbolicTensor[], outputNames: readonly string[]): void {
-  outputs.forEach((t, i) => {
-    const source = maskSource(t);
-    if (source === undefined) return;
-    throw new RidgeError(
-      'INVALID_ARGUMENT',
-      `compile: output '${outputNames[i]}' carries a mask (from ${source}), and Ridge does not weigh losses and metrics by masks ` +
-        `(Keras leaves the masked time steps out of them). End the mask before the output with a recurrent layer with ` +
-        `returnSequences: false, or drop maskZero; predict() works without compile.`,
-      { argument: 'loss', output: outputNames[i], source },
-    );
-  });
 }
 
 /**

@@ -1,10 +1,12 @@
-import { RidgeError, describeValue, mustBeError, type Loss } from '@ridge/core';
+import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { functionName, perSampleOf, type LossOrMetricFunction } from './functions.js';
 
 /**
  * A metric: a per-sample value (shape [batch]) that the trainer averages over the epoch: plainly
  * in `compile({ metrics })`, weighted by the sample weights in `compile({ weightedMetrics })`.
+ * On an output that carries a mask, `perSample` is given one row per time step (`[batch * time,
+ * ...]`) and each row's value is weighted by its mask, as Keras 3 weighs masked metrics.
  */
 export interface Metric {
   /** The key in logs: `accuracy`, `mse`, ... */
@@ -43,7 +45,23 @@ const sparseCategoricalAccuracy = (name: string): Metric => ({
 
 const binaryAccuracy = (name: string): Metric => ({
   name,
-  perSample: (t, p) => matchRate(t, tf.cast(tf.greater(p, 0.5), t.dtype)),
+  // Labels [batch] against outputs [batch, 1] are compared in the outputs' shape, as Keras's
+  // squeeze_or_expand_to_same_rank does (broadcasting would compare every pair).
+  perSample: (t, p) => matchRate(t.rank === p.rank ? t : tf.reshape(t, p.shape), tf.cast(tf.greater(p, 0.5), t.dtype)),
+});
+
+const lastAxis = (x: tf.Tensor) => x.shape[x.rank - 1];
+
+/**
+ * `'accuracy'` (or `'acc'`) as Keras 3 picks it (`compile_utils.get_metric`), from the shapes of
+ * the labels and the outputs, whatever the loss: binary when the outputs' last axis is 1; sparse
+ * categorical when the labels have fewer axes than the outputs, or a last axis of 1; categorical
+ * otherwise. Keras decides at the first batch; the shapes are the same at every batch.
+ */
+const accuracy = (name: string): Metric => ({
+  name,
+  perSample: (t, p) =>
+    (lastAxis(p) === 1 ? binaryAccuracy : t.rank < p.rank || lastAxis(t) === 1 ? sparseCategoricalAccuracy : categoricalAccuracy)(name).perSample(t, p),
 });
 
 const mse = (name: string): Metric => ({ name, perSample: (t, p) => perSampleMean(tf.squaredDifference(t, p)) });
@@ -51,6 +69,8 @@ const mse = (name: string): Metric => ({ name, perSample: (t, p) => perSampleMea
 const mae = (name: string): Metric => ({ name, perSample: (t, p) => perSampleMean(tf.abs(tf.sub(t, p))) });
 
 const FIXED: Record<string, (name: string) => Metric> = {
+  accuracy,
+  acc: accuracy,
   categoricalAccuracy,
   categorical_accuracy: categoricalAccuracy,
   sparseCategoricalAccuracy,
@@ -73,34 +93,22 @@ export function addMetrics(table: Readonly<Record<string, (name: string) => Metr
   Object.assign(MORE, table);
 }
 
-/** Checks a metric spec without a model (for a compile that is finished later). */
-export function checkMetricSpec(spec: MetricSpec, argument: string): void {
-  resolveMetric(spec, { className: 'unknown' } as Loss, null, argument);
-}
-
 /**
- * Resolves a metric. `'accuracy'` (or `'acc'`) picks the accuracy that fits the loss, as Keras
- * does: sparse categorical for sparse losses, binary for binary losses (and single-unit outputs),
- * categorical otherwise.
+ * Resolves a metric (`argument` names it in errors). `'accuracy'` picks its kind from the shapes
+ * of the labels and the outputs, as Keras 3 does.
  */
-export function resolveMetric(spec: MetricSpec, loss: Loss, outputUnits: number | null, argument: string): Metric {
+export function resolveMetric(spec: MetricSpec, argument: string): Metric {
   if (typeof spec === 'object' && spec !== null && typeof spec.perSample === 'function' && typeof spec.name === 'string') return spec;
   if (typeof spec === 'function') return { name: functionName(spec), perSample: (t, p) => perSampleOf('metric', spec, t, p) };
   if (typeof spec !== 'string') {
     throw mustBeError(`compile: ${argument}`, spec, 'a metric name, a function (yTrue, yPred) => Tensor or { name, perSample }', { argument, received: spec });
-  }
-  if (spec === 'accuracy' || spec === 'acc') {
-    const lossName = loss.className.toLowerCase();
-    if (lossName.includes('sparse')) return sparseCategoricalAccuracy(spec);
-    if (lossName.includes('binary') || outputUnits === 1) return binaryAccuracy(spec);
-    return categoricalAccuracy(spec);
   }
   const make = Object.hasOwn(FIXED, spec) ? FIXED[spec] : Object.hasOwn(MORE, spec) ? MORE[spec] : undefined;
   if (!make) {
     const more = Object.keys(MORE);
     throw new RidgeError(
       'UNKNOWN_NAME',
-      `compile: ${argument}: unknown metric ${describeValue(spec)}. Known metrics: accuracy, ${[...Object.keys(FIXED), ...more].join(', ')}` +
+      `compile: ${argument}: unknown metric ${describeValue(spec)}. Known metrics: ${[...Object.keys(FIXED), ...more].join(', ')}` +
         `${more.length ? '' : ", and more with import '@ridge/layers/metrics'"}; or pass a function (yTrue, yPred) => Tensor or { name, perSample }. ` +
         `AUC, precision, recall and root_mean_squared_error are not available yet.`,
       { argument, received: spec },

@@ -27,7 +27,7 @@ import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { functionLoss, type LossOrMetricFunction } from './functions.js';
 import { probeTerms, weightTerms, type CompiledRule, type RegularizationOption } from './regularization.js';
 import type { Compiled } from './step.js';
-import { feature, findFeature, type Features, type ModelInternals } from './features.js';
+import { feature, type Features, type ModelInternals } from './features.js';
 import type { ModelTopologyJSON, ToJSONOptions } from '../io/model-json.js';
 import type { SaveOptions } from '../io/save.js';
 
@@ -240,8 +240,6 @@ export class Model extends Layer implements CallbackModel {
       return;
     }
     const outputNames = this.outputNames;
-    // Masked outputs are refused; without the masking entry no output carries a mask.
-    findFeature('masking')?.checkOutputs(this.graph.outputs, outputNames);
     const perOutput = <T>(value: T | readonly T[] | Readonly<Record<string, T>> | undefined, argument: string, fallback: T | undefined): T[] => {
       if (value === undefined) {
         if (fallback === undefined) throw optionError('compile', argument, `${argument} is required.`);
@@ -267,12 +265,7 @@ export class Model extends Layer implements CallbackModel {
     const resolveMetrics = (argument: 'metrics' | 'weightedMetrics'): Metric[][] => {
       const value = args[argument];
       const specs = value === undefined ? outputNames.map(() => [] as MetricSpec[]) : perMetric(value, outputNames, argument);
-      return specs.map((list, i) =>
-        list.map((spec, j) => {
-          const out = this.graph.outputs[i]!;
-          return resolveMetric(spec, losses[i]!, out.shape[out.shape.length - 1] ?? null, `${argument}[${j}]`);
-        }),
-      );
+      return specs.map((list) => list.map((spec, j) => resolveMetric(spec, `${argument}[${j}]`)));
     };
     const metrics = resolveMetrics('metrics');
     const weightedMetrics = resolveMetrics('weightedMetrics');

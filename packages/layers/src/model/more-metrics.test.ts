@@ -80,7 +80,7 @@ describe('more built-in metrics (@ridge/layers/metrics, loaded by @ridge/layers)
   });
 
   it('top-k counts classes tied with the target as TensorFlow in_top_k does: fewer than k strictly higher', () => {
-    const m = resolveMetric('top_k_categorical_accuracy', { className: 'x' } as never, 7, 'metrics[0]');
+    const m = resolveMetric('top_k_categorical_accuracy', 'metrics[0]');
     const p = tf.tensor2d([[0.9, 0.8, 0.7, 0.6, 0.5, 0.5, 0.5], [0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.4], [0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.4]]);
     // Targets: class 6 tied with 4 and 5 (4 higher: in), class 6 strictly sixth and seventh (out), class 4 fifth (in).
     const t = tf.oneHot(tf.tensor1d([6, 6, 4], 'int32'), 7);

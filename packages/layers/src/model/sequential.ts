@@ -8,7 +8,7 @@ import { InputLayer, input } from '../layers/input-layer.js';
 import type { Slot } from './data.js';
 import { buildGraph } from './graph.js';
 import { feature } from './features.js';
-import { checkMetricSpec, type MetricSpec } from './metrics.js';
+import { resolveMetric, type MetricSpec } from './metrics.js';
 import { functionLoss } from './functions.js';
 import { Model, modelRules, type CompileArgs, type CompileLoss } from './model.js';
 
@@ -104,7 +104,7 @@ export class Sequential extends Model {
     for (const key of ['metrics', 'weightedMetrics'] as const) {
       const value = args[key];
       const specs = value === undefined ? [] : Array.isArray(value) ? value : Object.values(value).flat();
-      specs.forEach((m, i) => checkMetricSpec(m as MetricSpec, `${key}[${i}]`));
+      specs.forEach((m, i) => resolveMetric(m as MetricSpec, `${key}[${i}]`));
     }
     return {
       ...args,

@@ -3,7 +3,9 @@ import { tf } from '../engine/tfjs.js';
 import { ConstantCache, l1l2Term, scaledStack, type ScaledValue } from '../engine/l1l2.js';
 import type { Layer } from '../engine/layer.js';
 import type { LayerWeight } from '../engine/weight.js';
+import { findFeature } from './features.js';
 import { allLayers, observedSteps, runGraph, type Graph, type Step } from './graph.js';
+import type { MaskedScores } from './masked-scores.js';
 import type { Metric } from './metrics.js';
 import { weightTerms, type CompiledRule, type WeightTerm } from './regularization.js';
 import { WEIGHTS_OF } from './log-sums.js';
@@ -185,6 +187,8 @@ export class StepRunner {
   private readonly layers: readonly Layer[];
   /** Penalty factors as scalars, uploaded once per fit instead of once per term and step. */
   private readonly constants = new ConstantCache();
+  /** The losses and metrics weighed by the outputs' masks, when an output carries one. */
+  private readonly masked: MaskedScores | undefined;
 
   constructor(
     private readonly model: StepModel,
@@ -194,6 +198,7 @@ export class StepRunner {
     // The graph is fixed for a runner (one fit or evaluation): walked once, not on every step.
     this.steps = observedSteps(model.graph);
     this.layers = allLayers(model.graph);
+    this.masked = findFeature('masking')?.scores(model.graph, compiled);
   }
 
   /**
@@ -232,7 +237,9 @@ export class StepRunner {
     }
     // A weighted metric is two entries: the weighted values' mean and the weights' mean (their
     // sums over the epoch divide into the metric; see finishLogs).
-    for (const keys of this.metricKeys.plain) for (const key of keys) parts.push({ kind: 'metric', key });
+    // With masks, a plain metric is a weighted one too (weighted by the mask).
+    const { masked } = this;
+    for (const keys of this.metricKeys.plain) for (const key of keys) parts.push({ kind: 'metric', key }, ...(masked ? [{ kind: 'metric', key: WEIGHTS_OF + key } as const] : []));
     for (const keys of this.metricKeys.weighted) for (const key of keys) parts.push({ kind: 'metric', key }, { kind: 'metric', key: WEIGHTS_OF + key });
     for (const t of fast) parts.push({ kind: 'penalty', key: penaltyKey(t) });
     for (const { layer, node } of steps) {
@@ -269,7 +276,7 @@ export class StepRunner {
           });
         }, true);
         outs.forEach((o, i) => {
-          const loss = losses[i]!.apply(ys[i]!, o, sampleWeight) as tf.Scalar;
+          const loss = (masked ? masked.loss(i, ys[i]!, o, sampleWeight, train) : losses[i]!.apply(ys[i]!, o, sampleWeight)) as tf.Scalar;
           values.push(lossWeights[i] === 1 ? loss : (tf.mul(loss, lossWeights[i]!) as tf.Scalar));
         });
         for (const t of taped) values.push(t.regularizer.apply(t.weight.variable));
@@ -278,6 +285,7 @@ export class StepRunner {
         return tf.stack(values) as tf.Tensor1D;
       };
       const metricValues = (): tf.Scalar[] => {
+        if (masked) return masked.metrics(ys, outputs, sampleWeight);
         const values: tf.Scalar[] = [];
         metrics.forEach((list, i) => {
           for (const m of list) values.push(tf.mean(m.perSample(ys[i]!, outputs[i]!)) as tf.Scalar);
@@ -330,6 +338,7 @@ export class StepRunner {
           if (offTape.length) entries.push(scaledStack(offTape, constants));
         } finally {
           tf.dispose(outputs);
+          masked?.release();
           tf.dispose(activityOutputs.flatMap((a) => (a.value ? [a.output, a.value.value] : [a.output])));
         }
       } else {
@@ -337,6 +346,7 @@ export class StepRunner {
         const metricsNow = metricValues();
         if (metricsNow.length) entries.push(tf.stack(metricsNow) as tf.Tensor1D);
         tf.dispose(train ? outputs : []);
+        masked?.release();
       }
       return entries.length === 1 ? entries[0]! : (tf.concat(entries) as tf.Tensor1D);
     });

@@ -1,5 +1,4 @@
 import { initBackend } from '@ridge/backend';
-import { RidgeError } from '@ridge/core';
 import '@ridge/losses';
 import '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
@@ -227,21 +226,6 @@ describe('Embedding maskZero and recurrent layers', () => {
     // A sequential model refuses when it is built.
     expect(caughtRidgeError(() => sequential({ layers: [embedding({ inputDim: 5, outputDim: 2, maskZero: true, inputShape: [4] }), flatten()] })).code).toBe('INVALID_ARGUMENT');
     tf.dispose(x);
-  });
-
-  it('compile refuses a model whose output carries a mask (losses do not weigh it); predict works', () => {
-    const inp = input({ shape: [4] });
-    const out = dense({ units: 1, name: 'per_step' }).apply(simpleRNN({ units: 2, returnSequences: true }).apply(embedding({ inputDim: 5, outputDim: 2, maskZero: true }).apply(inp)));
-    const m = model({ inputs: inp, outputs: out });
-    const error = caughtRidgeError(() => m.compile({ optimizer: 'sgd', loss: 'mse' }));
-    expect(error).toBeInstanceOf(RidgeError);
-    expect(error.code).toBe('INVALID_ARGUMENT');
-    expect(error.message).toContain("output 'per_step' carries a mask");
-    expect(m.isCompiled).toBe(false);
-    const y = m.predict(tf.tensor2d([[1, 2, 0, 0]])) as tf.Tensor;
-    expect(y.shape).toEqual([1, 4, 1]);
-    tf.dispose(y);
-    m.dispose();
   });
 
   it('eager calls take a mask: layer.apply(x, { mask })', () => {
