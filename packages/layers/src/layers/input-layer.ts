@@ -1,4 +1,5 @@
 import { RidgeError, mustBeError } from '@ridge/core';
+import { checkDtype } from '../engine/errors.js';
 import { argKeys, checkArgKeys } from '../engine/arg-keys.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, type Shape } from '../engine/shape.js';
@@ -25,9 +26,9 @@ export class InputLayer extends Layer {
 
   constructor(args: InputArgs) {
     const batchShape = resolveBatchShape(args);
-    const dtype = args.dtype ?? 'float32';
     // Ridge feeds data as float32 or int32 (Embedding indices); tfjs's bool, complex64 and string are not model inputs here.
-    if (dtype !== 'float32' && dtype !== 'int32') throw mustBeError('input: dtype', dtype, "'float32' or 'int32'", { argument: 'dtype', received: dtype });
+    checkDtype('input', args.dtype, true);
+    const dtype = args.dtype ?? 'float32';
     super({ name: args.name, batchInputShape: batchShape });
     this.inputDtype = dtype;
     this.built = true;
