@@ -74,8 +74,9 @@ export function forArgument<T>(owner: Described, argument: string, fn: () => T):
  * activations in float32, as tfjs-core does on every backend, so a float16, bfloat16, float64 or
  * mixed layer would silently compute as a float32 one.
  */
-export function checkDtype(subject: string, dtype: unknown, int?: boolean): void {
-  if (dtype !== undefined && dtype !== 'float32' && !(int && dtype === 'int32')) {
+export function checkDtype(subject: string, dtype: unknown, int: boolean): void {
+  // null too: Keras's `dtype=None`, the default.
+  if (dtype != null && dtype !== 'float32' && !(int && dtype === 'int32')) {
     throw mustBeError(`${subject}: dtype`, dtype, `'float32'${int ? " or 'int32'" : ''} (Ridge computes in float32)`, { argument: 'dtype', received: dtype });
   }
 }

@@ -15,7 +15,7 @@ import {
   type WeightRole,
 } from '@ridge/core';
 import { tf } from './tfjs.js';
-import { checkDtype, forArgument, layerArgError, who } from './errors.js';
+import { forArgument, layerArgError, who } from './errors.js';
 import { peekLayerName, reserveLayerName, snakeCase, uniqueLayerName, uniqueVariableName } from './naming.js';
 import { checkArgKeys, type ArgKeys } from './arg-keys.js';
 import { checkShape, formatShape, type Shape } from './shape.js';
@@ -163,9 +163,7 @@ export abstract class Layer implements LayerInstance {
     const cls = new.target as unknown as LayerClass;
     // Before the name is taken or anything resolved: a refused layer leaves no trace.
     const given = (args as LayerArgs | null)?.name;
-    const label = `${cls.className} '${typeof given === 'string' ? given : peekLayerName(snakeCase(cls.className))}'`;
-    checkArgKeys(label, args, cls.argKeys);
-    checkDtype(label, args.dtype);
+    checkArgKeys(`${cls.className} '${typeof given === 'string' ? given : peekLayerName(snakeCase(cls.className))}'`, args, cls.argKeys);
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '' || args.name.includes('/'))) {
       throw mustBeError(`${cls.className}: name`, args.name, "a non-empty string without '/'", { argument: 'name', received: args.name });
     }

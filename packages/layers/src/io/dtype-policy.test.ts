@@ -103,6 +103,8 @@ describe('a layer dtype other than float32', () => {
     expect(layer.dtype).toBe('float32');
     expect(layer.getConfig()['dtype']).toBe('float32');
     expect(api.dense({ units: 2 }).getConfig()['dtype']).toBe('float32');
+    // Keras's dtype=None: the default.
+    expect(api.dense({ units: 2, dtype: null as never }).dtype).toBe('float32');
   });
 
   it('through the registry, a float32 DTypePolicy object is read as its name and others are refused by name', () => {

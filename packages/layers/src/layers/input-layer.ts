@@ -1,5 +1,4 @@
 import { RidgeError, mustBeError } from '@ridge/core';
-import { checkDtype } from '../engine/errors.js';
 import { argKeys, checkArgKeys } from '../engine/arg-keys.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, type Shape } from '../engine/shape.js';
@@ -26,8 +25,7 @@ export class InputLayer extends Layer {
 
   constructor(args: InputArgs) {
     const batchShape = resolveBatchShape(args);
-    // Ridge feeds data as float32 or int32 (Embedding indices); tfjs's bool, complex64 and string are not model inputs here.
-    checkDtype('input', args.dtype, true);
+    // Checked with the keys (see checkArgKeys): float32 or int32 (Embedding indices); tfjs's bool, complex64 and string are not model inputs here.
     const dtype = args.dtype ?? 'float32';
     super({ name: args.name, batchInputShape: batchShape });
     this.inputDtype = dtype;
