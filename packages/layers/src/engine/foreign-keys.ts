@@ -37,9 +37,10 @@ export interface DroppedKey {
 
 /**
  * A layer config (camelCase keys) without the keys Keras or tfjs-layers write that the layer has
- * no argument for (see FOREIGN), and with a Keras 3 dtype policy object read as its name. At a harmless value they go silently. At a value that changes
- * the computation (`rmsScaling: true`, a `loraRank`) they are left in, so that the constructor
- * refuses them, unless `onDropped` takes them: model loading does, and says so with `onWarning`.
+ * no argument for (see FOREIGN), and with a Keras 3 dtype policy object read as its name. At a
+ * harmless value the keys go silently. At a value that changes the computation
+ * (`rmsScaling: true`, a `loraRank`) they are left in, so that the constructor refuses them,
+ * unless `onDropped` takes them: model loading does, and says so with `onWarning`.
  */
 export function withoutForeignKeys(className: string, config: JsonObject, onDropped?: (dropped: DroppedKey) => void): JsonObject {
   const inert = FOREIGN[className];
