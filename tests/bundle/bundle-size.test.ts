@@ -94,6 +94,7 @@ const OPTIONAL_MARKERS: Record<string, string> = {
   'several inputs or outputs (@ridge/layers/multi-io)': 'has nothing for output',
   'callbacks (@ridge/layers/callbacks)': 'callbacks must be objects',
   'predict, evaluate, penalties (@ridge/layers/inference)': 'evaluate({ sampleWeight })',
+  'trainOnBatch, testOnBatch, predictOnBatch (@ridge/layers/batch)': 'trainOnBatch while fit runs',
   "registration (@ridge/core's register, manifests)": 'INCOMPATIBLE_PLUGIN',
   'semver ranges of plugin manifests': 'is not a supported semver range',
   'layer.getConfig() (@ridge/layers/io)': 'sparse:!1',

@@ -270,6 +270,9 @@ describe('an optimizer plugin that throws mid-training', () => {
       get learningRate() {
         return inner.learningRate;
       },
+      set learningRate(value: number) {
+        inner.learningRate = value;
+      },
       get iterations() {
         return inner.iterations;
       },

@@ -81,8 +81,13 @@ export interface WeightGradient {
 
 /** Updates weights from their gradients. Implementations own their slot variables. */
 export interface Optimizer extends Configurable {
-  /** Current learning rate. */
-  readonly learningRate: number;
+  /**
+   * The step size of the following steps (Keras: `optimizer.learning_rate`). Settable between
+   * steps: `reduceLROnPlateau`, `learningRateScheduler` and your own callbacks set it. The setter
+   * refuses a value that is not a finite number >= 0 with a `RidgeError` (`INVALID_ARGUMENT`,
+   * naming `learningRate` and the value) and keeps the rate it had.
+   */
+  learningRate: number;
   /** Applies one step. Does not dispose the given gradients. */
   applyGradients(gradients: readonly WeightGradient[]): void;
   /** Number of steps applied so far. */

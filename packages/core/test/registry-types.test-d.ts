@@ -4,6 +4,7 @@ import {
   getRegularizer,
   registries,
   type LossName,
+  type Optimizer,
   type Regularizer,
   type RegularizerName,
   type RegularizerSpec,
@@ -43,5 +44,16 @@ describe('registry types', () => {
       registries.regularizer.get(name);
     }
     expectTypeOf<RegularizerSpec>().toMatchTypeOf<RegularizerName | Regularizer | { className: string }>();
+  });
+
+  it("an Optimizer's learningRate is read and set as a number; iterations is read-only", () => {
+    expectTypeOf<Optimizer['learningRate']>().toEqualTypeOf<number>();
+    const optimizer = {} as Optimizer;
+    // Settable (callbacks such as reduceLROnPlateau set it); a compile error while it was readonly.
+    optimizer.learningRate = optimizer.learningRate * 0.5;
+    // @ts-expect-error the learning rate is a number
+    optimizer.learningRate = '0.1';
+    // @ts-expect-error iterations counts the steps applied; it is not set from outside
+    optimizer.iterations = 3;
   });
 });

@@ -15,6 +15,7 @@ export { GlorotNormal, GlorotUniform, HeNormal, HeUniform, LecunNormal, LecunUni
 export { Model, type CompileArgs, type CompileLoss, type EvaluateArgs, type ModelArgs, type PenaltyReport, type PenaltyTerm, type PredictArgs } from './model/model.js';
 export { Sequential, sequential, type SequentialArgs } from './model/sequential.js';
 export type { BatchSource, FitArgs, History } from './model/fit.js';
+export type { TestOnBatchArgs, TrainOnBatchArgs } from './model/on-batch.js';
 export type { ModelData, TensorLike } from './model/data.js';
 export type { Metric, MetricSpec } from './model/metrics.js';
 export type { LossOrMetricFunction } from './model/functions.js';

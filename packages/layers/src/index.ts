@@ -1,4 +1,5 @@
 import './register.js';
+import './features/batch.js';
 import './features/callbacks.js';
 import './features/data.js';
 import './features/fused.js';

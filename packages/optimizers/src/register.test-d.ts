@@ -52,4 +52,14 @@ describe('optimizer names after importing @ridge/optimizers', () => {
     // @ts-expect-error rho is not a Nadam option
     getOptimizer({ className: 'Nadam', config: { rho: 0.9 } });
   });
+
+  it('every optimizer class has a settable learningRate, as the core contract says', () => {
+    const opt = adam();
+    expectTypeOf(opt.learningRate).toEqualTypeOf<number>();
+    opt.learningRate = 0.01;
+    const asContract: Optimizer = sgd(0.1);
+    asContract.learningRate = asContract.learningRate / 10;
+    // @ts-expect-error a number, not a schedule
+    opt.learningRate = (step: number) => 0.1 / step;
+  });
 });

@@ -1,5 +1,5 @@
 import { RidgeError } from '@ridge/core';
-import { checkKeys } from './errors.js';
+import { checkDtype, checkKeys } from './errors.js';
 import type { LayerArgs } from './layer.js';
 
 /**
@@ -38,10 +38,13 @@ export function parts<K extends string>(...weights: readonly K[]): (`${K}Initial
 /**
  * Checks a layer's arguments before anything is created: INVALID_ARGUMENT for arguments that are
  * not an object, for a key the layer does not take (naming the closest one it does), and for a
- * required key that is absent. `who` names the layer (`Dense 'dense_3'`).
+ * required key that is absent, and for a `dtype` other than `'float32'` (or `'int32'` for an
+ * input: see `checkDtype`). `who` names the layer (`Dense 'dense_3'`).
  */
 export function checkArgKeys(who: string, args: unknown, [required, optional]: ArgKeys, base: readonly string[] = BASE_ARG_KEYS): void {
   checkKeys(who, args, [...required, ...optional, ...base]);
+  // A layer computes in float32; an input (whose keys are its own, not the base ones) may also be int32.
+  checkDtype(who, (args as LayerArgs).dtype, base !== BASE_ARG_KEYS);
   const missing = required.find((key) => (args as Record<string, unknown>)[key] === undefined);
   if (missing !== undefined) throw new RidgeError('INVALID_ARGUMENT', `${who}: ${missing} is required; received undefined.`, { argument: missing });
 }

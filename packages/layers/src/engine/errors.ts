@@ -68,3 +68,15 @@ export function forArgument<T>(owner: Described, argument: string, fn: () => T):
     { layer: owner.name, argument },
   );
 }
+
+/**
+ * Refuses a `dtype` other than float32 (and int32 for an input, `int`): Ridge computes weights and
+ * activations in float32, as tfjs-core does on every backend, so a float16, bfloat16, float64 or
+ * mixed layer would silently compute as a float32 one.
+ */
+export function checkDtype(subject: string, dtype: unknown, int: boolean): void {
+  // null too: Keras's `dtype=None`, the default.
+  if (dtype != null && dtype !== 'float32' && !(int && dtype === 'int32')) {
+    throw mustBeError(`${subject}: dtype`, dtype, `'float32'${int ? " or 'int32'" : ''} (Ridge computes in float32)`, { argument: 'dtype', received: dtype });
+  }
+}

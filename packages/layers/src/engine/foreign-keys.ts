@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '@ridge/core';
+import { isJsonObject, type JsonObject, type JsonValue } from '@ridge/core';
 
 /** A key whose every value leaves the computation as Ridge does it (an implementation choice). */
 const ANY = Symbol('any value');
@@ -37,12 +37,18 @@ export interface DroppedKey {
 
 /**
  * A layer config (camelCase keys) without the keys Keras or tfjs-layers write that the layer has
- * no argument for (see FOREIGN). At a harmless value they go silently. At a value that changes
- * the computation (`rmsScaling: true`, a `loraRank`) they are left in, so that the constructor
- * refuses them, unless `onDropped` takes them: model loading does, and says so with `onWarning`.
+ * no argument for (see FOREIGN), and with a Keras 3 dtype policy object read as its name. At a
+ * harmless value the keys go silently. At a value that changes the computation
+ * (`rmsScaling: true`, a `loraRank`) they are left in, so that the constructor refuses them,
+ * unless `onDropped` takes them: model loading does, and says so with `onWarning`.
  */
 export function withoutForeignKeys(className: string, config: JsonObject, onDropped?: (dropped: DroppedKey) => void): JsonObject {
   const inert = FOREIGN[className];
+  const policy = config['dtype'];
+  // Keras 3 writes a dtype as a DTypePolicy object; the constructor reads its name (and refuses all but float32).
+  if (isJsonObject(policy) && isJsonObject(policy['config']) && typeof policy['config']['name'] === 'string') {
+    config = { ...config, dtype: policy['config']['name'] };
+  }
   if (!inert) return config;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(config)) {

@@ -16,8 +16,9 @@ export interface FromJSONOptions {
   /**
    * Told what could not be restored as saved: a training config with an unregistered optimizer,
    * loss or regularizer (the model is then returned uncompiled), optimizer state that does not fit,
-   * or a `'hard_sigmoid'` in a file that does not say which library (so which definition) it
-   * comes from. Default: `console.warn`.
+   * a `'hard_sigmoid'` in a file that does not say which library (so which definition) it
+   * comes from, or layers with a float16, bfloat16, float64 or mixed dtype policy (loaded in
+   * float32; one warning per file). Default: `console.warn`.
    */
   onWarning?: (message: string) => void;
 }
@@ -73,6 +74,8 @@ export class Building {
   private readonly created: Layer[] = [];
   /** What was read but not honoured (see `dropForeignKeys`), for `onWarning` once the load succeeds. */
   readonly warnings: string[] = [];
+  /** The layers whose dtype policy was read as float32 (see `asFloat32`): `'dense' (mixed_float16)`. */
+  readonly float32Layers: string[] = [];
 
   add<T extends Layer>(layer: T): T {
     this.created.push(layer);
@@ -118,6 +121,14 @@ export function buildModel(parsed: ParsedModelJSON, building: Building): { model
   const { topology, layers } = toRidgeActivations(parsed.topology, dialect);
   const model = modelFromEntry(topology, 'modelTopology', building);
   const warnings = [...building.warnings];
+  const reduced = building.float32Layers;
+  if (reduced.length > 0) {
+    warnings.push(
+      `Model '${model.name}': ${reduced.length === 1 ? 'layer' : 'layers'} ${reduced.join(', ')} ${reduced.length === 1 ? 'has a dtype policy' : 'have dtype policies'} ` +
+        `Ridge does not compute in; Ridge computes weights and activations in float32, so ${reduced.length === 1 ? 'it was' : 'they were'} loaded as float32 ` +
+        `and outputs may differ slightly from the saved model's.`,
+    );
+  }
   if (!dialect.certain && layers.length > 0) warnings.push(uncertainHardSigmoidMessage(model.name, layers, dialect));
   return { model, warnings };
 }
@@ -164,6 +175,7 @@ function layerFrom(entry: JsonValue | undefined, where: string, building: Buildi
   if (config['name'] === undefined && typeof e['name'] === 'string') config['name'] = e['name'];
   if (className === 'InputLayer') config = inputLayerArgs(config);
   const who = `${className}${typeof config['name'] === 'string' ? ` '${config['name']}'` : ''}`;
+  if (className !== 'InputLayer') config = asFloat32(config, (dtype) => building.float32Layers.push(`'${config['name'] ?? className}' (${dtype})`));
   return at(where, who, () => {
     const entry = registry('layer').resolve(className);
     const read = withoutForeignKeys(entry.name, config, ({ key, value, inert }) =>
@@ -180,6 +192,36 @@ function layerFrom(entry: JsonValue | undefined, where: string, building: Buildi
     }
     return building.add(made);
   });
+}
+
+/**
+ * Keras's floating dtype policies other than float32 (`mixed_float16` computes in float16 with
+ * float32 weights). A layer under one of them computes the same function as in float32, only less
+ * exactly, so a model that used one loads in float32 with a warning; any other dtype (`int8`,
+ * a quantized policy) is left for the constructor to refuse.
+ */
+const FLOAT_POLICIES = new Set(['float16', 'bfloat16', 'float64', 'mixed_float16', 'mixed_bfloat16']);
+
+/**
+ * A layer config with every `dtype` that is one of FLOAT_POLICIES (its own, and a wrapped layer's)
+ * replaced by `'float32'`, calling `onReduced` once with the first policy replaced.
+ */
+function asFloat32(config: JsonObject, onReduced: (dtype: string) => void): JsonObject {
+  let first: string | undefined;
+  const walk = (value: JsonValue): JsonValue => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (!isJsonObject(value)) return value;
+    const out: JsonObject = {};
+    for (const [key, v] of Object.entries(value)) {
+      const reduced = key === 'dtype' && typeof v === 'string' && FLOAT_POLICIES.has(v);
+      if (reduced) first ??= v;
+      out[key] = reduced ? 'float32' : walk(v);
+    }
+    return out;
+  };
+  const out = walk(config) as JsonObject;
+  if (first !== undefined) onReduced(first);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

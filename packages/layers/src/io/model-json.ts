@@ -1,7 +1,8 @@
-import { RidgeError, describeValue, type JsonObject, type JsonValue } from '@ridge/core';
+import { RidgeError, describeValue, isJsonObject, type JsonObject, type JsonValue } from '@ridge/core';
 import type { Layer } from '../engine/layer.js';
 import type { Node, SymbolicTensor } from '../engine/symbolic.js';
 import { InputLayer } from '../layers/input-layer.js';
+import { maskSource } from '../model/masking.js';
 import type { Model } from '../model/model.js';
 import type { Sequential } from '../model/sequential.js';
 import { keras3HardSigmoidIn, RIDGE_FORMAT_KEY } from './activation-dialect.js';
@@ -79,7 +80,8 @@ export function warnerOf(options: unknown, call: string): (message: string) => v
  * The whole topology: model config, the labels tfjs-layers writes (and `ridge_format`), and the
  * training config. In the `'tfjs-layers'` format, Ridge's (Keras 3's) `'hard_sigmoid'` has no
  * equivalent: it is written as `'hard_sigmoid'`, which tfjs-layers computes as
- * `clip(0.2 x + 0.5, 0, 1)`, and `warn` names the layers.
+ * `clip(0.2 x + 0.5, 0, 1)`, and `warn` names the layers. Nor has it Keras's `zero_output_for_mask`
+ * (its recurrent layers repeat the last output at masked steps): `warn` names the layers that zero them.
  */
 export function modelToJSON(model: Model, format: JsonFormat, warn: (message: string) => void = (m) => console.warn(m)): ModelTopologyJSON {
   const { class_name, config } = modelEntry(model, format);
@@ -99,11 +101,40 @@ export function modelToJSON(model: Model, format: JsonFormat, warn: (message: st
           `format without them and computes otherwise (Ridge reads them back). Keep Ridge's own format for Keras 3 or Ridge.`,
       );
     }
+    const zeroing = zeroingLayers(model);
+    if (zeroing.length > 0) {
+      warn(
+        `Model '${model.name}': ${zeroing.join(', ')} ${zeroing.length === 1 ? 'gives' : 'give'} zeros at masked time steps (Keras's ` +
+          `zero_output_for_mask: true), which tfjs-layers does not have: tfjs-layers ignores the key and will return the last output ` +
+          `for masked steps, so its outputs will differ wherever the input is masked. Keep Ridge's own format to keep the zeros.`,
+      );
+    }
   }
   const json: ModelTopologyJSON = { class_name, config, keras_version: KERAS_VERSION, backend: KERAS_BACKEND, [RIDGE_FORMAT_KEY]: format };
   const training = trainingConfigToJSON(model);
   if (training) json.training_config = training;
   return json;
+}
+
+/**
+ * The recurrent layers of a model (nested models' included) that give zeros at masked steps:
+ * `zeroOutputForMask: true`, and a Bidirectional returning sequences (Keras 3 zeroes both
+ * directions there) whose input carries a mask. Named as `LSTM 'lstm'`.
+ */
+function zeroingLayers(model: Model): string[] {
+  return model.layers.flatMap((layer) => {
+    if (isModel(layer)) return zeroingLayers(layer);
+    const config = layer.getConfig();
+    const inner = config['layer'];
+    const zeroes =
+      config['zeroOutputForMask'] === true ||
+      (layer.className === 'Bidirectional' &&
+        isJsonObject(inner) &&
+        isJsonObject(inner['config']) &&
+        inner['config']['returnSequences'] === true &&
+        layer.inboundNodes.some((node) => node.inputs.some((t) => maskSource(t) !== undefined)));
+    return zeroes ? [`${layer.className} '${layer.name}'`] : [];
+  });
 }
 
 /** The layers of a model (nested models' included) whose config uses Ridge's `'hard_sigmoid'`. */

@@ -25,9 +25,8 @@ export class InputLayer extends Layer {
 
   constructor(args: InputArgs) {
     const batchShape = resolveBatchShape(args);
+    // Checked with the keys (see checkArgKeys): float32 or int32 (Embedding indices); tfjs's bool, complex64 and string are not model inputs here.
     const dtype = args.dtype ?? 'float32';
-    // Ridge feeds data as float32 or int32 (Embedding indices); tfjs's bool, complex64 and string are not model inputs here.
-    if (dtype !== 'float32' && dtype !== 'int32') throw mustBeError('input: dtype', dtype, "'float32' or 'int32'", { argument: 'dtype', received: dtype });
     super({ name: args.name, batchInputShape: batchShape });
     this.inputDtype = dtype;
     this.built = true;

@@ -186,7 +186,7 @@ describe('input()', () => {
     for (const dtype of ['int8', 'bool', 'float16', 'string']) {
       const error = caught(() => api.input({ shape: [2], dtype: dtype as never }));
       expect(error.code).toBe('INVALID_ARGUMENT');
-      expect(error.message).toBe(`input: dtype must be 'float32' or 'int32'; received "${dtype}".`);
+      expect(error.message).toBe(`input: dtype must be 'float32' or 'int32' (Ridge computes in float32); received "${dtype}".`);
     }
     expect(api.input({ shape: [2], dtype: 'int32' }).dtype).toBe('int32');
     expect(tf.memory().numTensors).toBe(before);

@@ -351,6 +351,12 @@ export class Model extends Layer implements CallbackModel {
     return feature('inference', `model.${method}()`);
   }
 
+  /** What `@ridge/layers/batch` (`trainOnBatch`, `testOnBatch`, `predictOnBatch`) works with; refused after `dispose()`. */
+  protected batchInternals(call: string): ModelInternals {
+    this.#refuseDisposed(call);
+    return this.#internals();
+  }
+
   /** Whether fit is running. */
   get isTraining(): boolean {
     return this.#busy === 'fit';

@@ -1,4 +1,5 @@
 import type { FactoryEntry } from '@ridge/core';
+import { withoutForeignKeys } from '../../engine/foreign-keys.js';
 import type { Layer } from '../../engine/layer.js';
 import { Add, type AddArgs } from './add.js';
 import { Average, type AverageArgs } from './average.js';
@@ -11,7 +12,7 @@ import { Subtract, type SubtractArgs } from './subtract.js';
 
 /** Configs come from JSON, so the cast is checked by each constructor, not by the compiler. */
 function entry<A>(name: string, make: (args: A) => Layer): FactoryEntry<'layer'> {
-  return { kind: 'layer', name, package: '@ridge/layers', create: (config) => make((config ?? {}) as A) };
+  return { kind: 'layer', name, package: '@ridge/layers', create: (config) => make(withoutForeignKeys(name, config ?? {}) as A) };
 }
 
 /**

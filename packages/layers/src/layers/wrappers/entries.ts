@@ -1,11 +1,12 @@
 import type { FactoryEntry } from '@ridge/core';
+import { withoutForeignKeys } from '../../engine/foreign-keys.js';
 import type { Layer } from '../../engine/layer.js';
 import { Bidirectional, type BidirectionalArgs } from './bidirectional.js';
 import { TimeDistributed, type TimeDistributedArgs } from './time-distributed.js';
 
 /** Configs come from JSON, so the cast is checked by each constructor, not by the compiler. */
 function entry<A>(name: string, make: (args: A) => Layer): FactoryEntry<'layer'> {
-  return { kind: 'layer', name, package: '@ridge/layers', create: (config) => make((config ?? {}) as A) };
+  return { kind: 'layer', name, package: '@ridge/layers', create: (config) => make(withoutForeignKeys(name, config ?? {}) as A) };
 }
 
 /**
