@@ -90,6 +90,7 @@ const OPTIONAL_MARKERS: Record<string, string> = {
   'fused optimizer updates (@ridge/optimizers/fused)': 'RidgeAdamUpdate',
   'fused penalty kernels (@ridge/layers/fused)': 'RidgeL1L2Penalty',
   'masking (@ridge/layers/masking)': 'does not support masking',
+  'functions as losses and metrics (@ridge/layers/functions)': 'must return one value per sample',
   'data other than x and y tensors (@ridge/layers/data)': 'must be rectangular',
   'several inputs or outputs (@ridge/layers/multi-io)': 'has nothing for output',
   'callbacks (@ridge/layers/callbacks)': 'callbacks must be objects',

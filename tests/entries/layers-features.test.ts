@@ -131,6 +131,19 @@ describe('@ridge/layers/base without the feature entries', () => {
     m.dispose();
   });
 
+  it('compile with a function as loss or metric is FEATURE_NOT_LOADED, naming @ridge/layers/functions, and leaves the model uncompiled', () => {
+    const m = small();
+    const squared = (t: tf.Tensor, p: tf.Tensor) => tf.square(tf.sub(t, p));
+    expectMissing(caughtRidgeError(() => m.compile({ optimizer: sgd(), loss: squared })), 'compile({ loss: function })', '@ridge/layers/functions');
+    expectMissing(
+      caughtRidgeError(() => m.compile({ optimizer: sgd(), loss: meanSquaredError(), metrics: [squared] })),
+      'compile({ metrics: [function] })',
+      '@ridge/layers/functions',
+    );
+    expect(m.isCompiled).toBe(false);
+    m.dispose();
+  });
+
   it('fit is silent by default, even in a terminal; verbose 1 or 2 is FEATURE_NOT_LOADED before any step', async () => {
     const m = compiled();
     const { out, restore } = captureStdout(true);
@@ -271,6 +284,27 @@ describe('the feature entries', () => {
     });
     expect((inp.sourceLayer as InputLayer).getConfig()).toEqual({ name: 'cfg_in', batchInputShape: [null, 3], dtype: 'float32', sparse: false });
     d.dispose();
+  });
+
+  it('@ridge/layers/functions adds functions as losses and metrics: a squared error by function gives what meanSquaredError() gives', async () => {
+    await import('@ridge/layers/functions');
+    const squared = (t: tf.Tensor, p: tf.Tensor) => tf.square(tf.sub(t, p));
+    const [a, b] = [small(), small()];
+    b.setWeights(a.getWeights());
+    a.compile({ optimizer: sgd(0.1), loss: squared, metrics: [squared] });
+    b.compile({ optimizer: sgd(0.1), loss: meanSquaredError() });
+    const x = tf.tensor2d([[1, 2, 3], [0, -1, 2]]);
+    const y = tf.tensor2d([[1, 0], [0, 1]]);
+    const ha = await a.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
+    const hb = await b.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
+    for (const e of [0, 1]) {
+      expect(ha.history['data_loss']![e]).toBeCloseTo(hb.history['data_loss']![e]!, 6);
+      // The metric is the data loss of the same batch, before the update.
+      expect(ha.history['squared']![e]).toBeCloseTo(hb.history['data_loss']![e]!, 6);
+    }
+    tf.dispose([x, y]);
+    a.dispose();
+    b.dispose();
   });
 
   it('@ridge/layers/masking adds masks: a padded sequence gives what the unpadded one does, and a mask_zero model loads', async () => {

@@ -3,6 +3,7 @@ import './features/batch.js';
 import './features/callbacks.js';
 import './features/data.js';
 import './features/fused.js';
+import './features/functions.js';
 import './features/masking.js';
 import './features/metrics.js';
 import './features/inference.js';

@@ -13,8 +13,9 @@ import type { FitCallbacks } from './fit-callbacks.js';
 import type { EpochBatches, FitArgs } from './fit.js';
 import type { Graph, OutputObserver } from './graph.js';
 import type { LogSums } from './log-sums.js';
+import type { FunctionLoss, LossOrMetricFunction } from './functions.js';
 import type { MaskedScores } from './masked-scores.js';
-import type { MetricSpec } from './metrics.js';
+import type { Metric, MetricSpec } from './metrics.js';
 import type { EvaluateArgs, Model, PenaltyReport, PredictArgs } from './model.js';
 import type { CompiledRule, RegularizationOption } from './regularization.js';
 import type { Compiled } from './step.js';
@@ -140,6 +141,11 @@ export interface Features {
     /** A recurrent layer's mask per time step, in time order, as booleans [units, batch]; checks it is [batch, time]. */
     stepMasks(layer: Described, mask: tf.Tensor, units: number, batch: number, time: number): tf.Tensor[];
   };
+  /** `compile` with plain functions as losses and metrics (Keras's LossFunctionWrapper and MeanMetricWrapper). */
+  functions: {
+    loss(fn: LossOrMetricFunction): FunctionLoss;
+    metric(fn: LossOrMetricFunction): Metric;
+  };
 }
 
 export type FeatureName = keyof Features & string;
@@ -156,6 +162,7 @@ const table = featureTable<Features>('@ridge/layers/base', '@ridge/layers', {
   inference: ['@ridge/layers/inference', 'running the model outside fit'],
   fused: ['@ridge/layers/fused', 'fused penalty kernels'],
   masking: ['@ridge/layers/masking', 'Keras-style masking'],
+  functions: ['@ridge/layers/functions', 'functions as losses and metrics'],
 });
 
 /** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */

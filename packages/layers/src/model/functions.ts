@@ -1,6 +1,7 @@
 import { RidgeError, describeValue, type Loss } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { formatShape } from '../engine/shape.js';
+import type { Metric } from './metrics.js';
 
 /**
  * A plain function as a loss or a metric, as Keras users pass them to `compile`: one value per
@@ -59,6 +60,11 @@ export function functionLoss(fn: LossOrMetricFunction): FunctionLoss {
         return tf.div(tf.sum(sampleWeight ? tf.mul(values, tf.reshape(tf.cast(sampleWeight, 'float32'), [batch])) : values), Math.max(batch, 1));
       }),
   };
+}
+
+/** Keras's `MeanMetricWrapper` around a function: its per-sample values, named by the function. */
+export function functionMetric(fn: LossOrMetricFunction): Metric {
+  return { name: functionName(fn), perSample: (t, p) => perSampleOf('metric', fn, t, p) };
 }
 
 /** A spec that is a function made into a loss by compile (the form a deferred compile keeps). */

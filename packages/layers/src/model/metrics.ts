@@ -1,6 +1,7 @@
 import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
-import { functionName, perSampleOf, type LossOrMetricFunction } from './functions.js';
+import { feature } from './features.js';
+import type { LossOrMetricFunction } from './functions.js';
 
 /**
  * A metric: a per-sample value (shape [batch]) that the trainer averages over the epoch: plainly
@@ -99,7 +100,7 @@ export function addMetrics(table: Readonly<Record<string, (name: string) => Metr
  */
 export function resolveMetric(spec: MetricSpec, argument: string): Metric {
   if (typeof spec === 'object' && spec !== null && typeof spec.perSample === 'function' && typeof spec.name === 'string') return spec;
-  if (typeof spec === 'function') return { name: functionName(spec), perSample: (t, p) => perSampleOf('metric', spec, t, p) };
+  if (typeof spec === 'function') return feature('functions', `compile({ ${argument.split('[')[0]}: [function] })`).metric(spec);
   if (typeof spec !== 'string') {
     throw mustBeError(`compile: ${argument}`, spec, 'a metric name, a function (yTrue, yPred) => Tensor or { name, perSample }', { argument, received: spec });
   }

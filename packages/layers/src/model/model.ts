@@ -24,7 +24,7 @@ import type { ModelData, Slot } from './data.js';
 import { fitModel, type BatchSource, type FitArgs, type History } from './fit.js';
 import { buildGraph, runGraph, setNestedGraph, type Graph } from './graph.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
-import { functionLoss, type LossOrMetricFunction } from './functions.js';
+import type { LossOrMetricFunction } from './functions.js';
 import { probeTerms, weightTerms, type CompiledRule, type RegularizationOption } from './regularization.js';
 import type { Compiled } from './step.js';
 import { feature, type Features, type ModelInternals } from './features.js';
@@ -255,7 +255,7 @@ export class Model extends Layer implements CallbackModel {
     const withArg = <T>(argument: string, fn: () => T): T => withMessagePrefix(`compile: ${argument}: `, fn, { argument });
     if (args.optimizer === undefined) throw optionError('compile', 'optimizer', 'optimizer is required (for example \'adam\').');
     const lossSpecs = perOutput<CompileLoss>(args.loss as never, 'loss', undefined);
-    const losses: Loss[] = lossSpecs.map((spec, i) => withArg(outputNames.length > 1 ? `loss['${outputNames[i]}']` : 'loss', () => (typeof spec === 'function' ? functionLoss(spec) : getLoss(spec))));
+    const losses: Loss[] = lossSpecs.map((spec, i) => withArg(outputNames.length > 1 ? `loss['${outputNames[i]}']` : 'loss', () => lossOf(spec)));
     const lossWeights = perOutput<number>(args.lossWeights as never, 'lossWeights', 1);
     lossWeights.forEach((w, i) => {
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
@@ -437,6 +437,11 @@ export class Model extends Layer implements CallbackModel {
 const COMPILE_KEYS = ['optimizer', 'loss', 'metrics', 'weightedMetrics', 'lossWeights', 'regularization'];
 
 /** The model-level rules of `compile({ regularization })`, resolved by the regularization feature. */
+/** A compile loss: a function (through `@ridge/layers/functions`) or a spec the registry resolves. */
+export function lossOf(spec: CompileLoss): Loss {
+  return typeof spec === 'function' ? feature('functions', 'compile({ loss: function })').loss(spec) : getLoss(spec);
+}
+
 export function modelRules(option: RegularizationOption | undefined, weights?: readonly WeightInfo[]): CompiledRule[] {
   return option === undefined || option === null ? [] : feature('regularization', 'compile({ regularization })')(option, weights);
 }

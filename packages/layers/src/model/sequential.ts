@@ -1,4 +1,4 @@
-import { RidgeError, describeValue, getLoss, getOptimizer } from '@ridge/core';
+import { RidgeError, describeValue, getOptimizer } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { who } from '../engine/errors.js';
 import { Layer, type CallContext } from '../engine/layer.js';
@@ -9,8 +9,7 @@ import type { Slot } from './data.js';
 import { buildGraph } from './graph.js';
 import { feature } from './features.js';
 import { resolveMetric, type MetricSpec } from './metrics.js';
-import { functionLoss } from './functions.js';
-import { Model, modelRules, type CompileArgs, type CompileLoss } from './model.js';
+import { Model, lossOf, modelRules, type CompileArgs, type CompileLoss } from './model.js';
 
 export interface SequentialArgs {
   /** The layers; the first may be `input({ shape })` itself, as Keras 3 writes `Sequential([Input(shape), ...])`. */
@@ -94,12 +93,11 @@ export class Sequential extends Model {
     for (const key of ['loss', 'lossWeights'] as const) if (perOutput(args[key])) feature('multiIo', `compile({ ${key} }) per output`);
     for (const key of ['metrics', 'weightedMetrics'] as const) if (perOutput(args[key]) && !Array.isArray(args[key])) feature('multiIo', `compile({ ${key} }) per output`);
     const optimizer = getOptimizer(args.optimizer);
-    const resolve = (spec: CompileLoss) => (typeof spec === 'function' ? functionLoss(spec) : getLoss(spec));
     const loss = Array.isArray(args.loss)
-      ? (args.loss as CompileLoss[]).map(resolve)
+      ? (args.loss as CompileLoss[]).map(lossOf)
       : typeof args.loss === 'object' && args.loss !== null && !('className' in args.loss) && typeof (args.loss as { apply?: unknown }).apply !== 'function'
-        ? Object.fromEntries(Object.entries(args.loss as Record<string, CompileLoss>).map(([k, v]) => [k, resolve(v)]))
-        : resolve(args.loss as CompileLoss);
+        ? Object.fromEntries(Object.entries(args.loss as Record<string, CompileLoss>).map(([k, v]) => [k, lossOf(v)]))
+        : lossOf(args.loss as CompileLoss);
     const rules = modelRules(args.regularization);
     for (const key of ['metrics', 'weightedMetrics'] as const) {
       const value = args[key];
