@@ -3,14 +3,14 @@ import type { RidgeError, WeightGradient, WeightInfo } from '@ridge/core';
 import { countKernels } from '@ridge/testing';
 import { dense, input, model, type Model } from '@ridge/layers/base';
 import { meanSquaredError } from '@ridge/losses/base';
-import { Adam, adagrad, adam, adamw, rmsprop, sgd, type OptimizerBase } from '@ridge/optimizers/base';
+import { Adam, adagrad, adam, adamw, exponentialDecay, rmsprop, sgd, type OptimizerBase } from '@ridge/optimizers/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { caughtRidgeError, rejectedRidgeError } from '../support/caught.js';
 
 /*
  * `@ridge/optimizers/base` leaves out clipping, weight decay, the optimizer's io (getConfig,
- * fromConfig, getWeights, setWeights) and the fused updates until their entries are imported. This file imports only
+ * fromConfig, getWeights, setWeights), reading saved schedules and the fused updates until their entries are imported. This file imports only
  * side-effect-free entries (each test file runs with its own modules, so no other file's import of
  * `@ridge/optimizers` installs them here); the second half imports the feature entries.
  */
@@ -141,6 +141,13 @@ describe('@ridge/optimizers/base without the feature entries', () => {
     opt.dispose();
   });
 
+  it('a learning-rate schedule, as an object or saved, is FEATURE_NOT_LOADED naming @ridge/optimizers/schedules', () => {
+    const schedule = exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 });
+    expectMissing(caughtRidgeError(() => sgd({ learningRate: schedule })), 'SGD({ learningRate: schedule })', '@ridge/optimizers/schedules');
+    const saved = { className: 'ExponentialDecay', config: schedule.getConfig() };
+    expectMissing(caughtRidgeError(() => adam({ learningRate: saved as never })), 'Adam({ learningRate: schedule })', '@ridge/optimizers/schedules');
+  });
+
   it('adamw() decays without @ridge/optimizers/weight-decay, and does not install it for the others', () => {
     const kernel = weight([2, -4]);
     const bias = weight([1], 'dense_1/bias', 'bias');
@@ -202,6 +209,24 @@ describe('the feature entries', () => {
     const error = caughtRidgeError(() => adam({ excludeFromWeightDecay: { regexp: '(' } }));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toContain('excludeFromWeightDecay');
+  });
+
+  it('@ridge/optimizers/schedules adds schedules as learningRate, objects and saved ones', async () => {
+    await import('@ridge/optimizers/schedules');
+    // SGD at 0.1, 0.05: two unit gradients take w from 1 to 0.85.
+    const opt = sgd({ learningRate: exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 }) });
+    const w = weight([1]);
+    opt.applyGradients([grad(w, [1])]);
+    opt.applyGradients([grad(w, [1])]);
+    expectCloseTo(valuesOf(w), [0.85]);
+    opt.dispose();
+    // 0.1 / (1 + step): 0.1, then 0.05.
+    const saved = sgd({ learningRate: { className: 'InverseTimeDecay', config: { initialLearningRate: 0.1, decaySteps: 1, decayRate: 1 } } as never });
+    const v = weight([1]);
+    saved.applyGradients([grad(v, [1])]);
+    expect(saved.learningRate).toBeCloseTo(0.05, 12);
+    expectCloseTo(valuesOf(v), [0.9]);
+    saved.dispose();
   });
 
   it('@ridge/optimizers/fused makes a step of Adam, SGD with momentum, Adagrad and RMSprop one kernel per weight, with the same results as the ops of /base', async () => {

@@ -19,3 +19,26 @@ export type { RMSpropConfig } from './rmsprop.js';
 export { SGD, sgd } from './sgd.js';
 export type { SGDConfig } from './sgd.js';
 export type { RegExpJson, WeightDecaySelector } from './weight-decay-selector.js';
+export {
+  CosineDecay,
+  CosineDecayRestarts,
+  ExponentialDecay,
+  InverseTimeDecay,
+  PiecewiseConstantDecay,
+  PolynomialDecay,
+  cosineDecay,
+  cosineDecayRestarts,
+  exponentialDecay,
+  inverseTimeDecay,
+  piecewiseConstantDecay,
+  polynomialDecay,
+} from './schedules.js';
+export type {
+  CosineDecayConfig,
+  CosineDecayRestartsConfig,
+  ExponentialDecayConfig,
+  InverseTimeDecayConfig,
+  LearningRateSchedule,
+  PiecewiseConstantDecayConfig,
+  PolynomialDecayConfig,
+} from './schedules.js';

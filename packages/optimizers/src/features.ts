@@ -4,6 +4,7 @@ import type { OptimizerBase, OptimizerConfig, OptimizerWeight } from './optimize
 import type { WeightDecaySelector } from './weight-decay-selector.js';
 import type { AdamFactors } from './adam-kernel.js';
 import type { RMSpropFactors } from './rmsprop-kernel.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /** The clip options of an optimizer after validation, and the step's clipping when one is set. */
 export interface ClipSettings {
@@ -59,6 +60,12 @@ export interface Features {
     /** The slot `setWeights` restored for a weight seen for the first time, taken out of `pending`. */
     restoreSlot(pending: Map<string, Tensor>, weight: WeightInfo, slot: string): Variable | undefined;
   };
+  /** A schedule as `learningRate` (an object, or a saved `{ className: 'ExponentialDecay', config }`). */
+  schedules: {
+    resolve(value: object): LearningRateSchedule;
+    /** The error for setting `learningRate` of an optimizer that has a schedule. */
+    notSettable(className: string, schedule: LearningRateSchedule, value: unknown): Error;
+  };
   /** One-kernel updates on cpu and wasm; without them the ops run, with the same results. */
   fused: {
     /** `[w, m, v]` after one Adam step, or undefined where no kernel runs (then the ops do). */
@@ -80,6 +87,7 @@ const table = featureTable<Features>('@ridge/optimizers/base', '@ridge/optimizer
   weightDecay: ['@ridge/optimizers/weight-decay', 'weight decay'],
   io: ['@ridge/optimizers/io', 'the optimizer io feature (getConfig, fromConfig, getWeights, setWeights)'],
   fused: ['@ridge/optimizers/fused', 'fused optimizer updates'],
+  schedules: ['@ridge/optimizers/schedules', 'learning-rate schedules'],
 });
 
 /** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */

@@ -13,6 +13,7 @@ import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
 import { tf } from './tfjs.js';
 import { feature, findFeature, type ClipSettings, type Features, type SlotRecord, type SlotState } from './features.js';
 import type { WeightDecaySelector } from './weight-decay-selector.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /**
  * Options every optimizer takes. `null` means "unset", as in Keras JSON. With
@@ -20,8 +21,11 @@ import type { WeightDecaySelector } from './weight-decay-selector.js';
  * `@ridge/optimizers/weight-decay` (AdamW has it), and the clip options `@ridge/optimizers/clipping`.
  */
 export interface OptimizerConfig {
-  /** The step size. Keras: `learning_rate`. */
-  learningRate?: number;
+  /**
+   * The step size, or a schedule that gives it per step (`exponentialDecay({ ... })`, Keras:
+   * `keras.optimizers.schedules`). Keras: `learning_rate`.
+   */
+  learningRate?: number | LearningRateSchedule;
   /**
    * Decoupled weight decay: before each update, `w -= learningRate * weightDecay * w`
    * (Keras: `weight_decay`). 0 turns it off.
@@ -63,9 +67,6 @@ const NO_CLIPS: ClipSettings = { clipNorm: null, globalClipNorm: null, clipValue
 
 /** A learning rate: a finite number >= 0. */
 export function checkLearningRate(value: unknown): number {
-  if (typeof value === 'object' && value !== null) {
-    throw invalidArgument('learningRate', value, 'a finite number >= 0 (learning-rate schedules are not supported yet)');
-  }
   return checkNonNegativeNumber('learningRate', value);
 }
 
@@ -113,6 +114,7 @@ export abstract class OptimizerBase implements Optimizer {
   declare readonly excludeFromWeightDecay: WeightSelector;
 
   #lr: number;
+  readonly #schedule: LearningRateSchedule | undefined;
   #iter = 0;
   /** Whether weight decay skips a weight; unset without `@ridge/optimizers/weight-decay` (decay is then off). */
   readonly #excluded: ((weight: WeightInfo) => boolean) | undefined;
@@ -132,7 +134,10 @@ export abstract class OptimizerBase implements Optimizer {
     }
     const options = config as Record<string, unknown>;
     checkConfigKeys(className, options, [...SHARED_KEYS, ...optionKeys]);
-    this.#lr = checkLearningRate(config.learningRate ?? defaults.learningRate);
+    const lr: unknown = config.learningRate ?? defaults.learningRate;
+    const schedule = typeof lr === 'object' && lr !== null ? feature('schedules', `${className}({ learningRate: schedule })`).resolve(lr) : undefined;
+    this.#schedule = schedule;
+    this.#lr = checkLearningRate(schedule ? schedule.valueAt(0) : lr);
     this.weightDecay = checkNonNegativeNumber('weightDecay', config.weightDecay ?? defaults.weightDecay);
     // Weight decay off and no exclusion given: nothing to validate or compile without the feature.
     const decayKey = this.weightDecay > 0 ? 'weightDecay' : config.excludeFromWeightDecay != null ? 'excludeFromWeightDecay' : undefined;
@@ -186,14 +191,27 @@ export abstract class OptimizerBase implements Optimizer {
     return c;
   }
 
+  /** The rate of the next step (with a schedule, its value at `iterations`). */
   get learningRate(): number {
-    return this.#lr;
+    return this.#schedule ? this.#schedule.valueAt(this.#iter) : this.#lr;
   }
 
-  /** Sets the learning rate for the following steps (for schedules and callbacks). */
+  /** Sets the learning rate for the following steps (for callbacks); not with a schedule, as in Keras. */
   set learningRate(value: number) {
-    this.#lr = checkLearningRate(value);
-    this.#clearConstants();
+    // Only @ridge/optimizers/schedules makes schedules, so it is there.
+    if (this.#schedule) throw feature('schedules', 'learningRate').notSettable(this.className, this.#schedule, value);
+    this.#setRate(value);
+  }
+
+  /** The schedule given as `learningRate`, if any. */
+  get learningRateSchedule(): LearningRateSchedule | undefined {
+    return this.#schedule;
+  }
+
+  #setRate(value: unknown): void {
+    const lr = checkLearningRate(value);
+    if (lr !== this.#lr) this.#clearConstants();
+    this.#lr = lr;
   }
 
   get iterations(): number {
@@ -232,6 +250,7 @@ export abstract class OptimizerBase implements Optimizer {
       pairs.push(pair);
     }
     if (pairs.length === 0) return;
+    if (this.#schedule) this.#setRate(this.#schedule.valueAt(this.#iter));
     const step = this.#iter + 1;
     tf.tidy(() => {
       const records = pairs.map((p) => this.#recordOf(p.weight));

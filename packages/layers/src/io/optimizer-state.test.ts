@@ -1,4 +1,4 @@
-import { sgd } from '@ridge/optimizers';
+import { exponentialDecay, sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { numbers, useCpu } from '../../test/setup.js';
@@ -75,5 +75,29 @@ describe('loading optimizer state that does not fit the model', () => {
     expect(loaded.optimizer!.iterations).toBe(0);
     await trainOnce(loaded);
     for (const x of [m, loaded]) x.dispose();
+  });
+});
+
+describe('an optimizer with a learning-rate schedule', () => {
+  it('is saved with the model and loads to go on at the same step and rate, training as the original does', async () => {
+    const schedule = exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 });
+    const m = small('sched', sgd({ learningRate: schedule, momentum: 0.5 }));
+    await trainOnce(m);
+    await trainOnce(m);
+    // Two steps taken: the next one runs at 0.1 * 0.5^2.
+    expect(m.optimizer!.learningRate).toBeCloseTo(0.025, 12);
+    const loaded = await loadModel(tf.io.fromMemory(await savedWithOptimizer(m)));
+    expect(loaded.optimizer!.iterations).toBe(2);
+    expect(loaded.optimizer!.learningRate).toBeCloseTo(0.025, 12);
+    expect((loaded.optimizer as unknown as { getConfig(): Record<string, unknown> }).getConfig()['learningRate']).toEqual({
+      className: 'ExponentialDecay',
+      config: schedule.getConfig(),
+    });
+    await trainOnce(m);
+    await trainOnce(loaded);
+    const kernel = (x: Model) => numbers(x.weights.find((w) => w.path === 'sched_d/kernel')!.variable);
+    kernel(loaded).forEach((v, i) => expect(v).toBeCloseTo(kernel(m)[i]!, 6));
+    loaded.dispose();
+    m.dispose();
   });
 });

@@ -8,11 +8,12 @@
 import { installFeature } from '../features.js';
 import { readKerasConfig } from '../keras-config.js';
 import { getSlotWeights, restoreSlot, setSlotWeights } from '../state.js';
+import { scheduleToConfig } from '../schedules.js';
 import { selectorToJson } from '../weight-decay-selector.js';
 
 installFeature('io', {
   getConfig: (optimizer, own) => ({
-    learningRate: optimizer.learningRate,
+    learningRate: optimizer.learningRateSchedule ? scheduleToConfig(optimizer.learningRateSchedule) : optimizer.learningRate,
     ...own,
     weightDecay: optimizer.weightDecay,
     excludeFromWeightDecay: selectorToJson(optimizer.excludeFromWeightDecay, 'excludeFromWeightDecay', optimizer.className),
