@@ -11,6 +11,6 @@ installFeature('callbacks', fitCallbacks);
 export { EarlyStopping, TerminateOnNaN, earlyStopping, terminateOnNaN } from '../model/callbacks.js';
 export type { Callback, CallbackModel, CallbackOptimizer, EarlyStoppingArgs, Logs, TerminateOnNaNArgs } from '../model/callbacks.js';
 export { LearningRateScheduler, ReduceLROnPlateau, learningRateScheduler, reduceLROnPlateau } from '../model/lr-callbacks.js';
-export type { LearningRateSchedule, LearningRateSchedulerArgs, ReduceLROnPlateauArgs } from '../model/lr-callbacks.js';
+export type { EpochSchedule, LearningRateSchedulerArgs, ReduceLROnPlateauArgs } from '../model/lr-callbacks.js';
 export { CSVLogger, ModelCheckpoint, csvLogger, modelCheckpoint } from '../model/file-callbacks.js';
 export type { CSVLoggerArgs, ModelCheckpointArgs } from '../model/file-callbacks.js';

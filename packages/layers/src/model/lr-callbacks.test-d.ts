@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { learningRateScheduler, reduceLROnPlateau, type CallbackModel, type LearningRateSchedule, type Model } from '../index.js';
+import { learningRateScheduler, reduceLROnPlateau, type CallbackModel, type EpochSchedule, type Model } from '../index.js';
 
 describe('learning-rate callback types', () => {
   it('a callback reads and sets model.optimizer.learningRate as a number, without casts', () => {
@@ -13,7 +13,7 @@ describe('learning-rate callback types', () => {
   });
 
   it('options are typed', () => {
-    expectTypeOf<LearningRateSchedule>().toEqualTypeOf<(epoch: number, learningRate: number) => number>();
+    expectTypeOf<EpochSchedule>().toEqualTypeOf<(epoch: number, learningRate: number) => number>();
     learningRateScheduler((epoch, lr) => (epoch < 10 ? lr : lr * Math.exp(-0.1)));
     // @ts-expect-error a schedule returns a number
     learningRateScheduler((epoch: number) => `${epoch}`);

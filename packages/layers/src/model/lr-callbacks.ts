@@ -163,11 +163,11 @@ export function reduceLROnPlateau(args: ReduceLROnPlateauArgs = {}): ReduceLROnP
 }
 
 /** The learning rate for an epoch (counted from 0), given the current one. */
-export type LearningRateSchedule = (epoch: number, learningRate: number) => number;
+export type EpochSchedule = (epoch: number, learningRate: number) => number;
 
 export interface LearningRateSchedulerArgs {
   /** Called at the start of every epoch; must return a finite number >= 0. */
-  schedule: LearningRateSchedule;
+  schedule: EpochSchedule;
   /** 1 prints the learning rate it sets at the start of every epoch; default 0. */
   verbose?: 0 | 1;
 }
@@ -177,12 +177,12 @@ export interface LearningRateSchedulerArgs {
  * epoch, as Keras 3's LearningRateScheduler. Adds `learning_rate` to every epoch's logs.
  */
 export class LearningRateScheduler implements Callback {
-  readonly schedule: LearningRateSchedule;
+  readonly schedule: EpochSchedule;
   readonly verbose: 0 | 1;
   private model: CallbackModel | undefined;
 
   /** Takes the schedule, or `{ schedule, verbose }`. */
-  constructor(args: LearningRateSchedule | LearningRateSchedulerArgs) {
+  constructor(args: EpochSchedule | LearningRateSchedulerArgs) {
     // A bare value that is neither is refused as the schedule, not as the options object.
     const options = typeof args === 'object' && args !== null ? args : { schedule: args };
     checkOptions('learningRateScheduler', options, ['schedule', 'verbose']);
@@ -222,6 +222,6 @@ export class LearningRateScheduler implements Callback {
 }
 
 /** `learningRateScheduler((epoch, lr) => ...)` or `learningRateScheduler({ schedule, verbose })`. */
-export function learningRateScheduler(args: LearningRateSchedule | LearningRateSchedulerArgs): LearningRateScheduler {
+export function learningRateScheduler(args: EpochSchedule | LearningRateSchedulerArgs): LearningRateScheduler {
   return new LearningRateScheduler(args);
 }
