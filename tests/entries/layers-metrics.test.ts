@@ -1,14 +1,16 @@
 import { initBackend } from '@ridge/backend';
 import { dense, input, model, type Model } from '@ridge/layers/base';
+import '@ridge/layers/functions';
 import { sgd } from '@ridge/optimizers/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { caughtRidgeError } from '../support/caught.js';
 
 /*
- * `@ridge/layers/base` takes functions as losses and metrics, and has accuracy, mse and mae by
- * name; the other built-in metrics come with `@ridge/layers/metrics`. This file imports only
- * side-effect-free entries until its last test (each test file runs with its own modules).
+ * `@ridge/layers/base` with `@ridge/layers/functions` takes functions as losses and metrics, and
+ * has accuracy, mse and mae by name; the other built-in metrics come with `@ridge/layers/metrics`.
+ * Besides `/functions`, this file imports only side-effect-free entries until its last test (each
+ * test file runs with its own modules; tests/entries/layers-features.test.ts has /base without it).
  */
 
 beforeAll(async () => {
@@ -32,7 +34,7 @@ const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const mape = X.map((x, i) => mean(x.map((p, j) => (100 * Math.abs(Y[i]![j]! - p)) / Math.abs(Y[i]![j]!))));
 const sq = X.map((x, i) => mean(x.map((p, j) => (p - Y[i]![j]!) ** 2)));
 
-describe("'@ridge/layers/base': function losses and metrics; more metrics with '@ridge/layers/metrics'", () => {
+describe("'@ridge/layers/base' and '/functions': function losses and metrics; more metrics with '@ridge/layers/metrics'", () => {
   it('a function loss and a function metric need no registry', async () => {
     const m = identity();
     const squared = (t: tf.Tensor, p: tf.Tensor) => tf.square(tf.sub(t, p));
