@@ -7,8 +7,8 @@ import '@ridge/losses';
 import '@ridge/optimizers';
 
 export type Backend = 'wasm' | 'cpu';
-export type CaseId = 'seed' | 'seed-l2' | 'seed-l2-all' | 'seed-l2-8k' | 'conv' | 'lstm';
-export const CASE_IDS: readonly CaseId[] = ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'lstm'];
+export type CaseId = 'seed' | 'seed-l2' | 'seed-l2-all' | 'seed-l2-8k' | 'conv' | 'sepconv' | 'lstm';
+export const CASE_IDS: readonly CaseId[] = ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'sepconv', 'lstm'];
 
 export interface CaseSpec {
   readonly id: CaseId;
@@ -119,6 +119,41 @@ const convCase: CaseSpec = {
   },
 };
 
+/**
+ * A MobileNet-style block: a conv stem, a depthwise convolution, a separable convolution, global
+ * average pooling. L2 on the depthwise and pointwise kernels, where such models put it.
+ */
+const sepconvCase: CaseSpec = {
+  id: 'sepconv',
+  title: 'separable conv net: conv2d 8x3x3 relu, depthwise 3x3 relu, separable 16x3x3/2 relu, global avg pool, dense 10; L2 on depthwise/pointwise kernels',
+  batchSize: 64,
+  sampleShape: [28, 28, 1],
+  classes: 10,
+  samples: { wasm: { full: 1024, quick: 128 }, cpu: { full: 256, quick: 64 } },
+  // conv 26x26x8 (3x3x1), depthwise 24x24x8 (3x3), separable: depthwise 11x11x8 (3x3) + pointwise 11x11 (8->16), dense 16->10
+  forwardFlops: 2 * (26 * 26 * 8 * 9 + 24 * 24 * 8 * 9 + 11 * 11 * 8 * 9 + 11 * 11 * 8 * 16 + 16 * 10),
+  async buildRidge() {
+    const { conv2d, depthwiseConv2d, separableConv2d, globalAveragePooling2d } = ridgeLayers;
+    const inp = input({ name: 'input', shape: [28, 28, 1] });
+    let x = conv2d({ name: 'stem', filters: 8, kernelSize: 3, activation: 'relu' }).apply(inp);
+    x = depthwiseConv2d({ name: 'dw', kernelSize: 3, activation: 'relu', depthwiseRegularizer: l2() }).apply(x);
+    x = separableConv2d({ name: 'sep', filters: 16, kernelSize: 3, strides: 2, activation: 'relu', depthwiseRegularizer: l2(), pointwiseRegularizer: l2() }).apply(x);
+    x = globalAveragePooling2d({ name: 'gap' }).apply(x);
+    return compiledRidge(inp, dense({ name: 'dense_1', units: 10, activation: 'softmax' }).apply(x));
+  },
+  async buildTfl(weights) {
+    const m = tfl.sequential();
+    m.add(tfl.layers.conv2d({ name: 'stem', inputShape: [28, 28, 1], filters: 8, kernelSize: 3, activation: 'relu' }));
+    m.add(tfl.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, activation: 'relu', depthwiseRegularizer: tfl.regularizers.l2() }));
+    m.add(
+      tfl.layers.separableConv2d({ name: 'sep', filters: 16, kernelSize: 3, strides: 2, activation: 'relu', depthwiseRegularizer: tfl.regularizers.l2(), pointwiseRegularizer: tfl.regularizers.l2() }),
+    );
+    m.add(tfl.layers.globalAveragePooling2d({ name: 'gap' }));
+    m.add(tfl.layers.dense({ name: 'dense_1', units: 10, activation: 'softmax' }));
+    return compiledTfl(m, weights);
+  },
+};
+
 const lstmCase: CaseSpec = {
   id: 'lstm',
   title: 'LSTM: 20 steps x 16 features, LSTM 32, dense 10 softmax',
@@ -155,5 +190,6 @@ export const CASES: Readonly<Record<CaseId, CaseSpec>> = {
     maxEpochs: 3,
   }),
   conv: convCase,
+  sepconv: sepconvCase,
   lstm: lstmCase,
 };
