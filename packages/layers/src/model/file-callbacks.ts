@@ -2,7 +2,7 @@ import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import type * as NodeFs from 'node:fs/promises';
 import { checkOptions } from '../engine/errors.js';
 import type { SaveOptions } from '../io/save.js';
-import type { Callback, CallbackModel, Logs } from './callbacks.js';
+import { autoMode, type Callback, type CallbackModel, type Logs } from './callbacks.js';
 
 /*
  * Callbacks that write files: modelCheckpoint() (Keras 3's ModelCheckpoint) and csvLogger()
@@ -133,7 +133,7 @@ export interface ModelCheckpointArgs {
   verbose?: 0 | 1;
   /** Save only when the monitored key improves on the best value so far; default false. */
   saveBestOnly?: boolean;
-  /** `'min'`, `'max'`, or `'auto'` (max when the key contains `acc`); default `'auto'`. */
+  /** `'min'`, `'max'`, or `'auto'` (as Keras 3: max for accuracies, AUC, precision, recall, ...; see `autoMode`); default `'auto'`. */
   mode?: 'min' | 'max' | 'auto';
   /** `'epoch'` (default) saves after every epoch; a positive integer N saves after every N batches. */
   saveFreq?: 'epoch' | number;
@@ -191,7 +191,7 @@ export class ModelCheckpoint implements Callback {
     this.monitor = monitor;
     this.verbose = verbose;
     this.saveBestOnly = saveBestOnly;
-    this.mode = mode === 'auto' ? (monitor.includes('acc') ? 'max' : 'min') : mode;
+    this.mode = mode === 'auto' ? autoMode(monitor) : mode;
     this.saveFreq = saveFreq;
     this.saveOptions = saveOptions;
     this.best = initialValueThreshold;

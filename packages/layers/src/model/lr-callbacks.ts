@@ -1,6 +1,6 @@
 import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import { checkOptions } from '../engine/errors.js';
-import type { Callback, CallbackModel, CallbackOptimizer, Logs } from './callbacks.js';
+import { autoMode, type Callback, type CallbackModel, type CallbackOptimizer, type Logs } from './callbacks.js';
 
 /** The model's optimizer, which must have a numeric learning rate (Keras raises the same way). */
 function optimizerOf(call: string, model: CallbackModel | undefined): CallbackOptimizer {
@@ -40,7 +40,7 @@ export interface ReduceLROnPlateauArgs {
   patience?: number;
   /** 1 prints a line each time the learning rate drops; default 0. */
   verbose?: 0 | 1;
-  /** `'min'`, `'max'`, or `'auto'` (max when the key contains `acc`); default `'auto'`. */
+  /** `'min'`, `'max'`, or `'auto'` (as Keras 3: max for accuracies, AUC, precision, recall, ...; see `autoMode`); default `'auto'`. */
   mode?: 'min' | 'max' | 'auto';
   /** The smallest change that counts as an improvement; default 1e-4. */
   minDelta?: number;
@@ -97,7 +97,7 @@ export class ReduceLROnPlateau implements Callback {
     this.factor = factor;
     this.patience = patience;
     this.verbose = verbose;
-    this.mode = mode === 'auto' ? (monitor.includes('acc') ? 'max' : 'min') : mode;
+    this.mode = mode === 'auto' ? autoMode(monitor) : mode;
     this.minDelta = minDelta;
     this.cooldown = cooldown;
     this.minLr = minLr;
