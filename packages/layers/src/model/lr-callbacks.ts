@@ -20,7 +20,8 @@ function setLearningRate(call: string, optimizer: CallbackOptimizer, value: numb
   try {
     optimizer.learningRate = value;
   } catch (error) {
-    if (RidgeError.is(error)) throw error;
+    // The optimizer's own refusal (a rate its schedule sets), said by the callback that asked.
+    if (RidgeError.is(error)) throw new RidgeError(error.code, `${call}: ${error.message}`, error.details);
   }
   if (optimizer.learningRate !== value) {
     throw new RidgeError(
@@ -109,8 +110,10 @@ export class ReduceLROnPlateau implements Callback {
   }
 
   onTrainBegin(): void {
-    // Refuses an optimizer without a learning rate before the first step, not after an epoch.
-    optimizerOf('reduceLROnPlateau', this.model);
+    // Refuses an optimizer without a settable learning rate (one a schedule sets) before the
+    // first step, not after `patience` epochs: setting the rate it has changes nothing else.
+    const optimizer = optimizerOf('reduceLROnPlateau', this.model);
+    setLearningRate('reduceLROnPlateau', optimizer, optimizer.learningRate);
     this.best = this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
     this.wait = 0;
     this.cooldownCounter = 0;
