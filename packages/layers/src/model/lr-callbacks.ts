@@ -1,6 +1,6 @@
 import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import { checkOptions } from '../engine/errors.js';
-import { autoMode, type Callback, type CallbackModel, type CallbackOptimizer, type Logs } from './callbacks.js';
+import type { Callback, CallbackModel, CallbackOptimizer, Logs } from './callbacks.js';
 
 /** The model's optimizer, which must have a numeric learning rate (Keras raises the same way). */
 function optimizerOf(call: string, model: CallbackModel | undefined): CallbackOptimizer {
@@ -41,7 +41,7 @@ export interface ReduceLROnPlateauArgs {
   patience?: number;
   /** 1 prints a line each time the learning rate drops; default 0. */
   verbose?: 0 | 1;
-  /** `'min'`, `'max'`, or `'auto'` (as Keras 3: max for accuracies, AUC, precision, recall, ...; see `autoMode`); default `'auto'`. */
+  /** `'min'`, `'max'`, or `'auto'` (max when the key contains `acc`, as Keras 3's ReduceLROnPlateau); default `'auto'`. */
   mode?: 'min' | 'max' | 'auto';
   /** The smallest change that counts as an improvement; default 1e-4. */
   minDelta?: number;
@@ -98,7 +98,8 @@ export class ReduceLROnPlateau implements Callback {
     this.factor = factor;
     this.patience = patience;
     this.verbose = verbose;
-    this.mode = mode === 'auto' ? autoMode(monitor) : mode;
+    // Keras 3's ReduceLROnPlateau keeps Keras 2's rule (unlike its EarlyStopping and ModelCheckpoint).
+    this.mode = mode === 'auto' ? (monitor.includes('acc') ? 'max' : 'min') : mode;
     this.minDelta = minDelta;
     this.cooldown = cooldown;
     this.minLr = minLr;

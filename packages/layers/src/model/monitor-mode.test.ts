@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { earlyStopping, modelCheckpoint, reduceLROnPlateau } from '../index.js';
 
 /*
- * `mode: 'auto'` picks the direction of the monitored key as Keras 3 does (MonitorCallback
- * `_set_monitor_op`): the metric's `_direction`. Keras 3 marks "up" (maximize) the accuracies,
+ * `mode: 'auto'` in earlyStopping and modelCheckpoint picks the direction of the monitored key as
+ * Keras 3's EarlyStopping and ModelCheckpoint do (`_set_monitor_op`): the metric's `_direction`. Keras 3 marks "up" (maximize) the accuracies,
  * CosineSimilarity, R2Score, AUC, Precision, Recall, F1Score/FBetaScore, the IoU metrics and
  * TruePositives/TrueNegatives (and the "X at Y" metrics: PrecisionAtRecall, ...); losses, errors,
  * FalsePositives and FalseNegatives are "down".
@@ -33,13 +33,23 @@ const DOWN = ['loss', 'val_loss', 'val_data_loss', 'mse', 'val_mean_absolute_per
 
 const makers = {
   earlyStopping: (monitor: string) => earlyStopping({ monitor }).mode,
-  reduceLROnPlateau: (monitor: string) => reduceLROnPlateau({ monitor }).mode,
   modelCheckpoint: (monitor: string) => modelCheckpoint({ filepath: 'file://./unused', monitor }).mode,
 };
 
 describe.each(Object.entries(makers))("%s: mode 'auto' follows Keras 3's metric directions", (_, modeOf) => {
   it.each(UP)('%s is maximized', (key) => expect(modeOf(key)).toBe('max'));
   it.each(DOWN)('%s is minimized', (key) => expect(modeOf(key)).toBe('min'));
+});
+
+describe("reduceLROnPlateau's mode 'auto'", () => {
+  // Keras 3's ReduceLROnPlateau did not move to metric directions: `"acc" not in monitor` is min.
+  it.each([
+    ['val_accuracy', 'max'],
+    ['acc', 'max'],
+    ['val_auc', 'min'],
+    ['val_cosine_similarity', 'min'],
+    ['val_loss', 'min'],
+  ])("%s is %s, by Keras 3's substring rule", (monitor, mode) => expect(reduceLROnPlateau({ monitor }).mode).toBe(mode));
 });
 
 describe("mode 'auto' in use", () => {
