@@ -126,6 +126,25 @@ describe('modelCheckpoint', () => {
     m.dispose();
   });
 
+  it("formats {loss:.4} (a precision, no type) as Python's format(): significant digits, fixed or 1.2e+03", async () => {
+    const ck = modelCheckpoint({ filepath: 'mem://{loss:.4}_{loss:.2}_{loss:.1}' });
+    ck.setModel({ stopTraining: false, getWeights: () => [], setWeights: () => {}, save: async () => undefined } as never);
+    const losses = [3.437846374511719, 1234.56, 0.000123456, 100, -0.0123456, 99.99, 0];
+    for (const [epoch, loss] of losses.entries()) await ck.onEpochEnd(epoch, { loss });
+    // Python 3: [format(v, f'.{p}') for p in (4, 2, 1)] for each v: like 'g', but scientific from an
+    // exponent of p - 1 on, and at least one digit after the point in fixed notation. (No value
+    // here is an exact decimal tie, where Python rounds half to even and JavaScript half up.)
+    expect(ck.saved).toEqual([
+      'mem://3.438_3.4_3e+00',
+      'mem://1.235e+03_1.2e+03_1e+03',
+      'mem://0.0001235_0.00012_0.0001',
+      'mem://100.0_1e+02_1e+02',
+      'mem://-0.01235_-0.012_-0.01',
+      'mem://99.99_1e+02_1e+02',
+      'mem://0.0_0.0_0e+00',
+    ]);
+  });
+
   it('refuses bad arguments before training, naming the argument and the value', async () => {
     const cases: [unknown, RegExp][] = [
       [{ filepath: `file://${dir}/{epoch:x}` }, /filepath .*\{epoch:x\}/],

@@ -81,6 +81,22 @@ function exponential(x: number, precision: number): string {
   return `${mantissa}e${sign}${exponent.replace(/^[+-]/, '').padStart(2, '0')}`;
 }
 
+/**
+ * `x` in Python's `{:.N}` form (a precision, no type): N significant digits, in scientific form
+ * (`1.2e+03`) for exponents below -4 or from N - 1 on, trailing zeros dropped, and fixed notation
+ * keeping one digit after the point (`100.0`).
+ */
+function general(x: number, precision: number): string {
+  const p = Math.max(precision, 1);
+  if (!Number.isFinite(x)) return String(x);
+  const [mantissa, exponent] = exponential(x, p - 1).split('e') as [string, string];
+  const exp = Number(exponent);
+  const trim = (digits: string) => (digits.includes('.') ? digits.replace(/0+$/, '').replace(/\.$/, '') : digits);
+  if (exp < -4 || exp >= p - 1) return `${trim(mantissa)}e${exponent}`;
+  const fixed = trim(x.toFixed(p - 1 - exp));
+  return fixed.includes('.') ? fixed : `${fixed}.0`;
+}
+
 function formatField(field: Field, value: number, filepath: string): string {
   let text: string;
   if (field.type === 'd') {
@@ -90,7 +106,7 @@ function formatField(field: Field, value: number, filepath: string): string {
     if (value < 0) text = `-${text}`;
   } else if (field.type === 'f') text = value.toFixed(field.precision);
   else if (field.type === 'e') text = exponential(value, field.precision);
-  else text = String(value);
+  else text = field.precision >= 0 ? general(value, field.precision) : String(value);
   return text.padStart(field.width, field.zero ? '0' : ' ');
 }
 
