@@ -9,9 +9,12 @@ export type Logs = Record<string, number>;
  * The direction `mode: 'auto'` gives a monitored log key, as Keras 3 reads it from the metric's
  * `_direction`: 'max' for what Keras maximizes (accuracies, cosine similarity, AUC, precision,
  * recall, F-scores, R2, IoU, true positives and negatives, and the "X at Y" metrics), 'min' for
- * losses, errors and anything else. Log keys may carry `val_`, an output name and a `_1` suffix.
+ * losses, penalties, errors and anything else. Log keys may carry `val_`, an output name and a
+ * `_1` suffix.
  */
 export function autoMode(monitor: string): 'min' | 'max' {
+  // A loss or a penalty is minimized, whatever its output or layer is called.
+  if (/(^|_)loss(_\d+)?$|(^|_)penalty($|\/)/.test(monitor)) return 'min';
   return /acc|(^|_)(cosine_similarity|auc|precision|recall|sensitivity|specificity|f1_score|fbeta_score|r2_score|io_u|true_positives|true_negatives)(_\d+)?$/.test(monitor)
     ? 'max'
     : 'min';

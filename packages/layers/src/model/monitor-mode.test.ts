@@ -29,7 +29,8 @@ const UP = [
   'precision_at_recall',
   'specificity_at_sensitivity',
 ];
-const DOWN = ['loss', 'val_loss', 'val_data_loss', 'mse', 'val_mean_absolute_percentage_error', 'logcosh', 'false_positives', 'val_false_negatives', 'kl_divergence'];
+// Losses and penalties are minimized whatever their output or layer is called ('accel' holds acc).
+const DOWN = ['loss', 'val_loss', 'val_data_loss', 'accel_loss', 'val_accel_loss', 'penalty/accumulate/kernel', 'val_penalty', 'mse', 'val_mean_absolute_percentage_error', 'logcosh', 'false_positives', 'val_false_negatives', 'kl_divergence'];
 
 const makers = {
   earlyStopping: (monitor: string) => earlyStopping({ monitor }).mode,
