@@ -165,6 +165,15 @@ describe('modelCheckpoint', () => {
     }
   });
 
+  it('refuses save options that model.save() would refuse, before training, so no checkpoint goes without its optimizer', async () => {
+    const typo = await caught(() => modelCheckpoint({ filepath: `file://${dir}/ck`, saveOptions: { includeOptimzer: true } as never }));
+    expect(typo).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^modelCheckpoint: saveOptions: unknown option "includeOptimzer" \(did you mean 'includeOptimizer'\?\)/) });
+    const notBoolean = await caught(() => modelCheckpoint({ filepath: `file://${dir}/ck`, saveOptions: { includeOptimizer: 1 as never } }));
+    expect(notBoolean).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'includeOptimizer' } });
+    const format = await caught(() => modelCheckpoint({ filepath: `file://${dir}/ck`, saveOptions: { format: 'keras' as never } }));
+    expect(format).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'format' } });
+  });
+
   it('a field that is not in the logs fails the fit with a RidgeError naming it, and leaks nothing', async () => {
     const m = line('ck_badkey');
     // The optimizer's state is made at the first step: train once so that only a leak could add tensors.

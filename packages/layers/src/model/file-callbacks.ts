@@ -2,6 +2,7 @@ import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import type * as NodeFs from 'node:fs/promises';
 import { checkOptions } from '../engine/errors.js';
 import type { SaveOptions } from '../io/save.js';
+import { checkSaveOptions } from '../io/save-options.js';
 import { autoMode, type Callback, type CallbackModel, type Logs } from './callbacks.js';
 
 /*
@@ -202,6 +203,8 @@ export class ModelCheckpoint implements Callback {
     check(saveFreq === 'epoch' || (Number.isInteger(saveFreq) && (saveFreq as number) > 0), 'saveFreq', "'epoch' or an integer > 0 (a number of batches)");
     check(initialValueThreshold === undefined || (typeof initialValueThreshold === 'number' && Number.isFinite(initialValueThreshold)), 'initialValueThreshold', 'a finite number');
     check(typeof saveOptions === 'object' && saveOptions !== null && !Array.isArray(saveOptions), 'saveOptions', 'the options object model.save() takes');
+    // Checked now, as save() would check them after the first epoch has trained.
+    checkSaveOptions('modelCheckpoint: saveOptions', saveOptions);
     this.#pieces = parseTemplate(filepath);
     this.filepath = filepath;
     this.monitor = monitor;
