@@ -145,6 +145,26 @@ describe('modelCheckpoint', () => {
     ]);
   });
 
+  it("formats a plain {loss} as Python prints a float (1e-05, 10.0, nan), and {epoch} as an integer", async () => {
+    const ck = modelCheckpoint({ filepath: 'mem://{epoch}_{loss}_{loss:.2f}' });
+    ck.setModel({ stopTraining: false, getWeights: () => [], setWeights: () => {}, save: async () => undefined } as never);
+    const losses = [1e-5, 10, 0.25, 1.5e-7, 1e20, 0.1 + 0.2, -0, Number.NaN, Number.POSITIVE_INFINITY];
+    for (const [epoch, loss] of losses.entries()) await ck.onEpochEnd(epoch, { loss });
+    // Python 3: format(v, '') is repr(v) (scientific below 1e-4 and from 1e16 on, '.0' on whole
+    // numbers), and format(v, '.2f') writes nan and inf in lower case.
+    expect(ck.saved).toEqual([
+      'mem://1_1e-05_0.00',
+      'mem://2_10.0_10.00',
+      'mem://3_0.25_0.25',
+      'mem://4_1.5e-07_0.00',
+      'mem://5_1e+20_100000000000000000000.00',
+      'mem://6_0.30000000000000004_0.30',
+      'mem://7_-0.0_-0.00',
+      'mem://8_nan_nan',
+      'mem://9_inf_inf',
+    ]);
+  });
+
   it('refuses bad arguments before training, naming the argument and the value', async () => {
     const cases: [unknown, RegExp][] = [
       [{ filepath: `file://${dir}/{epoch:x}` }, /filepath .*\{epoch:x\}/],

@@ -89,7 +89,6 @@ function exponential(x: number, precision: number): string {
  */
 function general(x: number, precision: number): string {
   const p = Math.max(precision, 1);
-  if (!Number.isFinite(x)) return String(x);
   const [mantissa, exponent] = exponential(x, p - 1).split('e') as [string, string];
   const exp = Number(exponent);
   const trim = (digits: string) => (digits.includes('.') ? digits.replace(/0+$/, '').replace(/\.$/, '') : digits);
@@ -98,16 +97,29 @@ function general(x: number, precision: number): string {
   return fixed.includes('.') ? fixed : `${fixed}.0`;
 }
 
+/** `x` as Python's `repr` of a float: `1e-05`, `10.0`, `1.5e+20`, `-0.0`. */
+function pythonFloat(x: number): string {
+  const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
+  const exp = Number(exponent);
+  if (exp < -4 || exp >= 16) return exponential(x, mantissa.replace(/^-?\d\.?/, '').length);
+  const text = Object.is(x, -0) ? '-0' : String(x);
+  return text.includes('.') ? text : `${text}.0`;
+}
+
 function formatField(field: Field, value: number, filepath: string): string {
   let text: string;
-  if (field.type === 'd') {
+  // Python writes non-finite floats as nan, inf and -inf in every float format.
+  if (!Number.isFinite(value) && field.type !== 'd') text = Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
+  else if (field.type === 'd') {
     if (!Number.isInteger(value)) throw templateError(filepath, `formats {${field.key}} as an integer, but it is ${value} (use {${field.key}:.4f})`);
     text = String(Math.abs(value));
     if (field.zero) text = text.padStart(field.width - (value < 0 ? 1 : 0), '0');
     if (value < 0) text = `-${text}`;
-  } else if (field.type === 'f') text = value.toFixed(field.precision);
+  } else if (field.type === 'f') text = `${Object.is(value, -0) ? '-' : ''}${value.toFixed(field.precision)}`;
   else if (field.type === 'e') text = exponential(value, field.precision);
-  else text = field.precision >= 0 ? general(value, field.precision) : String(value);
+  else if (field.precision >= 0) text = general(value, field.precision);
+  // {epoch} and {batch} are Python ints; every other log value is a Python float.
+  else text = field.key === 'epoch' || field.key === 'batch' ? String(value) : pythonFloat(value);
   return text.padStart(field.width, field.zero ? '0' : ' ');
 }
 
