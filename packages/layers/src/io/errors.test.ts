@@ -237,6 +237,39 @@ describe('what cannot be saved', () => {
     expect(() => m.toJSON({ format: 'keras' as never })).toThrow(/'ridge' or 'tfjs-layers'/);
     m.dispose();
   });
+
+  it('an unknown load option or a non-boolean compile is refused before anything is read', async () => {
+    let reads = 0;
+    const handler: tf.io.IOHandler = { load: async () => (reads++, base) };
+    const typo = await rejects('INVALID_ARGUMENT', () => loadModel(handler, { complie: false } as never));
+    expect(typo.message).toMatch(/^loadModel: unknown option "complie" \(did you mean 'compile'\?\)/);
+    const notBoolean = await rejects('INVALID_ARGUMENT', () => loadModel(handler, { compile: 'no' as never }));
+    expect(notBoolean.message).toMatch(/^loadModel: compile must be true or false; received "no"/);
+    expect(reads).toBe(0);
+    const json = (await artifactsOf(original)).modelTopology as JsonObject;
+    expect((await rejects('INVALID_ARGUMENT', () => modelFromJSON(json, { onwarning: () => {} } as never))).message).toMatch(
+      /^modelFromJSON: unknown option "onwarning" \(did you mean 'onWarning'\?\)/,
+    );
+    const loaded = await loadModel(handler, { compile: false, onWarning: () => {}, io: {} });
+    expect(reads).toBe(1);
+    loaded.dispose();
+  });
+
+  it('an unknown save option or a non-boolean includeOptimizer is refused, and nothing is written', async () => {
+    // A typo must not save a checkpoint without the optimizer state it was meant to carry.
+    const m = denseModel('save_options');
+    let writes = 0;
+    const handler = tf.io.withSaveHandler(async (a) => (writes++, { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) }));
+    const typo = await rejects('INVALID_ARGUMENT', () => m.save(handler, { includeOptimzer: true } as never));
+    expect(typo.message).toMatch(/^save: unknown option "includeOptimzer" \(did you mean 'includeOptimizer'\?\)/);
+    const notBoolean = await rejects('INVALID_ARGUMENT', () => m.save(handler, { includeOptimizer: 'yes' as never }));
+    expect(notBoolean.message).toMatch(/includeOptimizer must be true or false; received "yes"/);
+    expect(notBoolean.details['argument']).toBe('includeOptimizer');
+    expect(writes).toBe(0);
+    await m.save(handler, { includeOptimizer: false, format: 'tfjs-layers', onWarning: () => {}, userDefinedMetadata: { run: 1 } });
+    expect(writes).toBe(1);
+    m.dispose();
+  });
 });
 
 afterAll(() => {

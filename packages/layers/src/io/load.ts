@@ -2,7 +2,7 @@ import { RidgeError, describeValue } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import type { Model } from '../model/model.js';
 import { FILE_SCHEME, FileHandler } from './file-handler.js';
-import { Building, buildModel, parseModelJSON, restoreCompile, type FromJSONOptions } from './model-from-json.js';
+import { Building, buildModel, checkLoadOptions, parseModelJSON, restoreCompile, type FromJSONOptions } from './model-from-json.js';
 import { warnerOf } from './model-json.js';
 import { assignModelWeights, checkWeightData, restoreOptimizerState } from './weights.js';
 
@@ -41,6 +41,7 @@ export function loadHandlerFor(source: unknown, options?: tf.io.LoadOptions): tf
  * anything is built; on any error every variable created so far is disposed.
  */
 export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: LoadModelOptions = {}): Model {
+  checkLoadOptions('modelFromArtifacts', options, true);
   const warn = warnerOf(options, 'modelFromArtifacts');
   if (artifacts.format !== undefined && artifacts.format !== 'layers-model') {
     throw new RidgeError(
@@ -89,6 +90,7 @@ export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: Loa
  * left allocated.
  */
 export async function loadModel(source: string | tf.io.IOHandler, options: LoadModelOptions = {}): Promise<Model> {
+  checkLoadOptions('loadModel', options, true);
   warnerOf(options, 'loadModel'); // checked before anything is read
   const handler = loadHandlerFor(source, options.io);
   let artifacts: tf.io.ModelArtifacts;

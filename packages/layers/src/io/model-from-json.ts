@@ -1,4 +1,5 @@
-import { RidgeError, describeValue, isJsonObject, registry, type JsonObject, type JsonValue } from '@ridge/core';
+import { RidgeError, describeValue, isJsonObject, mustBeError, registry, type JsonObject, type JsonValue } from '@ridge/core';
+import { checkOptions } from '../engine/errors.js';
 import { Layer } from '../engine/layer.js';
 import type { SymbolicTensor } from '../engine/symbolic.js';
 import { InputLayer } from '../layers/input-layer.js';
@@ -423,7 +424,18 @@ export function restoreCompile(model: Model, training: JsonObject | undefined, o
  * so far is disposed and a RidgeError is thrown (`INVALID_JSON` for a malformed file,
  * `UNKNOWN_NAME` for an unregistered class, naming the package to import).
  */
+/**
+ * Checks the options of a load (`loadModel`, `modelFromArtifacts` also take `io`): known keys
+ * only, so that a misspelt `compile` or `onWarning` is not silently ignored, and `compile` a boolean.
+ */
+export function checkLoadOptions(call: string, options: unknown, withIo: boolean): void {
+  checkOptions(call, options, withIo ? ['compile', 'onWarning', 'io'] : ['compile', 'onWarning']);
+  const { compile } = options as FromJSONOptions;
+  if (compile !== undefined && typeof compile !== 'boolean') throw mustBeError(`${call}: compile`, compile, 'true or false', { argument: 'compile', received: compile });
+}
+
 export function modelFromJSON(json: unknown, options: FromJSONOptions = {}): Model {
+  checkLoadOptions('modelFromJSON', options, false);
   const warn = warnerOf(options, 'modelFromJSON');
   const parsed = parseModelJSON(json);
   const building = new Building();

@@ -3,6 +3,7 @@ import { tf } from '../engine/tfjs.js';
 import type { Model } from '../model/model.js';
 import { FILE_SCHEME, FileHandler } from './file-handler.js';
 import { formatOf, modelToJSON, warnerOf, type ToJSONOptions } from './model-json.js';
+import { checkSaveOptions } from './save-options.js';
 import { encodeModelWeights } from './weights.js';
 
 export interface SaveOptions extends ToJSONOptions {
@@ -45,6 +46,7 @@ export function saveHandlerFor(target: unknown): tf.io.IOHandler {
  * The JSON is made before anything is written, so a model that cannot be saved writes nothing.
  */
 export async function saveModel(model: Model, target: string | tf.io.IOHandler, options: SaveOptions = {}): Promise<tf.io.SaveResult> {
+  checkSaveOptions('save', options);
   const handler = saveHandlerFor(target);
   const modelTopology = modelToJSON(model, formatOf(options), warnerOf(options, 'save'));
   const { weightSpecs, weightData } = await encodeModelWeights(model, options.includeOptimizer === true);

@@ -5,6 +5,21 @@ import { tf } from '../engine/tfjs.js';
 /** Numbers keyed like Keras logs: `loss`, `data_loss`, `penalty/dense_1/kernel`, `val_loss`, ... */
 export type Logs = Record<string, number>;
 
+/**
+ * The direction `mode: 'auto'` gives a monitored log key, as Keras 3 reads it from the metric's
+ * `_direction`: 'max' for what Keras maximizes (accuracies, cosine similarity, AUC, precision,
+ * recall, F-scores, R2, IoU, true positives and negatives, and the "X at Y" metrics), 'min' for
+ * losses, penalties, errors and anything else. Log keys may carry `val_`, an output name and a
+ * `_1` suffix.
+ */
+export function autoMode(monitor: string): 'min' | 'max' {
+  // A loss or a penalty is minimized, whatever its output or layer is called.
+  if (/(^|_)loss(_\d+)?$|(^|_)penalty($|\/)/.test(monitor)) return 'min';
+  return /acc|(^|_)(cosine_similarity|auc|precision|recall|sensitivity|specificity|f1_score|fbeta_score|r2_score|io_u|true_positives|true_negatives)(_\d+)?$/.test(monitor)
+    ? 'max'
+    : 'min';
+}
+
 /** What callbacks may do to the model's optimizer. */
 export interface CallbackOptimizer {
   /**
@@ -51,7 +66,7 @@ export interface EarlyStoppingArgs {
   patience?: number;
   /** 1 prints a line when it stops training and when it restores weights; default 0. */
   verbose?: 0 | 1;
-  /** `'min'`, `'max'`, or `'auto'` (max for accuracy-like keys); default `'auto'`. */
+  /** `'min'`, `'max'`, or `'auto'` (as Keras 3: max for accuracies, AUC, precision, recall, ...; see `autoMode`); default `'auto'`. */
   mode?: 'min' | 'max' | 'auto';
   /**
    * A value the monitored key must improve on: until an epoch beats it (and the best so far),
@@ -107,7 +122,7 @@ export class EarlyStopping implements Callback {
     this.minDelta = minDelta;
     this.patience = patience;
     this.verbose = verbose;
-    this.mode = mode === 'auto' ? (/acc/.test(monitor) ? 'max' : 'min') : mode;
+    this.mode = mode === 'auto' ? autoMode(monitor) : mode;
     this.baseline = baseline;
     this.restoreBestWeights = restoreBestWeights;
     this.startFromEpoch = startFromEpoch;

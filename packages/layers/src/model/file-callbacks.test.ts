@@ -126,6 +126,45 @@ describe('modelCheckpoint', () => {
     m.dispose();
   });
 
+  it("formats {loss:.4} (a precision, no type) as Python's format(): significant digits, fixed or 1.2e+03", async () => {
+    const ck = modelCheckpoint({ filepath: 'mem://{loss:.4}_{loss:.2}_{loss:.1}' });
+    ck.setModel({ stopTraining: false, getWeights: () => [], setWeights: () => {}, save: async () => undefined } as never);
+    const losses = [3.437846374511719, 1234.56, 0.000123456, 100, -0.0123456, 99.99, 0];
+    for (const [epoch, loss] of losses.entries()) await ck.onEpochEnd(epoch, { loss });
+    // Python 3: [format(v, f'.{p}') for p in (4, 2, 1)] for each v: like 'g', but scientific from an
+    // exponent of p - 1 on, and at least one digit after the point in fixed notation. (No value
+    // here is an exact decimal tie, where Python rounds half to even and JavaScript half up.)
+    expect(ck.saved).toEqual([
+      'mem://3.438_3.4_3e+00',
+      'mem://1.235e+03_1.2e+03_1e+03',
+      'mem://0.0001235_0.00012_0.0001',
+      'mem://100.0_1e+02_1e+02',
+      'mem://-0.01235_-0.012_-0.01',
+      'mem://99.99_1e+02_1e+02',
+      'mem://0.0_0.0_0e+00',
+    ]);
+  });
+
+  it("formats a plain {loss} as Python prints a float (1e-05, 10.0, nan), and {epoch} as an integer", async () => {
+    const ck = modelCheckpoint({ filepath: 'mem://{epoch}_{loss}_{loss:.2f}' });
+    ck.setModel({ stopTraining: false, getWeights: () => [], setWeights: () => {}, save: async () => undefined } as never);
+    const losses = [1e-5, 10, 0.25, 1.5e-7, 1e20, 0.1 + 0.2, -0, Number.NaN, Number.POSITIVE_INFINITY];
+    for (const [epoch, loss] of losses.entries()) await ck.onEpochEnd(epoch, { loss });
+    // Python 3: format(v, '') is repr(v) (scientific below 1e-4 and from 1e16 on, '.0' on whole
+    // numbers), and format(v, '.2f') writes nan and inf in lower case.
+    expect(ck.saved).toEqual([
+      'mem://1_1e-05_0.00',
+      'mem://2_10.0_10.00',
+      'mem://3_0.25_0.25',
+      'mem://4_1.5e-07_0.00',
+      'mem://5_1e+20_100000000000000000000.00',
+      'mem://6_0.30000000000000004_0.30',
+      'mem://7_-0.0_-0.00',
+      'mem://8_nan_nan',
+      'mem://9_inf_inf',
+    ]);
+  });
+
   it('refuses bad arguments before training, naming the argument and the value', async () => {
     const cases: [unknown, RegExp][] = [
       [{ filepath: `file://${dir}/{epoch:x}` }, /filepath .*\{epoch:x\}/],
@@ -144,6 +183,15 @@ describe('modelCheckpoint', () => {
       expect((error as RidgeError).code).toBe('INVALID_ARGUMENT');
       expect((error as RidgeError).message).toMatch(message);
     }
+  });
+
+  it('refuses save options that model.save() would refuse, before training, so no checkpoint goes without its optimizer', async () => {
+    const typo = await caught(() => modelCheckpoint({ filepath: `file://${dir}/ck`, saveOptions: { includeOptimzer: true } as never }));
+    expect(typo).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^modelCheckpoint: saveOptions: unknown option "includeOptimzer" \(did you mean 'includeOptimizer'\?\)/) });
+    const notBoolean = await caught(() => modelCheckpoint({ filepath: `file://${dir}/ck`, saveOptions: { includeOptimizer: 1 as never } }));
+    expect(notBoolean).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'includeOptimizer' } });
+    const format = await caught(() => modelCheckpoint({ filepath: `file://${dir}/ck`, saveOptions: { format: 'keras' as never } }));
+    expect(format).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'format' } });
   });
 
   it('a field that is not in the logs fails the fit with a RidgeError naming it, and leaks nothing', async () => {

@@ -2,7 +2,8 @@ import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import type * as NodeFs from 'node:fs/promises';
 import { checkOptions } from '../engine/errors.js';
 import type { SaveOptions } from '../io/save.js';
-import type { Callback, CallbackModel, Logs } from './callbacks.js';
+import { checkSaveOptions } from '../io/save-options.js';
+import { autoMode, type Callback, type CallbackModel, type Logs } from './callbacks.js';
 
 /*
  * Callbacks that write files: modelCheckpoint() (Keras 3's ModelCheckpoint) and csvLogger()
@@ -81,16 +82,44 @@ function exponential(x: number, precision: number): string {
   return `${mantissa}e${sign}${exponent.replace(/^[+-]/, '').padStart(2, '0')}`;
 }
 
+/**
+ * `x` in Python's `{:.N}` form (a precision, no type): N significant digits, in scientific form
+ * (`1.2e+03`) for exponents below -4 or from N - 1 on, trailing zeros dropped, and fixed notation
+ * keeping one digit after the point (`100.0`).
+ */
+function general(x: number, precision: number): string {
+  const p = Math.max(precision, 1);
+  const [mantissa, exponent] = exponential(x, p - 1).split('e') as [string, string];
+  const exp = Number(exponent);
+  const trim = (digits: string) => (digits.includes('.') ? digits.replace(/0+$/, '').replace(/\.$/, '') : digits);
+  if (exp < -4 || exp >= p - 1) return `${trim(mantissa)}e${exponent}`;
+  const fixed = trim(x.toFixed(p - 1 - exp));
+  return fixed.includes('.') ? fixed : `${fixed}.0`;
+}
+
+/** `x` as Python's `repr` of a float: `1e-05`, `10.0`, `1.5e+20`, `-0.0`. */
+function pythonFloat(x: number): string {
+  const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
+  const exp = Number(exponent);
+  if (exp < -4 || exp >= 16) return exponential(x, mantissa.replace(/^-?\d\.?/, '').length);
+  const text = Object.is(x, -0) ? '-0' : String(x);
+  return text.includes('.') ? text : `${text}.0`;
+}
+
 function formatField(field: Field, value: number, filepath: string): string {
   let text: string;
-  if (field.type === 'd') {
+  // Python writes non-finite floats as nan, inf and -inf in every float format.
+  if (!Number.isFinite(value) && field.type !== 'd') text = Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
+  else if (field.type === 'd') {
     if (!Number.isInteger(value)) throw templateError(filepath, `formats {${field.key}} as an integer, but it is ${value} (use {${field.key}:.4f})`);
     text = String(Math.abs(value));
     if (field.zero) text = text.padStart(field.width - (value < 0 ? 1 : 0), '0');
     if (value < 0) text = `-${text}`;
-  } else if (field.type === 'f') text = value.toFixed(field.precision);
+  } else if (field.type === 'f') text = `${Object.is(value, -0) ? '-' : ''}${value.toFixed(field.precision)}`;
   else if (field.type === 'e') text = exponential(value, field.precision);
-  else text = String(value);
+  else if (field.precision >= 0) text = general(value, field.precision);
+  // {epoch} and {batch} are Python ints; every other log value is a Python float.
+  else text = field.key === 'epoch' || field.key === 'batch' ? String(value) : pythonFloat(value);
   return text.padStart(field.width, field.zero ? '0' : ' ');
 }
 
@@ -133,7 +162,7 @@ export interface ModelCheckpointArgs {
   verbose?: 0 | 1;
   /** Save only when the monitored key improves on the best value so far; default false. */
   saveBestOnly?: boolean;
-  /** `'min'`, `'max'`, or `'auto'` (max when the key contains `acc`); default `'auto'`. */
+  /** `'min'`, `'max'`, or `'auto'` (as Keras 3: max for accuracies, AUC, precision, recall, ...; see `autoMode`); default `'auto'`. */
   mode?: 'min' | 'max' | 'auto';
   /** `'epoch'` (default) saves after every epoch; a positive integer N saves after every N batches. */
   saveFreq?: 'epoch' | number;
@@ -186,12 +215,14 @@ export class ModelCheckpoint implements Callback {
     check(saveFreq === 'epoch' || (Number.isInteger(saveFreq) && (saveFreq as number) > 0), 'saveFreq', "'epoch' or an integer > 0 (a number of batches)");
     check(initialValueThreshold === undefined || (typeof initialValueThreshold === 'number' && Number.isFinite(initialValueThreshold)), 'initialValueThreshold', 'a finite number');
     check(typeof saveOptions === 'object' && saveOptions !== null && !Array.isArray(saveOptions), 'saveOptions', 'the options object model.save() takes');
+    // Checked now, as save() would check them after the first epoch has trained.
+    checkSaveOptions('modelCheckpoint: saveOptions', saveOptions);
     this.#pieces = parseTemplate(filepath);
     this.filepath = filepath;
     this.monitor = monitor;
     this.verbose = verbose;
     this.saveBestOnly = saveBestOnly;
-    this.mode = mode === 'auto' ? (monitor.includes('acc') ? 'max' : 'min') : mode;
+    this.mode = mode === 'auto' ? autoMode(monitor) : mode;
     this.saveFreq = saveFreq;
     this.saveOptions = saveOptions;
     this.best = initialValueThreshold;

@@ -288,6 +288,33 @@ describe('learning-rate callbacks: options and optimizers', () => {
     expect(await caught(() => reducer.onTrainBegin())).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/no optimizer/) });
   });
 
+  it('an optimizer with a learning-rate schedule is refused before the first step, naming the callback and the schedule', async () => {
+    // Keras 3 cannot set the rate of an optimizer built on a schedule either; Ridge says so when
+    // fit starts, not after `patience` epochs have already moved the weights.
+    const { exponentialDecay } = await import('@ridge/optimizers/schedules');
+    for (const [callback, name] of [
+      [reduceLROnPlateau({ monitor: 'loss', patience: 2 }), 'reduceLROnPlateau'],
+      [learningRateScheduler((_, lr) => lr / 2), 'learningRateScheduler'],
+    ] as const) {
+      const inp = input({ shape: [1] });
+      const m = model({ inputs: inp, outputs: dense({ units: 1, useBias: false, kernelInitializer: 'zeros' }).apply(inp) });
+      const optimizer = sgd({ learningRate: exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 }) });
+      m.compile({ optimizer, loss: 'mse' });
+      const before = tf.memory().numTensors;
+      const error = await caught(() => m.fit(X, Y, { epochs: 5, batchSize: 2, verbose: 0, callbacks: [callback] }));
+      expect(error, name).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(new RegExp(`^${name}: SGD: learningRate is set by its schedule \\(ExponentialDecay\\)`)),
+        details: { argument: 'learningRate' },
+      });
+      // Nothing trained: the kernel is still 0 and the optimizer took no step.
+      expect(m.weights[0]!.read().dataSync()[0]).toBe(0);
+      expect(optimizer.iterations).toBe(0);
+      expect(tf.memory().numTensors).toBe(before);
+      m.dispose();
+    }
+  });
+
   it("a user's own callback reads and sets the learning rate through CallbackModel, without casts", async () => {
     class Halve implements Callback {
       private model: CallbackModel | undefined;

@@ -20,7 +20,8 @@ function setLearningRate(call: string, optimizer: CallbackOptimizer, value: numb
   try {
     optimizer.learningRate = value;
   } catch (error) {
-    if (RidgeError.is(error)) throw error;
+    // The optimizer's own refusal (a rate its schedule sets), said by the callback that asked.
+    if (RidgeError.is(error)) throw new RidgeError(error.code, `${call}: ${error.message}`, error.details);
   }
   if (optimizer.learningRate !== value) {
     throw new RidgeError(
@@ -40,7 +41,7 @@ export interface ReduceLROnPlateauArgs {
   patience?: number;
   /** 1 prints a line each time the learning rate drops; default 0. */
   verbose?: 0 | 1;
-  /** `'min'`, `'max'`, or `'auto'` (max when the key contains `acc`); default `'auto'`. */
+  /** `'min'`, `'max'`, or `'auto'` (max when the key contains `acc`, as Keras 3's ReduceLROnPlateau); default `'auto'`. */
   mode?: 'min' | 'max' | 'auto';
   /** The smallest change that counts as an improvement; default 1e-4. */
   minDelta?: number;
@@ -97,6 +98,7 @@ export class ReduceLROnPlateau implements Callback {
     this.factor = factor;
     this.patience = patience;
     this.verbose = verbose;
+    // Keras 3's ReduceLROnPlateau keeps Keras 2's rule (unlike its EarlyStopping and ModelCheckpoint).
     this.mode = mode === 'auto' ? (monitor.includes('acc') ? 'max' : 'min') : mode;
     this.minDelta = minDelta;
     this.cooldown = cooldown;
@@ -109,8 +111,10 @@ export class ReduceLROnPlateau implements Callback {
   }
 
   onTrainBegin(): void {
-    // Refuses an optimizer without a learning rate before the first step, not after an epoch.
-    optimizerOf('reduceLROnPlateau', this.model);
+    // Refuses an optimizer without a settable learning rate (one a schedule sets) before the
+    // first step, not after `patience` epochs: setting the rate it has changes nothing else.
+    const optimizer = optimizerOf('reduceLROnPlateau', this.model);
+    setLearningRate('reduceLROnPlateau', optimizer, optimizer.learningRate);
     this.best = this.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
     this.wait = 0;
     this.cooldownCounter = 0;

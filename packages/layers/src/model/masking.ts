@@ -35,8 +35,9 @@ export function maskRefusal(layer: Described, source: string): RidgeError {
   return new RidgeError(
     'INVALID_ARGUMENT',
     `${who(layer)} does not support masking, but its input carries a mask (from ${source}). ` +
-      `Masks reach SimpleRNN, LSTM and GRU (which skip the masked time steps) through Dense, Dropout and Activation; ` +
-      `a recurrent layer with returnSequences: false ends the mask. Put one before this layer, or drop maskZero.`,
+      `Masks reach SimpleRNN, LSTM and GRU (which skip the masked time steps) through layers that act on each step ` +
+      `(Dense, Dropout, Activation, the activation layers such as ReLU, TimeDistributed); a recurrent layer with ` +
+      `returnSequences: false ends the mask. Put one before this layer, or remove the mask where it starts (Embedding's maskZero, a Masking layer).`,
     { layer: layer.name, argument: 'mask', source },
   );
 }

@@ -159,6 +159,8 @@ describe('Softmax', () => {
     const error = caught(() => layer.apply(input({ shape: [3] })));
     expect(error.code).toBe('SHAPE_MISMATCH');
     expect(error.message).toContain('axis 2');
+    // The unknown batch size reads as null, as in every other shape message.
+    expect(error.message).toContain('inputs of shape [null, 3] (rank 2)');
     expect(layer.built).toBe(false);
   });
 });

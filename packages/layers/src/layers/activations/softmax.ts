@@ -3,7 +3,7 @@ import { tf } from '../../engine/tfjs.js';
 import { layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { argKeys } from '../../engine/arg-keys.js';
-import type { Shape } from '../../engine/shape.js';
+import { formatShape, type Shape } from '../../engine/shape.js';
 
 export interface SoftmaxArgs extends LayerArgs {
   /** The axis (or axes) normalized over; negative counts from the end. Default -1. */
@@ -48,7 +48,7 @@ export class Softmax extends Layer {
     const axes = typeof this.axis === 'number' ? [this.axis] : this.axis;
     const resolved = axes.map((a) => (a < 0 ? a + rank : a));
     if (resolved.some((a) => a < 0 || a >= rank) || new Set(resolved).size !== resolved.length) {
-      throw new RidgeError('SHAPE_MISMATCH', `${who(this)}: axis ${JSON.stringify(this.axis)} does not fit inputs of shape [${shape.join(', ')}] (rank ${rank}); use axes from ${-rank} to ${rank - 1}, each once.`, {
+      throw new RidgeError('SHAPE_MISMATCH', `${who(this)}: axis ${JSON.stringify(this.axis)} does not fit inputs of shape ${formatShape(shape)} (rank ${rank}); use axes from ${-rank} to ${rank - 1}, each once.`, {
         layer: this.name,
         argument: 'axis',
         received: this.axis,
@@ -70,7 +70,7 @@ export class Softmax extends Layer {
     if (mask && mask.rank === x.rank && mask.shape.some((d, i) => d !== 1 && d !== x.shape[i])) {
       throw new RidgeError(
         'SHAPE_MISMATCH',
-        `${who(this)}: a mask of the inputs' rank must broadcast to them (each size 1 or the input's); received mask shape [${mask.shape.join(', ')}] for inputs of shape [${x.shape.join(', ')}].`,
+        `${who(this)}: a mask of the inputs' rank must broadcast to them (each size 1 or the input's); received mask shape ${formatShape(mask.shape)} for inputs of shape ${formatShape(x.shape)}.`,
         { layer: this.name, argument: 'mask', received: mask.shape },
       );
     }

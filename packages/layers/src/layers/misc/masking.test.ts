@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { caughtRidgeError as caught, expectClose } from '../../../test/fixtures.js';
 import { useCpu } from '../../../test/setup.js';
-import { dense, gru, input, lstm, model, sequential } from '../../index.js';
+import { dense, flatten, gru, input, lstm, model, sequential } from '../../index.js';
 import { masking } from './index.js';
 
 useCpu();
@@ -63,6 +63,15 @@ describe('Masking', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, y]);
     m.dispose();
+  });
+
+  it('a layer after it that cannot take the mask is refused with advice that fits a Masking layer', () => {
+    const inp = input({ shape: [3, 2] });
+    const error = caught(() => flatten({ name: 'after_masking' }).apply(masking({ name: 'pad_mask' }).apply(inp)));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain("Flatten 'after_masking' does not support masking, but its input carries a mask (from Masking 'pad_mask')");
+    // The mask comes from the Masking layer: the advice names it, not only Embedding's maskZero.
+    expect(error.message).toMatch(/remove the mask where it starts \(Embedding's maskZero, a Masking layer\)/);
   });
 
   it('refuses a maskValue that is not a finite number', () => {
