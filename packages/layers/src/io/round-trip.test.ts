@@ -44,6 +44,7 @@ import {
   type CompileArgs,
   type Model,
 } from '../index.js';
+import { cropping1d, upSampling1d, zeroPadding1d } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -223,6 +224,21 @@ const cases: Case[] = [
     // [6, 6] padded to [7, 9], scaled to [14, 9], cropped to [14 - 4, 9 - 3].
     y: () => tf.zeros([3, 10, 6, 2]),
   },
+  {
+    name: '1-D zero padding, upsampling and cropping',
+    build: (prefix) => {
+      const inp = input({ shape: [5, 2], name: `${prefix}_in` });
+      let x = zeroPadding1d({ padding: [2, 1], name: `${prefix}_pad` }).apply(inp);
+      x = upSampling1d({ size: 3, name: `${prefix}_upsample` }).apply(x);
+      x = cropping1d({ cropping: [4, 1], name: `${prefix}_crop` }).apply(x);
+      x = dense({ units: 2, name: `${prefix}_out`, kernelRegularizer: l2(0.01) }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.randomNormal([3, 5, 2], 0, 1, 'float32', 21),
+    // 5 steps padded to 8, repeated to 24, cropped to 24 - 5.
+    y: () => tf.zeros([3, 19, 2]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -238,7 +254,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

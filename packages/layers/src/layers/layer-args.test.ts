@@ -72,6 +72,9 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   RepeatVector: { n: 2 },
   Permute: { dims: [1] },
   Masking: {},
+  ZeroPadding1D: {},
+  UpSampling1D: {},
+  Cropping1D: {},
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

@@ -66,6 +66,7 @@ import { gru, lstm, simpleRNN } from './recurrent/index.js';
 import { add, average, concatenate, dot, maximum, minimum, multiply, subtract } from './merge/index.js';
 import { bidirectional, timeDistributed } from './wrappers/index.js';
 import { elu, leakyReLU, prelu, reLU, softmax, thresholdedReLU } from './activations/index.js';
+import { cropping1d, upSampling1d, zeroPadding1d } from './conv/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -344,6 +345,9 @@ const CASES: readonly Case[] = [
   { label: 'Masking (unmasked steps: the identity)', make: () => masking({ maskValue: 0 }), inputShape: [2, 3, 2], input: (n) => awayFromZero(n, 20) },
   { label: 'Permute [3, 1, 2]', make: () => permute({ dims: [3, 1, 2] }), inputShape: [1, 2, 3, 2] },
   { label: 'PReLU sharedAxes [1] (alpha [1, 3] sums over time)', make: () => prelu({ sharedAxes: [1] }), inputShape: [2, 2, 3], input: (n) => awayFromZero(n, 19) },
+  { label: 'ZeroPadding1D [1, 2]', make: () => zeroPadding1d({ padding: [1, 2] }), inputShape: [2, 3, 2] },
+  { label: 'UpSampling1D 3 (the gradient sums the copies)', make: () => upSampling1d({ size: 3 }), inputShape: [2, 2, 2] },
+  { label: 'Cropping1D [0, 2]', make: () => cropping1d({ cropping: [0, 2] }), inputShape: [1, 4, 2] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {

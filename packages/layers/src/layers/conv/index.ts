@@ -21,3 +21,7 @@ export { GlobalMaxPooling1D, globalMaxPooling1d, type GlobalMaxPooling1DArgs } f
 export { GlobalMaxPooling2D, globalMaxPooling2d, type GlobalMaxPooling2DArgs } from './global-max-pooling2d.js';
 export { Flatten, flatten, type FlattenArgs } from './flatten.js';
 export { Reshape, reshape, type ReshapeArgs } from './reshape.js';
+export { ZeroPadding1D, zeroPadding1d, type ZeroPadding1DArgs } from './zero-padding1d.js';
+export { UpSampling1D, upSampling1d, type UpSampling1DArgs } from './up-sampling1d.js';
+export { Cropping1D, cropping1d, type Cropping1DArgs } from './cropping1d.js';
+export type { StepPair } from './step-pair.js';

@@ -37,6 +37,7 @@ import {
   globalMaxPooling1d,
   maxPooling2d,
 } from './index.js';
+import { Cropping1D, UpSampling1D, ZeroPadding1D } from './index.js';
 import { convLayerEntries } from './register.js';
 // layer.getConfig() comes with saving
 import '../../features/io.js';
@@ -78,6 +79,9 @@ describe('registry', () => {
     ['ZeroPadding2D', 'ZeroPadding2D', {}],
     ['UpSampling2D', 'UpSampling2D', {}],
     ['Cropping2D', 'Cropping2D', {}],
+    ['ZeroPadding1D', 'ZeroPadding1D', {}],
+    ['UpSampling1D', 'UpSampling1D', {}],
+    ['Cropping1D', 'Cropping1D', {}],
   ];
   for (const [name, className, config] of names) {
     it(`'${name}' builds a ${className}`, () => {
@@ -107,6 +111,9 @@ describe('registry', () => {
       'ZeroPadding2D',
       'UpSampling2D',
       'Cropping2D',
+      'ZeroPadding1D',
+      'UpSampling1D',
+      'Cropping1D',
     ]);
     const classes = [
       Conv1D,
@@ -127,6 +134,9 @@ describe('registry', () => {
       ZeroPadding2D,
       UpSampling2D,
       Cropping2D,
+      ZeroPadding1D,
+      UpSampling1D,
+      Cropping1D,
     ];
     expect(classes.map((c) => c.className)).toEqual(convLayerEntries.map((e) => e.name));
     for (const e of convLayerEntries) expect(e.package).toBe('@ridge/layers');

@@ -11,6 +11,9 @@ import { SeparableConv2D, type SeparableConv2DArgs } from './separable-conv2d.js
 import { UpSampling2D, type UpSampling2DArgs } from './up-sampling2d.js';
 import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero-padding2d.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
+import { ZeroPadding1D, type ZeroPadding1DArgs } from './zero-padding1d.js';
+import { UpSampling1D, type UpSampling1DArgs } from './up-sampling1d.js';
+import { Cropping1D, type Cropping1DArgs } from './cropping1d.js';
 import { GlobalAveragePooling1D, type GlobalAveragePooling1DArgs } from './global-average-pooling1d.js';
 import { GlobalAveragePooling2D, type GlobalAveragePooling2DArgs } from './global-average-pooling2d.js';
 import { GlobalMaxPooling1D, type GlobalMaxPooling1DArgs } from './global-max-pooling1d.js';
@@ -54,6 +57,9 @@ declare module '@ridge/core' {
     ZeroPadding2D: ZeroPadding2DArgs;
     UpSampling2D: UpSampling2DArgs;
     Cropping2D: Cropping2DArgs;
+    ZeroPadding1D: ZeroPadding1DArgs;
+    UpSampling1D: UpSampling1DArgs;
+    Cropping1D: Cropping1DArgs;
   }
 }
 
@@ -86,6 +92,9 @@ export const convLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<ZeroPadding2DArgs>('ZeroPadding2D', [], (a) => new ZeroPadding2D(a)),
   entry<UpSampling2DArgs>('UpSampling2D', [], (a) => new UpSampling2D(a)),
   entry<Cropping2DArgs>('Cropping2D', [], (a) => new Cropping2D(a)),
+  entry<ZeroPadding1DArgs>('ZeroPadding1D', [], (a) => new ZeroPadding1D(a)),
+  entry<UpSampling1DArgs>('UpSampling1D', [], (a) => new UpSampling1D(a)),
+  entry<Cropping1DArgs>('Cropping1D', [], (a) => new Cropping1D(a)),
 ];
 
 /**
