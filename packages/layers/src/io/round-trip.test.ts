@@ -44,7 +44,7 @@ import {
   type CompileArgs,
   type Model,
 } from '../index.js';
-import { cropping1d, upSampling1d, zeroPadding1d } from '../index.js';
+import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -239,6 +239,50 @@ const cases: Case[] = [
     // 5 steps padded to 8, repeated to 24, cropped to 24 - 5.
     y: () => tf.zeros([3, 19, 2]),
   },
+  {
+    name: '1-D depthwise and separable convolutions with their own regularizers and constraints',
+    build: (prefix) => {
+      const inp = input({ shape: [7, 2], name: `${prefix}_in` });
+      let x = depthwiseConv1d({
+        kernelSize: 3,
+        depthMultiplier: 2,
+        padding: 'same',
+        dilationRate: 2,
+        name: `${prefix}_dw`,
+        depthwiseRegularizer: l2(0.02),
+        biasRegularizer: l1(0.01),
+        depthwiseConstraint: maxNorm({ maxValue: 2, axis: [0, 1] }),
+      }).apply(inp);
+      x = separableConv1d({
+        filters: 3,
+        kernelSize: 2,
+        strides: 2,
+        activation: 'relu',
+        name: `${prefix}_sep`,
+        depthwiseRegularizer: l1(0.01),
+        pointwiseRegularizer: l2(0.03),
+        pointwiseConstraint: nonNeg(),
+      }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l2', include: ['depthwiseKernel', 'pointwiseKernel'], onConflict: 'add' } },
+    x: () => tf.randomNormal([3, 7, 2], 0, 1, 'float32', 22),
+    // 7 steps ('same') stay 7; kernel 2, stride 2, 'valid': floor((7 - 2) / 2) + 1 = 3.
+    y: () => tf.zeros([3, 3, 3]),
+  },
+  {
+    name: '1-D transposed convolutions',
+    build: (prefix) => {
+      const inp = input({ shape: [4, 2], name: `${prefix}_in` });
+      let x = conv1dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', outputPadding: 1, name: `${prefix}_up`, kernelRegularizer: l2(0.01), biasConstraint: nonNeg() }).apply(inp);
+      x = conv1dTranspose({ filters: 1, kernelSize: 2, dilationRate: 2, activation: 'tanh', name: `${prefix}_up2` }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: 'l2' },
+    x: () => tf.randomNormal([3, 4, 2], 0, 1, 'float32', 23),
+    // (4 - 1) * 2 + 3 - 2 * 1 + 1 = 8 steps, then 8 + (2 - 1) * 2 = 10.
+    y: () => tf.zeros([3, 10, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -254,7 +298,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -75,6 +75,9 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   ZeroPadding1D: {},
   UpSampling1D: {},
   Cropping1D: {},
+  DepthwiseConv1D: { kernelSize: 2 },
+  SeparableConv1D: { filters: 2, kernelSize: 2 },
+  Conv1DTranspose: { filters: 2, kernelSize: 2 },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;
