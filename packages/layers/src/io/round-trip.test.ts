@@ -45,6 +45,7 @@ import {
   type Model,
 } from '../index.js';
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from '../index.js';
+import { conv2d, spatialDropout2d } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -282,6 +283,18 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 4, 2], 0, 1, 'float32', 23),
     // (4 - 1) * 2 + 3 - 2 * 1 + 1 = 8 steps, then 8 + (2 - 1) * 2 = 10.
     y: () => tf.zeros([3, 10, 1]),
+  },  {
+    name: '2-D spatial dropout (seeded) between convolutions',
+    build: (prefix) => {
+      const inp = input({ shape: [4, 4, 2], name: `${prefix}_in` });
+      let x = conv2d({ filters: 3, kernelSize: 2, name: `${prefix}_conv`, kernelRegularizer: l2(0.01) }).apply(inp);
+      x = spatialDropout2d({ rate: 0.3, seed: 5, name: `${prefix}_sdrop` }).apply(x);
+      x = conv2d({ filters: 1, kernelSize: 2, name: `${prefix}_conv2` }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.randomNormal([3, 4, 4, 2], 0, 1, 'float32', 24),
+    y: () => tf.zeros([3, 2, 2, 1]),
   },
 ];
 
@@ -298,7 +311,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -78,6 +78,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   DepthwiseConv1D: { kernelSize: 2 },
   SeparableConv1D: { filters: 2, kernelSize: 2 },
   Conv1DTranspose: { filters: 2, kernelSize: 2 },
+  SpatialDropout2D: { rate: 0.5 },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;
