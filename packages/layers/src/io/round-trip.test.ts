@@ -44,6 +44,8 @@ import {
   type CompileArgs,
   type Model,
 } from '../index.js';
+import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from '../index.js';
+import { conv2d, spatialDropout2d } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -223,6 +225,77 @@ const cases: Case[] = [
     // [6, 6] padded to [7, 9], scaled to [14, 9], cropped to [14 - 4, 9 - 3].
     y: () => tf.zeros([3, 10, 6, 2]),
   },
+  {
+    name: '1-D zero padding, upsampling and cropping',
+    build: (prefix) => {
+      const inp = input({ shape: [5, 2], name: `${prefix}_in` });
+      let x = zeroPadding1d({ padding: [2, 1], name: `${prefix}_pad` }).apply(inp);
+      x = upSampling1d({ size: 3, name: `${prefix}_upsample` }).apply(x);
+      x = cropping1d({ cropping: [4, 1], name: `${prefix}_crop` }).apply(x);
+      x = dense({ units: 2, name: `${prefix}_out`, kernelRegularizer: l2(0.01) }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.randomNormal([3, 5, 2], 0, 1, 'float32', 21),
+    // 5 steps padded to 8, repeated to 24, cropped to 24 - 5.
+    y: () => tf.zeros([3, 19, 2]),
+  },
+  {
+    name: '1-D depthwise and separable convolutions with their own regularizers and constraints',
+    build: (prefix) => {
+      const inp = input({ shape: [7, 2], name: `${prefix}_in` });
+      let x = depthwiseConv1d({
+        kernelSize: 3,
+        depthMultiplier: 2,
+        padding: 'same',
+        dilationRate: 2,
+        name: `${prefix}_dw`,
+        depthwiseRegularizer: l2(0.02),
+        biasRegularizer: l1(0.01),
+        depthwiseConstraint: maxNorm({ maxValue: 2, axis: [0, 1] }),
+      }).apply(inp);
+      x = separableConv1d({
+        filters: 3,
+        kernelSize: 2,
+        strides: 2,
+        activation: 'relu',
+        name: `${prefix}_sep`,
+        depthwiseRegularizer: l1(0.01),
+        pointwiseRegularizer: l2(0.03),
+        pointwiseConstraint: nonNeg(),
+      }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l2', include: ['depthwiseKernel', 'pointwiseKernel'], onConflict: 'add' } },
+    x: () => tf.randomNormal([3, 7, 2], 0, 1, 'float32', 22),
+    // 7 steps ('same') stay 7; kernel 2, stride 2, 'valid': floor((7 - 2) / 2) + 1 = 3.
+    y: () => tf.zeros([3, 3, 3]),
+  },
+  {
+    name: '1-D transposed convolutions',
+    build: (prefix) => {
+      const inp = input({ shape: [4, 2], name: `${prefix}_in` });
+      let x = conv1dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', outputPadding: 1, name: `${prefix}_up`, kernelRegularizer: l2(0.01), biasConstraint: nonNeg() }).apply(inp);
+      x = conv1dTranspose({ filters: 1, kernelSize: 2, dilationRate: 2, activation: 'tanh', name: `${prefix}_up2` }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: 'l2' },
+    x: () => tf.randomNormal([3, 4, 2], 0, 1, 'float32', 23),
+    // (4 - 1) * 2 + 3 - 2 * 1 + 1 = 8 steps, then 8 + (2 - 1) * 2 = 10.
+    y: () => tf.zeros([3, 10, 1]),
+  },  {
+    name: '2-D spatial dropout (seeded) between convolutions',
+    build: (prefix) => {
+      const inp = input({ shape: [4, 4, 2], name: `${prefix}_in` });
+      let x = conv2d({ filters: 3, kernelSize: 2, name: `${prefix}_conv`, kernelRegularizer: l2(0.01) }).apply(inp);
+      x = spatialDropout2d({ rate: 0.3, seed: 5, name: `${prefix}_sdrop` }).apply(x);
+      x = conv2d({ filters: 1, kernelSize: 2, name: `${prefix}_conv2` }).apply(x);
+      return model({ inputs: inp, outputs: x, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.randomNormal([3, 4, 4, 2], 0, 1, 'float32', 24),
+    y: () => tf.zeros([3, 2, 2, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -238,7 +311,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -72,6 +72,13 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   RepeatVector: { n: 2 },
   Permute: { dims: [1] },
   Masking: {},
+  ZeroPadding1D: {},
+  UpSampling1D: {},
+  Cropping1D: {},
+  DepthwiseConv1D: { kernelSize: 2 },
+  SeparableConv1D: { filters: 2, kernelSize: 2 },
+  Conv1DTranspose: { filters: 2, kernelSize: 2 },
+  SpatialDropout2D: { rate: 0.5 },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

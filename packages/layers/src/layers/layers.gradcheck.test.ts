@@ -66,6 +66,8 @@ import { gru, lstm, simpleRNN } from './recurrent/index.js';
 import { add, average, concatenate, dot, maximum, minimum, multiply, subtract } from './merge/index.js';
 import { bidirectional, timeDistributed } from './wrappers/index.js';
 import { elu, leakyReLU, prelu, reLU, softmax, thresholdedReLU } from './activations/index.js';
+import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from './conv/index.js';
+import { spatialDropout2d } from './misc/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -344,6 +346,18 @@ const CASES: readonly Case[] = [
   { label: 'Masking (unmasked steps: the identity)', make: () => masking({ maskValue: 0 }), inputShape: [2, 3, 2], input: (n) => awayFromZero(n, 20) },
   { label: 'Permute [3, 1, 2]', make: () => permute({ dims: [3, 1, 2] }), inputShape: [1, 2, 3, 2] },
   { label: 'PReLU sharedAxes [1] (alpha [1, 3] sums over time)', make: () => prelu({ sharedAxes: [1] }), inputShape: [2, 2, 3], input: (n) => awayFromZero(n, 19) },
+  { label: 'ZeroPadding1D [1, 2]', make: () => zeroPadding1d({ padding: [1, 2] }), inputShape: [2, 3, 2] },
+  { label: 'UpSampling1D 3 (the gradient sums the copies)', make: () => upSampling1d({ size: 3 }), inputShape: [2, 2, 2] },
+  { label: 'Cropping1D [0, 2]', make: () => cropping1d({ cropping: [0, 2] }), inputShape: [1, 4, 2] },
+  { label: 'DepthwiseConv1D valid, multiplier 2', make: () => depthwiseConv1d({ kernelSize: 2, depthMultiplier: 2 }), inputShape: [2, 4, 2] },
+  { label: 'DepthwiseConv1D same, stride 2, tanh', make: () => depthwiseConv1d({ kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh' }), inputShape: [1, 5, 3] },
+  { label: 'DepthwiseConv1D dilation 2', make: () => depthwiseConv1d({ kernelSize: 2, dilationRate: 2, padding: 'same' }), inputShape: [1, 5, 2] },
+  { label: 'SeparableConv1D multiplier 2', make: () => separableConv1d({ filters: 2, kernelSize: 2, depthMultiplier: 2 }), inputShape: [2, 4, 2] },
+  { label: 'SeparableConv1D same, stride 2', make: () => separableConv1d({ filters: 3, kernelSize: 3, strides: 2, padding: 'same' }), inputShape: [1, 5, 2] },
+  { label: 'Conv1DTranspose valid, stride 2', make: () => conv1dTranspose({ filters: 2, kernelSize: 3, strides: 2 }), inputShape: [2, 3, 2] },
+  { label: 'Conv1DTranspose same, outputPadding 1', make: () => conv1dTranspose({ filters: 1, kernelSize: 2, strides: 2, padding: 'same', outputPadding: 1 }), inputShape: [1, 3, 2] },
+  { label: 'Conv1DTranspose dilation 2', make: () => conv1dTranspose({ filters: 2, kernelSize: 2, dilationRate: 2 }), inputShape: [1, 3, 1] },
+  { label: 'SpatialDropout2D in inference', make: () => spatialDropout2d({ rate: 0.5 }), inputShape: [2, 2, 2, 3] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {

@@ -168,7 +168,7 @@ export class Conv2DTranspose extends Layer {
  * `z -> conv2d(z, W)`, so the input gradient is `conv2d(dy, W)` and the kernel gradient is the
  * Conv2D filter gradient with the roles of input and output gradient swapped.
  */
-function conv2dTransposeOp(
+export function conv2dTransposeOp(
   x: tf.Tensor4D,
   kernel: tf.Tensor4D,
   outputShape: [number, number, number, number],

@@ -21,3 +21,10 @@ export { GlobalMaxPooling1D, globalMaxPooling1d, type GlobalMaxPooling1DArgs } f
 export { GlobalMaxPooling2D, globalMaxPooling2d, type GlobalMaxPooling2DArgs } from './global-max-pooling2d.js';
 export { Flatten, flatten, type FlattenArgs } from './flatten.js';
 export { Reshape, reshape, type ReshapeArgs } from './reshape.js';
+export { ZeroPadding1D, zeroPadding1d, type ZeroPadding1DArgs } from './zero-padding1d.js';
+export { UpSampling1D, upSampling1d, type UpSampling1DArgs } from './up-sampling1d.js';
+export { Cropping1D, cropping1d, type Cropping1DArgs } from './cropping1d.js';
+export type { StepPair } from './step-pair.js';
+export { DepthwiseConv1D, depthwiseConv1d, type DepthwiseConv1DArgs } from './depthwise-conv1d.js';
+export { SeparableConv1D, separableConv1d, type SeparableConv1DArgs } from './separable-conv1d.js';
+export { Conv1DTranspose, conv1dTranspose, type Conv1DTransposeArgs } from './conv1d-transpose.js';

@@ -37,6 +37,7 @@ import {
   globalMaxPooling1d,
   maxPooling2d,
 } from './index.js';
+import { Conv1DTranspose, Cropping1D, DepthwiseConv1D, SeparableConv1D, UpSampling1D, ZeroPadding1D } from './index.js';
 import { convLayerEntries } from './register.js';
 // layer.getConfig() comes with saving
 import '../../features/io.js';
@@ -78,6 +79,14 @@ describe('registry', () => {
     ['ZeroPadding2D', 'ZeroPadding2D', {}],
     ['UpSampling2D', 'UpSampling2D', {}],
     ['Cropping2D', 'Cropping2D', {}],
+    ['ZeroPadding1D', 'ZeroPadding1D', {}],
+    ['UpSampling1D', 'UpSampling1D', {}],
+    ['Cropping1D', 'Cropping1D', {}],
+    ['DepthwiseConv1D', 'DepthwiseConv1D', { kernelSize: 2 }],
+    ['SeparableConv1D', 'SeparableConv1D', { filters: 2, kernelSize: 2 }],
+    ['SeparableConvolution1D', 'SeparableConv1D', { filters: 2, kernelSize: 2 }],
+    ['Conv1DTranspose', 'Conv1DTranspose', { filters: 2, kernelSize: 2 }],
+    ['Convolution1DTranspose', 'Conv1DTranspose', { filters: 2, kernelSize: 2 }],
   ];
   for (const [name, className, config] of names) {
     it(`'${name}' builds a ${className}`, () => {
@@ -107,6 +116,12 @@ describe('registry', () => {
       'ZeroPadding2D',
       'UpSampling2D',
       'Cropping2D',
+      'ZeroPadding1D',
+      'UpSampling1D',
+      'Cropping1D',
+      'DepthwiseConv1D',
+      'SeparableConv1D',
+      'Conv1DTranspose',
     ]);
     const classes = [
       Conv1D,
@@ -127,6 +142,12 @@ describe('registry', () => {
       ZeroPadding2D,
       UpSampling2D,
       Cropping2D,
+      ZeroPadding1D,
+      UpSampling1D,
+      Cropping1D,
+      DepthwiseConv1D,
+      SeparableConv1D,
+      Conv1DTranspose,
     ];
     expect(classes.map((c) => c.className)).toEqual(convLayerEntries.map((e) => e.name));
     for (const e of convLayerEntries) expect(e.package).toBe('@ridge/layers');

@@ -11,6 +11,12 @@ import { SeparableConv2D, type SeparableConv2DArgs } from './separable-conv2d.js
 import { UpSampling2D, type UpSampling2DArgs } from './up-sampling2d.js';
 import { ZeroPadding2D, type ZeroPadding2DArgs } from './zero-padding2d.js';
 import { Flatten, type FlattenArgs } from './flatten.js';
+import { ZeroPadding1D, type ZeroPadding1DArgs } from './zero-padding1d.js';
+import { UpSampling1D, type UpSampling1DArgs } from './up-sampling1d.js';
+import { Cropping1D, type Cropping1DArgs } from './cropping1d.js';
+import { DepthwiseConv1D, type DepthwiseConv1DArgs } from './depthwise-conv1d.js';
+import { SeparableConv1D, type SeparableConv1DArgs } from './separable-conv1d.js';
+import { Conv1DTranspose, type Conv1DTransposeArgs } from './conv1d-transpose.js';
 import { GlobalAveragePooling1D, type GlobalAveragePooling1DArgs } from './global-average-pooling1d.js';
 import { GlobalAveragePooling2D, type GlobalAveragePooling2DArgs } from './global-average-pooling2d.js';
 import { GlobalMaxPooling1D, type GlobalMaxPooling1DArgs } from './global-max-pooling1d.js';
@@ -54,6 +60,14 @@ declare module '@ridge/core' {
     ZeroPadding2D: ZeroPadding2DArgs;
     UpSampling2D: UpSampling2DArgs;
     Cropping2D: Cropping2DArgs;
+    ZeroPadding1D: ZeroPadding1DArgs;
+    UpSampling1D: UpSampling1DArgs;
+    Cropping1D: Cropping1DArgs;
+    DepthwiseConv1D: DepthwiseConv1DArgs;
+    SeparableConv1D: SeparableConv1DArgs;
+    SeparableConvolution1D: SeparableConv1DArgs;
+    Conv1DTranspose: Conv1DTransposeArgs;
+    Convolution1DTranspose: Conv1DTransposeArgs;
   }
 }
 
@@ -86,6 +100,12 @@ export const convLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<ZeroPadding2DArgs>('ZeroPadding2D', [], (a) => new ZeroPadding2D(a)),
   entry<UpSampling2DArgs>('UpSampling2D', [], (a) => new UpSampling2D(a)),
   entry<Cropping2DArgs>('Cropping2D', [], (a) => new Cropping2D(a)),
+  entry<ZeroPadding1DArgs>('ZeroPadding1D', [], (a) => new ZeroPadding1D(a)),
+  entry<UpSampling1DArgs>('UpSampling1D', [], (a) => new UpSampling1D(a)),
+  entry<Cropping1DArgs>('Cropping1D', [], (a) => new Cropping1D(a)),
+  entry<DepthwiseConv1DArgs>('DepthwiseConv1D', [], (a) => new DepthwiseConv1D(a)),
+  entry<SeparableConv1DArgs>('SeparableConv1D', ['SeparableConvolution1D'], (a) => new SeparableConv1D(a)),
+  entry<Conv1DTransposeArgs>('Conv1DTranspose', ['Convolution1DTranspose'], (a) => new Conv1DTranspose(a)),
 ];
 
 /**

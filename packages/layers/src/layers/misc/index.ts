@@ -9,3 +9,4 @@ export { SpatialDropout1D, spatialDropout1d, type SpatialDropout1DArgs } from '.
 export { RepeatVector, repeatVector, type RepeatVectorArgs } from './repeat-vector.js';
 export { Permute, permute, type PermuteArgs } from './permute.js';
 export { Masking, masking, type MaskingArgs } from './masking.js';
+export { SpatialDropout2D, spatialDropout2d, type SpatialDropout2DArgs } from './spatial-dropout2d.js';

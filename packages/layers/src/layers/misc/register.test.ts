@@ -15,6 +15,7 @@ import {
   Permute,
   Masking,
 } from './index.js';
+import { SpatialDropout2D } from './index.js';
 import { miscLayerEntries } from './register.js';
 
 beforeAll(async () => {
@@ -33,6 +34,7 @@ const classes = {
   RepeatVector: [RepeatVector, { n: 2 }],
   Permute: [Permute, { dims: [2, 1] }],
   Masking: [Masking, {}],
+  SpatialDropout2D: [SpatialDropout2D, { rate: 0.1 }],
 } satisfies Partial<Record<LayerName, [{ readonly className: string }, object]>>;
 
 it('registers every misc layer under its Keras class name, from @ridge/layers', () => {

@@ -8,6 +8,7 @@ import { GaussianDropout, type GaussianDropoutArgs } from './gaussian-dropout.js
 import { GaussianNoise, type GaussianNoiseArgs } from './gaussian-noise.js';
 import { LayerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
 import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
+import { SpatialDropout2D, type SpatialDropout2DArgs } from './spatial-dropout2d.js';
 import { RepeatVector, type RepeatVectorArgs } from './repeat-vector.js';
 import { Permute, type PermuteArgs } from './permute.js';
 import { Masking, type MaskingArgs } from './masking.js';
@@ -26,6 +27,7 @@ declare module '@ridge/core' {
     GaussianDropout: GaussianDropoutArgs;
     AlphaDropout: AlphaDropoutArgs;
     SpatialDropout1D: SpatialDropout1DArgs;
+    SpatialDropout2D: SpatialDropout2DArgs;
     ActivityRegularization: ActivityRegularizationArgs;
     RepeatVector: RepeatVectorArgs;
     Permute: PermuteArgs;
@@ -64,6 +66,7 @@ export const miscLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<RepeatVectorArgs>('RepeatVector', (a) => new RepeatVector(a)),
   entry<PermuteArgs>('Permute', (a) => new Permute(a)),
   entry<MaskingArgs>('Masking', (a) => new Masking(a)),
+  entry<SpatialDropout2DArgs>('SpatialDropout2D', (a) => new SpatialDropout2D(a)),
 ];
 
 for (const entry of [...miscLayerEntries, ...mergeLayerEntries, ...wrapperLayerEntries]) registry('layer').register(entry);
