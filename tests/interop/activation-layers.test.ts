@@ -1,5 +1,5 @@
 import { initBackend } from '@ridge/backend';
-import { dense, elu, input, leakyReLU, timeDistributed, loadModel, masking, model, permute, prelu, reLU, repeatVector, softmax, thresholdedReLU, type Layer } from '@ridge/layers';
+import { dense, elu, input, leakyReLU, timeDistributed, loadModel, model, permute, prelu, reLU, repeatVector, softmax, thresholdedReLU, type Layer } from '@ridge/layers';
 import '@ridge/losses';
 import { sgd } from '@ridge/optimizers';
 import { l2 } from '@ridge/regularizers';
