@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { caught, useCpu } from '../../test/setup.js';
 import { auc, dense, embedding, input, loadModel, model, precision, recall, rootMeanSquaredError, type Model } from '../index.js';
+import { LogSums, STAT, peekLogs } from './log-sums.js';
 import type { MetricSpec } from './metrics.js';
+import type { StepLayout } from './step.js';
 
 /*
  * Keras 3's stateful metrics (precision, recall, AUC, root mean squared error): computed from sums
@@ -324,5 +326,31 @@ describe('saving', () => {
     tf.dispose([x, y]);
     m.dispose();
     loaded.dispose();
+  });
+});
+
+describe('running values (the progress bar)', () => {
+  it('peekLogs gives the value over the batches so far, read the value over the epoch', () => {
+    const p = precision();
+    // A step's entries for precision: the batch's means of tp and fp per sample.
+    const layout: StepLayout = {
+      id: 'precision',
+      keys: ['precision', `precision${STAT}1`],
+      results: [{ kind: 'metric', key: 'precision', finish: p.stateful!.finish }],
+      aggregate: (raw) => Array.from(raw),
+    };
+    const sums = new LogSums();
+    // Batch 1, 2 samples: tp 1, fp 0. Batch 2, 2 samples: tp 0, fp 2. Batch 3, 4 samples: tp 3, fp 1.
+    sums.add(tf.tensor1d([1 / 2, 0]), layout, 2);
+    expect(peekLogs(sums)).toEqual({ precision: 1 });
+    sums.add(tf.tensor1d([0, 2 / 2]), layout, 2);
+    expect(peekLogs(sums)['precision']).toBeCloseTo(1 / 3, 6);
+    sums.add(tf.tensor1d([3 / 4, 1 / 4]), layout, 4);
+    // Over the epoch: tp 4, fp 3 (the batches' precisions 1, 0 and 3/4 average to 7/12).
+    expect(peekLogs(sums)['precision']).toBeCloseTo(4 / 7, 6);
+    const logs = sums.read();
+    expect(Object.keys(logs)).toEqual(['precision']);
+    expect(logs['precision']).toBeCloseTo(4 / 7, 6);
+    sums.dispose();
   });
 });
