@@ -4,7 +4,7 @@ import '@ridge/losses';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { caught, useCpu } from '../../test/setup.js';
-import { auc, dense, embedding, input, loadModel, model, precision, recall, rootMeanSquaredError, type Model } from '../index.js';
+import { auc, dense, embedding, input, loadModel, model, modelFromJSON, precision, recall, rootMeanSquaredError, type Model } from '../index.js';
 import { LogSums, STAT, peekLogs } from './log-sums.js';
 import type { MetricSpec } from './metrics.js';
 import type { StepLayout } from './step.js';
@@ -326,6 +326,53 @@ describe('saving', () => {
     tf.dispose([x, y]);
     m.dispose();
     loaded.dispose();
+  });
+});
+
+describe('loading Keras 3 compile configs', () => {
+  /** The identity model's JSON with `metrics` in its training config, as Keras 3 writes them. */
+  function withMetrics(metrics: unknown[]): unknown {
+    const m = identity();
+    m.compile({ optimizer: sgd(0), loss: 'mse' });
+    const json = JSON.parse(JSON.stringify(m.toJSON())) as { training_config: Record<string, unknown> };
+    m.dispose();
+    json.training_config['metrics'] = metrics;
+    return json;
+  }
+
+  it('Precision and AUC come back with their options', async () => {
+    const json = withMetrics([
+      { module: 'keras.metrics', class_name: 'Precision', config: { name: 'p', dtype: 'float32', thresholds: 0.85, top_k: null, class_id: null }, registered_name: null },
+      { module: 'keras.metrics', class_name: 'AUC', config: { name: 'auc', num_thresholds: 200, curve: 'ROC', summation_method: 'interpolation', multi_label: false, num_labels: null, label_weights: null, from_logits: false } },
+    ]);
+    const warnings: string[] = [];
+    const loaded = modelFromJSON(json, { onWarning: (w) => warnings.push(w) });
+    const source = identity();
+    const weights = source.getWeights();
+    loaded.setWeights(weights);
+    tf.dispose(weights);
+    source.dispose();
+    expect(warnings).toEqual([]);
+    const [x, y] = [column(P), column(L)];
+    const logs = await loaded.evaluate(x, y, { batchSize: 2, verbose: 0 });
+    // Threshold 0.85: only 0.9 (label 1) is positive.
+    expect(logs['p']).toBeCloseTo(1, 6);
+    expect(logs['auc']).toBeCloseTo(EPOCH.auc, 5);
+    tf.dispose([x, y]);
+    loaded.dispose();
+  });
+
+  it('options Ridge refuses (a list of thresholds, label weights) load the model uncompiled, with a warning saying why', () => {
+    for (const [metric, text] of [
+      [{ class_name: 'Precision', config: { name: 'precision', thresholds: [0.3, 0.7] } }, 'one value per threshold'],
+      [{ class_name: 'AUC', config: { name: 'auc', label_weights: [1, 2] } }, 'label_weights'],
+    ] as const) {
+      const warnings: string[] = [];
+      const loaded = modelFromJSON(withMetrics([metric]), { onWarning: (w) => warnings.push(w) });
+      expect(loaded.isCompiled).toBe(false);
+      expect(warnings.join('\n')).toContain(text);
+      loaded.dispose();
+    }
   });
 });
 

@@ -337,14 +337,24 @@ const option = (config: Readonly<Record<string, unknown>>, key: string): never =
 export const STATEFUL_CLASSES: Readonly<Record<string, (config: Readonly<Record<string, unknown>>) => Metric>> = {
   Precision: (c) => precision({ name: option(c, 'name'), thresholds: option(c, 'thresholds'), topK: option(c, 'top_k'), classId: option(c, 'class_id') }),
   Recall: (c) => recall({ name: option(c, 'name'), thresholds: option(c, 'thresholds'), topK: option(c, 'top_k'), classId: option(c, 'class_id') }),
-  AUC: (c) =>
-    auc({
+  AUC: (c) => {
+    // Keras's other AUC options, which Ridge does not have: refused rather than dropped.
+    for (const key of ['thresholds', 'label_weights', 'num_labels']) {
+      if (c[key] != null) {
+        throw new RidgeError('INVALID_ARGUMENT', `auc: the saved AUC has ${key} ${describeValue(c[key])}, which Ridge's auc does not support (it takes numThresholds evenly spaced thresholds, and no label weights).`, {
+          argument: key,
+          received: c[key],
+        });
+      }
+    }
+    return auc({
       name: option(c, 'name'),
       numThresholds: option(c, 'num_thresholds'),
       curve: option(c, 'curve'),
       summationMethod: option(c, 'summation_method'),
       multiLabel: option(c, 'multi_label'),
       fromLogits: option(c, 'from_logits'),
-    }),
+    });
+  },
   RootMeanSquaredError: (c) => rootMeanSquaredError({ name: option(c, 'name') }),
 };
