@@ -193,6 +193,22 @@ describe('epoch sums, not means of batch values', () => {
     m.dispose();
   });
 
+  it('next to them, a plain metric object giving [batch, 1] is still one value per sample', async () => {
+    const m = identity();
+    const absolute = { name: 'abs', perSample: (t: tf.Tensor, p: tf.Tensor) => tf.abs(tf.sub(t, p)) };
+    m.compile({ optimizer: sgd(0), loss: 'mse', metrics: ['precision', absolute], weightedMetrics: [absolute, 'precision'] });
+    const [x, y] = [column(P), column(L)];
+    const sw = tf.tensor1d([2, 1, 3, 0, 1, 1]);
+    // |errors| 0.1, 0.2, 0.8, 0.7, 0.4, 0.9: mean 3.1 / 6; weighted 0.2 + 0.2 + 2.4 + 0 + 0.4 + 0.9 = 4.1 over 8.
+    const logs = await m.evaluate(x, y, { batchSize: 4, verbose: 0, sampleWeight: sw });
+    expect(logs['abs']).toBeCloseTo(3.1 / 6, 6);
+    expect(logs['weighted_abs']).toBeCloseTo(4.1 / 8, 6);
+    expect(logs['precision']).toBeCloseTo(EPOCH.precision, 6);
+    expect(logs['weighted_precision']).toBeCloseTo(3 / 6, 6);
+    tf.dispose([x, y, sw]);
+    m.dispose();
+  });
+
   it('trainOnBatch gives the one batch its logs', async () => {
     const m = identity();
     m.compile({ optimizer: sgd(0), loss: 'mse', metrics: METRICS });

@@ -300,15 +300,20 @@ export class StepRunner {
       };
       const metricValues = (): tf.Tensor[] => {
         if (masked) return masked.metrics(ys, outputs, sampleWeight);
+        // A plain metric's values flat ([batch], a user's metric may give [batch, 1]); a stateful one's [columns, rows].
+        const perSample = (m: Metric, i: number) => {
+          const v = m.perSample(ys[i]!, outputs[i]!);
+          return m.stateful ? v : tf.reshape(v, [-1]);
+        };
         const values: tf.Tensor[] = [];
         metrics.forEach((list, i) => {
-          for (const m of list) values.push(tf.mean(m.perSample(ys[i]!, outputs[i]!), -1));
+          for (const m of list) values.push(tf.mean(perSample(m, i), -1));
         });
         let weightMean: tf.Scalar | undefined;
         weightedMetrics.forEach((list, i) => {
           if (list.length) weightMean ??= sampleWeight ? (tf.mean(sampleWeight) as tf.Scalar) : constants.get(1);
           for (const m of list) {
-            const per = m.perSample(ys[i]!, outputs[i]!);
+            const per = perSample(m, i);
             values.push(tf.mean(sampleWeight ? tf.mul(per, tf.reshape(sampleWeight, [-1])) : per, -1), weightMean!);
           }
         });
