@@ -49,6 +49,8 @@ const col = (v: readonly number[]) => v.map((x) => [x]);
 describe("Keras's docstring examples (one batch)", () => {
   it('precision: [0,1,1,1] vs [1,0,1,1] is 2/3; with sample weights [0,0,1,0] it is 1; topK 2 of [1,1,1,1] is 0, topK 4 is 0.5', async () => {
     expect((await onBatch(['precision'], col([0, 1, 1, 1]), col([1, 0, 1, 1])))['precision']).toBeCloseTo(2 / 3, 6);
+    // Keras's class name gives Keras's default name (keras.metrics.get('Precision') is Precision()).
+    expect(await onBatch(['Precision'], col([0, 1, 1, 1]), col([1, 0, 1, 1]))).toHaveProperty('precision');
     expect((await onBatch(['precision'], col([0, 1, 1, 1]), col([1, 0, 1, 1]), [0, 0, 1, 0]))['precision']).toBeCloseTo(1, 6);
     // One sample of four classes: top 2 are the first two (ties keep the lower index), both labelled 0.
     expect((await onBatch([precision({ topK: 2 })], [[0, 0, 1, 1]], [[1, 1, 1, 1]]))['precision']).toBeCloseTo(0, 6);
