@@ -7,11 +7,13 @@
  * with options as `precision({ thresholds })`, `recall(...)`, `auc({ curve: 'PR' })` and
  * `rootMeanSquaredError()`. Importing this module adds them; `@ridge/layers` imports it for you.
  */
+import { METRIC_CLASSES } from '../model/metric-classes.js';
 import { addMetrics } from '../model/metrics.js';
 import { MORE_METRICS } from '../model/more-metrics.js';
 import { STATEFUL_CLASSES, STATEFUL_METRICS } from '../model/stateful-metrics.js';
 
-addMetrics({ ...MORE_METRICS, ...STATEFUL_METRICS }, STATEFUL_CLASSES);
+addMetrics({ ...MORE_METRICS, ...STATEFUL_METRICS });
+Object.assign(METRIC_CLASSES, STATEFUL_CLASSES);
 
 export { auc, precision, recall, rootMeanSquaredError } from '../model/stateful-metrics.js';
 export type { AucArgs, PrecisionRecallArgs, RootMeanSquaredErrorArgs } from '../model/stateful-metrics.js';

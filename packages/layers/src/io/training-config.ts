@@ -13,7 +13,8 @@ import {
 } from '@ridge/core';
 import type { CompileArgs, CompileLoss, Model } from '../model/model.js';
 import { functionName, isFunctionLoss } from '../model/functions.js';
-import { METRIC_CLASSES, type MetricSpec } from '../model/metrics.js';
+import { METRIC_CLASSES } from '../model/metric-classes.js';
+import type { MetricSpec } from '../model/metrics.js';
 import { compileRegularization } from '../model/compile-regularization.js';
 import type { OnConflict, RegularizationRule } from '../model/regularization.js';
 import { isSerialized, writePart } from './keras-json.js';

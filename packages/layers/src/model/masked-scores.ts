@@ -70,10 +70,10 @@ function maskedLoss(name: string, loss: Loss, mask: tf.Tensor, yTrue: tf.Tensor,
 
 /**
  * A metric's two entries: the mean of its weighted values and the mean weight (for a stateful
- * metric, whose values are `[columns, rows]`, the mean of each column).
+ * metric, whose values are `[rows, columns]`, the mean of each column).
  */
-function pair(m: Metric, given: tf.Tensor, weights: tf.Tensor | undefined): tf.Tensor[] {
-  const values = m.stateful ? given : tf.reshape(given, [-1]);
+function pair(given: tf.Tensor, weights: tf.Tensor | undefined): tf.Tensor[] {
+  const values = tf.transpose(given);
   if (!weights) return [tf.mean(values, -1), tf.scalar(1)];
   return [tf.mean(tf.mul(values, tf.reshape(weights, [-1])), -1), tf.mean(weights)];
 }
@@ -100,11 +100,11 @@ class Scores implements MaskedScores {
         const sw = weighted ? sampleWeight : undefined;
         for (const m of list) {
           if (!mask) {
-            values.push(...pair(m, m.perSample(ys[i]!, outputs[i]!), sw && tf.cast(sw, 'float32')));
+            values.push(...pair(m.perSample(ys[i]!, outputs[i]!), sw && tf.cast(sw, 'float32')));
             continue;
           }
           const w = entryWeights(this.compiled.outputNames[i]!, mask, ys[i]!, outputs[i]!, sw);
-          values.push(...pair(m, m.perSample(rows(ys[i]!, mask), rows(outputs[i]!, mask)), w));
+          values.push(...pair(m.perSample(rows(ys[i]!, mask), rows(outputs[i]!, mask)), w));
         }
       });
     score(this.compiled.metrics, false);

@@ -17,8 +17,8 @@ export interface Metric {
   /**
    * Set for a metric computed from sums over the epoch rather than a mean of per-sample values
    * (Keras's stateful metrics: precision, recall, AUC, root mean squared error). Then `perSample`
-   * gives `[size(yTrue), rows]`: a few numbers per sample (counts, squared errors), one row each.
-   * The trainer averages each row over the epoch's samples as it averages a plain metric's values
+   * gives `[rows, size(yTrue)]`: a few numbers per sample (counts, squared errors), one column
+   * each. The trainer averages each column over the epoch's samples as it averages a plain metric's values
    * (weighted by the sample weights in `weightedMetrics`, and by the mask on a masked output), and
    * logs them under the metric's key (the first) and hidden keys `key + STAT + i` (with a weight
    * entry `WEIGHTS_OF + key` when weighted); `finish` replaces those entries of the epoch's logs
@@ -106,13 +106,9 @@ const FIXED: Record<string, (name: string) => Metric> = {
 /** The metrics `@ridge/layers/metrics` adds, by name (kept out of `/base`). */
 const MORE: Record<string, (name: string) => Metric> = {};
 
-/** The metrics `@ridge/layers/metrics` adds, by their Keras class name, from a saved `{ class_name, config }`. */
-export const METRIC_CLASSES: Record<string, (config: Readonly<Record<string, unknown>>) => Metric> = {};
-
 /** Called by `@ridge/layers/metrics` when it is imported. */
-export function addMetrics(table: Readonly<Record<string, (name: string) => Metric>>, classes: typeof METRIC_CLASSES = {}): void {
+export function addMetrics(table: Readonly<Record<string, (name: string) => Metric>>): void {
   Object.assign(MORE, table);
-  Object.assign(METRIC_CLASSES, classes);
 }
 
 /**

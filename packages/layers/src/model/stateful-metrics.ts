@@ -175,7 +175,7 @@ function confusionMetric(call: 'precision' | 'recall', args: PrecisionRecallArgs
       const tp = tf.sum(rows(tf.mul(labels, predicted)), 1);
       // Precision needs the false positives, recall the false negatives.
       const other = call === 'precision' ? tf.sum(rows(tf.mul(tf.sub(1, labels), predicted)), 1) : tf.sum(rows(tf.mul(labels, tf.sub(1, predicted))), 1);
-      return tf.stack([tp, other]);
+      return tf.stack([tp, other], 1);
     },
     stateful: statefulResult(
       () => 2,
@@ -256,7 +256,7 @@ export function auc(args: AucArgs = {}): Metric {
       className: 'AUC',
       config: { name, num_thresholds: n, curve, summation_method: method, multi_label: multiLabel, from_logits: fromLogits },
     },
-    // Columns [4, labels, thresholds] (tp, fp, tn, fn of each label, one unless multiLabel, at each threshold), by rows.
+    // Columns [4, labels, thresholds]: tp, fp, tn, fn of each label (one unless multiLabel) at each threshold.
     perSample(t, p) {
       if (multiLabel && p.rank !== 2) {
         throw new RidgeError('INVALID_ARGUMENT', `auc: multiLabel needs outputs [batch, labels]; received outputs of shape [${p.shape.join(', ')}].`, { argument: 'multiLabel', shape: p.shape });
@@ -272,7 +272,7 @@ export function auc(args: AucArgs = {}): Metric {
       const tn = tf.sub(tf.sub(1, truth), fp);
       // Pooled (not multiLabel): every entry of a sample adds into one curve.
       const counts = [tp, fp, tn, fn].map((x) => (multiLabel ? x : tf.sum(x, 1, true)));
-      return tf.transpose(tf.reshape(tf.stack(counts, 1), [p.shape[0]!, -1]));
+      return tf.reshape(tf.stack(counts, 1), [p.shape[0]!, -1]);
     },
     stateful: statefulResult(
       (t) => 4 * labelsOf(t) * n,
@@ -301,7 +301,7 @@ export function rootMeanSquaredError(args: RootMeanSquaredErrorArgs = {}): Metri
     name,
     config: { className: 'RootMeanSquaredError', config: { name } },
     // Columns [squared error, 1]: the second sums to the samples' (weighted) count.
-    perSample: (t, p) => tf.stack([tf.mean(rows(tf.squaredDifference(sameShape(t, p), p)), 1), tf.ones([p.shape[0]!])]),
+    perSample: (t, p) => tf.stack([tf.mean(rows(tf.squaredDifference(sameShape(t, p), p)), 1), tf.ones([p.shape[0]!])], 1),
     stateful: statefulResult(
       () => 2,
       ([sum, count]) => Math.sqrt(divNoNan(sum!, count!)),

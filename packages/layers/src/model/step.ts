@@ -300,11 +300,9 @@ export class StepRunner {
       };
       const metricValues = (): tf.Tensor[] => {
         if (masked) return masked.metrics(ys, outputs, sampleWeight);
-        // A plain metric's values flat ([batch], a user's metric may give [batch, 1]); a stateful one's [columns, rows].
-        const perSample = (m: Metric, i: number) => {
-          const v = m.perSample(ys[i]!, outputs[i]!);
-          return m.stateful ? v : tf.reshape(v, [-1]);
-        };
+        // Transposed, a plain metric's values ([batch], or [batch, 1]) and a stateful one's columns
+        // ([rows, columns]) have the samples on the last axis: one mean per plain metric or column.
+        const perSample = (m: Metric, i: number) => tf.transpose(m.perSample(ys[i]!, outputs[i]!));
         const values: tf.Tensor[] = [];
         metrics.forEach((list, i) => {
           for (const m of list) values.push(tf.mean(perSample(m, i), -1));
