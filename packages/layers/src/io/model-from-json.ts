@@ -405,11 +405,11 @@ function throwUnresolved(where: string, r: Ref, byName: ReadonlyMap<string, Pend
  */
 export function restoreCompile(model: Model, training: JsonObject | undefined, options: FromJSONOptions, warn: (message: string) => void): void {
   if (training === undefined || options.compile === false) return;
-  const args = compileArgsFromJSON(training, model.outputNames);
   try {
-    model.compile(args);
+    // A metric saved with options (`{ class_name: 'Precision', config }`) is built here, and may refuse them.
+    model.compile(compileArgsFromJSON(training, model.outputNames));
   } catch (error) {
-    if (!RidgeError.is(error)) throw error;
+    if (!RidgeError.is(error) || error.code === 'INVALID_JSON') throw error;
     warn(
       `Model '${model.name}' was loaded without its compile state: ${error.message} ` +
         `Call model.compile(...) yourself, or make the names above available and load again.`,

@@ -13,6 +13,7 @@ import {
 } from '@ridge/core';
 import type { CompileArgs, CompileLoss, Model } from '../model/model.js';
 import { functionName, isFunctionLoss } from '../model/functions.js';
+import { METRIC_CLASSES } from '../model/metric-classes.js';
 import type { MetricSpec } from '../model/metrics.js';
 import { compileRegularization } from '../model/compile-regularization.js';
 import type { OnConflict, RegularizationRule } from '../model/regularization.js';
@@ -44,12 +45,17 @@ function lossToJSON(spec: CompileLoss): JsonValue {
 }
 
 /**
- * Metric names: one list for every output, or a record by output name. A custom metric (a
- * function or `{ name, perSample }`) is saved by its name; loading it needs a metric of that name,
- * which there is none of, so such a model loads uncompiled with a warning naming it.
+ * Metric names: one list for every output, or a record by output name. A metric object with a
+ * `config` (precision, recall, auc, rootMeanSquaredError) is saved as Keras 3 saves it,
+ * `{ class_name, config }`, so its options come back. A custom metric (a function or
+ * `{ name, perSample }`) is saved by its name; loading it needs a metric of that name, which there
+ * is none of, so such a model loads uncompiled with a warning naming it.
  */
 function metricsToJSON(metrics: CompileArgs['metrics'] | CompileArgs['weightedMetrics']): JsonValue {
-  const names = (list: readonly MetricSpec[]): string[] => list.map((m) => (typeof m === 'string' ? m : typeof m === 'function' ? functionName(m) : m.name));
+  const names = (list: readonly MetricSpec[]): JsonValue[] =>
+    list.map((m) =>
+      typeof m === 'string' ? m : typeof m === 'function' ? functionName(m) : m.config ? { class_name: m.config.className, config: { ...m.config.config } } : m.name,
+    );
   if (metrics === undefined) return null;
   if (Array.isArray(metrics)) return names(metrics as readonly MetricSpec[]);
   return Object.fromEntries(Object.entries(metrics as Readonly<Record<string, readonly MetricSpec[]>>).map(([k, v]) => [k, names(v)]));
@@ -180,13 +186,19 @@ function lossesFromJSON(value: JsonValue | undefined): CompileArgs['loss'] {
   });
 }
 
-/** A metric by name; Keras 3 writes built-in metrics as serialized objects whose config has the name. */
+/**
+ * A metric by name; Keras 3 writes built-in metrics as serialized objects whose config has the name.
+ * A stateful metric's class (`Precision`, `AUC`, ...) is rebuilt with its options when
+ * `@ridge/layers/metrics` is loaded.
+ */
 function metricFromJSON(value: JsonValue): MetricSpec {
   if (typeof value === 'string') return value;
   const fn = functionNameIn(value);
   if (fn !== undefined) return fn;
   if (isSerialized(value)) {
     const config = value['config'];
+    const make = METRIC_CLASSES[String(value['class_name'])];
+    if (make && Object.hasOwn(METRIC_CLASSES, String(value['class_name']))) return make(isJsonObject(config) ? config : {});
     if (isJsonObject(config) && typeof config['name'] === 'string') return config['name'];
     return String(value['class_name'] ?? value['className']);
   }

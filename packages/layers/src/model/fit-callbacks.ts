@@ -64,7 +64,7 @@ export function fitCallbacks(given: Callback | readonly Callback[]): FitCallback
       const values = layout.aggregate(vector.dataSync());
       const logs: Logs = { batch: step, size: count };
       layout.keys.forEach((k, i) => (logs[k] = values[i]!));
-      return finishLogs(logs);
+      return finishLogs(logs, layout);
     },
     dispose() {
       // Callbacks that hold tensors (best weights, snapshots) release them however fit ended.

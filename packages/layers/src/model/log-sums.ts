@@ -9,11 +9,16 @@ import type { StepLayout } from './step.js';
  */
 export const WEIGHTS_OF = '\u0000weights:';
 
+/** Between a stateful metric's key and a column number: the key of that column's entry (never a key of the logs). */
+export const STAT = '\u0001';
+
 /**
- * Turns each weighted metric's weighted sum into its weighted mean and drops the weights' entries.
- * With no weight at all (every weight 0) the metric is 0, as Keras's `divide_no_nan` gives.
+ * Lets each stateful metric of `layout` replace its entries by its value. Then turns each weighted
+ * metric's weighted sum into its weighted mean and drops the weights' entries. With no weight at
+ * all (every weight 0) the metric is 0, as Keras's `divide_no_nan` gives.
  */
-export function finishLogs(logs: Logs): Logs {
+export function finishLogs(logs: Logs, layout?: StepLayout): Logs {
+  for (const { key, finish } of layout?.results ?? []) finish!(logs, key);
   for (const key of Object.keys(logs)) {
     if (!key.startsWith(WEIGHTS_OF)) continue;
     const metric = key.slice(WEIGHTS_OF.length);
@@ -65,7 +70,7 @@ export class LogSums {
     const logs: Logs = {};
     for (const [k, { total, count }] of this.done) logs[k] = total / count;
     this.done.clear();
-    return finishLogs(logs);
+    return finishLogs(logs, this.layout);
   }
 
   dispose(): void {
@@ -87,5 +92,5 @@ export function peekLogs(sums: LogSums): Logs {
       logs[k] = ((d?.total ?? 0) + values[i]!) / ((d?.count ?? 0) + sums.count);
     });
   }
-  return finishLogs(logs);
+  return finishLogs(logs, sums.layout);
 }

@@ -24,7 +24,7 @@ export interface MaskedScores {
    * into the metric). A plain metric's weight is its output's mask (1 without one); a weighted
    * metric's is the sample weight times the mask.
    */
-  metrics(ys: readonly tf.Tensor[], outputs: readonly tf.Tensor[], sampleWeight: tf.Tensor | undefined): tf.Scalar[];
+  metrics(ys: readonly tf.Tensor[], outputs: readonly tf.Tensor[], sampleWeight: tf.Tensor | undefined): tf.Tensor[];
   /** Disposes the masks kept by a training step's `loss`. */
   release(): void;
 }
@@ -68,10 +68,14 @@ function maskedLoss(name: string, loss: Loss, mask: tf.Tensor, yTrue: tf.Tensor,
   return loss.apply(rows(yTrue, mask), rows(yPred, mask), w) as tf.Scalar;
 }
 
-/** A metric's two entries: the mean of its weighted values and the mean weight. */
-function pair(values: tf.Tensor, weights: tf.Tensor | undefined): tf.Scalar[] {
-  if (!weights) return [tf.mean(values), tf.scalar(1)] as tf.Scalar[];
-  return [tf.mean(tf.mul(values, tf.reshape(weights, values.shape))), tf.mean(weights)] as tf.Scalar[];
+/**
+ * A metric's two entries: the mean of its weighted values and the mean weight (for a stateful
+ * metric, whose values are `[rows, columns]`, the mean of each column).
+ */
+function pair(given: tf.Tensor, weights: tf.Tensor | undefined): tf.Tensor[] {
+  const values = tf.transpose(given);
+  if (!weights) return [tf.mean(values, -1), tf.scalar(1)];
+  return [tf.mean(tf.mul(values, tf.reshape(weights, [-1])), -1), tf.mean(weights)];
 }
 
 class Scores implements MaskedScores {
@@ -88,8 +92,8 @@ class Scores implements MaskedScores {
     return (mask ? maskedLoss(this.compiled.outputNames[output]!, loss, mask, yTrue, yPred, sampleWeight) : loss.apply(yTrue, yPred, sampleWeight)) as tf.Scalar;
   }
 
-  metrics(ys: readonly tf.Tensor[], outputs: readonly tf.Tensor[], sampleWeight: tf.Tensor | undefined): tf.Scalar[] {
-    const values: tf.Scalar[] = [];
+  metrics(ys: readonly tf.Tensor[], outputs: readonly tf.Tensor[], sampleWeight: tf.Tensor | undefined): tf.Tensor[] {
+    const values: tf.Tensor[] = [];
     const score = (lists: readonly (readonly Metric[])[], weighted: boolean) =>
       lists.forEach((list, i) => {
         const mask = this.masks[i];

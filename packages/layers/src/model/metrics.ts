@@ -1,6 +1,7 @@
 import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { feature } from './features.js';
+import type { Logs } from './callbacks.js';
 import type { LossOrMetricFunction } from './functions.js';
 
 /**
@@ -13,6 +14,22 @@ export interface Metric {
   /** The key in logs: `accuracy`, `mse`, ... */
   readonly name: string;
   perSample(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor;
+  /**
+   * Set for a metric computed from sums over the epoch rather than a mean of per-sample values
+   * (Keras's stateful metrics: precision, recall, AUC, root mean squared error). Then `perSample`
+   * gives `[rows, size(yTrue)]`: a few numbers per sample (counts, squared errors), one column
+   * each. The trainer averages each column over the epoch's samples as it averages a plain metric's values
+   * (weighted by the sample weights in `weightedMetrics`, and by the mask on a masked output), and
+   * logs them under the metric's key (the first) and hidden keys `key + STAT + i` (with a weight
+   * entry `WEIGHTS_OF + key` when weighted); `finish` replaces those entries of the epoch's logs
+   * by the metric's value (see `statefulResult` in `stateful-metrics.ts`).
+   */
+  readonly stateful?: {
+    size(yTrue: tf.Tensor): number;
+    finish(logs: Logs, key: string): void;
+  };
+  /** How compile's saved training config writes the metric, when its options are not the defaults of its name. */
+  readonly config?: { readonly className: string; readonly config: Readonly<Record<string, number | string | boolean | null>> };
 }
 
 /**
@@ -110,8 +127,8 @@ export function resolveMetric(spec: MetricSpec, argument: string): Metric {
     throw new RidgeError(
       'UNKNOWN_NAME',
       `compile: ${argument}: unknown metric ${describeValue(spec)}. Known metrics: ${[...Object.keys(FIXED), ...more].join(', ')}` +
-        `${more.length ? '' : ", and more with import '@ridge/layers/metrics'"}; or pass a function (yTrue, yPred) => Tensor or { name, perSample }. ` +
-        `AUC, precision, recall and root_mean_squared_error are not available yet.`,
+        `${more.length ? '' : ", and more with import '@ridge/layers/metrics'"}; ` +
+        'or pass a function (yTrue, yPred) => Tensor or { name, perSample }.',
       { argument, received: spec },
     );
   }

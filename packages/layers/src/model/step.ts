@@ -8,7 +8,7 @@ import { allLayers, observedSteps, runGraph, type Graph, type Step } from './gra
 import type { MaskedScores } from './masked-scores.js';
 import type { Metric } from './metrics.js';
 import { weightTerms, type CompiledRule, type WeightTerm } from './regularization.js';
-import { WEIGHTS_OF } from './log-sums.js';
+import { STAT, WEIGHTS_OF } from './log-sums.js';
 
 /** What `compile` resolved. */
 export interface Compiled {
@@ -28,7 +28,8 @@ export interface StepModel {
   readonly weights: readonly LayerWeight[];
 }
 
-type Part = { kind: 'data'; output: number } | { kind: 'penalty'; key: string } | { kind: 'metric'; key: string };
+type MetricPart = { kind: 'metric'; key: string; finish?: NonNullable<Metric['stateful']>['finish'] };
+type Part = { kind: 'data'; output: number } | { kind: 'penalty'; key: string } | MetricPart;
 
 /**
  * Which number each entry of a step's raw vector is, and how raw entries sum into log keys:
@@ -40,6 +41,8 @@ export interface StepLayout {
   readonly keys: readonly string[];
   /** Log values per key from raw entries (or from sums of raw entries). */
   aggregate(raw: ArrayLike<number>): number[];
+  /** The stateful metrics' first entries, with what turns their entries into their values (see finishLogs). */
+  readonly results: readonly MetricPart[];
 }
 
 function penaltyKey(term: WeightTerm): string {
@@ -77,6 +80,7 @@ function buildLayout(id: string, parts: readonly Part[], outputNames: readonly s
   return {
     id,
     keys,
+    results: parts.filter((p) => (p as MetricPart).finish) as MetricPart[],
     aggregate(raw) {
       const out = new Array<number>(keys.length).fill(0);
       targets.forEach((ks, r) => {
@@ -238,9 +242,19 @@ export class StepRunner {
     // A weighted metric is two entries: the weighted values' mean and the weights' mean (their
     // sums over the epoch divide into the metric; see finishLogs).
     // With masks, a plain metric is a weighted one too (weighted by the mask).
+    // A stateful metric is one entry per column: the first under its key, the others hidden.
     const { masked } = this;
-    for (const keys of this.metricKeys.plain) for (const key of keys) parts.push({ kind: 'metric', key }, ...(masked ? [{ kind: 'metric', key: WEIGHTS_OF + key } as const] : []));
-    for (const keys of this.metricKeys.weighted) for (const key of keys) parts.push({ kind: 'metric', key }, { kind: 'metric', key: WEIGHTS_OF + key });
+    const metricParts = (keys: readonly string[][], lists: readonly (readonly Metric[])[], weighted: unknown) =>
+      keys.forEach((list, i) =>
+        list.forEach((key, j) => {
+          const s = lists[i]![j]!.stateful;
+          parts.push({ kind: 'metric', key, finish: s?.finish });
+          for (let c = 1; c < (s?.size(ys[i]!) ?? 1); c++) parts.push({ kind: 'metric', key: key + STAT + c });
+          if (weighted) parts.push({ kind: 'metric', key: WEIGHTS_OF + key });
+        }),
+      );
+    metricParts(this.metricKeys.plain, metrics, masked);
+    metricParts(this.metricKeys.weighted, weightedMetrics, 1);
     for (const t of fast) parts.push({ kind: 'penalty', key: penaltyKey(t) });
     for (const { layer, node } of steps) {
       if (fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
@@ -284,23 +298,28 @@ export class StepRunner {
         outputs = train ? outs.map((o) => tf.keep(o)) : outs;
         return tf.stack(values) as tf.Tensor1D;
       };
-      const metricValues = (): tf.Scalar[] => {
+      const metricValues = (): tf.Tensor[] => {
         if (masked) return masked.metrics(ys, outputs, sampleWeight);
-        const values: tf.Scalar[] = [];
+        // Transposed, a plain metric's values ([batch], or [batch, 1]) and a stateful one's columns
+        // ([rows, columns]) have the samples on the last axis: one mean per plain metric or column.
+        const perSample = (m: Metric, i: number) => tf.transpose(m.perSample(ys[i]!, outputs[i]!));
+        const values: tf.Tensor[] = [];
         metrics.forEach((list, i) => {
-          for (const m of list) values.push(tf.mean(m.perSample(ys[i]!, outputs[i]!)) as tf.Scalar);
+          for (const m of list) values.push(tf.mean(perSample(m, i), -1));
         });
         let weightMean: tf.Scalar | undefined;
         weightedMetrics.forEach((list, i) => {
           if (list.length) weightMean ??= sampleWeight ? (tf.mean(sampleWeight) as tf.Scalar) : constants.get(1);
           for (const m of list) {
-            const per = m.perSample(ys[i]!, outputs[i]!);
-            values.push(tf.mean(sampleWeight ? tf.mul(per, tf.reshape(sampleWeight, per.shape)) : per) as tf.Scalar, weightMean!);
+            const per = perSample(m, i);
+            values.push(tf.mean(sampleWeight ? tf.mul(per, tf.reshape(sampleWeight, [-1])) : per, -1), weightMean!);
           }
         });
         return values;
       };
 
+      // One entry per plain metric, one per column of a stateful metric.
+      const flat = (values: tf.Tensor[]) => tf.concat(values.map((v) => tf.reshape(v, [-1]))) as tf.Tensor1D;
       const entries: tf.Tensor1D[] = [];
       if (train && vars.length > 0) {
         try {
@@ -332,7 +351,7 @@ export class StepRunner {
           for (const w of vars) {
             if (w.constraint) w.variable.assign(w.constraint.apply(w.variable));
           }
-          if (metricsNow.length) entries.push(tf.stack(metricsNow) as tf.Tensor1D);
+          if (metricsNow.length) entries.push(flat(metricsNow));
           // Weight terms, then activity terms (the layout's order), scaled together.
           const offTape = [...fastValues, ...activityOutputs.map((a) => a.value ?? activityValue(a, constants))];
           if (offTape.length) entries.push(scaledStack(offTape, constants));
@@ -344,7 +363,7 @@ export class StepRunner {
       } else {
         entries.push(forward());
         const metricsNow = metricValues();
-        if (metricsNow.length) entries.push(tf.stack(metricsNow) as tf.Tensor1D);
+        if (metricsNow.length) entries.push(flat(metricsNow));
         tf.dispose(train ? outputs : []);
         masked?.release();
       }
