@@ -302,7 +302,11 @@ export class StepRunner {
         if (masked) return masked.metrics(ys, outputs, sampleWeight);
         // Transposed, a plain metric's values ([batch], or [batch, 1]) and a stateful one's columns
         // ([rows, columns]) have the samples on the last axis: one mean per plain metric or column.
-        const perSample = (m: Metric, i: number) => tf.transpose(m.perSample(ys[i]!, outputs[i]!));
+        const perSample = (m: Metric, i: number) => {
+          const v = m.perSample(ys[i]!, outputs[i]!);
+          // A [batch] vector is already samples-last: no transpose (an Identity kernel per metric and step).
+          return v.rank > 1 ? tf.transpose(v) : v;
+        };
         const values: tf.Tensor[] = [];
         metrics.forEach((list, i) => {
           for (const m of list) values.push(tf.mean(perSample(m, i), -1));
