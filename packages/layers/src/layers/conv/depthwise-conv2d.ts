@@ -1,17 +1,13 @@
-import { checkNumber, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
-import { tf } from '../../engine/tfjs.js';
-import { canonicalActivation, getActivation, type ActivationFn } from '../../engine/activations.js';
+import type { ConstraintSpec, InitializerSpec, RegularizerSpec } from '@ridge/core';
+import type { tf } from '../../engine/tfjs.js';
 import { argKeys, parts } from '../../engine/arg-keys.js';
-import { forArgument } from '../../engine/errors.js';
-import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../../engine/layer.js';
-import type { Shape } from '../../engine/shape.js';
-import type { LayerWeight } from '../../engine/weight.js';
-import { Zeros } from '../../initializers/constant.js';
-import { GlorotUniform } from '../../initializers/variance-scaling.js';
-import { dilateKernel } from './base-conv.js';
-import { expectChannels, expectRank, spatialOutput, type DataFormat, type Padding } from './conv-utils.js';
+import type { LayerArgs } from '../../engine/layer.js';
+import { conv2dOp } from './conv2d-op.js';
+import type { DataFormat, Padding } from './conv-utils.js';
+import { DepthwiseConvBase, type SpatialRank } from './depthwise-base.js';
 import { depthwiseConv2dOp } from './depthwise-conv2d-op.js';
-import { checkUseBias, checkWindow } from './window-args.js';
+import { checkWindow } from './window-args.js';
+
 
 export interface DepthwiseConv2DArgs extends LayerArgs {
   /** Window size: one integer for both spatial axes, or `[height, width]`. */
@@ -37,6 +33,15 @@ export interface DepthwiseConv2DArgs extends LayerArgs {
   biasConstraint?: ConstraintSpec | null;
 }
 
+/** The 2-D members of the depthwise family (also SeparableConv2D's). */
+export const RANK_2: SpatialRank = {
+  rank: 2,
+  checkWindow,
+  depthwise: (x, kernel, strides, padding, inputNeedsGradient) =>
+    depthwiseConv2dOp(x as tf.Tensor4D, kernel as tf.Tensor4D, [strides[0]!, strides[1]!], padding, inputNeedsGradient),
+  pointwise: (x, kernel) => conv2dOp(x as tf.Tensor4D, kernel as tf.Tensor4D, [1, 1], 'valid', true),
+};
+
 /**
  * Depthwise 2-D convolution over `[batch, height, width, channels]`: each input channel is
  * convolved with its own `depthMultiplier` filters, with no sum over channels. Weight
@@ -44,92 +49,15 @@ export interface DepthwiseConv2DArgs extends LayerArgs {
  * and `bias` of shape `[channels * depthMultiplier]`; output channel `c * depthMultiplier + j`
  * is filter j of input channel c, as in Keras and tfjs-layers.
  */
-export class DepthwiseConv2D extends Layer {
+export class DepthwiseConv2D extends DepthwiseConvBase {
   static override readonly className: string = 'DepthwiseConv2D';
   static override readonly argKeys = argKeys<DepthwiseConv2DArgs>()(
     ['kernelSize'],
     ['strides', 'padding', 'depthMultiplier', 'dataFormat', 'dilationRate', 'activation', 'useBias', ...parts('depthwise', 'bias')],
   );
-  readonly kernelSize: readonly number[];
-  readonly strides: readonly number[];
-  readonly padding: Padding;
-  readonly depthMultiplier: number;
-  readonly dataFormat: DataFormat;
-  readonly dilationRate: readonly number[];
-  readonly activation: string;
-  readonly useBias: boolean;
-  readonly #activationFn: ActivationFn;
-  readonly #parts: Record<'depthwise' | 'bias', WeightParts>;
-  depthwiseKernel!: LayerWeight;
-  bias: LayerWeight | undefined;
 
   constructor(args: DepthwiseConv2DArgs) {
-    super(args);
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dataFormat: this.dataFormat, dilationRate: this.dilationRate } =
-      checkWindow(this, args));
-    this.depthMultiplier = forArgument(this, 'depthMultiplier', () => checkNumber('depthMultiplier', args.depthMultiplier ?? 1, { min: 1, integer: true }));
-    this.activation = forArgument(this, 'activation', () => canonicalActivation(args.activation));
-    this.#activationFn = getActivation(this.activation);
-    this.useBias = checkUseBias(this, args.useBias);
-    this.#parts = this.resolveWeightParts({
-      depthwise: {
-        initializer: args.depthwiseInitializer,
-        regularizer: args.depthwiseRegularizer,
-        constraint: args.depthwiseConstraint,
-        defaultInitializer: () => new GlorotUniform(),
-      },
-      bias: { initializer: args.biasInitializer, regularizer: args.biasRegularizer, constraint: args.biasConstraint, defaultInitializer: () => new Zeros() },
-    });
-  }
-
-  override build(inputShape: Shape | Shape[]): void {
-    const shape = inputShape as Shape;
-    expectRank(this, shape, 2);
-    const channels = expectChannels(this, shape);
-    spatialOutput(this, shape, this.kernelSize, this.strides, this.dilationRate, this.padding, 'kernelSize');
-    this.depthwiseKernel = this.addWeight({
-      name: 'depthwise_kernel',
-      role: 'depthwiseKernel',
-      shape: [...this.kernelSize, channels, this.depthMultiplier],
-      regularizerArgument: 'depthwiseRegularizer',
-      ...this.#parts.depthwise,
-    });
-    if (this.useBias) this.bias = this.addWeight({ name: 'bias', role: 'bias', shape: [channels * this.depthMultiplier], ...this.#parts.bias });
-    this.built = true;
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectRank(this, shape, 2);
-    const spatial = spatialOutput(this, shape, this.kernelSize, this.strides, this.dilationRate, this.padding, 'kernelSize');
-    const channels = shape[3] ?? null;
-    return [shape[0] ?? null, ...spatial, channels === null ? null : channels * this.depthMultiplier];
-  }
-
-  call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
-    const x = inputs as tf.Tensor;
-    expectRank(this, x.shape, 2);
-    expectChannels(this, x.shape, this.depthwiseKernel.shape[2]);
-    spatialOutput(this, x.shape, this.kernelSize, this.strides, this.dilationRate, this.padding, 'kernelSize');
-    const kernel = dilateKernel(this.depthwiseKernel.read(), this.dilationRate) as tf.Tensor4D;
-    const strides: [number, number] = [this.strides[0]!, this.strides[1]!];
-    let y: tf.Tensor = depthwiseConv2dOp(x as tf.Tensor4D, kernel, strides, this.padding, ctx.constantInputs?.[0] !== true);
-    if (this.bias) y = tf.add(y, this.bias.read());
-    return this.#activationFn(y);
-  }
-
-  protected override layerConfig(): JsonObject {
-    return {
-      kernelSize: [...this.kernelSize],
-      strides: [...this.strides],
-      padding: this.padding,
-      depthMultiplier: this.depthMultiplier,
-      dataFormat: this.dataFormat,
-      dilationRate: [...this.dilationRate],
-      activation: this.activation,
-      useBias: this.useBias,
-      ...this.weightPartsConfig(this.#parts, { depthwise: this.depthwiseKernel, bias: this.bias }),
-    };
+    super(args, RANK_2);
   }
 }
 

@@ -1,18 +1,10 @@
-import { checkNumber, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
-import { tf } from '../../engine/tfjs.js';
-import { canonicalActivation, getActivation, type ActivationFn } from '../../engine/activations.js';
+import type { ConstraintSpec, InitializerSpec, RegularizerSpec } from '@ridge/core';
 import { argKeys, parts } from '../../engine/arg-keys.js';
-import { forArgument } from '../../engine/errors.js';
-import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../../engine/layer.js';
-import type { Shape } from '../../engine/shape.js';
-import type { LayerWeight } from '../../engine/weight.js';
-import { Zeros } from '../../initializers/constant.js';
-import { GlorotUniform } from '../../initializers/variance-scaling.js';
-import { dilateKernel } from './base-conv.js';
-import { conv2dOp } from './conv2d-op.js';
-import { expectChannels, expectRank, spatialOutput, type DataFormat, type Padding } from './conv-utils.js';
-import { depthwiseConv2dOp } from './depthwise-conv2d-op.js';
-import { checkUseBias, checkWindow } from './window-args.js';
+import type { LayerArgs } from '../../engine/layer.js';
+import type { DataFormat, Padding } from './conv-utils.js';
+import { SeparableConvBase } from './depthwise-base.js';
+import { RANK_2 } from './depthwise-conv2d.js';
+
 
 export interface SeparableConv2DArgs extends LayerArgs {
   /** Number of output channels (of the pointwise step). */
@@ -50,109 +42,15 @@ export interface SeparableConv2DArgs extends LayerArgs {
  * `[kh, kw, channels, depthMultiplier]` (role `depthwiseKernel`), `pointwise_kernel`
  * `[1, 1, channels * depthMultiplier, filters]` (role `pointwiseKernel`) and `bias` `[filters]`.
  */
-export class SeparableConv2D extends Layer {
+export class SeparableConv2D extends SeparableConvBase {
   static override readonly className: string = 'SeparableConv2D';
   static override readonly argKeys = argKeys<SeparableConv2DArgs>()(
     ['filters', 'kernelSize'],
     ['strides', 'padding', 'dataFormat', 'dilationRate', 'depthMultiplier', 'activation', 'useBias', ...parts('depthwise', 'pointwise', 'bias')],
   );
-  readonly filters: number;
-  readonly kernelSize: readonly number[];
-  readonly strides: readonly number[];
-  readonly padding: Padding;
-  readonly dataFormat: DataFormat;
-  readonly dilationRate: readonly number[];
-  readonly depthMultiplier: number;
-  readonly activation: string;
-  readonly useBias: boolean;
-  readonly #activationFn: ActivationFn;
-  readonly #parts: Record<'depthwise' | 'pointwise' | 'bias', WeightParts>;
-  depthwiseKernel!: LayerWeight;
-  pointwiseKernel!: LayerWeight;
-  bias: LayerWeight | undefined;
 
   constructor(args: SeparableConv2DArgs) {
-    super(args);
-    this.filters = forArgument(this, 'filters', () => checkNumber('filters', args.filters, { min: 1, integer: true }));
-    ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dataFormat: this.dataFormat, dilationRate: this.dilationRate } =
-      checkWindow(this, args));
-    this.depthMultiplier = forArgument(this, 'depthMultiplier', () => checkNumber('depthMultiplier', args.depthMultiplier ?? 1, { min: 1, integer: true }));
-    this.activation = forArgument(this, 'activation', () => canonicalActivation(args.activation));
-    this.#activationFn = getActivation(this.activation);
-    this.useBias = checkUseBias(this, args.useBias);
-    this.#parts = this.resolveWeightParts({
-      depthwise: {
-        initializer: args.depthwiseInitializer,
-        regularizer: args.depthwiseRegularizer,
-        constraint: args.depthwiseConstraint,
-        defaultInitializer: () => new GlorotUniform(),
-      },
-      pointwise: {
-        initializer: args.pointwiseInitializer,
-        regularizer: args.pointwiseRegularizer,
-        constraint: args.pointwiseConstraint,
-        defaultInitializer: () => new GlorotUniform(),
-      },
-      bias: { initializer: args.biasInitializer, regularizer: args.biasRegularizer, constraint: args.biasConstraint, defaultInitializer: () => new Zeros() },
-    });
-  }
-
-  override build(inputShape: Shape | Shape[]): void {
-    const shape = inputShape as Shape;
-    expectRank(this, shape, 2);
-    const channels = expectChannels(this, shape);
-    spatialOutput(this, shape, this.kernelSize, this.strides, this.dilationRate, this.padding, 'kernelSize');
-    this.depthwiseKernel = this.addWeight({
-      name: 'depthwise_kernel',
-      role: 'depthwiseKernel',
-      shape: [...this.kernelSize, channels, this.depthMultiplier],
-      regularizerArgument: 'depthwiseRegularizer',
-      ...this.#parts.depthwise,
-    });
-    this.pointwiseKernel = this.addWeight({
-      name: 'pointwise_kernel',
-      role: 'pointwiseKernel',
-      shape: [1, 1, channels * this.depthMultiplier, this.filters],
-      regularizerArgument: 'pointwiseRegularizer',
-      ...this.#parts.pointwise,
-    });
-    if (this.useBias) this.bias = this.addWeight({ name: 'bias', role: 'bias', shape: [this.filters], ...this.#parts.bias });
-    this.built = true;
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectRank(this, shape, 2);
-    const spatial = spatialOutput(this, shape, this.kernelSize, this.strides, this.dilationRate, this.padding, 'kernelSize');
-    return [shape[0] ?? null, ...spatial, this.filters];
-  }
-
-  call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
-    const x = inputs as tf.Tensor;
-    expectRank(this, x.shape, 2);
-    expectChannels(this, x.shape, this.depthwiseKernel.shape[2]);
-    spatialOutput(this, x.shape, this.kernelSize, this.strides, this.dilationRate, this.padding, 'kernelSize');
-    const kernel = dilateKernel(this.depthwiseKernel.read(), this.dilationRate) as tf.Tensor4D;
-    const strides: [number, number] = [this.strides[0]!, this.strides[1]!];
-    const depthwise = depthwiseConv2dOp(x as tf.Tensor4D, kernel, strides, this.padding, ctx.constantInputs?.[0] !== true);
-    let y: tf.Tensor = conv2dOp(depthwise, this.pointwiseKernel.read() as tf.Tensor4D, [1, 1], 'valid', true);
-    if (this.bias) y = tf.add(y, this.bias.read());
-    return this.#activationFn(y);
-  }
-
-  protected override layerConfig(): JsonObject {
-    return {
-      filters: this.filters,
-      kernelSize: [...this.kernelSize],
-      strides: [...this.strides],
-      padding: this.padding,
-      dataFormat: this.dataFormat,
-      dilationRate: [...this.dilationRate],
-      depthMultiplier: this.depthMultiplier,
-      activation: this.activation,
-      useBias: this.useBias,
-      ...this.weightPartsConfig(this.#parts, { depthwise: this.depthwiseKernel, pointwise: this.pointwiseKernel, bias: this.bias }),
-    };
+    super(args, RANK_2);
   }
 }
 
