@@ -27,14 +27,24 @@ export interface SpatialRank {
   readonly pointwise: (x: tf.Tensor, kernel: tf.Tensor) => tf.Tensor;
 }
 
-/** The arguments both families take (each layer's own Args interface documents them). */
+/**
+ * The arguments both families take. Each layer's Args interface extends these and documents its
+ * `kernelSize` (and `padding`) for its rank.
+ */
 export interface DepthwiseFamilyArgs extends LayerArgs {
+  /** Window size (of the depthwise step). */
   kernelSize: number | readonly number[];
+  /** Default 1. Strides > 1 cannot be combined with dilationRate > 1 (as in Keras). */
   strides?: number | readonly number[];
+  /** `'valid'` (default) or `'same'`. */
   padding?: Padding;
+  /** Output channels (of the depthwise step) per input channel; default 1. */
   depthMultiplier?: number;
+  /** Only `'channels_last'` (the default). */
   dataFormat?: DataFormat | null;
+  /** Default 1. */
   dilationRate?: number | readonly number[];
+  /** Keras activation name; default linear. */
   activation?: string | null;
   useBias?: boolean;
   depthwiseInitializer?: InitializerSpec;
@@ -46,6 +56,7 @@ export interface DepthwiseFamilyArgs extends LayerArgs {
 }
 
 export interface SeparableFamilyArgs extends DepthwiseFamilyArgs {
+  /** Number of output channels (of the pointwise step). */
   filters: number;
   pointwiseInitializer?: InitializerSpec;
   pointwiseRegularizer?: RegularizerSpec | null;

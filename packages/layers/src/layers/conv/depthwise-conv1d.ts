@@ -1,36 +1,16 @@
-import type { ConstraintSpec, InitializerSpec, RegularizerSpec } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { argKeys, parts } from '../../engine/arg-keys.js';
-import type { LayerArgs } from '../../engine/layer.js';
 import { conv2dOp } from './conv2d-op.js';
-import type { DataFormat, Padding } from './conv-utils.js';
-import { DepthwiseConvBase, type SpatialRank } from './depthwise-base.js';
+import type { Padding } from './conv-utils.js';
+import { DepthwiseConvBase, type DepthwiseFamilyArgs, type SpatialRank } from './depthwise-base.js';
 import { depthwiseConv2dOp } from './depthwise-conv2d-op.js';
 import { checkWindow1d } from './window1d.js';
 
-
-export interface DepthwiseConv1DArgs extends LayerArgs {
+export interface DepthwiseConv1DArgs extends DepthwiseFamilyArgs {
   /** Window size: an integer, or a list of one. */
   kernelSize: number | readonly number[];
-  /** Default 1. Strides > 1 cannot be combined with dilationRate > 1 (as in Keras). */
-  strides?: number | readonly number[];
   /** `'valid'` (default) or `'same'`; Keras 3 has no `'causal'` here. */
   padding?: Padding;
-  /** Output channels per input channel; the output has `channels * depthMultiplier`. Default 1. */
-  depthMultiplier?: number;
-  /** Only `'channels_last'` (the default). */
-  dataFormat?: DataFormat | null;
-  /** Default 1. */
-  dilationRate?: number | readonly number[];
-  /** Keras activation name; default linear. */
-  activation?: string | null;
-  useBias?: boolean;
-  depthwiseInitializer?: InitializerSpec;
-  biasInitializer?: InitializerSpec;
-  depthwiseRegularizer?: RegularizerSpec | null;
-  biasRegularizer?: RegularizerSpec | null;
-  depthwiseConstraint?: ConstraintSpec | null;
-  biasConstraint?: ConstraintSpec | null;
 }
 
 /**

@@ -1,36 +1,13 @@
-import type { ConstraintSpec, InitializerSpec, RegularizerSpec } from '@ridge/core';
 import type { tf } from '../../engine/tfjs.js';
 import { argKeys, parts } from '../../engine/arg-keys.js';
-import type { LayerArgs } from '../../engine/layer.js';
 import { conv2dOp } from './conv2d-op.js';
-import type { DataFormat, Padding } from './conv-utils.js';
-import { DepthwiseConvBase, type SpatialRank } from './depthwise-base.js';
+import { DepthwiseConvBase, type DepthwiseFamilyArgs, type SpatialRank } from './depthwise-base.js';
 import { depthwiseConv2dOp } from './depthwise-conv2d-op.js';
 import { checkWindow } from './window-args.js';
 
-
-export interface DepthwiseConv2DArgs extends LayerArgs {
+export interface DepthwiseConv2DArgs extends DepthwiseFamilyArgs {
   /** Window size: one integer for both spatial axes, or `[height, width]`. */
   kernelSize: number | readonly number[];
-  /** Default 1. Strides > 1 cannot be combined with dilationRate > 1 (as in Keras). */
-  strides?: number | readonly number[];
-  /** `'valid'` (default) or `'same'`. */
-  padding?: Padding;
-  /** Output channels per input channel; the output has `channels * depthMultiplier`. Default 1. */
-  depthMultiplier?: number;
-  /** Only `'channels_last'` (the default). */
-  dataFormat?: DataFormat | null;
-  /** Default 1. */
-  dilationRate?: number | readonly number[];
-  /** Keras activation name; default linear. */
-  activation?: string | null;
-  useBias?: boolean;
-  depthwiseInitializer?: InitializerSpec;
-  biasInitializer?: InitializerSpec;
-  depthwiseRegularizer?: RegularizerSpec | null;
-  biasRegularizer?: RegularizerSpec | null;
-  depthwiseConstraint?: ConstraintSpec | null;
-  biasConstraint?: ConstraintSpec | null;
 }
 
 /** The 2-D members of the depthwise family (also SeparableConv2D's). */

@@ -1,38 +1,13 @@
-import type { ConstraintSpec, InitializerSpec, RegularizerSpec } from '@ridge/core';
 import { argKeys, parts } from '../../engine/arg-keys.js';
-import type { LayerArgs } from '../../engine/layer.js';
-import type { DataFormat, Padding } from './conv-utils.js';
-import { SeparableConvBase } from './depthwise-base.js';
+import type { Padding } from './conv-utils.js';
+import { SeparableConvBase, type SeparableFamilyArgs } from './depthwise-base.js';
 import { RANK_1 } from './depthwise-conv1d.js';
 
-
-export interface SeparableConv1DArgs extends LayerArgs {
-  /** Number of output channels (of the pointwise step). */
-  filters: number;
+export interface SeparableConv1DArgs extends SeparableFamilyArgs {
   /** Window size of the depthwise step: an integer, or a list of one. */
   kernelSize: number | readonly number[];
-  /** Default 1. Strides > 1 cannot be combined with dilationRate > 1 (as in Keras). */
-  strides?: number | readonly number[];
   /** `'valid'` (default) or `'same'`; Keras 3 has no `'causal'` here. */
   padding?: Padding;
-  /** Only `'channels_last'` (the default). */
-  dataFormat?: DataFormat | null;
-  /** Default 1. */
-  dilationRate?: number | readonly number[];
-  /** Depthwise output channels per input channel; default 1. */
-  depthMultiplier?: number;
-  /** Keras activation name; default linear. */
-  activation?: string | null;
-  useBias?: boolean;
-  depthwiseInitializer?: InitializerSpec;
-  pointwiseInitializer?: InitializerSpec;
-  biasInitializer?: InitializerSpec;
-  depthwiseRegularizer?: RegularizerSpec | null;
-  pointwiseRegularizer?: RegularizerSpec | null;
-  biasRegularizer?: RegularizerSpec | null;
-  depthwiseConstraint?: ConstraintSpec | null;
-  pointwiseConstraint?: ConstraintSpec | null;
-  biasConstraint?: ConstraintSpec | null;
 }
 
 /**

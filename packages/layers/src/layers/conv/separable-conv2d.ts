@@ -1,38 +1,10 @@
-import type { ConstraintSpec, InitializerSpec, RegularizerSpec } from '@ridge/core';
 import { argKeys, parts } from '../../engine/arg-keys.js';
-import type { LayerArgs } from '../../engine/layer.js';
-import type { DataFormat, Padding } from './conv-utils.js';
-import { SeparableConvBase } from './depthwise-base.js';
+import { SeparableConvBase, type SeparableFamilyArgs } from './depthwise-base.js';
 import { RANK_2 } from './depthwise-conv2d.js';
 
-
-export interface SeparableConv2DArgs extends LayerArgs {
-  /** Number of output channels (of the pointwise step). */
-  filters: number;
+export interface SeparableConv2DArgs extends SeparableFamilyArgs {
   /** Window size of the depthwise step: one integer for both spatial axes, or `[height, width]`. */
   kernelSize: number | readonly number[];
-  /** Default 1. Strides > 1 cannot be combined with dilationRate > 1 (as in Keras). */
-  strides?: number | readonly number[];
-  /** `'valid'` (default) or `'same'`. */
-  padding?: Padding;
-  /** Only `'channels_last'` (the default). */
-  dataFormat?: DataFormat | null;
-  /** Default 1. */
-  dilationRate?: number | readonly number[];
-  /** Depthwise output channels per input channel; default 1. */
-  depthMultiplier?: number;
-  /** Keras activation name; default linear. */
-  activation?: string | null;
-  useBias?: boolean;
-  depthwiseInitializer?: InitializerSpec;
-  pointwiseInitializer?: InitializerSpec;
-  biasInitializer?: InitializerSpec;
-  depthwiseRegularizer?: RegularizerSpec | null;
-  pointwiseRegularizer?: RegularizerSpec | null;
-  biasRegularizer?: RegularizerSpec | null;
-  depthwiseConstraint?: ConstraintSpec | null;
-  pointwiseConstraint?: ConstraintSpec | null;
-  biasConstraint?: ConstraintSpec | null;
 }
 
 /**
