@@ -277,6 +277,20 @@ describe('customObjects also stand for layers, regularizers and losses that are 
     });
   });
 
+  it("a Keras 3 file's registered_name ('package>Name') is the key", () => {
+    const json = JSON.parse(JSON.stringify(scaled().toJSON())) as { config: { layers: { class_name: string; registered_name?: string }[] } };
+    const entry = json.config.layers.find((l) => l.class_name === 'Scale')!;
+    entry.registered_name = 'my_pkg>Scale';
+    const error = caught(() => modelFromJSON(json, { customObjects: { Scale, CubeNorm } }));
+    return error.then((e) => {
+      expect(RidgeError.is(e, 'UNKNOWN_NAME')).toBe(true);
+      expect((e as RidgeError).message).toContain('my_pkg>Scale');
+      const loaded = modelFromJSON(json, { customObjects: { 'my_pkg>Scale': Scale, CubeNorm } });
+      models.push(loaded);
+      expect(loaded.layers[2]).toBeInstanceOf(Scale);
+    });
+  });
+
   it('a registered name wins over customObjects, as Keras registered objects do', () => {
     const json = JSON.parse(JSON.stringify(scaled().toJSON())) as JsonObject;
     class NotDense extends Scale {}
