@@ -35,6 +35,7 @@ export * from './layers/wrappers/index.js';
 export * from './layers/activations/index.js';
 export { modelFromJSON, type FromJSONOptions } from './io/model-from-json.js';
 export { loadModel, type LoadModelOptions } from './io/load.js';
+export type { CustomObject, CustomObjects } from './io/custom-objects.js';
 export type { ModelTopologyJSON, ToJSONOptions } from './io/model-json.js';
 export type { JsonFormat } from './io/keras-json.js';
 export type { SaveOptions } from './io/save.js';

@@ -16,6 +16,7 @@ installFeature('io', { save: saveModel, toJSON: (model, options) => modelToJSON(
 export { fileSystem } from '../io/file-handler.js';
 export type { JsonFormat } from '../io/keras-json.js';
 export { loadModel, type LoadModelOptions } from '../io/load.js';
+export type { CustomObject, CustomObjects } from '../io/custom-objects.js';
 export { modelFromJSON, type FromJSONOptions } from '../io/model-from-json.js';
 export type { ModelTopologyJSON, ToJSONOptions } from '../io/model-json.js';
 export type { SaveOptions } from '../io/save.js';

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { loadModel, modelFromJSON, type Model, type ModelTopologyJSON } from '../index.js';
+import type { JsonObject } from '@ridge/core';
+import { loadModel, modelFromJSON, type CustomObjects, type Model, type ModelTopologyJSON } from '../index.js';
 
 declare const m: Model;
 
@@ -11,6 +12,24 @@ describe('save and load types', () => {
     expectTypeOf(modelFromJSON(m.toJSON())).toEqualTypeOf<Model>();
     expectTypeOf(loadModel('file://./model')).resolves.toEqualTypeOf<Model>();
     expectTypeOf(m.save('file://./model', { includeOptimizer: true })).resolves.toEqualTypeOf<tf.io.SaveResult>();
+  });
+
+  it('customObjects take classes with typed configs and factories, not other values', () => {
+    class MySchedule {
+      readonly className = 'MySchedule';
+      constructor(readonly config: { initialLearningRate: number }) {}
+      valueAt(step: number): number {
+        return this.config.initialLearningRate / (1 + step);
+      }
+      getConfig(): JsonObject {
+        return { initialLearningRate: this.config.initialLearningRate };
+      }
+    }
+    const make = (config: { initialLearningRate: number }) => new MySchedule(config);
+    expectTypeOf({ MySchedule, make }).toMatchTypeOf<CustomObjects>();
+    expectTypeOf(loadModel('file://./model', { customObjects: { MySchedule } })).resolves.toEqualTypeOf<Model>();
+    // @ts-expect-error an entry is a class or a function, not an instance
+    modelFromJSON(m.toJSON(), { customObjects: { MySchedule: new MySchedule({ initialLearningRate: 1 }) } });
   });
 
   it('rejects formats and options that do not exist', () => {

@@ -58,7 +58,7 @@ export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: Loa
   const training = parsed.training;
   const hasWeights = artifacts.weightSpecs !== undefined || artifacts.weightData !== undefined;
   const { specs, buffer } = checkWeightData(artifacts.weightSpecs ?? [], artifacts.weightData);
-  const building = new Building();
+  const building = new Building(options.customObjects);
   let values: tf.NamedTensorMap = {};
   try {
     const { model, warnings } = buildModel(parsed, building);

@@ -10,6 +10,7 @@ import { classNameOf, invalidJson, listAt, readObject, snakeKey } from './keras-
 import { withoutForeignKeys } from '../engine/foreign-keys.js';
 import { NESTED_MODEL_OFFSET, isModel, warnerOf } from './model-json.js';
 import { compileArgsFromJSON } from './training-config.js';
+import { CustomObjectsResolver, checkCustomObjects, isCustomObjectsError, type CustomObjects } from './custom-objects.js';
 
 export interface FromJSONOptions {
   /** Restore the compile state from the training config, when there is one. Default true. */
@@ -22,6 +23,15 @@ export interface FromJSONOptions {
    * float32; one warning per file). Default: `console.warn`.
    */
   onWarning?: (message: string) => void;
+  /**
+   * Classes for saved names Ridge does not know, as Keras's `custom_objects`: a learning-rate
+   * schedule or metric class of your own, and layers, regularizers, constraints, initializers,
+   * losses and optimizers that are not registered (`{ MySchedule, MyMetric, MyLayer }`). Each is
+   * a class (built with its static `fromConfig(config)` when it has one, else `new`) or a function
+   * that builds the object from its config; a loss or metric function saved by its name is used
+   * as it is. Registered names come first, as Keras's registered objects do; nothing is registered.
+   */
+  customObjects?: CustomObjects;
 }
 
 /** A topology and its training config, unwrapped from whichever container held them. */
@@ -73,10 +83,16 @@ export function parseModelJSON(json: unknown, artifactsTraining?: unknown, artif
 /** Every layer created while reading, so that a failure frees them all. */
 export class Building {
   private readonly created: Layer[] = [];
+  /** Builds what the load's `customObjects` stand for. */
+  readonly custom: CustomObjectsResolver;
   /** What was read but not honoured (see `dropForeignKeys`), for `onWarning` once the load succeeds. */
   readonly warnings: string[] = [];
   /** The layers whose dtype policy was read as float32 (see `asFloat32`): `'dense' (mixed_float16)`. */
   readonly float32Layers: string[] = [];
+
+  constructor(customObjects: CustomObjects = {}) {
+    this.custom = new CustomObjectsResolver(customObjects);
+  }
 
   add<T extends Layer>(layer: T): T {
     this.created.push(layer);
@@ -177,7 +193,10 @@ function layerFrom(entry: JsonValue | undefined, where: string, building: Buildi
   if (className === 'InputLayer') config = inputLayerArgs(config);
   const who = `${className}${typeof config['name'] === 'string' ? ` '${config['name']}'` : ''}`;
   if (className !== 'InputLayer') config = asFloat32(config, (dtype) => building.float32Layers.push(`'${config['name'] ?? className}' (${dtype})`));
+  const custom = building.custom;
   return at(where, who, () => {
+    const own = custom.entryFor('layer', className);
+    if (own) return building.add(custom.build('layer', className, own, custom.parts(config)) as Layer);
     const entry = registry('layer').resolve(className);
     const read = withoutForeignKeys(entry.name, config, ({ key, value, inert }) =>
       building.warnings.push(
@@ -185,7 +204,8 @@ function layerFrom(entry: JsonValue | undefined, where: string, building: Buildi
           `${snakeKey(key)}: ${JSON.stringify(inert)}, so its outputs may differ from the saved model's.`,
       ),
     );
-    const made = entry.create(read);
+    // With customObjects, the config may hold the objects they built: configs are read, not written, here.
+    const made = entry.create(custom.empty ? read : (custom.parts(read) as JsonObject));
     if (!(made instanceof Layer)) {
       throw new RidgeError('INVALID_CONFIG', `the registered layer '${className}' did not create a Layer; received ${describeValue(made)}.`, {
         className,
@@ -407,14 +427,26 @@ export function restoreCompile(model: Model, training: JsonObject | undefined, o
   if (training === undefined || options.compile === false) return;
   try {
     // A metric saved with options (`{ class_name: 'Precision', config }`) is built here, and may refuse them.
-    model.compile(compileArgsFromJSON(training, model.outputNames));
+    model.compile(compileArgsFromJSON(training, model.outputNames, new CustomObjectsResolver(options.customObjects ?? {})));
   } catch (error) {
-    if (!RidgeError.is(error) || error.code === 'INVALID_JSON') throw error;
+    if (!RidgeError.is(error) || error.code === 'INVALID_JSON' || isCustomObjectsError(error)) throw error;
     warn(
       `Model '${model.name}' was loaded without its compile state: ${error.message} ` +
         `Call model.compile(...) yourself, or make the names above available and load again.`,
     );
   }
+}
+
+/**
+ * Checks the options of a load (`loadModel`, `modelFromArtifacts` also take `io`): known keys
+ * only, so that a misspelt `compile` or `onWarning` is not silently ignored, `compile` a boolean, and each
+ * `customObjects` entry a class or a function.
+ */
+export function checkLoadOptions(call: string, options: unknown, withIo: boolean): void {
+  checkOptions(call, options, withIo ? ['compile', 'onWarning', 'customObjects', 'io'] : ['compile', 'onWarning', 'customObjects']);
+  const { compile, customObjects } = options as FromJSONOptions;
+  if (compile !== undefined && typeof compile !== 'boolean') throw mustBeError(`${call}: compile`, compile, 'true or false', { argument: 'compile', received: compile });
+  checkCustomObjects(call, customObjects);
 }
 
 /**
@@ -424,21 +456,11 @@ export function restoreCompile(model: Model, training: JsonObject | undefined, o
  * so far is disposed and a RidgeError is thrown (`INVALID_JSON` for a malformed file,
  * `UNKNOWN_NAME` for an unregistered class, naming the package to import).
  */
-/**
- * Checks the options of a load (`loadModel`, `modelFromArtifacts` also take `io`): known keys
- * only, so that a misspelt `compile` or `onWarning` is not silently ignored, and `compile` a boolean.
- */
-export function checkLoadOptions(call: string, options: unknown, withIo: boolean): void {
-  checkOptions(call, options, withIo ? ['compile', 'onWarning', 'io'] : ['compile', 'onWarning']);
-  const { compile } = options as FromJSONOptions;
-  if (compile !== undefined && typeof compile !== 'boolean') throw mustBeError(`${call}: compile`, compile, 'true or false', { argument: 'compile', received: compile });
-}
-
 export function modelFromJSON(json: unknown, options: FromJSONOptions = {}): Model {
   checkLoadOptions('modelFromJSON', options, false);
   const warn = warnerOf(options, 'modelFromJSON');
   const parsed = parseModelJSON(json);
-  const building = new Building();
+  const building = new Building(options.customObjects);
   try {
     const { model, warnings } = buildModel(parsed, building);
     restoreCompile(model, parsed.training, options, warn);

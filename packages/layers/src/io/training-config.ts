@@ -6,7 +6,6 @@ import {
   isJsonObject,
   type JsonObject,
   type JsonValue,
-  type LossSpec,
   type OptimizerSpec,
   type RegularizerSpec,
   type WeightSelector,
@@ -17,7 +16,8 @@ import { METRIC_CLASSES } from '../model/metric-classes.js';
 import type { MetricSpec } from '../model/metrics.js';
 import { compileRegularization } from '../model/compile-regularization.js';
 import type { OnConflict, RegularizationRule } from '../model/regularization.js';
-import { isSerialized, writePart } from './keras-json.js';
+import { CustomObjectsResolver } from './custom-objects.js';
+import { isSerialized, readObject, writePart } from './keras-json.js';
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -140,7 +140,7 @@ function selectorFromJSON(value: JsonValue, where: string): WeightSelector {
   });
 }
 
-function rulesFromJSON(value: JsonValue): RegularizationRule[] {
+function rulesFromJSON(value: JsonValue, custom: CustomObjectsResolver): RegularizationRule[] {
   if (!Array.isArray(value)) {
     throw new RidgeError('INVALID_JSON', `training_config.ridge_regularization must be a list of rules; received ${describeValue(value)}.`, {
       received: value,
@@ -154,7 +154,9 @@ function rulesFromJSON(value: JsonValue): RegularizationRule[] {
         received: raw,
       });
     }
-    const rule: RegularizationRule = { regularizer: raw['regularizer'] as unknown as RegularizerSpec };
+    const saved = raw['regularizer'];
+    const own = custom.serialized('regularizer', saved) ?? custom.named('regularizer', saved);
+    const rule: RegularizationRule = { regularizer: (own ?? saved) as RegularizerSpec };
     if (raw['include'] !== undefined && raw['include'] !== null) rule.include = selectorFromJSON(raw['include'], `${where}.include`);
     if (raw['exclude'] !== undefined && raw['exclude'] !== null) rule.exclude = selectorFromJSON(raw['exclude'], `${where}.exclude`);
     const onConflict = raw['on_conflict'] ?? raw['onConflict'];
@@ -171,16 +173,21 @@ function functionNameIn(value: JsonValue): string | undefined {
   return isJsonObject(value) && (value['class_name'] ?? value['className']) === 'function' && typeof value['config'] === 'string' ? value['config'] : undefined;
 }
 
-/** A loss as Keras 2 (a snake_case name), Keras 3 or Ridge (`{ class_name, config }`) writes it; core reads each. */
-function lossFromJSON(value: JsonValue): LossSpec {
-  return (functionNameIn(value) ?? value) as unknown as LossSpec;
+/**
+ * A loss as Keras 2 (a snake_case name), Keras 3 or Ridge (`{ class_name, config }`) writes it; core
+ * reads each. A name or class in `customObjects` that the loss registry does not hold is built here.
+ */
+function lossFromJSON(value: JsonValue, custom: CustomObjectsResolver): CompileLoss {
+  const name = functionNameIn(value) ?? value;
+  return (custom.serialized('loss', name) ?? custom.named('loss', name) ?? name) as CompileLoss;
 }
 
-function lossesFromJSON(value: JsonValue | undefined): CompileArgs['loss'] {
+function lossesFromJSON(value: JsonValue | undefined, custom: CustomObjectsResolver): CompileArgs['loss'] {
   if (value === undefined || value === null) throw new RidgeError('INVALID_JSON', 'The training config has no loss.', {});
-  if (Array.isArray(value)) return value.map(lossFromJSON);
-  if (typeof value === 'string' || isSerialized(value) || functionNameIn(value) !== undefined) return lossFromJSON(value);
-  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, lossFromJSON(v)]));
+  const one = (v: JsonValue) => lossFromJSON(v, custom);
+  if (Array.isArray(value)) return value.map(one);
+  if (typeof value === 'string' || isSerialized(value) || functionNameIn(value) !== undefined) return one(value);
+  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, one(v)]));
   throw new RidgeError('INVALID_JSON', `The training config's loss must be a name, { class_name, config }, a list or a record; received ${describeValue(value)}.`, {
     received: value,
   });
@@ -191,10 +198,12 @@ function lossesFromJSON(value: JsonValue | undefined): CompileArgs['loss'] {
  * A stateful metric's class (`Precision`, `AUC`, ...) is rebuilt with its options when
  * `@ridge/layers/metrics` is loaded.
  */
-function metricFromJSON(value: JsonValue): MetricSpec {
-  if (typeof value === 'string') return value;
-  const fn = functionNameIn(value);
-  if (fn !== undefined) return fn;
+function metricFromJSON(value: JsonValue, custom: CustomObjectsResolver): MetricSpec {
+  const fn = typeof value === 'string' ? value : functionNameIn(value);
+  if (fn !== undefined) return (custom.named('metric', fn) as MetricSpec | undefined) ?? fn;
+  // A metric class of the user's is given the config its metric wrote (`Metric.config`), as saved.
+  const own = custom.serialized('metric', value, (config) => config);
+  if (own !== undefined) return own as MetricSpec;
   if (isSerialized(value)) {
     const config = value['config'];
     const make = METRIC_CLASSES[String(value['class_name'])];
@@ -209,22 +218,27 @@ function metricFromJSON(value: JsonValue): MetricSpec {
  * Keras 2 writes metrics as a list, or a list of lists (one per output); Keras 3 may write null.
  * Ridge takes one list for every output, or a record by output name.
  */
-function metricsFromJSON(value: JsonValue | undefined, outputNames: readonly string[]): CompileArgs['metrics'] {
+function metricsFromJSON(value: JsonValue | undefined, outputNames: readonly string[], custom: CustomObjectsResolver): CompileArgs['metrics'] {
   if (value === undefined || value === null) return undefined;
+  const one = (v: JsonValue) => metricFromJSON(v, custom);
   if (Array.isArray(value)) {
     if (value.length > 0 && value.every(Array.isArray) && value.length === outputNames.length) {
-      return Object.fromEntries(outputNames.map((n, i) => [n, (value[i] as JsonValue[]).map(metricFromJSON)]));
+      return Object.fromEntries(outputNames.map((n, i) => [n, (value[i] as JsonValue[]).map(one)]));
     }
-    return value.flat().map(metricFromJSON);
+    return value.flat().map(one);
   }
   if (isJsonObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(metricFromJSON)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (Array.isArray(v) ? v : [v]).map(one)]));
   }
   throw new RidgeError('INVALID_JSON', `The training config's metrics must be a list or a record; received ${describeValue(value)}.`, { received: value });
 }
 
-/** Keras 2.2 wrote the learning rate as `lr`. */
-function optimizerFromJSON(value: JsonValue | undefined): OptimizerSpec {
+/**
+ * Keras 2.2 wrote the learning rate as `lr`. With `customObjects`, an optimizer class they hold is
+ * built here, and so is a schedule of the user's in the config (which the optimizer then takes as
+ * it takes a schedule object).
+ */
+function optimizerFromJSON(value: JsonValue | undefined, custom: CustomObjectsResolver): OptimizerSpec {
   if (value === undefined || value === null) throw new RidgeError('INVALID_JSON', 'The training config has no optimizer.', {});
   if (isSerialized(value) && isJsonObject(value['config'])) {
     const config = { ...value['config'] };
@@ -232,30 +246,34 @@ function optimizerFromJSON(value: JsonValue | undefined): OptimizerSpec {
       config['learning_rate'] = config['lr'];
       delete config['lr'];
     }
-    return { ...value, config } as unknown as OptimizerSpec;
+    const own = custom.serialized('optimizer', { ...value, config });
+    if (own !== undefined) return own as OptimizerSpec;
+    if (custom.empty) return { ...value, config } as unknown as OptimizerSpec;
+    return { ...value, config: custom.parts(readObject(config)) } as unknown as OptimizerSpec;
   }
-  return value as unknown as OptimizerSpec;
+  return ((custom.named('optimizer', value) as OptimizerSpec | undefined) ?? value) as unknown as OptimizerSpec;
 }
 
 /**
  * Compile arguments from a training config in any of the forms Ridge reads: Ridge's and Keras 2's
  * `training_config` (`optimizer_config`, `loss`, `metrics`, `loss_weights`), tfjs-layers'
  * `trainingConfig` (the same keys) and Keras 3's `compile_config` (`optimizer`, `loss`, ...).
- * Throws INVALID_JSON for a malformed config; names are resolved later, by `compile`.
+ * Throws INVALID_JSON for a malformed config; names are resolved later, by `compile`, except what
+ * `custom` (the load's `customObjects`) builds.
  */
-export function compileArgsFromJSON(config: JsonObject, outputNames: readonly string[]): CompileArgs {
+export function compileArgsFromJSON(config: JsonObject, outputNames: readonly string[], custom = new CustomObjectsResolver({})): CompileArgs {
   const args: CompileArgs = {
-    optimizer: optimizerFromJSON(config['optimizer_config'] ?? config['optimizer']),
-    loss: lossesFromJSON(config['loss']),
+    optimizer: optimizerFromJSON(config['optimizer_config'] ?? config['optimizer'], custom),
+    loss: lossesFromJSON(config['loss'], custom),
   };
-  const metrics = metricsFromJSON(config['metrics'], outputNames);
+  const metrics = metricsFromJSON(config['metrics'], outputNames, custom);
   if (metrics !== undefined) args.metrics = metrics;
-  const weighted = metricsFromJSON(config['weighted_metrics'], outputNames);
+  const weighted = metricsFromJSON(config['weighted_metrics'], outputNames, custom);
   if (weighted !== undefined) args.weightedMetrics = weighted;
   const weights = config['loss_weights'];
   if (weights !== undefined && weights !== null) args.lossWeights = readLossWeights(weights);
   const rules = config['ridge_regularization'];
-  if (rules !== undefined && rules !== null) args.regularization = rulesFromJSON(rules);
+  if (rules !== undefined && rules !== null) args.regularization = rulesFromJSON(rules, custom);
   return args;
 }
 

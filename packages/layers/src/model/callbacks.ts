@@ -5,19 +5,49 @@ import { tf } from '../engine/tfjs.js';
 /** Numbers keyed like Keras logs: `loss`, `data_loss`, `penalty/dense_1/kernel`, `val_loss`, ... */
 export type Logs = Record<string, number>;
 
+/** Keras 3's metrics with `_direction` "up": accuracies (any key holding `acc`), and these, by their log names. */
+const UP = /acc|(^|_)(cosine_similarity|auc|precision|recall|sensitivity|specificity|f1_score|fbeta_score|r2_score|io_u|true_positives|true_negatives)(_\d+)?$/;
+/**
+ * Keras 3's metrics with `_direction` "down": the errors, the losses wrapped as metrics
+ * (`MeanMetricWrapper` of a Keras loss), false positives and negatives; by Keras's and Ridge's names.
+ */
+const DOWN =
+  /(^|_)(mse|mae|mape|msle|mean_squared_error|mean_absolute_error|mean_absolute_percentage_error|mean_squared_logarithmic_error|root_mean_squared_error|log_cosh_error|logcosh|binary_crossentropy|categorical_crossentropy|sparse_categorical_crossentropy|kl_divergence|kld|poisson|hinge|squared_hinge|categorical_hinge|false_positives|false_negatives)(_\d+)?$/;
+
 /**
  * The direction `mode: 'auto'` gives a monitored log key, as Keras 3 reads it from the metric's
  * `_direction`: 'max' for what Keras maximizes (accuracies, cosine similarity, AUC, precision,
  * recall, F-scores, R2, IoU, true positives and negatives, and the "X at Y" metrics), 'min' for
- * losses, penalties, errors and anything else. Log keys may carry `val_`, an output name and a
- * `_1` suffix.
+ * losses, penalties and what Keras minimizes (errors, crossentropies, hinge, KL divergence,
+ * Poisson, false positives and negatives). Any other key (a metric of your own, `learning_rate`)
+ * has no direction: undefined, where Keras 3 raises. Log keys may carry `val_`, an output name and
+ * a `_1` suffix; camelCase names (`meanSquaredError`) are read as their snake_case.
  */
-export function autoMode(monitor: string): 'min' | 'max' {
+export function autoMode(monitor: string): 'min' | 'max' | undefined {
+  const key = monitor.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   // A loss or a penalty is minimized, whatever its output or layer is called.
-  if (/(^|_)loss(_\d+)?$|(^|_)penalty($|\/)/.test(monitor)) return 'min';
-  return /acc|(^|_)(cosine_similarity|auc|precision|recall|sensitivity|specificity|f1_score|fbeta_score|r2_score|io_u|true_positives|true_negatives)(_\d+)?$/.test(monitor)
-    ? 'max'
-    : 'min';
+  if (/(^|_)loss(_\d+)?$|(^|_)penalty($|\/)/.test(key)) return 'min';
+  if (UP.test(key)) return 'max';
+  return DOWN.test(key) ? 'min' : undefined;
+}
+
+/**
+ * `mode` of a monitoring callback: 'min' or 'max' as given, or from `autoMode`; 'auto' stays for a
+ * key whose direction is not known, and the callback then throws `unknownDirection` where Keras 3
+ * raises (its `_set_monitor_op`): at the end of the first epoch, before it acts on any value.
+ */
+export function monitorMode(mode: 'min' | 'max' | 'auto', monitor: string): 'min' | 'max' | 'auto' {
+  return mode === 'auto' ? (autoMode(monitor) ?? 'auto') : mode;
+}
+
+/** The error for `mode: 'auto'` on a key whose direction `autoMode` cannot tell (Keras 3 raises a ValueError there). */
+export function unknownDirection(call: string, monitor: string): RidgeError {
+  return new RidgeError(
+    'INVALID_ARGUMENT',
+    `${call}: monitor ${describeValue(monitor)} has no known direction, so mode 'auto' cannot tell whether it should be minimized or maximized ` +
+      `(it knows losses, penalties and Keras's built-in metrics). Pass mode: 'min' to watch for the lowest value, or mode: 'max' for the highest.`,
+    { argument: 'monitor', received: monitor },
+  );
 }
 
 /** What callbacks may do to the model's optimizer. */
@@ -66,7 +96,11 @@ export interface EarlyStoppingArgs {
   patience?: number;
   /** 1 prints a line when it stops training and when it restores weights; default 0. */
   verbose?: 0 | 1;
-  /** `'min'`, `'max'`, or `'auto'` (as Keras 3: max for accuracies, AUC, precision, recall, ...; see `autoMode`); default `'auto'`. */
+  /**
+   * `'min'`, `'max'`, or `'auto'` (as Keras 3: max for accuracies, AUC, precision, recall, ...,
+   * min for losses and errors; see `autoMode`); default `'auto'`. With `'auto'`, a key of no known
+   * direction (a metric of your own) is a RidgeError at the end of the first epoch, as in Keras 3.
+   */
   mode?: 'min' | 'max' | 'auto';
   /**
    * A value the monitored key must improve on: until an epoch beats it (and the best so far),
@@ -90,7 +124,8 @@ export class EarlyStopping implements Callback {
   readonly minDelta: number;
   readonly patience: number;
   readonly verbose: 0 | 1;
-  readonly mode: 'min' | 'max';
+  /** The direction; `'auto'` only for a key of no known direction, which fails the first epoch's end. */
+  readonly mode: 'min' | 'max' | 'auto';
   readonly baseline: number | undefined;
   readonly restoreBestWeights: boolean;
   readonly startFromEpoch: number;
@@ -122,7 +157,7 @@ export class EarlyStopping implements Callback {
     this.minDelta = minDelta;
     this.patience = patience;
     this.verbose = verbose;
-    this.mode = mode === 'auto' ? autoMode(monitor) : mode;
+    this.mode = monitorMode(mode, monitor);
     this.baseline = baseline;
     this.restoreBestWeights = restoreBestWeights;
     this.startFromEpoch = startFromEpoch;
@@ -148,6 +183,7 @@ export class EarlyStopping implements Callback {
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
+    if (this.mode === 'auto') throw unknownDirection('earlyStopping', this.monitor);
     const value = logs[this.monitor];
     if (value === undefined) {
       // As Keras: a warning, and training goes on (once per fit here, not every epoch).

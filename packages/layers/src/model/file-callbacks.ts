@@ -3,7 +3,7 @@ import type * as NodeFs from 'node:fs/promises';
 import { checkOptions } from '../engine/errors.js';
 import type { SaveOptions } from '../io/save.js';
 import { checkSaveOptions } from '../io/save-options.js';
-import { autoMode, type Callback, type CallbackModel, type Logs } from './callbacks.js';
+import { monitorMode, unknownDirection, type Callback, type CallbackModel, type Logs } from './callbacks.js';
 
 /*
  * Callbacks that write files: modelCheckpoint() (Keras 3's ModelCheckpoint) and csvLogger()
@@ -162,7 +162,12 @@ export interface ModelCheckpointArgs {
   verbose?: 0 | 1;
   /** Save only when the monitored key improves on the best value so far; default false. */
   saveBestOnly?: boolean;
-  /** `'min'`, `'max'`, or `'auto'` (as Keras 3: max for accuracies, AUC, precision, recall, ...; see `autoMode`); default `'auto'`. */
+  /**
+   * `'min'`, `'max'`, or `'auto'` (as Keras 3: max for accuracies, AUC, precision, recall, ...,
+   * min for losses and errors; see `autoMode`); default `'auto'`. With `'auto'`, a key of no known
+   * direction (a metric of your own) is a RidgeError at the end of the first epoch, as in Keras 3,
+   * with or without `saveBestOnly` (and at the first batch save that needs it).
+   */
   mode?: 'min' | 'max' | 'auto';
   /** `'epoch'` (default) saves after every epoch; a positive integer N saves after every N batches. */
   saveFreq?: 'epoch' | number;
@@ -184,7 +189,8 @@ export class ModelCheckpoint implements Callback {
   readonly monitor: string;
   readonly verbose: 0 | 1;
   readonly saveBestOnly: boolean;
-  readonly mode: 'min' | 'max';
+  /** The direction; `'auto'` only for a key of no known direction, which fails the first epoch's end. */
+  readonly mode: 'min' | 'max' | 'auto';
   readonly saveFreq: 'epoch' | number;
   readonly saveOptions: SaveOptions;
   /** The best monitored value saved so far (starts at `initialValueThreshold`, or none). */
@@ -222,7 +228,7 @@ export class ModelCheckpoint implements Callback {
     this.monitor = monitor;
     this.verbose = verbose;
     this.saveBestOnly = saveBestOnly;
-    this.mode = mode === 'auto' ? autoMode(monitor) : mode;
+    this.mode = monitorMode(mode, monitor);
     this.saveFreq = saveFreq;
     this.saveOptions = saveOptions;
     this.best = initialValueThreshold;
@@ -254,6 +260,8 @@ export class ModelCheckpoint implements Callback {
   }
 
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    // Keras 3 sets its comparison at every checkpoint's first epoch end, and raises there.
+    if (this.mode === 'auto') throw unknownDirection('modelCheckpoint', this.monitor);
     if (this.saveFreq === 'epoch') await this.#save(epoch, undefined, logs);
   }
 
@@ -277,6 +285,7 @@ export class ModelCheckpoint implements Callback {
           );
         }
       } else {
+        if (this.mode === 'auto') throw unknownDirection('modelCheckpoint', this.monitor);
         const best = this.best;
         const shown = best === undefined ? 'none' : best.toFixed(5);
         const improved = best === undefined || (this.mode === 'min' ? current < best : current > best);

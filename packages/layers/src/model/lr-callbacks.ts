@@ -41,7 +41,10 @@ export interface ReduceLROnPlateauArgs {
   patience?: number;
   /** 1 prints a line each time the learning rate drops; default 0. */
   verbose?: 0 | 1;
-  /** `'min'`, `'max'`, or `'auto'` (max when the key contains `acc`, as Keras 3's ReduceLROnPlateau); default `'auto'`. */
+  /**
+   * `'min'`, `'max'`, or `'auto'` (max when the key contains `acc`, as Keras 3's ReduceLROnPlateau,
+   * which gives every key a direction and so, unlike earlyStopping, refuses none); default `'auto'`.
+   */
   mode?: 'min' | 'max' | 'auto';
   /** The smallest change that counts as an improvement; default 1e-4. */
   minDelta?: number;

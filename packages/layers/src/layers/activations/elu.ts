@@ -2,6 +2,7 @@ import type { JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { argKeys } from '../../engine/arg-keys.js';
+import { floatInput } from '../float-input.js';
 import { readNumber } from './args.js';
 
 export interface ELUArgs extends LayerArgs {
@@ -26,7 +27,7 @@ export class ELU extends Layer {
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
-    const x = inputs as tf.Tensor;
+    const x = floatInput(inputs as tf.Tensor);
     if (this.alpha === 1) return tf.elu(x);
     // elu(min(x, 0)) is exp(x) - 1 below 0 and 0 above, finite everywhere, with its gradient.
     return tf.add(tf.relu(x), tf.mul(tf.elu(tf.minimum(x, 0)), this.alpha));

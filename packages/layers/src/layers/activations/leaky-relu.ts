@@ -3,6 +3,7 @@ import { tf } from '../../engine/tfjs.js';
 import { layerArgError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { argKeys } from '../../engine/arg-keys.js';
+import { floatInput } from '../float-input.js';
 import { readNumber } from './args.js';
 
 export interface LeakyReLUArgs extends LayerArgs {
@@ -37,7 +38,7 @@ export class LeakyReLU extends Layer {
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
-    return tf.leakyRelu(inputs as tf.Tensor, this.negativeSlope);
+    return tf.leakyRelu(floatInput(inputs as tf.Tensor), this.negativeSlope);
   }
 
   /** Keras 3's key; the 'tfjs-layers' save format writes it as `alpha`. */

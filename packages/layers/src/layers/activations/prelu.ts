@@ -3,6 +3,7 @@ import { tf } from '../../engine/tfjs.js';
 import { layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../../engine/layer.js';
 import { argKeys, parts } from '../../engine/arg-keys.js';
+import { floatInput } from '../float-input.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { Zeros } from '../../initializers/constant.js';
@@ -82,7 +83,7 @@ export class PReLU extends Layer {
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
-    const x = inputs as tf.Tensor;
+    const x = floatInput(inputs as tf.Tensor);
     const expected = this.alpha.shape;
     if (x.rank !== expected.length + 1 || expected.some((d, i) => !this.sharedAxes?.includes(i + 1) && d !== x.shape[i + 1])) {
       throw new RidgeError(

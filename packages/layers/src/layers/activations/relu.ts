@@ -2,6 +2,7 @@ import type { JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { argKeys } from '../../engine/arg-keys.js';
+import { floatInput } from '../float-input.js';
 import { readNumber } from './args.js';
 
 export interface ReLUArgs extends LayerArgs {
@@ -38,7 +39,7 @@ export class ReLU extends Layer {
 
   /** In Keras's order of operations, so that every input gives Keras's value, breakpoints included. */
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
-    const x = inputs as tf.Tensor;
+    const x = floatInput(inputs as tf.Tensor);
     const { maxValue, negativeSlope: slope, threshold } = this;
     if (slope !== 0 && maxValue === undefined && threshold === 0) return tf.leakyRelu(x, slope);
     // step(x - threshold) is Keras's `x > threshold` as a number, with a (zero) gradient.

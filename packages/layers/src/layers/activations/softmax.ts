@@ -3,6 +3,7 @@ import { tf } from '../../engine/tfjs.js';
 import { layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { argKeys } from '../../engine/arg-keys.js';
+import { floatInput } from '../float-input.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 
 export interface SoftmaxArgs extends LayerArgs {
@@ -64,7 +65,7 @@ export class Softmax extends Layer {
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
-    let x = inputs as tf.Tensor;
+    let x = floatInput(inputs as tf.Tensor);
     const axes = this.#axes(x.rank, x.shape);
     const mask = ctx.masks?.[0];
     if (mask && mask.rank === x.rank && mask.shape.some((d, i) => d !== 1 && d !== x.shape[i])) {

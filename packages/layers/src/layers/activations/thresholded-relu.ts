@@ -2,6 +2,7 @@ import type { JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { argKeys } from '../../engine/arg-keys.js';
+import { floatInput } from '../float-input.js';
 import { readNumber } from './args.js';
 
 export interface ThresholdedReLUArgs extends LayerArgs {
@@ -30,7 +31,7 @@ export class ThresholdedReLU extends Layer {
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
-    const x = inputs as tf.Tensor;
+    const x = floatInput(inputs as tf.Tensor);
     // step(x - theta) is `x > theta` as a number, with a (zero) gradient.
     return tf.mul(x, tf.step(tf.sub(x, this.theta)));
   }

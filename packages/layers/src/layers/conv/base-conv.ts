@@ -13,6 +13,7 @@ import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../..
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { Zeros } from '../../initializers/constant.js';
+import { floatInput } from '../float-input.js';
 import { GlorotUniform } from '../../initializers/variance-scaling.js';
 import {
   checkDataFormat,
@@ -149,7 +150,7 @@ export abstract class Conv extends Layer {
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], ctx: CallContext): tf.Tensor {
-    const x = inputs as tf.Tensor;
+    const x = floatInput(inputs as tf.Tensor);
     const needsGradient = ctx.constantInputs?.[0] !== true;
     expectRank(this, x.shape, this.spatialRank);
     expectChannels(this, x.shape, this.kernel.shape[this.spatialRank]! * this.groups);

@@ -6,6 +6,7 @@ import { Layer, type CallContext, type LayerArgs, type WeightPartSpecs, type Wei
 import type { Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { Zeros } from '../../initializers/constant.js';
+import { floatInput } from '../float-input.js';
 import { GlorotUniform } from '../../initializers/variance-scaling.js';
 import { dilateKernel } from './base-conv.js';
 import { expectChannels, expectRank, spatialOutput, type DataFormat, type Padding } from './conv-utils.js';
@@ -145,7 +146,7 @@ abstract class DepthwiseFamily extends Layer {
   protected depthwiseStep(x: tf.Tensor, ctx: CallContext): tf.Tensor {
     this.#checkInput(x.shape, this.depthwiseKernel.shape[this.spatial.rank]);
     const kernel = dilateKernel(this.depthwiseKernel.read(), this.dilationRate);
-    return this.spatial.depthwise(x, kernel, this.strides, this.padding, ctx.constantInputs?.[0] !== true);
+    return this.spatial.depthwise(floatInput(x), kernel, this.strides, this.padding, ctx.constantInputs?.[0] !== true);
   }
 
   /** Adds the bias and applies the activation. */
