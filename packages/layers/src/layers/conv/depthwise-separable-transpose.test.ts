@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { input, model } from '../../base.js';
 import '../../register.js';
 import '../../features/io.js';
-import { deconvOutputLength } from './conv2d-transpose.js';
+import { deconvOutputLength } from './conv-transpose-base.js';
 import { conv2dTranspose, depthwiseConv2d, separableConv2d } from './index.js';
 import './register.js';
 
