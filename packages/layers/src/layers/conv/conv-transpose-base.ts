@@ -1,13 +1,13 @@
-import { checkNumber, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
+import { checkNumber, type JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { canonicalActivation, getActivation, type ActivationFn } from '../../engine/activations.js';
 import { forArgument, layerArgError } from '../../engine/errors.js';
-import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../../engine/layer.js';
+import { Layer, type CallContext, type WeightParts } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { Zeros } from '../../initializers/constant.js';
 import { GlorotUniform } from '../../initializers/variance-scaling.js';
-import { dilateKernel } from './base-conv.js';
+import { dilateKernel, type ConvArgs } from './base-conv.js';
 import { expectChannels, expectRank, normalizeTuple, type DataFormat, type Padding } from './conv-utils.js';
 import { checkUseBias, checkWindow } from './window-args.js';
 
@@ -35,33 +35,17 @@ export interface TransposeRank {
 }
 
 /**
- * The arguments both transposed convolutions take. Each layer's Args interface extends these and
- * documents its `kernelSize` and `outputPadding` for its rank.
+ * The arguments both transposed convolutions take: Conv's without `groups`, and `outputPadding`.
+ * Each layer's Args interface extends these and documents its `kernelSize` and `outputPadding`
+ * for its rank.
  */
-export interface ConvTransposeArgs extends LayerArgs {
-  /** Number of output channels. */
-  filters: number;
-  /** Window size. */
-  kernelSize: number | readonly number[];
+export interface ConvTransposeArgs extends Omit<ConvArgs, 'strides' | 'padding' | 'groups'> {
   /** The upsampling factor; default 1. Strides > 1 cannot be combined with dilationRate > 1. */
   strides?: number | readonly number[];
   /** `'valid'` (default) or `'same'`: see `deconvOutputLength`. */
   padding?: Padding;
   /** Extra steps at the end of the output on each axis, below the stride; `null` by default. */
   outputPadding?: number | readonly number[] | null;
-  /** Only `'channels_last'` (the default). */
-  dataFormat?: DataFormat | null;
-  /** Default 1. */
-  dilationRate?: number | readonly number[];
-  /** Keras activation name; default linear. */
-  activation?: string | null;
-  useBias?: boolean;
-  kernelInitializer?: InitializerSpec;
-  biasInitializer?: InitializerSpec;
-  kernelRegularizer?: RegularizerSpec | null;
-  biasRegularizer?: RegularizerSpec | null;
-  kernelConstraint?: ConstraintSpec | null;
-  biasConstraint?: ConstraintSpec | null;
 }
 
 /**
