@@ -1,7 +1,7 @@
 import { checkNumber, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { canonicalActivation, getActivation, type ActivationFn } from '../../engine/activations.js';
-import { forArgument, type Described } from '../../engine/errors.js';
+import { forArgument } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs, type WeightPartSpecs, type WeightParts } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
@@ -10,18 +10,17 @@ import { floatInput } from '../float-input.js';
 import { GlorotUniform } from '../../initializers/variance-scaling.js';
 import { dilateKernel } from './base-conv.js';
 import { expectChannels, expectRank, spatialOutput, type DataFormat, type Padding } from './conv-utils.js';
-import { checkUseBias, type Window, type WindowArgs } from './window-args.js';
+import { checkUseBias, checkWindow } from './window-args.js';
 
 /*
  * What DepthwiseConv1D/2D and SeparableConv1D/2D share: one class per family, for any spatial
- * rank. The 1-D and 2-D layers differ only in their `SpatialRank`: the window check and the two
- * convolutions (the 1-D ones run the 2-D ops on `[batch, 1, steps, channels]`).
+ * rank. The 1-D and 2-D layers differ only in their `SpatialRank`: the rank of the window and the
+ * two convolutions (the 1-D ones run the 2-D ops on `[batch, 1, steps, channels]`).
  */
 
-/** A spatial rank of the depthwise family: how it checks its window and convolves. */
+/** A spatial rank of the depthwise family: its window's rank and how it convolves. */
 export interface SpatialRank {
   readonly rank: 1 | 2;
-  readonly checkWindow: (owner: Described, args: WindowArgs) => Window;
   /** The depthwise convolution of `x` with `kernel` (dilation already applied). */
   readonly depthwise: (x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], padding: Padding, inputNeedsGradient: boolean) => tf.Tensor;
   /** The 1x1 convolution of `x` with a pointwise `kernel` (`[1, (1,) in, filters]`). */
@@ -88,7 +87,7 @@ abstract class DepthwiseFamily extends Layer {
     // A separable layer's `filters` is checked first, as Keras lists it first.
     if (pointwise) (this as unknown as { filters: number }).filters = forArgument(this, 'filters', () => checkNumber('filters', pointwise.filters, { min: 1, integer: true }));
     ({ kernelSize: this.kernelSize, strides: this.strides, padding: this.padding, dataFormat: this.dataFormat, dilationRate: this.dilationRate } =
-      spatial.checkWindow(this, args));
+      checkWindow(this, args, spatial.rank));
     this.depthMultiplier = forArgument(this, 'depthMultiplier', () => checkNumber('depthMultiplier', args.depthMultiplier ?? 1, { min: 1, integer: true }));
     this.activation = forArgument(this, 'activation', () => canonicalActivation(args.activation));
     this.#activationFn = getActivation(this.activation);

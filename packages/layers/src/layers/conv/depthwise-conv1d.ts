@@ -4,7 +4,6 @@ import { conv2dOp } from './conv2d-op.js';
 import type { Padding } from './conv-utils.js';
 import { DepthwiseConvBase, type DepthwiseFamilyArgs, type SpatialRank } from './depthwise-base.js';
 import { depthwiseConv2dOp } from './depthwise-conv2d-op.js';
-import { checkWindow1d } from './window1d.js';
 
 export interface DepthwiseConv1DArgs extends DepthwiseFamilyArgs {
   /** Window size: an integer, or a list of one. */
@@ -26,7 +25,6 @@ export function depthwiseConv1dOp(x: tf.Tensor, kernel: tf.Tensor, stride: numbe
 /** The 1-D members of the depthwise family (also SeparableConv1D's): the 2-D ops on `[batch, 1, steps, channels]`. */
 export const RANK_1: SpatialRank = {
   rank: 1,
-  checkWindow: checkWindow1d,
   depthwise: (x, kernel, strides, padding, inputNeedsGradient) => depthwiseConv1dOp(x, kernel, strides[0]!, padding, inputNeedsGradient),
   pointwise: (x, kernel) => tf.squeeze(conv2dOp(tf.expandDims(x, 1) as tf.Tensor4D, tf.expandDims(kernel, 0) as tf.Tensor4D, [1, 1], 'valid', true), [1]),
 };

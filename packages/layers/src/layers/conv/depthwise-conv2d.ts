@@ -3,7 +3,6 @@ import { argKeys, parts } from '../../engine/arg-keys.js';
 import { conv2dOp } from './conv2d-op.js';
 import { DepthwiseConvBase, type DepthwiseFamilyArgs, type SpatialRank } from './depthwise-base.js';
 import { depthwiseConv2dOp } from './depthwise-conv2d-op.js';
-import { checkWindow } from './window-args.js';
 
 export interface DepthwiseConv2DArgs extends DepthwiseFamilyArgs {
   /** Window size: one integer for both spatial axes, or `[height, width]`. */
@@ -13,7 +12,6 @@ export interface DepthwiseConv2DArgs extends DepthwiseFamilyArgs {
 /** The 2-D members of the depthwise family (also SeparableConv2D's). */
 export const RANK_2: SpatialRank = {
   rank: 2,
-  checkWindow,
   depthwise: (x, kernel, strides, padding, inputNeedsGradient) =>
     depthwiseConv2dOp(x as tf.Tensor4D, kernel as tf.Tensor4D, [strides[0]!, strides[1]!], padding, inputNeedsGradient),
   pointwise: (x, kernel) => conv2dOp(x as tf.Tensor4D, kernel as tf.Tensor4D, [1, 1], 'valid', true),

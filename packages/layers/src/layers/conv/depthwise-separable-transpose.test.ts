@@ -1,40 +1,28 @@
-import { initBackend } from '@ridge/backend';
-import '@ridge/regularizers';
-import '@ridge/losses';
-import '@ridge/optimizers';
-import { RidgeError, registry } from '@ridge/core';
+import { registry } from '@ridge/core';
 import { l1, l2, nonNeg } from '@ridge/regularizers';
 import { expectConfigRoundTrip } from '@ridge/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import {
+  expectBareL2OnKernels,
+  expectShapeMismatch,
+  expectTrainsWithoutLeaks,
+  expectValues,
+  itRejectsArguments,
+  refPointwise,
+  roundedValues,
+  sameBefore,
+  sumSq,
+  useCpu,
+} from '../../../test/conv-fixtures.js';
 import { input, model } from '../../base.js';
-import '../../register.js';
-import '../../features/io.js';
-import { deconvOutputLength } from './conv2d-transpose.js';
+import { deconvOutputLength } from './conv-transpose-base.js';
 import { conv2dTranspose, depthwiseConv2d, separableConv2d } from './index.js';
-import './register.js';
 
-beforeAll(async () => {
-  await initBackend({ prefer: 'cpu', log: false });
-});
-
-/** Deterministic values in [-1, 1], two decimals. */
-function values(n: number, seed: number): number[] {
-  let s = seed;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return Math.round(((s / 2147483648) * 2 - 1) * 100) / 100;
-  });
-}
+useCpu();
 
 type Shape4 = readonly [number, number, number, number];
 const at = (shape: Shape4, a: number, b: number, c: number, d: number) => ((a * shape[1] + b) * shape[2] + c) * shape[3] + d;
-
-/** TensorFlow's 'same' rule: out = ceil(in / stride), the odd padding goes after. */
-function sameBefore(size: number, window: number, stride: number): number {
-  const out = Math.ceil(size / stride);
-  return Math.floor(Math.max((out - 1) * stride + window - size, 0) / 2);
-}
 
 /**
  * Depthwise convolution by loops: out[n, i, j, c * m + q] = sum over taps of
@@ -69,15 +57,6 @@ function refDepthwise(x: number[], xs: Shape4, k: number[], ks: Shape4, strides:
   return { data: out, shape: [...os] };
 }
 
-/** A 1x1 convolution by loops: out[p, f] = sum_c x[p, c] * k[c, f]. */
-function refPointwise(x: number[], channels: number, k: number[], filters: number): number[] {
-  const positions = x.length / channels;
-  const out = new Array<number>(positions * filters).fill(0);
-  for (let p = 0; p < positions; p++)
-    for (let f = 0; f < filters; f++) for (let c = 0; c < channels; c++) out[p * filters + f]! += x[p * channels + c]! * k[c * filters + f]!;
-  return out;
-}
-
 /**
  * Transposed convolution by scattering, from its definition: every input pixel (i, j, c) adds
  * x * k[a, b, f, c] at output (i * s + a - pad, j * s + b - pad, f), where pad is the 'same'
@@ -105,22 +84,6 @@ function refTranspose(x: number[], xs: Shape4, k: number[], ks: Shape4, strides:
   return { data: y, shape: [...os] };
 }
 
-function expectValues(actual: tf.Tensor, shape: readonly number[], expected: readonly number[]): void {
-  expect(actual.shape).toEqual(shape);
-  const got = Array.from(actual.dataSync());
-  expected.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
-}
-
-function caught(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (e) {
-    if (RidgeError.is(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a RidgeError');
-}
-
 describe('DepthwiseConv2D output values (loop reference)', () => {
   const cases = [
     { title: 'valid, multiplier 2', xs: [2, 4, 5, 3], kh: 2, kw: 3, m: 2, strides: [1, 1], padding: 'valid', dilation: [1, 1] },
@@ -133,9 +96,9 @@ describe('DepthwiseConv2D output values (loop reference)', () => {
       const before = tf.memory().numTensors;
       const channels = c.xs[3];
       const ks: Shape4 = [c.kh, c.kw, channels, c.m];
-      const k = values(ks.reduce((a: number, d) => a * d, 1), 3);
-      const bias = values(channels * c.m, 4);
-      const xv = values(c.xs.reduce((a: number, d) => a * d, 1), 5);
+      const k = roundedValues(ks.reduce((a: number, d) => a * d, 1), 3);
+      const bias = roundedValues(channels * c.m, 4);
+      const xv = roundedValues(c.xs.reduce((a: number, d) => a * d, 1), 5);
       const layer = depthwiseConv2d({ kernelSize: [c.kh, c.kw], depthMultiplier: c.m, strides: [...c.strides], padding: c.padding, dilationRate: [...c.dilation], activation: 'tanh' });
       layer.ensureBuilt([null, c.xs[1], c.xs[2], channels]);
       expect(layer.depthwiseKernel.shape).toEqual([...ks]);
@@ -158,10 +121,10 @@ describe('SeparableConv2D output values (loop reference)', () => {
   it('depthwise (same, strides 2, multiplier 2) then pointwise, with bias', () => {
     const xs: Shape4 = [2, 5, 5, 3];
     const ks: Shape4 = [3, 3, 3, 2];
-    const k = values(3 * 3 * 3 * 2, 11);
-    const pk = values(6 * 4, 12);
+    const k = roundedValues(3 * 3 * 3 * 2, 11);
+    const pk = roundedValues(6 * 4, 12);
     const bias = [0.1, -0.2, 0.3, 0.05];
-    const xv = values(2 * 5 * 5 * 3, 13);
+    const xv = roundedValues(2 * 5 * 5 * 3, 13);
     const layer = separableConv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2 });
     layer.ensureBuilt([null, 5, 5, 3]);
     expect(layer.weights.map((w) => [w.name, w.role, w.shape])).toEqual([
@@ -206,9 +169,9 @@ describe('Conv2DTranspose output sizes and values', () => {
     it(c.title, () => {
       const before = tf.memory().numTensors;
       const ks: Shape4 = [c.k[0], c.k[1], c.f, c.xs[3]];
-      const k = values(ks.reduce((a: number, d) => a * d, 1), 21);
-      const bias = values(c.f, 22);
-      const xv = values(c.xs.reduce((a: number, d) => a * d, 1), 23);
+      const k = roundedValues(ks.reduce((a: number, d) => a * d, 1), 21);
+      const bias = roundedValues(c.f, 22);
+      const xv = roundedValues(c.xs.reduce((a: number, d) => a * d, 1), 23);
       const layer = conv2dTranspose({ filters: c.f, kernelSize: [...c.k], strides: [...c.strides], padding: c.padding, outputPadding: c.op === null ? null : [...c.op] });
       layer.ensureBuilt([null, c.xs[1], c.xs[2], c.xs[3]]);
       expect(layer.kernel.shape).toEqual([...ks]);
@@ -226,9 +189,9 @@ describe('Conv2DTranspose output sizes and values', () => {
   }
 
   it('dilation 2 equals the same layer with the kernel spread by hand (zeros between taps)', () => {
-    const k = values(2 * 2 * 1 * 1, 31);
+    const k = roundedValues(2 * 2 * 1 * 1, 31);
     const spread = [k[0]!, 0, k[1]!, 0, 0, 0, k[2]!, 0, k[3]!];
-    const xv = values(1 * 3 * 3 * 1, 32);
+    const xv = roundedValues(1 * 3 * 3 * 1, 32);
     const dilated = conv2dTranspose({ filters: 1, kernelSize: 2, dilationRate: 2, useBias: false });
     const plain = conv2dTranspose({ filters: 1, kernelSize: 3, useBias: false });
     dilated.ensureBuilt([null, 3, 3, 1]);
@@ -247,7 +210,7 @@ describe('Conv2DTranspose output sizes and values', () => {
 });
 
 describe('argument errors name the layer, the argument and the value; nothing is created', () => {
-  const cases: { make: () => unknown; layer: string; argument: string; received: string; also?: string }[] = [
+  itRejectsArguments([
     { make: () => depthwiseConv2d({ name: 'dw_a', kernelSize: 0 }), layer: "DepthwiseConv2D 'dw_a'", argument: 'kernelSize', received: '0' },
     { make: () => depthwiseConv2d({ name: 'dw_b', kernelSize: 3, depthMultiplier: 0 }), layer: "DepthwiseConv2D 'dw_b'", argument: 'depthMultiplier', received: '0' },
     { make: () => depthwiseConv2d({ name: 'dw_c', kernelSize: 3, padding: 'causal' as 'same' }), layer: "DepthwiseConv2D 'dw_c'", argument: 'padding', received: '"causal"' },
@@ -262,33 +225,14 @@ describe('argument errors name the layer, the argument and the value; nothing is
     { make: () => conv2dTranspose({ name: 'ct_c', filters: 2, kernelSize: 3, outputPadding: -1 }), layer: "Conv2DTranspose 'ct_c'", argument: 'outputPadding', received: '-1' },
     { make: () => conv2dTranspose({ name: 'ct_d', filters: 2, kernelSize: 2, strides: 2, padding: 'same', outputPadding: 0 }), layer: "Conv2DTranspose 'ct_d'", argument: 'outputPadding', received: '0', also: 'even' },
     { make: () => conv2dTranspose({ name: 'ct_e', filters: 2, kernelSize: 3, padding: 'full' as 'same' }), layer: "Conv2DTranspose 'ct_e'", argument: 'padding', received: '"full"' },
-  ];
-  for (const c of cases) {
-    it(`${c.layer}: ${c.argument} = ${c.received}`, () => {
-      const before = tf.memory().numTensors;
-      const e = caught(c.make);
-      expect(e.code).toBe('INVALID_ARGUMENT');
-      expect(e.message).toContain(c.layer);
-      expect(e.message).toContain(c.argument);
-      expect(e.message).toContain(c.received);
-      if (c.also) expect(e.message).toContain(c.also);
-      expect(tf.memory().numTensors).toBe(before);
-    });
-  }
+  ]);
 
   it('wrong input rank and unknown channels are SHAPE_MISMATCH, naming the shape', () => {
     for (const make of [() => depthwiseConv2d({ kernelSize: 2 }), () => separableConv2d({ filters: 1, kernelSize: 2 }), () => conv2dTranspose({ filters: 1, kernelSize: 2 })]) {
-      const e = caught(() => make().apply(input({ shape: [5, 2] })));
-      expect(e.code).toBe('SHAPE_MISMATCH');
-      expect(e.message).toContain('rank 4');
-      expect(e.message).toContain('[null, 5, 2]');
-      const e2 = caught(() => make().apply(input({ shape: [5, 5, null] as never })));
-      expect(e2.code).toBe('SHAPE_MISMATCH');
-      expect(e2.message).toContain('[null, 5, 5, null]');
+      expectShapeMismatch(() => make().apply(input({ shape: [5, 2] })), 'rank 4', '[null, 5, 2]');
+      expectShapeMismatch(() => make().apply(input({ shape: [5, 5, null] as never })), '[null, 5, 5, null]');
     }
-    const small = caught(() => depthwiseConv2d({ name: 'dw_small', kernelSize: 3 }).apply(input({ shape: [2, 5, 1] })));
-    expect(small.code).toBe('SHAPE_MISMATCH');
-    expect(small.message).toContain("DepthwiseConv2D 'dw_small'");
+    expectShapeMismatch(() => depthwiseConv2d({ name: 'dw_small', kernelSize: 3 }).apply(input({ shape: [2, 5, 1] })), "DepthwiseConv2D 'dw_small'");
   });
 });
 
@@ -337,30 +281,11 @@ describe('penalties of the depthwise and pointwise kernels', () => {
     const m = model({ inputs: inp, outputs: ct.apply(sc.apply(dw.apply(inp))) });
     return { m, dw, sc, ct };
   }
-  const sumSq = (w: tf.Tensor) => Array.from(w.dataSync()).reduce((a, v) => a + v * v, 0);
 
   it("a bare compile({ regularization: 'l2' }) puts 0.01 * sum(w^2) on every kernel, none on biases", async () => {
     const { m, dw, sc, ct } = separableModel();
-    m.compile({ optimizer: 'sgd', loss: 'mse', regularization: 'l2' });
-    const report = m.penalties();
-    const byPath = Object.fromEntries(report.terms.map((t) => [t.path, t]));
-    expect(Object.keys(byPath).sort()).toEqual(['pen_ct/kernel', 'pen_dw/depthwise_kernel', 'pen_sc/depthwise_kernel', 'pen_sc/pointwise_kernel']);
-    expect(byPath['pen_dw/depthwise_kernel']!.value).toBeCloseTo(0.01 * sumSq(dw.depthwiseKernel.read()), 6);
-    expect(byPath['pen_sc/depthwise_kernel']!.value).toBeCloseTo(0.01 * sumSq(sc.depthwiseKernel.read()), 6);
-    expect(byPath['pen_sc/pointwise_kernel']!.value).toBeCloseTo(0.01 * sumSq(sc.pointwiseKernel.read()), 6);
-    expect(byPath['pen_ct/kernel']!.value).toBeCloseTo(0.01 * sumSq(ct.kernel.read()), 6);
-    expect(byPath['pen_dw/depthwise_kernel']!.source).toBe('model');
-    const x = tf.randomNormal([2, 5, 5, 2], 0, 1, 'float32', 1);
-    const y = tf.zeros([2, 6, 6, 2]);
-    const history = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    expect(Object.keys(history.history).filter((k) => k.startsWith('penalty/')).sort()).toEqual([
-      'penalty/pen_ct/kernel',
-      'penalty/pen_dw/depthwise_kernel',
-      'penalty/pen_sc/depthwise_kernel',
-      'penalty/pen_sc/pointwise_kernel',
-    ]);
-    tf.dispose([x, y]);
-    m.dispose();
+    const kernels = { 'pen_ct/kernel': ct.kernel, 'pen_dw/depthwise_kernel': dw.depthwiseKernel, 'pen_sc/depthwise_kernel': sc.depthwiseKernel, 'pen_sc/pointwise_kernel': sc.pointwiseKernel };
+    await expectBareL2OnKernels(m, kernels, tf.randomNormal([2, 5, 5, 2], 0, 1, 'float32', 1), tf.zeros([2, 6, 6, 2]));
   });
 
   it("include: 'depthwiseKernel' selects exactly the depthwise kernels; 'pointwiseKernel' the pointwise one", () => {
@@ -406,19 +331,7 @@ describe('training', () => {
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     const x = tf.randomNormal([4, 6, 6, 2], 0, 1, 'float32', 2);
     const y = tf.randomNormal([4, 6, 6, 1], 0, 1, 'float32', 3);
-    const beforePredict = tf.memory().numTensors;
-    tf.dispose(m.predict(x));
-    expect(tf.memory().numTensors).toBe(beforePredict);
-    const initial = m.weights.map((w) => Array.from(w.read().dataSync()));
-    await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    m.weights.forEach((w, i) => expect(Array.from(w.read().dataSync()), w.path).not.toEqual(initial[i]));
-    expect(Math.min(...Array.from(dw.depthwiseKernel.read().dataSync()))).toBeGreaterThanOrEqual(0);
-    const afterFirst = tf.memory().numTensors;
-    await m.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
-    await m.evaluate(x, y, { verbose: 0 });
-    expect(tf.memory().numTensors).toBe(afterFirst);
-    tf.dispose([x, y]);
-    m.dispose();
+    await expectTrainsWithoutLeaks(m, x, y, () => expect(Math.min(...Array.from(dw.depthwiseKernel.read().dataSync()))).toBeGreaterThanOrEqual(0));
     expect(tf.memory().numTensors).toBe(start);
   });
 });

@@ -1,41 +1,29 @@
-import { initBackend } from '@ridge/backend';
-import '@ridge/regularizers';
-import '@ridge/losses';
-import '@ridge/optimizers';
-import { RidgeError, registry, serdeTrio } from '@ridge/core';
+import { registry, serdeTrio } from '@ridge/core';
 import { l1, l2, nonNeg } from '@ridge/regularizers';
 import { expectConfigRoundTrip } from '@ridge/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import {
+  expectBareL2OnKernels,
+  expectShapeMismatch,
+  expectTrainsWithoutLeaks,
+  expectValues,
+  itRejectsArguments,
+  refPointwise,
+  roundedValues,
+  sameBefore,
+  size,
+  sumSq,
+  useCpu,
+} from '../../../test/conv-fixtures.js';
 import { input, model } from '../../base.js';
-import '../../register.js';
-import '../../features/io.js';
-import { deconvOutputLength } from './conv2d-transpose.js';
+import { deconvOutputLength } from './conv-transpose-base.js';
 import { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D, conv1dTranspose, depthwiseConv1d, separableConv1d } from './index.js';
-import './register.js';
 
-beforeAll(async () => {
-  await initBackend({ prefer: 'cpu', log: false });
-});
-
-/** Deterministic values in [-1, 1], two decimals. */
-function values(n: number, seed: number): number[] {
-  let s = seed;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return Math.round(((s / 2147483648) * 2 - 1) * 100) / 100;
-  });
-}
+useCpu();
 
 type Shape3 = readonly [number, number, number];
 const at = (shape: Shape3, a: number, b: number, c: number) => (a * shape[1] + b) * shape[2] + c;
-const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-
-/** TensorFlow's 'same' rule: out = ceil(in / stride), the odd padding goes after. */
-function sameBefore(length: number, window: number, stride: number): number {
-  const out = Math.ceil(length / stride);
-  return Math.floor(Math.max((out - 1) * stride + window - length, 0) / 2);
-}
 
 /** Depthwise 1-D convolution by loops: out[n, t, c * m + q] = sum_a x[n, t * s + a * d - pad, c] * k[a, c, q]. */
 function refDepthwise(x: number[], xs: Shape3, k: number[], ks: Shape3, stride: number, padding: 'valid' | 'same', dilation = 1) {
@@ -58,15 +46,6 @@ function refDepthwise(x: number[], xs: Shape3, k: number[], ks: Shape3, stride: 
           out[at(os, n, t, c * M + q)] = sum;
         }
   return { data: out, shape: [...os] };
-}
-
-/** A 1-wide convolution by loops: out[p, f] = sum_c x[p, c] * k[c, f]. */
-function refPointwise(x: number[], channels: number, k: number[], filters: number): number[] {
-  const positions = x.length / channels;
-  const out = new Array<number>(positions * filters).fill(0);
-  for (let p = 0; p < positions; p++)
-    for (let f = 0; f < filters; f++) for (let c = 0; c < channels; c++) out[p * filters + f]! += x[p * channels + c]! * k[c * filters + f]!;
-  return out;
 }
 
 /**
@@ -92,23 +71,6 @@ function refTranspose(x: number[], xs: Shape3, k: number[], ks: Shape3, stride: 
   return { data: y, shape: [...os] };
 }
 
-function expectValues(actual: tf.Tensor, shape: readonly number[], expected: readonly number[]): void {
-  expect(actual.shape).toEqual(shape);
-  const got = Array.from(actual.dataSync());
-  expect(got).toHaveLength(expected.length);
-  expected.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
-}
-
-function caught(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (e) {
-    if (RidgeError.is(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a RidgeError');
-}
-
 describe('DepthwiseConv1D output values (loop reference)', () => {
   const cases = [
     { title: 'valid, multiplier 2', xs: [2, 6, 3], k: 3, m: 2, stride: 1, padding: 'valid', dilation: 1 },
@@ -121,9 +83,9 @@ describe('DepthwiseConv1D output values (loop reference)', () => {
       const before = tf.memory().numTensors;
       const channels = c.xs[2];
       const ks: Shape3 = [c.k, channels, c.m];
-      const k = values(size(ks), 3);
-      const bias = values(channels * c.m, 4);
-      const xv = values(size(c.xs), 5);
+      const k = roundedValues(size(ks), 3);
+      const bias = roundedValues(channels * c.m, 4);
+      const xv = roundedValues(size(c.xs), 5);
       const layer = depthwiseConv1d({ kernelSize: c.k, depthMultiplier: c.m, strides: c.stride, padding: c.padding, dilationRate: c.dilation, activation: 'tanh' });
       layer.ensureBuilt([null, c.xs[1], channels]);
       expect(layer.depthwiseKernel.shape).toEqual([...ks]);
@@ -152,10 +114,10 @@ describe('SeparableConv1D output values (loop reference)', () => {
     const before = tf.memory().numTensors;
     const xs: Shape3 = [2, 7, 3];
     const ks: Shape3 = [3, 3, 2];
-    const k = values(size(ks), 11);
-    const pk = values(6 * 4, 12);
+    const k = roundedValues(size(ks), 11);
+    const pk = roundedValues(6 * 4, 12);
     const bias = [0.1, -0.2, 0.3, 0.05];
-    const xv = values(size(xs), 13);
+    const xv = roundedValues(size(xs), 13);
     const layer = separableConv1d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', depthMultiplier: 2 });
     layer.ensureBuilt([null, 7, 3]);
     expect(layer.weights.map((w) => [w.name, w.role, w.shape])).toEqual([
@@ -179,9 +141,9 @@ describe('SeparableConv1D output values (loop reference)', () => {
   it('dilation 2, valid: (7 - ((3 - 1) * 2 + 1)) + 1 = 3 steps', () => {
     const xs: Shape3 = [1, 7, 2];
     const ks: Shape3 = [3, 2, 1];
-    const k = values(size(ks), 14);
-    const pk = values(2 * 3, 15);
-    const xv = values(size(xs), 16);
+    const k = roundedValues(size(ks), 14);
+    const pk = roundedValues(2 * 3, 15);
+    const xv = roundedValues(size(xs), 16);
     const layer = separableConv1d({ filters: 3, kernelSize: 3, dilationRate: 2, useBias: false });
     layer.ensureBuilt([null, 7, 2]);
     tf.tidy(() => {
@@ -219,9 +181,9 @@ describe('Conv1DTranspose output lengths and values', () => {
     it(c.title, () => {
       const before = tf.memory().numTensors;
       const ks: Shape3 = [c.k, c.f, c.xs[2]];
-      const k = values(size(ks), 21);
-      const bias = values(c.f, 22);
-      const xv = values(size(c.xs), 23);
+      const k = roundedValues(size(ks), 21);
+      const bias = roundedValues(c.f, 22);
+      const xv = roundedValues(size(c.xs), 23);
       const layer = conv1dTranspose({ filters: c.f, kernelSize: c.k, strides: c.stride, padding: c.padding, outputPadding: c.op, dilationRate: c.dilation });
       layer.ensureBuilt([null, c.xs[1], c.xs[2]]);
       expect(layer.kernel.shape).toEqual([...ks]);
@@ -239,7 +201,7 @@ describe('Conv1DTranspose output lengths and values', () => {
 });
 
 describe('argument errors name the layer, the argument and the value; nothing is created', () => {
-  const cases: { make: () => unknown; layer: string; argument: string; received: string; also?: string }[] = [
+  itRejectsArguments([
     { make: () => depthwiseConv1d({ name: 'dw1_a', kernelSize: 0 }), layer: "DepthwiseConv1D 'dw1_a'", argument: 'kernelSize', received: '0' },
     { make: () => depthwiseConv1d({ name: 'dw1_b', kernelSize: [3, 3] }), layer: "DepthwiseConv1D 'dw1_b'", argument: 'kernelSize', received: '[3, 3]' },
     { make: () => depthwiseConv1d({ name: 'dw1_c', kernelSize: 3, depthMultiplier: 0 }), layer: "DepthwiseConv1D 'dw1_c'", argument: 'depthMultiplier', received: '0' },
@@ -256,42 +218,21 @@ describe('argument errors name the layer, the argument and the value; nothing is
     { make: () => conv1dTranspose({ name: 'ct1_d', filters: 2, kernelSize: 2, strides: 2, padding: 'same', outputPadding: 0 }), layer: "Conv1DTranspose 'ct1_d'", argument: 'outputPadding', received: '0', also: 'even' },
     { make: () => conv1dTranspose({ name: 'ct1_e', filters: 2, kernelSize: 3, padding: 'causal' as 'same' }), layer: "Conv1DTranspose 'ct1_e'", argument: 'padding', received: '"causal"' },
     { make: () => conv1dTranspose({ name: 'ct1_f', filters: 2.5, kernelSize: 3 }), layer: "Conv1DTranspose 'ct1_f'", argument: 'filters', received: '2.5' },
-  ];
-  for (const c of cases) {
-    it(`${c.layer}: ${c.argument} = ${c.received}`, () => {
-      const before = tf.memory().numTensors;
-      const e = caught(c.make);
-      expect(e.code).toBe('INVALID_ARGUMENT');
-      expect(e.message).toContain(c.layer);
-      expect(e.message).toContain(c.argument);
-      expect(e.message).toContain(c.received);
-      if (c.also) expect(e.message).toContain(c.also);
-      expect(tf.memory().numTensors).toBe(before);
-    });
-  }
+  ]);
 
   it('wrong input rank, unknown channels and too-short inputs are SHAPE_MISMATCH, naming the shape; nothing is built', () => {
     for (const make of [() => depthwiseConv1d({ kernelSize: 2 }), () => separableConv1d({ filters: 1, kernelSize: 2 }), () => conv1dTranspose({ filters: 1, kernelSize: 2 })]) {
-      const e = caught(() => make().apply(input({ shape: [5, 5, 2] })));
-      expect(e.code).toBe('SHAPE_MISMATCH');
-      expect(e.message).toContain('rank 3');
-      expect(e.message).toContain('[null, 5, 5, 2]');
+      expectShapeMismatch(() => make().apply(input({ shape: [5, 5, 2] })), 'rank 3', '[null, 5, 5, 2]');
       const layer = make();
-      const e2 = caught(() => layer.apply(input({ shape: [5, null] as never })));
-      expect(e2.code).toBe('SHAPE_MISMATCH');
-      expect(e2.message).toContain('[null, 5, null]');
+      expectShapeMismatch(() => layer.apply(input({ shape: [5, null] as never })), '[null, 5, null]');
       expect(layer.weights).toEqual([]);
     }
-    const short = caught(() => separableConv1d({ name: 'sc1_short', filters: 1, kernelSize: 4 }).apply(input({ shape: [3, 2] })));
-    expect(short.code).toBe('SHAPE_MISMATCH');
-    expect(short.message).toContain("SeparableConv1D 'sc1_short'");
+    expectShapeMismatch(() => separableConv1d({ name: 'sc1_short', filters: 1, kernelSize: 4 }).apply(input({ shape: [3, 2] })), "SeparableConv1D 'sc1_short'");
     const x = tf.ones([1, 5, 3]);
     const layer = depthwiseConv1d({ name: 'dw1_built', kernelSize: 2 });
     layer.ensureBuilt([null, 5, 2]);
     const before = tf.memory().numTensors;
-    const wrong = caught(() => layer.apply(x));
-    expect(wrong.code).toBe('SHAPE_MISMATCH');
-    expect(wrong.message).toContain('2 channels');
+    expectShapeMismatch(() => layer.apply(x), '2 channels');
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
     layer.dispose();
@@ -363,31 +304,13 @@ describe('penalties of the depthwise, pointwise and transposed kernels', () => {
     const m = model({ inputs: inp, outputs: ct.apply(sc.apply(dw.apply(inp))) });
     return { m, dw, sc, ct };
   }
-  const sumSq = (w: tf.Tensor) => Array.from(w.dataSync()).reduce((a, v) => a + v * v, 0);
 
   it("a bare compile({ regularization: 'l2' }) puts 0.01 * sum(w^2) on every kernel, none on biases", async () => {
     const { m, dw, sc, ct } = net();
     // 6 steps -> 5 -> 4 -> 4 * 2 = 8.
     expect(m.outputs[0]!.shape).toEqual([null, 8, 2]);
-    m.compile({ optimizer: 'sgd', loss: 'mse', regularization: 'l2' });
-    const byPath = Object.fromEntries(m.penalties().terms.map((t) => [t.path, t]));
-    expect(Object.keys(byPath).sort()).toEqual(['pen_ct1/kernel', 'pen_dw1/depthwise_kernel', 'pen_sc1/depthwise_kernel', 'pen_sc1/pointwise_kernel']);
-    expect(byPath['pen_dw1/depthwise_kernel']!.value).toBeCloseTo(0.01 * sumSq(dw.depthwiseKernel.read()), 6);
-    expect(byPath['pen_sc1/depthwise_kernel']!.value).toBeCloseTo(0.01 * sumSq(sc.depthwiseKernel.read()), 6);
-    expect(byPath['pen_sc1/pointwise_kernel']!.value).toBeCloseTo(0.01 * sumSq(sc.pointwiseKernel.read()), 6);
-    expect(byPath['pen_ct1/kernel']!.value).toBeCloseTo(0.01 * sumSq(ct.kernel.read()), 6);
-    expect(byPath['pen_dw1/depthwise_kernel']!.source).toBe('model');
-    const x = tf.randomNormal([2, 6, 2], 0, 1, 'float32', 1);
-    const y = tf.zeros([2, 8, 2]);
-    const history = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    expect(Object.keys(history.history).filter((k) => k.startsWith('penalty/')).sort()).toEqual([
-      'penalty/pen_ct1/kernel',
-      'penalty/pen_dw1/depthwise_kernel',
-      'penalty/pen_sc1/depthwise_kernel',
-      'penalty/pen_sc1/pointwise_kernel',
-    ]);
-    tf.dispose([x, y]);
-    m.dispose();
+    const kernels = { 'pen_ct1/kernel': ct.kernel, 'pen_dw1/depthwise_kernel': dw.depthwiseKernel, 'pen_sc1/depthwise_kernel': sc.depthwiseKernel, 'pen_sc1/pointwise_kernel': sc.pointwiseKernel };
+    await expectBareL2OnKernels(m, kernels, tf.randomNormal([2, 6, 2], 0, 1, 'float32', 1), tf.zeros([2, 8, 2]));
   });
 
   it('per-layer regularizers give penalty/<layer>/<weight> terms with the layer as source', () => {
@@ -418,19 +341,7 @@ describe('training', () => {
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     const x = tf.randomNormal([4, 8, 2], 0, 1, 'float32', 2);
     const y = tf.randomNormal([4, 8, 1], 0, 1, 'float32', 3);
-    const beforePredict = tf.memory().numTensors;
-    tf.dispose(m.predict(x));
-    expect(tf.memory().numTensors).toBe(beforePredict);
-    const initial = m.weights.map((w) => Array.from(w.read().dataSync()));
-    await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    m.weights.forEach((w, i) => expect(Array.from(w.read().dataSync()), w.path).not.toEqual(initial[i]));
-    expect(Math.min(...Array.from(dw.depthwiseKernel.read().dataSync()))).toBeGreaterThanOrEqual(0);
-    const afterFirst = tf.memory().numTensors;
-    await m.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
-    await m.evaluate(x, y, { verbose: 0 });
-    expect(tf.memory().numTensors).toBe(afterFirst);
-    tf.dispose([x, y]);
-    m.dispose();
+    await expectTrainsWithoutLeaks(m, x, y, () => expect(Math.min(...Array.from(dw.depthwiseKernel.read().dataSync()))).toBeGreaterThanOrEqual(0));
     expect(tf.memory().numTensors).toBe(start);
   });
 });

@@ -1,30 +1,12 @@
-import { initBackend } from '@ridge/backend';
-import '@ridge/regularizers';
-import '@ridge/losses';
-import '@ridge/optimizers';
-import { RidgeError, registry } from '@ridge/core';
+import { registry } from '@ridge/core';
 import { expectConfigRoundTrip } from '@ridge/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { expectShapeMismatch, expectTrainsWithoutLeaks, itRejectsArguments, useCpu } from '../../../test/conv-fixtures.js';
 import { dense, flatten, input, model } from '../../base.js';
-import '../../register.js';
-import '../../features/io.js';
 import { cropping2d, upSampling2d, zeroPadding2d } from './index.js';
-import './register.js';
 
-beforeAll(async () => {
-  await initBackend({ prefer: 'cpu', log: false });
-});
-
-function caught(fn: () => unknown): RidgeError {
-  try {
-    fn();
-  } catch (e) {
-    if (RidgeError.is(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a RidgeError');
-}
+useCpu();
 
 /** x[n, i, j, c] = 1000 n + 100 i + 10 j + c: every entry tells where it came from. */
 function labelled(n: number, h: number, w: number, c: number): tf.Tensor4D {
@@ -80,11 +62,12 @@ describe('Cropping2D', () => {
   });
 
   it('refuses cropping that leaves nothing, naming the shape (SHAPE_MISMATCH)', () => {
-    const e = caught(() => cropping2d({ name: 'crop_all', cropping: [2, 1] }).apply(input({ shape: [4, 2, 1] })));
-    expect(e.code).toBe('SHAPE_MISMATCH');
-    expect(e.message).toContain("Cropping2D 'crop_all'");
-    expect(e.message).toContain('[null, 4, 2, 1]');
-    expect(e.message).toContain('2 + 2 >= 4 on the height axis');
+    expectShapeMismatch(
+      () => cropping2d({ name: 'crop_all', cropping: [2, 1] }).apply(input({ shape: [4, 2, 1] })),
+      "Cropping2D 'crop_all'",
+      '[null, 4, 2, 1]',
+      '2 + 2 >= 4 on the height axis',
+    );
   });
 
   it('config: the pairs, default no cropping; round trip', () => {
@@ -130,7 +113,7 @@ describe('UpSampling2D', () => {
 });
 
 describe('argument errors name the layer, the argument and the value; nothing is created', () => {
-  const cases: { make: () => unknown; layer: string; argument: string; received: string }[] = [
+  itRejectsArguments([
     { make: () => zeroPadding2d({ name: 'zp_a', padding: -1 as never }), layer: "ZeroPadding2D 'zp_a'", argument: 'padding', received: '-1' },
     { make: () => zeroPadding2d({ name: 'zp_b', padding: [1, 2, 3] as never }), layer: "ZeroPadding2D 'zp_b'", argument: 'padding', received: '[1, 2, 3]' },
     { make: () => zeroPadding2d({ name: 'zp_c', padding: [[1, 1], [1.5, 0]] }), layer: "ZeroPadding2D 'zp_c'", argument: 'padding', received: '1.5' },
@@ -140,25 +123,11 @@ describe('argument errors name the layer, the argument and the value; nothing is
     { make: () => upSampling2d({ name: 'up_a', size: 0 }), layer: "UpSampling2D 'up_a'", argument: 'size', received: '0' },
     { make: () => upSampling2d({ name: 'up_b', size: [2, 2, 2] }), layer: "UpSampling2D 'up_b'", argument: 'size', received: '[2, 2, 2]' },
     { make: () => upSampling2d({ name: 'up_c', interpolation: 'bicubic' as never }), layer: "UpSampling2D 'up_c'", argument: 'interpolation', received: '"bicubic"' },
-  ];
-  for (const c of cases) {
-    it(`${c.layer}: ${c.argument} = ${c.received}`, () => {
-      const before = tf.memory().numTensors;
-      const e = caught(c.make);
-      expect(e.code).toBe('INVALID_ARGUMENT');
-      expect(e.message).toContain(c.layer);
-      expect(e.message).toContain(c.argument);
-      expect(e.message).toContain(c.received);
-      expect(tf.memory().numTensors).toBe(before);
-    });
-  }
+  ]);
 
   it('inputs of another rank are SHAPE_MISMATCH, naming the shape', () => {
     for (const make of [() => zeroPadding2d(), () => cropping2d(), () => upSampling2d()]) {
-      const e = caught(() => make().apply(input({ shape: [5, 2] })));
-      expect(e.code).toBe('SHAPE_MISMATCH');
-      expect(e.message).toContain('rank 4');
-      expect(e.message).toContain('[null, 5, 2]');
+      expectShapeMismatch(() => make().apply(input({ shape: [5, 2] })), 'rank 4', '[null, 5, 2]');
     }
   });
 
@@ -182,18 +151,7 @@ describe('training through the three layers', () => {
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     const x = tf.randomNormal([4, 4, 4, 2], 0, 1, 'float32', 5);
     const y = tf.randomNormal([4, 1], 0, 1, 'float32', 6);
-    const beforePredict = tf.memory().numTensors;
-    tf.dispose(m.predict(x));
-    expect(tf.memory().numTensors).toBe(beforePredict);
-    const initial = m.weights.map((w) => Array.from(w.read().dataSync()));
-    await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    m.weights.forEach((w, i) => expect(Array.from(w.read().dataSync()), w.path).not.toEqual(initial[i]));
-    const afterFirst = tf.memory().numTensors;
-    await m.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
-    await m.evaluate(x, y, { verbose: 0 });
-    expect(tf.memory().numTensors).toBe(afterFirst);
-    tf.dispose([x, y]);
-    m.dispose();
+    await expectTrainsWithoutLeaks(m, x, y);
     expect(tf.memory().numTensors).toBe(start);
   });
 });

@@ -2,7 +2,7 @@ import { formatShape } from '../../engine/shape.js';
 import { layerArgError, type Described } from '../../engine/errors.js';
 import { checkDataFormat, checkPadding, normalizeTuple, type DataFormat, type Padding } from './conv-utils.js';
 
-/** The sliding-window arguments the 2-D depthwise, separable and transposed convolutions share. */
+/** The sliding-window arguments the depthwise, separable and transposed convolutions share. */
 export interface WindowArgs {
   kernelSize: number | readonly number[];
   strides?: number | readonly number[] | undefined;
@@ -20,15 +20,18 @@ export interface Window {
 }
 
 /**
- * Checks the window arguments of a 2-D layer as Conv2D does: positive integers, `'valid'` or
- * `'same'`, channels-last, and strides > 1 refused together with dilation > 1 (as in Keras).
+ * Checks the window arguments of a layer of spatial `rank` as Conv1D and Conv2D do: positive
+ * integers (one, or a list of one per axis), `'valid'` or `'same'`, channels-last, and strides > 1
+ * refused together with dilation > 1 (as in Keras). Keras 3 allows `'causal'` for Conv1D only,
+ * which a 1-D layer's message says.
  */
-export function checkWindow(owner: Described, args: WindowArgs): Window {
-  const kernelSize = normalizeTuple(owner, 'kernelSize', args.kernelSize, 2, 1);
-  const strides = normalizeTuple(owner, 'strides', args.strides ?? 1, 2, 1);
-  const padding = checkPadding<Padding>(owner, args.padding, ['valid', 'same']);
+export function checkWindow(owner: Described, args: WindowArgs, rank: 1 | 2): Window {
+  const kernelSize = normalizeTuple(owner, 'kernelSize', args.kernelSize, rank, 1);
+  const strides = normalizeTuple(owner, 'strides', args.strides ?? 1, rank, 1);
+  const hint = rank === 1 && String(args.padding).toLowerCase() === 'causal' ? " ('causal' is Conv1D's only, as in Keras 3)" : '';
+  const padding = checkPadding<Padding>(owner, args.padding, ['valid', 'same'], hint);
   const dataFormat = checkDataFormat(owner, args.dataFormat);
-  const dilationRate = normalizeTuple(owner, 'dilationRate', args.dilationRate ?? 1, 2, 1);
+  const dilationRate = normalizeTuple(owner, 'dilationRate', args.dilationRate ?? 1, rank, 1);
   if (strides.some((s) => s > 1) && dilationRate.some((d) => d > 1)) {
     throw layerArgError(
       owner,
