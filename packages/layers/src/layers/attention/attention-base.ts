@@ -99,6 +99,9 @@ export abstract class AttentionBase extends Layer {
     return ['training', 'mask'];
   }
 
+  /** Refuses call arguments these inputs cannot take, before anything is built. */
+  protected checkCall(_call: AttentionCall, _shapes: readonly Shape[]): void {}
+
   /** Checks and reads the layer-specific eager options (the explicit attention mask). */
   protected eagerExtras(_options: Record<string, unknown>, _inputs: readonly tf.Tensor[]): Pick<AttentionCall, 'attentionMask'> {
     return {};
@@ -147,6 +150,7 @@ export abstract class AttentionBase extends Layer {
 
   #applySymbolic(inputs: SymbolicTensor[], options: unknown): SymbolicTensor[] {
     const call = this.#graphOptions(options);
+    this.checkCall(call, inputs.map((t) => t.shape));
     this.#pendingScores = call.returnAttentionScores;
     let outputs: SymbolicTensor[];
     try {
@@ -167,6 +171,7 @@ export abstract class AttentionBase extends Layer {
     const training = readBoolean(this, 'training', o.training, false);
     const masks = this.#eagerMasks(o.mask, tensors);
     const call: AttentionCall = { ...this.#graphOptions({ useCausalMask: o.useCausalMask, returnAttentionScores: o.returnAttentionScores }), ...this.eagerExtras(o, tensors) };
+    this.checkCall(call, tensors.map((t) => t.shape));
     this.ensureBuilt(tensors.map((t) => t.shape as Shape));
     return tf.tidy(() => {
       this.#eager = call;

@@ -124,6 +124,18 @@ export class MultiHeadAttention extends AttentionBase {
     return { attentionMask: mask };
   }
 
+  /** Keras's causal mask is [Tq, Tv] over the first time axis: Ridge takes it on sequences only. */
+  protected override checkCall(call: AttentionCall, shapes: readonly Shape[]): void {
+    const query = shapes[0]!;
+    if (call.useCausalMask && query.length !== 3) {
+      throw new RidgeError('INVALID_ARGUMENT', `${who(this)}: useCausalMask needs inputs of rank 3, [batch, time, features]; received a query of shape ${formatShape(query)}.`, {
+        layer: this.name,
+        argument: 'useCausalMask',
+        received: [...query],
+      });
+    }
+  }
+
   /** Query, value and key of one rank >= 3, known last dimensions; value and key alike but for the last axis. */
   #checkShapes(shapes: readonly Shape[]): void {
     const [q, v, k = v] = shapes as [Shape, Shape, Shape?];
@@ -209,12 +221,6 @@ export class MultiHeadAttention extends AttentionBase {
     const tDims = query.shape.slice(1, -1);
     const sDims = value.shape.slice(1, -1);
     const [t, s] = [product(tDims), product(sDims)];
-    if (call.useCausalMask && tDims.length > 1) {
-      throw new RidgeError('INVALID_ARGUMENT', `${who(this)}: useCausalMask needs inputs of rank 3, [batch, time, features]; received shape ${formatShape(query.shape)}.`, {
-        layer: this.name,
-        argument: 'useCausalMask',
-      });
-    }
     // [batch * steps, dim] -> [batch, heads, steps, head size]
     const heads4 = (x: tf.Tensor, steps: number, p: Projection, size: number) =>
       tf.transpose(tf.reshape(this.#project(tf.reshape(x, [b * steps, x.shape[x.rank - 1]!]), p), [b, steps, heads, size]), [0, 2, 1, 3]);
