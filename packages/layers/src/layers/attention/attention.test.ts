@@ -279,6 +279,34 @@ describe('Attention: config, Keras JSON, errors', () => {
     again.dispose();
   });
 
+  it("tf.keras 2's Attention config (causal, Keras 2 call references) loads; causal: true is read but not honoured, with a warning", () => {
+    const keras2 = (causal: boolean) => ({
+      class_name: 'Functional',
+      config: {
+        name: 'k2',
+        layers: [
+          ...['q', 'v'].map((name) => ({ class_name: 'InputLayer', config: { batch_input_shape: [null, 3, 4], dtype: 'float32', sparse: false, ragged: false, name }, name, inbound_nodes: [] })),
+          { class_name: 'Attention', config: { name: 'att', trainable: true, dtype: 'float32', use_scale: false, score_mode: 'dot', causal, dropout: 0.0 }, name: 'att', inbound_nodes: [[['q', 0, 0, {}], ['v', 0, 0, {}]]] },
+        ],
+        input_layers: [['q', 0, 0], ['v', 0, 0]],
+        output_layers: [['att', 0, 0]],
+      },
+      keras_version: '2.12.0',
+      backend: 'tensorflow',
+    });
+    const warnings: string[] = [];
+    const plain = modelFromJSON(JSON.stringify(keras2(false)), { onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
+    const causal = modelFromJSON(JSON.stringify(keras2(true)), { onWarning: (w) => warnings.push(w) });
+    expect(warnings.join('\n')).toMatch(/causal/);
+    const xs = [tf.tensor3d(Q.map((b) => b.slice(0, 3))), tf.tensor3d(V.map((b) => b.slice(0, 3)))];
+    const y = plain.predict(xs) as tf.Tensor;
+    expectT3(y, reference(Q, V.map((b) => b.slice(0, 3)), V.map((b) => b.slice(0, 3)), { score: dotScore(1) })[0]);
+    tf.dispose([...xs, y]);
+    plain.dispose();
+    causal.dispose();
+  });
+
   it('bad arguments and inputs are RidgeErrors naming the argument and the value', () => {
     const cases: [() => unknown, string, RegExp][] = [
       [() => attention({ scoreMode: 'add' as 'dot' }), 'INVALID_ARGUMENT', /scoreMode must be 'dot' or 'concat'; received "add"/],
