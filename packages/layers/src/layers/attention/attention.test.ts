@@ -11,7 +11,7 @@
 import { RidgeError } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { caughtRidgeError, expectClose, setWeight, values } from '../../../test/fixtures.js';
+import { assignWeights, caughtRidgeError, expectClose, setWeight, values } from '../../../test/fixtures.js';
 import { useCpu } from '../../../test/setup.js';
 import { dense, embedding, input, lstm, model, modelFromJSON } from '../../index.js';
 import { AdditiveAttention, Attention, additiveAttention, attention } from './index.js';
@@ -271,7 +271,7 @@ describe('Attention: config, Keras JSON, errors', () => {
     const callOf = (mm: typeof m) => (mm.toJSON().config as { layers: { name: string; inbound_nodes: unknown }[] }).layers.find((l) => l.name === 'attention')!.inbound_nodes;
     expect(callOf(m)).toEqual([[['q', 0, 0, { use_causal_mask: true }], ['v', 0, 0, { use_causal_mask: true }]]]);
     expect(callOf(again)).toEqual(callOf(m));
-    again.setWeights(m.getWeights());
+    assignWeights(again, m.getWeights());
     const [a2] = again.predict(xs) as tf.Tensor[];
     expectClose(a2!, Array.from(a!.dataSync()));
     tf.dispose([...xs, a!, b!, a2!]);
@@ -347,7 +347,13 @@ describe('Attention: config, Keras JSON, errors', () => {
     const xs = [tf.tensor3d(Q), tf.tensor3d(V)];
     const outs = m.predict(xs) as tf.Tensor[];
     expectT3(outs[1]!, reference(Q, V, V, { score: dotScore(1), causal: true })[1]);
-    tf.dispose([...xs, ...outs]);
+    // Saved and read back, the call still returns the scores (its second output is a model output).
+    const again = modelFromJSON(JSON.stringify(m));
+    assignWeights(again, m.getWeights());
+    const outs2 = again.predict(xs) as tf.Tensor[];
+    outs2.forEach((o, i) => expectClose(o, Array.from(outs[i]!.dataSync())));
+    tf.dispose([...xs, ...outs, ...outs2]);
+    again.dispose();
     m.dispose();
   });
 });

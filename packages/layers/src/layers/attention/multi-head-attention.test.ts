@@ -15,7 +15,7 @@ import { l2 } from '@ridge/regularizers';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { caughtRidgeError, expectClose, fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
+import { assignWeights, caughtRidgeError, expectClose, fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
 import { useCpu } from '../../../test/setup.js';
 import { dense, embedding, globalAveragePooling1d, input, lstm, model, modelFromJSON, type Model } from '../../index.js';
 import { MultiHeadAttention, multiHeadAttention } from './index.js';
@@ -396,7 +396,7 @@ describe('MultiHeadAttention: config and Keras 3 JSON', () => {
     expectSame(got, want.out);
     const again = modelFromJSON(JSON.stringify(m));
     expect(again.toJSON()).toEqual(m.toJSON());
-    again.setWeights(m.getWeights());
+    assignWeights(again, m.getWeights());
     const got2 = again.predict(x) as tf.Tensor;
     expectSame(got2, want.out);
     tf.dispose([x, got, got2, causal, want.out, want.probs]);
