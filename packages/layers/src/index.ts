@@ -1,4 +1,5 @@
 import './register.js';
+import './layers/attention/register.js';
 import './features/batch.js';
 import './features/callbacks.js';
 import './features/data.js';
@@ -22,3 +23,5 @@ export { miscLayerEntries } from './layers/misc/register.js';
 export { mergeLayerEntries } from './layers/merge/entries.js';
 export { wrapperLayerEntries } from './layers/wrappers/entries.js';
 export { activationLayerEntries } from './layers/activations/register.js';
+export { attentionLayerEntries } from './layers/attention/register.js';
+export * from './layers/attention/index.js';

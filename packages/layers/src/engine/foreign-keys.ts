@@ -26,6 +26,11 @@ const FOREIGN: Readonly<Record<string, Inert>> = {
   GRU: RECURRENT,
   BatchNormalization: { synchronized: ANY, fused: ANY, renorm: false, renormClipping: ANY, renormMomentum: ANY, virtualBatchSize: null },
   LayerNormalization: { rmsScaling: false },
+  // Keras 3's fused kernel choice: the same attention computed another way (Ridge always computes the scores).
+  MultiHeadAttention: { flashAttention: ANY },
+  // tf.keras 2's layer-wide flag, replaced by the call argument `use_causal_mask`.
+  Attention: { causal: false },
+  AdditiveAttention: { causal: false },
 };
 
 /** A key left out at a value that changes what Keras computes: the key, the value, and the value Ridge computes as. */

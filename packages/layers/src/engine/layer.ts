@@ -68,6 +68,12 @@ export interface CallContext {
    * has none; absent when no input has one. Only layers that support masking receive it.
    */
   readonly masks?: readonly (tf.Tensor | undefined)[];
+  /**
+   * The call arguments that are not tensors which the graph node recorded, as Keras names them
+   * (`use_causal_mask`); absent when there are none. Graph runs with `@ridge/layers/masking`
+   * (which the package root loads) pass them; the attention layers read them.
+   */
+  readonly callArgs?: Readonly<Record<string, unknown>>;
 }
 
 /** A penalty a layer adds with `addLoss`: computed on every step, inside the gradient tape. */

@@ -284,6 +284,8 @@ interface Pending {
   readonly name: string;
   readonly where: string;
   calls: readonly Ref[][];
+  /** The call arguments that are not tensors of each call (Keras's `kwargs`), by node index. */
+  readonly kwargs: readonly JsonObject[];
   /** The outputs of each call made so far, by node index. */
   readonly outputs: SymbolicTensor[][];
   /** Whether its calls are written in Keras 3's form. */
@@ -330,6 +332,29 @@ function callsFrom(value: JsonValue | undefined, where: string): Ref[][] {
   });
 }
 
+/**
+ * The call arguments that are not tensors of each call, as Keras writes them: a Keras 3 call's
+ * `kwargs`, or the fourth entry of a Keras 2 / tfjs-layers call's first input reference.
+ */
+function callKwargsFrom(value: JsonValue | undefined): JsonObject[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((node) => {
+    const kwargs = isJsonObject(node) ? node['kwargs'] : Array.isArray(node) && Array.isArray(node[0]) ? node[0][3] : undefined;
+    return isJsonObject(kwargs) ? kwargs : {};
+  });
+}
+
+/** A layer that reads call arguments that are not tensors (the attention layers' `use_causal_mask`). */
+interface TakesKerasCall {
+  applyKerasCall(inputs: readonly SymbolicTensor[], kwargs: JsonObject): SymbolicTensor[];
+}
+
+/** Records a call from JSON: with its call arguments for a layer that reads them; other layers' are left out, as before. */
+function applyCall(layer: Layer, inputs: SymbolicTensor[], kwargs: JsonObject | undefined): SymbolicTensor[] {
+  const reader = layer as Layer & Partial<TakesKerasCall>;
+  return typeof reader.applyKerasCall === 'function' ? reader.applyKerasCall(inputs, kwargs ?? {}) : layer.applyAll(inputs);
+}
+
 /** `input_layers`/`output_layers`: a list of references; Keras 3 writes one reference bare, or a record. */
 function refsFrom(value: JsonValue | undefined, where: string): Ref[] {
   if (Array.isArray(value) && typeof value[0] === 'string') return [refFrom(value, where)];
@@ -354,7 +379,7 @@ function functionalFrom(config: JsonObject, where: string, building: Building): 
     if (byName.has(name)) throw invalidJson(`${here}.name`, name, 'a name no other layer of the model has');
     const inbound = e['inbound_nodes'];
     const keras3 = Array.isArray(inbound) && inbound.some((n) => isJsonObject(n) && n['args'] !== undefined);
-    const p: Pending = { layer, name, where: here, calls: callsFrom(inbound, `${here}.inbound_nodes`), outputs: [], keras3 };
+    const p: Pending = { layer, name, where: here, calls: callsFrom(inbound, `${here}.inbound_nodes`), kwargs: callKwargsFrom(inbound), outputs: [], keras3 };
     if (layer instanceof InputLayer) p.outputs.push([layer.output]);
     byName.set(name, p);
     pending.push(p);
@@ -376,7 +401,7 @@ function functionalFrom(config: JsonObject, where: string, building: Building): 
       while (done(p) < p.calls.length) {
         const inputs = p.calls[done(p)]!.map(resolve);
         if (inputs.some((t) => t === undefined)) break;
-        p.outputs.push(at(p.where, `${p.layer.className} '${p.name}'`, () => p.layer.applyAll(inputs as SymbolicTensor[])));
+        p.outputs.push(at(p.where, `${p.layer.className} '${p.name}'`, () => applyCall(p.layer, inputs as SymbolicTensor[], p.kwargs[done(p)])));
         progress = true;
       }
     }

@@ -205,7 +205,8 @@ function functionalConfig(model: Model, format: JsonFormat): JsonObject {
     return {
       name: layer.name,
       ...layerEntry(layer, format),
-      inbound_nodes: calls.map((n) => n.inputs.map((t) => [...ref(t), {}])),
+      // Keras 2 and tfjs-layers write a call's arguments that are not tensors (`use_causal_mask`) with each input.
+      inbound_nodes: calls.map((n) => n.inputs.map((t) => [...ref(t), { ...n.kwargs } as JsonObject])),
     };
   });
   return {

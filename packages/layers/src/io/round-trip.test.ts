@@ -46,6 +46,7 @@ import {
 } from '../index.js';
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from '../index.js';
 import { conv2d, spatialDropout2d } from '../index.js';
+import { additiveAttention, attention, embedding, multiHeadAttention } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -296,6 +297,21 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 4, 4, 2], 0, 1, 'float32', 24),
     y: () => tf.zeros([3, 2, 2, 1]),
   },
+  {
+    name: 'attention layers on a masked embedding: MultiHeadAttention (causal, regularized), Attention (concat), AdditiveAttention (seeded dropout)',
+    build: (prefix) => {
+      const inp = input({ shape: [6], name: `${prefix}_in` });
+      const e = embedding({ inputDim: 8, outputDim: 4, maskZero: true, name: `${prefix}_emb` }).apply(inp);
+      const mha = multiHeadAttention({ numHeads: 2, keyDim: 3, valueDim: 2, name: `${prefix}_mha`, kernelRegularizer: l2(0.02), biasRegularizer: l1(0.01), kernelConstraint: maxNorm({ maxValue: 2, axis: 0 }) }).apply([e, e], { useCausalMask: true });
+      const att = attention({ scoreMode: 'concat', useScale: true, name: `${prefix}_att` }).apply([mha, e]);
+      const add = additiveAttention({ dropout: 0.2, seed: 3, name: `${prefix}_add` }).apply([att, e, mha]);
+      const out = dense({ units: 1, name: `${prefix}_out` }).apply(lstm({ units: 2, name: `${prefix}_lstm` }).apply(add));
+      return model({ inputs: inp, outputs: out, name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'adam', loss: 'mse', regularization: 'l2' },
+    x: () => tf.tensor2d([[1, 2, 3, 0, 0, 0], [4, 5, 6, 7, 0, 0], [2, 0, 0, 0, 0, 0]]),
+    y: () => tf.ones([3, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -311,7 +327,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -79,6 +79,9 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   SeparableConv1D: { filters: 2, kernelSize: 2 },
   Conv1DTranspose: { filters: 2, kernelSize: 2 },
   SpatialDropout2D: { rate: 0.5 },
+  Attention: {},
+  AdditiveAttention: {},
+  MultiHeadAttention: { numHeads: 2, keyDim: 2 },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;
@@ -87,7 +90,7 @@ type Ctor = (new (args: unknown) => Layer) & LayerClass;
 const classes: Ctor[] = Object.values(api)
   .filter((v): v is Ctor => typeof v === 'function' && (v as unknown as { prototype: unknown }).prototype instanceof Layer)
   .filter((v) => !(v.prototype instanceof api.Model) && v !== (api.Model as unknown) && v !== (api.InputLayer as unknown))
-  .filter((v) => ![api.Conv, api.Pooling, api.GlobalPooling, api.RecurrentLayer].includes(v as never));
+  .filter((v) => ![api.Conv, api.Pooling, api.GlobalPooling, api.RecurrentLayer, api.AttentionBase].includes(v as never));
 
 const caught = caughtRidgeError;
 

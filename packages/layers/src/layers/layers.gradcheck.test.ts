@@ -68,6 +68,7 @@ import { bidirectional, timeDistributed } from './wrappers/index.js';
 import { elu, leakyReLU, prelu, reLU, softmax, thresholdedReLU } from './activations/index.js';
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from './conv/index.js';
 import { spatialDropout2d } from './misc/index.js';
+import { additiveAttention, attention, multiHeadAttention } from './attention/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -358,6 +359,11 @@ const CASES: readonly Case[] = [
   { label: 'Conv1DTranspose same, outputPadding 1', make: () => conv1dTranspose({ filters: 1, kernelSize: 2, strides: 2, padding: 'same', outputPadding: 1 }), inputShape: [1, 3, 2] },
   { label: 'Conv1DTranspose dilation 2', make: () => conv1dTranspose({ filters: 2, kernelSize: 2, dilationRate: 2 }), inputShape: [1, 3, 1] },
   { label: 'SpatialDropout2D in inference', make: () => spatialDropout2d({ rate: 0.5 }), inputShape: [2, 2, 2, 3] },
+  { label: 'Attention dot with useScale, [query, value]', make: () => attention({ useScale: true }), inputShape: [2, 3, 8], split: [4, 4] },
+  { label: 'Attention concat with useScale, [query, value, key]', make: () => attention({ scoreMode: 'concat', useScale: true }), inputShape: [2, 3, 9], split: [3, 3, 3] },
+  { label: 'AdditiveAttention, [query, value, key]', make: () => additiveAttention(), inputShape: [2, 3, 9], split: [3, 3, 3] },
+  // key/bias has a zero gradient (it adds q . b to every score of a query, which the softmax ignores): 0 against ~0.
+  { label: 'MultiHeadAttention 2 heads, valueDim 3, outputShape 2', make: () => multiHeadAttention({ numHeads: 2, keyDim: 2, valueDim: 3, outputShape: 2 }), inputShape: [2, 3, 9], split: [3, 3, 3] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {
@@ -371,7 +377,7 @@ describe('layer gradients equal central finite differences (float32, h = 1e-2, r
 
   it('covers every layer class @ridge/layers exports (but the input layer, models and abstract bases)', () => {
     const notLayers = new Set(['InputLayer', 'Functional', 'Sequential']);
-    const abstract = new Set([api.Conv, api.Pooling, api.GlobalPooling, api.RecurrentLayer, Layer] as unknown[]);
+    const abstract = new Set([api.Conv, api.Pooling, api.GlobalPooling, api.RecurrentLayer, api.AttentionBase, Layer] as unknown[]);
     const exported = Object.values(api)
       .filter((v): v is typeof Layer => typeof v === 'function' && (v === Layer || v.prototype instanceof Layer))
       .filter((v) => !abstract.has(v))

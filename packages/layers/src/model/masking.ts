@@ -124,6 +124,7 @@ export function runGraphMasked(
     const masked = inputMasks.some((m) => m !== undefined);
     let layerCtx = constantInputs.some(Boolean) ? { ...inner, constantInputs } : inner;
     if (masked) layerCtx = { ...layerCtx, masks: inputMasks };
+    if (Object.keys(node.kwargs).length > 0) layerCtx = { ...layerCtx, callArgs: node.kwargs };
     // Decided here rather than read from the graph: a nested model's inputs may carry a mask that
     // its own graph, built from unmasked inputs, did not know of.
     const outputMasked = computeOutputMasked(layer, inputMasks.map((m) => m !== undefined), node.outputs.length);
