@@ -68,6 +68,7 @@ import { bidirectional, timeDistributed } from './wrappers/index.js';
 import { elu, leakyReLU, prelu, reLU, softmax, thresholdedReLU } from './activations/index.js';
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from './conv/index.js';
 import { spatialDropout2d } from './misc/index.js';
+import { averagePooling3d, conv3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d } from './conv/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -358,6 +359,13 @@ const CASES: readonly Case[] = [
   { label: 'Conv1DTranspose same, outputPadding 1', make: () => conv1dTranspose({ filters: 1, kernelSize: 2, strides: 2, padding: 'same', outputPadding: 1 }), inputShape: [1, 3, 2] },
   { label: 'Conv1DTranspose dilation 2', make: () => conv1dTranspose({ filters: 2, kernelSize: 2, dilationRate: 2 }), inputShape: [1, 3, 1] },
   { label: 'SpatialDropout2D in inference', make: () => spatialDropout2d({ rate: 0.5 }), inputShape: [2, 2, 2, 3] },
+  { label: 'Conv3D valid', make: () => conv3d({ filters: 2, kernelSize: 2 }), inputShape: [2, 3, 3, 2, 2] },
+  { label: 'Conv3D same, strides [2, 1, 2], tanh', make: () => conv3d({ filters: 3, kernelSize: [2, 3, 2], strides: [2, 1, 2], padding: 'same', activation: 'tanh' }), inputShape: [1, 3, 3, 4, 2] },
+  { label: 'Conv3D dilation [2, 1, 1], groups 2', make: () => conv3d({ filters: 2, kernelSize: 2, dilationRate: [2, 1, 1], groups: 2 }), inputShape: [1, 3, 2, 2, 2] },
+  { label: 'MaxPooling3D same, window [2, 3, 2], strides 2', make: () => maxPooling3d({ poolSize: [2, 3, 2], strides: 2, padding: 'same' }), inputShape: [1, 3, 4, 3, 2], input: (n) => distinct(n, 21) },
+  { label: 'AveragePooling3D same, strides [1, 2, 2]', make: () => averagePooling3d({ poolSize: 2, strides: [1, 2, 2], padding: 'same' }), inputShape: [2, 2, 3, 3, 1] },
+  { label: 'GlobalMaxPooling3D', make: () => globalMaxPooling3d(), inputShape: [2, 2, 2, 2, 2], input: (n) => distinct(n, 22) },
+  { label: 'GlobalAveragePooling3D', make: () => globalAveragePooling3d(), inputShape: [2, 2, 3, 2, 2] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {

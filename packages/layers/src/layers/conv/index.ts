@@ -28,3 +28,8 @@ export type { StepPair } from './step-pair.js';
 export { DepthwiseConv1D, depthwiseConv1d, type DepthwiseConv1DArgs } from './depthwise-conv1d.js';
 export { SeparableConv1D, separableConv1d, type SeparableConv1DArgs } from './separable-conv1d.js';
 export { Conv1DTranspose, conv1dTranspose, type Conv1DTransposeArgs } from './conv1d-transpose.js';
+export { Conv3D, conv3d, type Conv3DArgs } from './conv3d.js';
+export { MaxPooling3D, maxPooling3d, type MaxPooling3DArgs } from './max-pooling3d.js';
+export { AveragePooling3D, averagePooling3d, type AveragePooling3DArgs } from './average-pooling3d.js';
+export { GlobalAveragePooling3D, globalAveragePooling3d, type GlobalAveragePooling3DArgs } from './global-average-pooling3d.js';
+export { GlobalMaxPooling3D, globalMaxPooling3d, type GlobalMaxPooling3DArgs } from './global-max-pooling3d.js';
