@@ -10,7 +10,7 @@ export function pool3d(x: tf.Tensor5D, window: readonly number[], strides: reado
   const size: [number, number, number] = [window[0]!, window[1]!, window[2]!];
   const step: [number, number, number] = [strides[0]!, strides[1]!, strides[2]!];
   const pads = [1, 2, 3].map((axis): [number, number] => (padding === 'same' ? samePadding(x.shape[axis]!, size[axis - 1]!, step[axis - 1]!) : [0, 0]));
-  if (mode === 'max') return maxPool3dOp(x, size, step, padding, pads);
+  if (mode === 'max') return maxPool3dOp(x, size, step, pads);
   if (pads.every(([before, after]) => before === 0 && after === 0)) return tf.avgPool3d(x, size, step, 'valid');
   // As pool2d: a 'same' border window averages only its real inputs (TensorFlow's rule). tfjs's
   // AvgPool3DGrad divides by the full window there, so pad explicitly and divide by the count.
@@ -21,35 +21,42 @@ export function pool3d(x: tf.Tensor5D, window: readonly number[], strides: reado
 }
 
 /**
- * `tf.maxPool3d` with its own gradient: tfjs-backend-cpu 4.22's `MaxPool3DGrad` sends gradients
- * to the wrong inputs when the window is not a cube (a 2x3x2 window, stride 2, measured against
- * finite differences). Here each window's gradient goes to its first maximum, found by `argMax`
- * over the window's patches, and is put back in place by the adjoint of the patch extraction.
+ * Max pooling computed from the windows' patches, with its own gradient. tfjs's MaxPool3D kernels
+ * cannot be used on both backends: tfjs-backend-wasm 4.22's `MaxPool3D` gives wrong maxima for
+ * windows such as [2, 1, 2] and [2, 2, 1], and tfjs-backend-cpu 4.22's `MaxPool3DGrad` sends
+ * gradients to the wrong inputs for windows such as [2, 3, 2] (both measured against a plain
+ * loop). Here the patches come from a forward `conv3d` (`patches3d`), exact for a one-hot
+ * kernel; each window's gradient goes to its first maximum and is put back in place by the
+ * adjoint of the patch extraction.
  */
-function maxPool3dOp(x: tf.Tensor5D, window: Triple, strides: Triple, padding: Padding, pads: [number, number][]): tf.Tensor5D {
+function maxPool3dOp(x: tf.Tensor5D, window: Triple, strides: Triple, pads: [number, number][]): tf.Tensor5D {
+  const [n, , , , c] = x.shape;
   const f = (xi: tf.Tensor5D, save: tf.GradSaveFunc) => {
-    save([xi]);
+    // The padding never wins a window: it is the lowest float32.
+    const padded = tf.pad(xi, [[0, 0], ...pads, [0, 0]], -3.4028234663852886e38) as tf.Tensor5D;
+    const patches = patches3d(padded, window, strides, 'valid');
+    save([patches]);
+    const [, od, oh, ow] = patches.shape;
     return {
-      value: tf.maxPool3d(xi, [window[0], window[1], window[2]], [strides[0], strides[1], strides[2]], padding),
-      gradFunc: (dy: tf.Tensor5D, [xs]: tf.Tensor[]) => maxPool3dGradient(xs as tf.Tensor5D, dy, window, strides, pads),
+      value: tf.transpose(tf.reshape(tf.max(patches, -1), [n, c, od, oh, ow]), [0, 2, 3, 4, 1]) as tf.Tensor5D,
+      gradFunc: (dy: tf.Tensor5D, [saved]: tf.Tensor[]) => maxPool3dGradient(saved as tf.Tensor5D, dy, x.shape, window, strides, pads),
     };
   };
   return (tf.customGrad(f as unknown as Grad) as unknown as (a: tf.Tensor5D) => tf.Tensor5D)(x);
 }
 
-function maxPool3dGradient(x: tf.Tensor5D, dy: tf.Tensor5D, window: Triple, strides: Triple, pads: [number, number][]): tf.Tensor5D {
+function maxPool3dGradient(patches: tf.Tensor5D, dy: tf.Tensor5D, xShape: readonly number[], window: Triple, strides: Triple, pads: [number, number][]): tf.Tensor5D {
   return tf.tidy(() => {
-    const [n, d, h, w, c] = x.shape;
+    const [n, d, h, w, c] = xShape as [number, number, number, number, number];
     const [, od, oh, ow] = dy.shape;
     const taps = window[0] * window[1] * window[2];
-    // The padding never wins a window: it is the lowest float32.
-    const padded = tf.pad(x, [[0, 0], ...pads, [0, 0]], -3.4028234663852886e38) as tf.Tensor5D;
-    const patches = patches3d(padded, window, strides, 'valid');
-    const first = tf.oneHot(tf.argMax(patches, -1), taps, 1, 0, 'float32');
+    // An int32 one-hot, then cast: tfjs-backend-wasm 4.22's OneHot with dtype 'float32' writes
+    // the integer bits of 1 (1.4e-45) into the float buffer.
+    const first = tf.cast(tf.oneHot(tf.argMax(patches, -1), taps), 'float32');
     const perChannel = tf.reshape(tf.transpose(dy, [0, 4, 1, 2, 3]), [n * c, od, oh, ow, 1]);
     const routed = tf.mul(first, perChannel) as tf.Tensor5D;
-    const [, pd, ph, pw] = padded.shape;
-    const back = conv3dInputGradient(routed, oneHotWindow(window), [n * c, pd, ph, pw, 1], strides, 'valid');
+    const paddedShape = [n * c, d + pads[0]![0] + pads[0]![1], h + pads[1]![0] + pads[1]![1], w + pads[2]![0] + pads[2]![1], 1];
+    const back = conv3dInputGradient(routed, oneHotWindow(window), paddedShape, strides, 'valid');
     const inside = tf.slice(back, [0, pads[0]![0], pads[1]![0], pads[2]![0], 0], [n * c, d, h, w, 1]);
     return tf.transpose(tf.reshape(inside, [n, c, d, h, w]), [0, 2, 3, 4, 1]) as tf.Tensor5D;
   });
