@@ -46,7 +46,7 @@ import {
 } from '../index.js';
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from '../index.js';
 import { conv2d, spatialDropout2d } from '../index.js';
-import { averagePooling3d, conv3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d } from '../index.js';
+import { averagePooling3d, conv3d, cropping3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d, upSampling3d, zeroPadding3d } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -302,6 +302,8 @@ const cases: Case[] = [
     build: (prefix) => {
       const inp = input({ shape: [4, 5, 4, 2], name: `${prefix}_in` });
       let x = conv3d({ filters: 3, kernelSize: [2, 3, 2], padding: 'same', groups: 1, activation: 'relu', name: `${prefix}_c3`, kernelRegularizer: l2(0.01), biasConstraint: nonNeg() }).apply(inp);
+      x = zeroPadding3d({ padding: [[1, 0], 1, [0, 2]], name: `${prefix}_zp3` }).apply(x);
+      x = cropping3d({ cropping: [1, [0, 2], 1], name: `${prefix}_cr3` }).apply(upSampling3d({ size: [1, 2, 1], name: `${prefix}_up3` }).apply(x));
       x = maxPooling3d({ poolSize: [2, 3, 2], strides: [2, 2, 1], padding: 'same', name: `${prefix}_mp3` }).apply(x);
       x = averagePooling3d({ poolSize: 2, strides: 1, padding: 'same', name: `${prefix}_ap3` }).apply(x);
       const a = globalAveragePooling3d({ name: `${prefix}_gap3` }).apply(x);

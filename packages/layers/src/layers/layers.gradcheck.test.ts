@@ -69,6 +69,7 @@ import { elu, leakyReLU, prelu, reLU, softmax, thresholdedReLU } from './activat
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from './conv/index.js';
 import { spatialDropout2d } from './misc/index.js';
 import { averagePooling3d, conv3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d } from './conv/index.js';
+import { cropping3d, upSampling3d, zeroPadding3d } from './conv/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -366,6 +367,9 @@ const CASES: readonly Case[] = [
   { label: 'AveragePooling3D same, strides [1, 2, 2]', make: () => averagePooling3d({ poolSize: 2, strides: [1, 2, 2], padding: 'same' }), inputShape: [2, 2, 3, 3, 1] },
   { label: 'GlobalMaxPooling3D', make: () => globalMaxPooling3d(), inputShape: [2, 2, 2, 2, 2], input: (n) => distinct(n, 22) },
   { label: 'GlobalAveragePooling3D', make: () => globalAveragePooling3d(), inputShape: [2, 2, 3, 2, 2] },
+  { label: 'ZeroPadding3D [[1, 0], 2, [0, 1]]', make: () => zeroPadding3d({ padding: [[1, 0], 2, [0, 1]] }), inputShape: [1, 2, 2, 2, 2] },
+  { label: 'UpSampling3D [2, 1, 3] (the gradient sums the copies)', make: () => upSampling3d({ size: [2, 1, 3] }), inputShape: [2, 2, 2, 2, 1] },
+  { label: 'Cropping3D [[1, 0], [0, 1], 1]', make: () => cropping3d({ cropping: [[1, 0], [0, 1], 1] }), inputShape: [1, 3, 3, 4, 2] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {

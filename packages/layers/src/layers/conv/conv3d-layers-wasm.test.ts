@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
 import '../../../test/setup.js';
-import { averagePooling3d, concatenate, conv3d, dense, globalAveragePooling3d, globalMaxPooling3d, input, maxPooling3d, model } from '../../index.js';
+import { averagePooling3d, concatenate, conv3d, cropping3d, dense, globalAveragePooling3d, globalMaxPooling3d, input, maxPooling3d, model, upSampling3d, zeroPadding3d } from '../../index.js';
 
 afterAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -19,6 +19,8 @@ function expectAllClose(got: number[], want: number[]): void {
 async function trainNet(): Promise<number[][]> {
   const inp = input({ shape: [5, 4, 6, 2] });
   let h = conv3d({ filters: 4, kernelSize: [2, 3, 2], strides: [2, 1, 2], padding: 'same', activation: 'tanh', name: 'c1' }).apply(inp);
+  h = zeroPadding3d({ padding: [1, 0, 1] }).apply(h);
+  h = cropping3d({ cropping: [[1, 0], [2, 1], 0] }).apply(upSampling3d({ size: [1, 2, 1] }).apply(h));
   h = conv3d({ filters: 4, kernelSize: 2, dilationRate: [1, 2, 1], groups: 2, padding: 'same', activation: 'tanh', name: 'c2' }).apply(h);
   const maxima = maxPooling3d({ poolSize: [2, 3, 2], strides: [1, 2, 1], padding: 'same' }).apply(h);
   const means = averagePooling3d({ poolSize: 2, strides: 1, padding: 'same' }).apply(maxima);
@@ -33,7 +35,7 @@ async function trainNet(): Promise<number[][]> {
   return (await fitAndRead(m1, x, y, { epochs: 2, batchSize: 2, shuffle: false, verbose: 0 })).weights;
 }
 
-describe('Conv3D and the 3-D pooling layers train on wasm as on cpu', () => {
+describe('Conv3D, the 3-D pooling, padding, upsampling and cropping layers train on wasm as on cpu', () => {
   it("tfjs-core's own Conv3D gradient differs between the backends (wasm's Conv3DBackprop kernels), so the layer computes its own", async () => {
     const grads = async (backend: 'cpu' | 'wasm') => {
       await initBackend({ prefer: backend, log: false });

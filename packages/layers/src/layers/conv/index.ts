@@ -33,3 +33,7 @@ export { MaxPooling3D, maxPooling3d, type MaxPooling3DArgs } from './max-pooling
 export { AveragePooling3D, averagePooling3d, type AveragePooling3DArgs } from './average-pooling3d.js';
 export { GlobalAveragePooling3D, globalAveragePooling3d, type GlobalAveragePooling3DArgs } from './global-average-pooling3d.js';
 export { GlobalMaxPooling3D, globalMaxPooling3d, type GlobalMaxPooling3DArgs } from './global-max-pooling3d.js';
+export { ZeroPadding3D, zeroPadding3d, type ZeroPadding3DArgs } from './zero-padding3d.js';
+export { UpSampling3D, upSampling3d, type UpSampling3DArgs } from './up-sampling3d.js';
+export { Cropping3D, cropping3d, type Cropping3DArgs } from './cropping3d.js';
+export type { SpatialTriples, SpatialTriplesArg } from './spatial-triples.js';

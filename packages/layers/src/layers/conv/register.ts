@@ -30,6 +30,9 @@ import { MaxPooling3D, type MaxPooling3DArgs } from './max-pooling3d.js';
 import { AveragePooling3D, type AveragePooling3DArgs } from './average-pooling3d.js';
 import { GlobalAveragePooling3D, type GlobalAveragePooling3DArgs } from './global-average-pooling3d.js';
 import { GlobalMaxPooling3D, type GlobalMaxPooling3DArgs } from './global-max-pooling3d.js';
+import { ZeroPadding3D, type ZeroPadding3DArgs } from './zero-padding3d.js';
+import { UpSampling3D, type UpSampling3DArgs } from './up-sampling3d.js';
+import { Cropping3D, type Cropping3DArgs } from './cropping3d.js';
 
 // Keras 3 registers the short names ('MaxPool2D', 'Convolution2D', ...) as aliases of the same
 // classes; configs always carry the long class name.
@@ -83,6 +86,9 @@ declare module '@ridge/core' {
     GlobalAvgPool3D: GlobalAveragePooling3DArgs;
     GlobalMaxPooling3D: GlobalMaxPooling3DArgs;
     GlobalMaxPool3D: GlobalMaxPooling3DArgs;
+    ZeroPadding3D: ZeroPadding3DArgs;
+    UpSampling3D: UpSampling3DArgs;
+    Cropping3D: Cropping3DArgs;
   }
 }
 
@@ -126,6 +132,9 @@ export const convLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<AveragePooling3DArgs>('AveragePooling3D', ['AvgPool3D'], (a) => new AveragePooling3D(a)),
   entry<GlobalAveragePooling3DArgs>('GlobalAveragePooling3D', ['GlobalAvgPool3D'], (a) => new GlobalAveragePooling3D(a)),
   entry<GlobalMaxPooling3DArgs>('GlobalMaxPooling3D', ['GlobalMaxPool3D'], (a) => new GlobalMaxPooling3D(a)),
+  entry<ZeroPadding3DArgs>('ZeroPadding3D', [], (a) => new ZeroPadding3D(a)),
+  entry<UpSampling3DArgs>('UpSampling3D', [], (a) => new UpSampling3D(a)),
+  entry<Cropping3DArgs>('Cropping3D', [], (a) => new Cropping3D(a)),
 ];
 
 /**
