@@ -79,6 +79,14 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   SeparableConv1D: { filters: 2, kernelSize: 2 },
   Conv1DTranspose: { filters: 2, kernelSize: 2 },
   SpatialDropout2D: { rate: 0.5 },
+  Conv3D: { filters: 2, kernelSize: 2 },
+  MaxPooling3D: {},
+  AveragePooling3D: {},
+  GlobalAveragePooling3D: {},
+  GlobalMaxPooling3D: {},
+  ZeroPadding3D: {},
+  UpSampling3D: {},
+  Cropping3D: {},
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;
