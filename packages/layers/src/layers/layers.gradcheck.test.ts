@@ -364,6 +364,8 @@ const CASES: readonly Case[] = [
   { label: 'Conv3D same, strides [2, 1, 2], tanh', make: () => conv3d({ filters: 3, kernelSize: [2, 3, 2], strides: [2, 1, 2], padding: 'same', activation: 'tanh' }), inputShape: [1, 3, 3, 4, 2] },
   { label: 'Conv3D dilation [2, 1, 1], groups 2', make: () => conv3d({ filters: 2, kernelSize: 2, dilationRate: [2, 1, 1], groups: 2 }), inputShape: [1, 3, 2, 2, 2] },
   { label: 'MaxPooling3D same, window [2, 3, 2], strides 2', make: () => maxPooling3d({ poolSize: [2, 3, 2], strides: 2, padding: 'same' }), inputShape: [1, 3, 4, 3, 2], input: (n) => distinct(n, 21) },
+  { label: 'MaxPooling3D valid, pool [2, 1, 2] = strides (windows tile the input)', make: () => maxPooling3d({ poolSize: [2, 1, 2] }), inputShape: [2, 3, 2, 4, 2], input: (n) => distinct(n, 23) },
+  { label: 'MaxPooling3D pool 1, strides 2 (one-entry windows)', make: () => maxPooling3d({ poolSize: 1, strides: 2 }), inputShape: [1, 3, 3, 2, 2] },
   { label: 'AveragePooling3D same, strides [1, 2, 2]', make: () => averagePooling3d({ poolSize: 2, strides: [1, 2, 2], padding: 'same' }), inputShape: [2, 2, 3, 3, 1] },
   { label: 'GlobalMaxPooling3D', make: () => globalMaxPooling3d(), inputShape: [2, 2, 2, 2, 2], input: (n) => distinct(n, 22) },
   { label: 'GlobalAveragePooling3D', make: () => globalAveragePooling3d(), inputShape: [2, 2, 3, 2, 2] },

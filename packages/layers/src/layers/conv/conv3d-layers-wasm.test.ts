@@ -19,8 +19,9 @@ function expectAllClose(got: number[], want: number[]): void {
 async function trainNet(): Promise<number[][]> {
   const inp = input({ shape: [5, 4, 6, 2] });
   let h = conv3d({ filters: 4, kernelSize: [2, 3, 2], strides: [2, 1, 2], padding: 'same', activation: 'tanh', name: 'c1' }).apply(inp);
+  h = maxPooling3d({ poolSize: [1, 2, 1] }).apply(h);
   h = zeroPadding3d({ padding: [1, 0, 1] }).apply(h);
-  h = cropping3d({ cropping: [[1, 0], [2, 1], 0] }).apply(upSampling3d({ size: [1, 2, 1] }).apply(h));
+  h = cropping3d({ cropping: [[1, 0], [1, 0], 0] }).apply(upSampling3d({ size: [1, 2, 1] }).apply(h));
   h = conv3d({ filters: 4, kernelSize: 2, dilationRate: [1, 2, 1], groups: 2, padding: 'same', activation: 'tanh', name: 'c2' }).apply(h);
   const maxima = maxPooling3d({ poolSize: [2, 3, 2], strides: [1, 2, 1], padding: 'same' }).apply(h);
   const means = averagePooling3d({ poolSize: 2, strides: 1, padding: 'same' }).apply(maxima);

@@ -21,6 +21,7 @@ import {
   globalAveragePooling3d,
   globalMaxPooling3d,
   maxPooling3d,
+  upSampling3d,
   type Conv3DArgs,
   type PoolingArgs,
 } from './index.js';
@@ -263,6 +264,8 @@ describe('3-D pooling output values (naive loop reference)', () => {
   const cases: { title: string; mode: 'max' | 'avg'; args: PoolingArgs; xShape: Shape5 }[] = [
     { title: 'MaxPooling3D defaults (pool 2, strides = pool)', mode: 'max', args: {}, xShape: [2, 4, 4, 5, 2] },
     { title: "MaxPooling3D 'same', pool [2, 3, 2], strides 2", mode: 'max', args: { poolSize: [2, 3, 2], strides: 2, padding: 'same' }, xShape: [1, 3, 4, 5, 2] },
+    { title: "MaxPooling3D 'same', strides = pool [2, 3, 2] (windows tile the padded input)", mode: 'max', args: { poolSize: [2, 3, 2], padding: 'same' }, xShape: [2, 3, 4, 5, 3] },
+    { title: 'MaxPooling3D pool 1, strides [2, 1, 2] (one-entry windows)', mode: 'max', args: { poolSize: 1, strides: [2, 1, 2] }, xShape: [1, 3, 2, 4, 2] },
     { title: 'MaxPooling3D valid, overlapping windows', mode: 'max', args: { poolSize: 2, strides: [1, 2, 1] }, xShape: [1, 3, 4, 3, 1] },
     { title: 'AveragePooling3D defaults', mode: 'avg', args: {}, xShape: [2, 4, 2, 4, 3] },
     { title: "AveragePooling3D 'same' (border windows average their real inputs)", mode: 'avg', args: { poolSize: [3, 2, 2], strides: [2, 2, 1], padding: 'same' }, xShape: [1, 4, 3, 3, 2] },
@@ -324,6 +327,23 @@ describe('MaxPooling3D gradient', () => {
     const theirs = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(tf.maxPool3d(xi as tf.Tensor5D, [2, 3, 2], 2, 'same'), g)))(x);
     expect(read(theirs).some((v, i) => Math.abs(v - want[i]!) > 0.1)).toBe(true);
     tf.dispose([x, g, ours, theirs]);
+  });
+});
+
+describe('MaxPooling3D gradient with repeated inputs', () => {
+  it('goes to one maximum per window, as TensorFlow: UpSampling3D(2) then MaxPooling3D(2) is the identity, and so is its gradient', () => {
+    const xShape = [2, 2, 3, 2, 2] as const;
+    const x = tf.tensor5d(values(prod(xShape), 13), [...xShape]);
+    const g = tf.tensor5d(values(prod(xShape), 14), [...xShape]);
+    const up = upSampling3d({ size: 2 });
+    for (const pool of [maxPooling3d({ poolSize: 2 }), maxPooling3d({ poolSize: 2, padding: 'same' })]) {
+      const y = pool.apply(up.apply(x) as tf.Tensor) as tf.Tensor;
+      expect(read(y)).toEqual(read(x));
+      const dx = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(pool.apply(up.apply(xi) as tf.Tensor) as tf.Tensor, g)))(x);
+      expectClose(read(dx), read(g), 1e-6);
+      tf.dispose([y, dx]);
+    }
+    tf.dispose([x, g]);
   });
 });
 
