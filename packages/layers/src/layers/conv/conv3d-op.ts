@@ -90,19 +90,6 @@ export function conv3dFilterGradient(x: tf.Tensor5D, dy: tf.Tensor5D, kernelShap
   });
 }
 
-/**
- * The windows of `x` `[n, d, h, w, c]` as `[n * c, od, oh, ow, taps]`: entry `t` is the input at
- * tap `t` of the window (0 where the window lies in the 'same' padding). One forward `conv3d` of
- * each channel, alone, with a one-hot kernel (`oneHotWindow`).
- */
-export function patches3d(x: tf.Tensor5D, window: Triple, strides: Triple, padding: Padding): tf.Tensor5D {
-  return tf.tidy(() => {
-    const [n, d, h, w, c] = x.shape;
-    const channels = tf.reshape(tf.transpose(x, [0, 4, 1, 2, 3]), [n * c, d, h, w, 1]) as tf.Tensor5D;
-    return tf.conv3d(channels, oneHotWindow(window), [strides[0], strides[1], strides[2]], padding);
-  });
-}
-
 /** The kernel `[kd, kh, kw, 1, taps]` that copies tap `(i, j, k)` of a window to output channel `(i * kh + j) * kw + k`. */
 export function oneHotWindow(window: Triple): tf.Tensor5D {
   const taps = window[0] * window[1] * window[2];

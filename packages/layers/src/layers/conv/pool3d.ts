@@ -1,16 +1,18 @@
 import { tf } from '../../engine/tfjs.js';
 import type { PoolMode } from './base-pooling.js';
-import { conv3dInputGradient, oneHotWindow, patches3d, type Triple } from './conv3d-op.js';
 import { samePadding, type Padding } from './conv-utils.js';
 
 type Grad = Parameters<typeof tf.customGrad>[0];
+
+/** The padding never wins a window: it is the lowest float32. */
+const LOWEST = -3.4028234663852886e38;
 
 /** Max or average pooling of `[batch, depth, height, width, channels]`, with gradients right on every backend. */
 export function pool3d(x: tf.Tensor5D, window: readonly number[], strides: readonly number[], padding: Padding, mode: PoolMode): tf.Tensor5D {
   const size: [number, number, number] = [window[0]!, window[1]!, window[2]!];
   const step: [number, number, number] = [strides[0]!, strides[1]!, strides[2]!];
   const pads = [1, 2, 3].map((axis): [number, number] => (padding === 'same' ? samePadding(x.shape[axis]!, size[axis - 1]!, step[axis - 1]!) : [0, 0]));
-  if (mode === 'max') return size.every((w, i) => w === step[i]) ? tiledMaxPool3d(x, size, pads) : maxPool3dOp(x, size, step, pads);
+  if (mode === 'max') return maxPool3d(x, size, step, pads);
   if (pads.every(([before, after]) => before === 0 && after === 0)) return tf.avgPool3d(x, size, step, 'valid');
   // As pool2d: a 'same' border window averages only its real inputs (TensorFlow's rule). tfjs's
   // AvgPool3DGrad divides by the full window there, so pad explicitly and divide by the count.
@@ -21,24 +23,54 @@ export function pool3d(x: tf.Tensor5D, window: readonly number[], strides: reado
 }
 
 /**
- * Max pooling when the windows tile the input (strides equal to the pool size, the default):
- * the windows are blocks of a reshape, so the maximum is taken one axis at a time, each a rank-3
- * reduction over the middle axis (`firstMax`). Forward and gradient for an 8x12x12x12x4 input and
- * a 2x2x2 pool: 86 ms on cpu and 3.9 ms on wasm, against 1,261 ms and 1,214 ms through the
- * patches below (tf.maxPool3d's, where right: 44 ms and 1.9 ms).
+ * Max pooling without tfjs's MaxPool3D kernels, which cannot be used on both backends:
+ * tfjs-backend-wasm 4.22's `MaxPool3D` gives wrong maxima for windows such as [2, 1, 2] and
+ * [2, 2, 1], and tfjs-backend-cpu 4.22's `MaxPool3DGrad` sends gradients to the wrong inputs for
+ * windows such as [2, 3, 2] (both measured against a plain loop). The maximum over a box is the
+ * maximum over depth of the maxima over height of the maxima over width, so the layer pools one
+ * axis at a time (`maxAlong`), from slices, reshapes and a reduction, whose gradients every
+ * backend has. Forward and gradient for an 8x12x12x12x4 input and a 2x2x2 pool took 27-32 ms on
+ * cpu and 3-8 ms on wasm, about as long as tf.maxPool3d's where it is right (58-135 ms on cpu,
+ * 2-20 ms on wasm, on a loaded machine); a 3x3x3 pool with strides 2, 41 ms on wasm, against
+ * 2.1 s through one-hot patches.
  */
-function tiledMaxPool3d(x: tf.Tensor5D, window: Triple, pads: [number, number][]): tf.Tensor5D {
-  const [n, , , , c] = x.shape;
-  const out = [0, 1, 2].map((axis) => Math.floor((x.shape[axis + 1]! + pads[axis]![0] + pads[axis]![1]) / window[axis]!));
-  let y: tf.Tensor = x;
-  if (pads.some(([before, after]) => before > 0 || after > 0)) y = tf.pad(y, [[0, 0], ...pads, [0, 0]], LOWEST);
-  // 'valid' leaves the entries past the last whole window out.
-  if (out.some((o, axis) => o * window[axis]! !== y.shape[axis + 1])) y = tf.slice(y, [0, 0, 0, 0, 0], [n, out[0]! * window[0], out[1]! * window[1], out[2]! * window[2], c]);
-  const [od, oh, ow] = out as [number, number, number];
-  let m = firstMax(tf.reshape(y, [n * od, window[0], oh * window[1] * ow * window[2] * c]) as tf.Tensor3D);
-  m = firstMax(tf.reshape(m, [n * od * oh, window[1], ow * window[2] * c]) as tf.Tensor3D);
-  m = firstMax(tf.reshape(m, [n * od * oh * ow, window[2], c]) as tf.Tensor3D);
-  return tf.reshape(m, [n, od, oh, ow, c]);
+function maxPool3d(x: tf.Tensor5D, window: Triple, strides: Triple, pads: [number, number][]): tf.Tensor5D {
+  let y: tf.Tensor = pads.some(([before, after]) => before > 0 || after > 0) ? tf.pad(x, [[0, 0], ...pads, [0, 0]], LOWEST) : x;
+  for (const axis of [0, 1, 2]) y = maxAlong(y, axis + 1, window[axis]!, strides[axis]!);
+  return y as tf.Tensor5D;
+}
+
+type Triple = readonly [number, number, number];
+
+/** 1-D max pooling ('valid') of `x` along `axis`: windows of `size` entries every `stride`. */
+function maxAlong(x: tf.Tensor, axis: number, size: number, stride: number): tf.Tensor {
+  const shape = x.shape;
+  const length = shape[axis]!;
+  const out = Math.floor((length - size) / stride) + 1;
+  const before = shape.slice(0, axis).reduce((a, d) => a * d, 1);
+  const after = shape.slice(axis + 1).reduce((a, d) => a * d, 1);
+  const result = [...shape];
+  result[axis] = out;
+  if (size === 1 && stride === 1) return x;
+  let windows: tf.Tensor3D;
+  if (size === stride) {
+    // The windows tile the axis: blocks of a reshape ('valid' leaves the rest out).
+    const tiled = out * size === length ? x : tf.slice(tf.reshape(x, [before, length, after]), [0, 0, 0], [before, out * size, after]);
+    windows = tf.reshape(tiled, [before * out, size, after]) as tf.Tensor3D;
+  } else {
+    // Tap t of window o is entry o * stride + t: for each t, the entries t, t + stride, ... are
+    // index 0 of `stride`-long blocks starting at t. The end is padded so every tap has `out`
+    // whole blocks; the padding sits at block indices other than 0, never read.
+    const needed = size - 1 + out * stride;
+    const x3 = tf.reshape(x, [before, length, after]) as tf.Tensor3D;
+    const padded = needed > length ? tf.pad(x3, [[0, 0], [0, needed - length], [0, 0]], LOWEST) : x3;
+    const taps = Array.from({ length: size }, (_, t) => {
+      const blocks = tf.reshape(tf.slice(padded, [0, t, 0], [before, out * stride, after]), [before, out, stride, after]);
+      return tf.reshape(tf.slice(blocks, [0, 0, 0, 0], [before, out, 1, after]), [before * out, 1, after]);
+    });
+    windows = (size === 1 ? taps[0]! : tf.concat(taps, 1)) as tf.Tensor3D;
+  }
+  return tf.reshape(firstMax(windows), result);
 }
 
 /**
@@ -54,55 +86,12 @@ function firstMax(x: tf.Tensor3D): tf.Tensor2D {
       value: tf.max(xi, 1) as tf.Tensor2D,
       gradFunc: (dy: tf.Tensor2D, [xs]: tf.Tensor[]) =>
         tf.tidy(() => {
-          // An int32 one-hot, then cast: see maxPool3dGradient.
+          // An int32 one-hot, then cast: tfjs-backend-wasm 4.22's OneHot with dtype 'float32'
+          // writes the integer bits of 1 (1.4e-45) into the float buffer.
           const first = tf.cast(tf.oneHot(tf.argMax(xs!, 1), xs!.shape[1]!), 'float32');
           return tf.mul(tf.transpose(first, [0, 2, 1]), tf.expandDims(dy, 1));
         }),
     };
   };
   return (tf.customGrad(f as unknown as Grad) as unknown as (a: tf.Tensor3D) => tf.Tensor2D)(x);
-}
-
-/** The padding never wins a window: it is the lowest float32. */
-const LOWEST = -3.4028234663852886e38;
-
-/**
- * Max pooling computed from the windows' patches, with its own gradient. tfjs's MaxPool3D kernels
- * cannot be used on both backends: tfjs-backend-wasm 4.22's `MaxPool3D` gives wrong maxima for
- * windows such as [2, 1, 2] and [2, 2, 1], and tfjs-backend-cpu 4.22's `MaxPool3DGrad` sends
- * gradients to the wrong inputs for windows such as [2, 3, 2] (both measured against a plain
- * loop). Here the patches come from a forward `conv3d` (`patches3d`), exact for a one-hot
- * kernel; each window's gradient goes to its first maximum and is put back in place by the
- * adjoint of the patch extraction.
- */
-function maxPool3dOp(x: tf.Tensor5D, window: Triple, strides: Triple, pads: [number, number][]): tf.Tensor5D {
-  const [n, , , , c] = x.shape;
-  const f = (xi: tf.Tensor5D, save: tf.GradSaveFunc) => {
-    const padded = tf.pad(xi, [[0, 0], ...pads, [0, 0]], LOWEST) as tf.Tensor5D;
-    const patches = patches3d(padded, window, strides, 'valid');
-    save([patches]);
-    const [, od, oh, ow] = patches.shape;
-    return {
-      value: tf.transpose(tf.reshape(tf.max(patches, -1), [n, c, od, oh, ow]), [0, 2, 3, 4, 1]) as tf.Tensor5D,
-      gradFunc: (dy: tf.Tensor5D, [saved]: tf.Tensor[]) => maxPool3dGradient(saved as tf.Tensor5D, dy, x.shape, window, strides, pads),
-    };
-  };
-  return (tf.customGrad(f as unknown as Grad) as unknown as (a: tf.Tensor5D) => tf.Tensor5D)(x);
-}
-
-function maxPool3dGradient(patches: tf.Tensor5D, dy: tf.Tensor5D, xShape: readonly number[], window: Triple, strides: Triple, pads: [number, number][]): tf.Tensor5D {
-  return tf.tidy(() => {
-    const [n, d, h, w, c] = xShape as [number, number, number, number, number];
-    const [, od, oh, ow] = dy.shape;
-    const taps = window[0] * window[1] * window[2];
-    // An int32 one-hot, then cast: tfjs-backend-wasm 4.22's OneHot with dtype 'float32' writes
-    // the integer bits of 1 (1.4e-45) into the float buffer.
-    const first = taps === 1 ? tf.onesLike(patches) : tf.cast(tf.oneHot(tf.argMax(patches, -1), taps), 'float32');
-    const perChannel = tf.reshape(tf.transpose(dy, [0, 4, 1, 2, 3]), [n * c, od, oh, ow, 1]);
-    const routed = tf.mul(first, perChannel) as tf.Tensor5D;
-    const paddedShape = [n * c, d + pads[0]![0] + pads[0]![1], h + pads[1]![0] + pads[1]![1], w + pads[2]![0] + pads[2]![1], 1];
-    const back = conv3dInputGradient(routed, oneHotWindow(window), paddedShape, strides, 'valid');
-    const inside = tf.slice(back, [0, pads[0]![0], pads[1]![0], pads[2]![0], 0], [n * c, d, h, w, 1]);
-    return tf.transpose(tf.reshape(inside, [n, c, d, h, w]), [0, 2, 3, 4, 1]) as tf.Tensor5D;
-  });
 }
