@@ -169,6 +169,8 @@ describe('Conv3D output values (naive loop reference)', () => {
     { title: 'valid, strides 2', args: { strides: 2 }, xShape: [1, 5, 5, 4, 1], kShape: [2, 2, 2, 1, 2] },
     { title: "'same', dilation [1, 2, 1]", args: { padding: 'same', dilationRate: [1, 2, 1] }, xShape: [1, 3, 5, 3, 2], kShape: [2, 2, 2, 2, 2] },
     { title: "groups 2, 'same'", args: { padding: 'same', groups: 2 }, xShape: [1, 2, 3, 3, 4], kShape: [2, 2, 2, 2, 4] },
+    { title: "'same', kernel 1, strides 2 on even sizes (no padding)", args: { padding: 'same', strides: 2 }, xShape: [2, 4, 4, 6, 2], kShape: [1, 1, 1, 2, 3] },
+    { title: "'same', strides [3, 2, 3] above the kernel [2, 1, 2]", args: { padding: 'same', strides: [3, 2, 3] }, xShape: [1, 5, 4, 7, 2], kShape: [2, 1, 2, 2, 2] },
   ];
   for (const c of cases) {
     it(c.title, () => {
@@ -196,6 +198,20 @@ describe('Conv3D output values (naive loop reference)', () => {
       layer.dispose();
     });
   }
+
+  it("tf.conv3d's own 'same' (tfjs-core 4.22) shifts the windows where a stride exceeds the kernel; the layer does not", () => {
+    // Kernel 1, stride 2, 'same' on a length-2 axis: TensorFlow reads entry 0 (padding
+    // max(0, (1 - 1) * 2 + 1 - 2) = 0). tfjs-core computes a padding of -1 and reads entry 1.
+    const x = tf.tensor5d([1, 2], [1, 1, 1, 2, 1]);
+    const k = tf.tensor5d([1], [1, 1, 1, 1, 1]);
+    const theirs = tf.conv3d(x, k, [1, 1, 2], 'same');
+    expect(read(theirs)).toEqual([2]);
+    const layer = conv3d({ filters: 1, kernelSize: 1, strides: [1, 1, 2], padding: 'same', useBias: false });
+    const ours = run(layer, [1, 2], [1, 1, 1, 2, 1], { k: [1], kShape: [1, 1, 1, 1, 1] });
+    expect(read(ours)).toEqual([1]);
+    tf.dispose([x, k, theirs, ours]);
+    layer.dispose();
+  });
 
   it('a 1x1x1 input and kernel by hand: y = x * k + b per filter', () => {
     const layer = conv3d({ filters: 2, kernelSize: 1 });
@@ -228,6 +244,8 @@ describe('Conv3D gradients (the op is linear in x and in the kernel)', () => {
     { title: 'valid, several channels', xShape: [2, 3, 4, 3, 2], kShape: [2, 2, 2, 2, 3], strides: [1, 1, 1], padding: 'valid' },
     { title: "'same', strides [2, 1, 2]", xShape: [1, 5, 4, 6, 2], kShape: [2, 3, 2, 2, 3], strides: [2, 1, 2], padding: 'same' },
     { title: 'valid, strides [2, 2, 1] leaving inputs out', xShape: [1, 4, 5, 3, 1], kShape: [2, 2, 2, 1, 2], strides: [2, 2, 1], padding: 'valid' },
+    { title: "'same', strides [3, 2, 3] above the kernel [2, 1, 2] (inputs no window reads)", xShape: [2, 5, 4, 7, 2], kShape: [2, 1, 2, 2, 3], strides: [3, 2, 3], padding: 'same' },
+    { title: 'valid, strides 2, kernel 3', xShape: [1, 7, 6, 5, 2], kShape: [3, 3, 3, 2, 2], strides: [2, 2, 2], padding: 'valid' },
   ];
   for (const c of cases) {
     it(c.title, () => {
@@ -268,6 +286,8 @@ describe('3-D pooling output values (naive loop reference)', () => {
     { title: 'MaxPooling3D pool 1, strides [2, 1, 2] (one-entry windows)', mode: 'max', args: { poolSize: 1, strides: [2, 1, 2] }, xShape: [1, 3, 2, 4, 2] },
     { title: 'MaxPooling3D valid, overlapping windows', mode: 'max', args: { poolSize: 2, strides: [1, 2, 1] }, xShape: [1, 3, 4, 3, 1] },
     { title: 'AveragePooling3D defaults', mode: 'avg', args: {}, xShape: [2, 4, 2, 4, 3] },
+    { title: "AveragePooling3D 'same', pool [1, 2, 1], strides [2, 3, 2] (strides above the pool)", mode: 'avg', args: { poolSize: [1, 2, 1], strides: [2, 3, 2], padding: 'same' }, xShape: [1, 4, 5, 4, 2] },
+    { title: "MaxPooling3D 'same', pool [1, 2, 1], strides [2, 3, 2] (strides above the pool)", mode: 'max', args: { poolSize: [1, 2, 1], strides: [2, 3, 2], padding: 'same' }, xShape: [1, 4, 5, 4, 2] },
     { title: "AveragePooling3D 'same' (border windows average their real inputs)", mode: 'avg', args: { poolSize: [3, 2, 2], strides: [2, 2, 1], padding: 'same' }, xShape: [1, 4, 3, 3, 2] },
   ];
   for (const c of cases) {
