@@ -81,7 +81,7 @@ describe('unregistered class names', () => {
 
   it('a built-in layer whose family is not registered says to import @ridge/layers', async () => {
     const t = topology();
-    layersOf(t)[1]!['class_name'] = 'Conv3D';
+    layersOf(t)[1]!['class_name'] = 'ConvLSTM3D';
     const error = await rejects('UNKNOWN_NAME', () => modelFromJSON(t));
     expect(error.message).toContain("import '@ridge/layers'");
   });

@@ -47,6 +47,7 @@ import {
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from '../index.js';
 import { conv2d, spatialDropout2d } from '../index.js';
 import { additiveAttention, attention, embedding, multiHeadAttention } from '../index.js';
+import { averagePooling3d, conv3d, cropping3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d, upSampling3d, zeroPadding3d } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -312,6 +313,23 @@ const cases: Case[] = [
     x: () => tf.tensor2d([[1, 2, 3, 0, 0, 0], [4, 5, 6, 7, 0, 0], [2, 0, 0, 0, 0, 0]]),
     y: () => tf.ones([3, 1]),
   },
+  {
+    name: '3-D convolution and pooling',
+    build: (prefix) => {
+      const inp = input({ shape: [4, 5, 4, 2], name: `${prefix}_in` });
+      let x = conv3d({ filters: 3, kernelSize: [2, 3, 2], padding: 'same', groups: 1, activation: 'relu', name: `${prefix}_c3`, kernelRegularizer: l2(0.01), biasConstraint: nonNeg() }).apply(inp);
+      x = zeroPadding3d({ padding: [[1, 0], 1, [0, 2]], name: `${prefix}_zp3` }).apply(x);
+      x = cropping3d({ cropping: [1, [0, 2], 1], name: `${prefix}_cr3` }).apply(upSampling3d({ size: [1, 2, 1], name: `${prefix}_up3` }).apply(x));
+      x = maxPooling3d({ poolSize: [2, 3, 2], strides: [2, 2, 1], padding: 'same', name: `${prefix}_mp3` }).apply(x);
+      x = averagePooling3d({ poolSize: 2, strides: 1, padding: 'same', name: `${prefix}_ap3` }).apply(x);
+      const a = globalAveragePooling3d({ name: `${prefix}_gap3` }).apply(x);
+      const b = globalMaxPooling3d({ name: `${prefix}_gmp3` }).apply(x);
+      return model({ inputs: inp, outputs: dense({ units: 2, name: `${prefix}_out` }).apply(concatenate({ name: `${prefix}_cat` }).apply([a, b])), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: 'l2' },
+    x: () => tf.randomNormal([3, 4, 5, 4, 2], 0, 1, 'float32', 25),
+    y: () => tf.zeros([3, 2]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -327,7 +345,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -82,6 +82,14 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   Attention: {},
   AdditiveAttention: {},
   MultiHeadAttention: { numHeads: 2, keyDim: 2 },
+  Conv3D: { filters: 2, kernelSize: 2 },
+  MaxPooling3D: {},
+  AveragePooling3D: {},
+  GlobalAveragePooling3D: {},
+  GlobalMaxPooling3D: {},
+  ZeroPadding3D: {},
+  UpSampling3D: {},
+  Cropping3D: {},
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

@@ -69,6 +69,8 @@ import { elu, leakyReLU, prelu, reLU, softmax, thresholdedReLU } from './activat
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from './conv/index.js';
 import { spatialDropout2d } from './misc/index.js';
 import { additiveAttention, attention, multiHeadAttention } from './attention/index.js';
+import { averagePooling3d, conv3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d } from './conv/index.js';
+import { cropping3d, upSampling3d, zeroPadding3d } from './conv/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -364,6 +366,18 @@ const CASES: readonly Case[] = [
   { label: 'AdditiveAttention, [query, value, key]', make: () => additiveAttention(), inputShape: [2, 3, 9], split: [3, 3, 3] },
   // key/bias has a zero gradient (it adds q . b to every score of a query, which the softmax ignores): 0 against ~0.
   { label: 'MultiHeadAttention 2 heads, valueDim 3, outputShape 2', make: () => multiHeadAttention({ numHeads: 2, keyDim: 2, valueDim: 3, outputShape: 2 }), inputShape: [2, 3, 9], split: [3, 3, 3] },
+  { label: 'Conv3D valid', make: () => conv3d({ filters: 2, kernelSize: 2 }), inputShape: [2, 3, 3, 2, 2] },
+  { label: 'Conv3D same, strides [2, 1, 2], tanh', make: () => conv3d({ filters: 3, kernelSize: [2, 3, 2], strides: [2, 1, 2], padding: 'same', activation: 'tanh' }), inputShape: [1, 3, 3, 4, 2] },
+  { label: 'Conv3D dilation [2, 1, 1], groups 2', make: () => conv3d({ filters: 2, kernelSize: 2, dilationRate: [2, 1, 1], groups: 2 }), inputShape: [1, 3, 2, 2, 2] },
+  { label: 'MaxPooling3D same, window [2, 3, 2], strides 2', make: () => maxPooling3d({ poolSize: [2, 3, 2], strides: 2, padding: 'same' }), inputShape: [1, 3, 4, 3, 2], input: (n) => distinct(n, 21) },
+  { label: 'MaxPooling3D valid, pool [2, 1, 2] = strides (windows tile the input)', make: () => maxPooling3d({ poolSize: [2, 1, 2] }), inputShape: [2, 3, 2, 4, 2], input: (n) => distinct(n, 23) },
+  { label: 'MaxPooling3D pool 1, strides 2 (one-entry windows)', make: () => maxPooling3d({ poolSize: 1, strides: 2 }), inputShape: [1, 3, 3, 2, 2] },
+  { label: 'AveragePooling3D same, strides [1, 2, 2]', make: () => averagePooling3d({ poolSize: 2, strides: [1, 2, 2], padding: 'same' }), inputShape: [2, 2, 3, 3, 1] },
+  { label: 'GlobalMaxPooling3D', make: () => globalMaxPooling3d(), inputShape: [2, 2, 2, 2, 2], input: (n) => distinct(n, 22) },
+  { label: 'GlobalAveragePooling3D', make: () => globalAveragePooling3d(), inputShape: [2, 2, 3, 2, 2] },
+  { label: 'ZeroPadding3D [[1, 0], 2, [0, 1]]', make: () => zeroPadding3d({ padding: [[1, 0], 2, [0, 1]] }), inputShape: [1, 2, 2, 2, 2] },
+  { label: 'UpSampling3D [2, 1, 3] (the gradient sums the copies)', make: () => upSampling3d({ size: [2, 1, 3] }), inputShape: [2, 2, 2, 2, 1] },
+  { label: 'Cropping3D [[1, 0], [0, 1], 1]', make: () => cropping3d({ cropping: [[1, 0], [0, 1], 1] }), inputShape: [1, 3, 3, 4, 2] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {

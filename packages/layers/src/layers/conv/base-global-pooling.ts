@@ -14,7 +14,7 @@ export interface GlobalPoolingArgs extends LayerArgs {
   dataFormat?: DataFormat | null;
 }
 
-/** The shared part of the global max and average pooling layers, 1-D and 2-D. */
+/** The shared part of the global max and average pooling layers, 1-D, 2-D and 3-D. */
 export abstract class GlobalPooling extends Layer {
   static override readonly className: string = 'GlobalPooling';
   static override readonly argKeys = argKeys<GlobalPoolingArgs>()([], ['keepdims', 'dataFormat']);
@@ -48,7 +48,7 @@ export abstract class GlobalPooling extends Layer {
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
     expectRank(this, x.shape, this.spatialRank);
-    const axes = this.spatialRank === 1 ? [1] : [1, 2];
+    const axes = Array.from({ length: this.spatialRank }, (_, i) => i + 1);
     return this.mode === 'max' ? tf.max(x, axes, this.keepdims) : tf.mean(x, axes, this.keepdims);
   }
 

@@ -4,6 +4,7 @@ import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import { checkDataFormat, checkPadding, expectRank, normalizeTuple, samePadding, spatialOutput, type DataFormat, type Padding } from './conv-utils.js';
 import { argKeys } from '../../engine/arg-keys.js';
+import { pool3d } from './pool3d.js';
 
 export interface PoolingArgs extends LayerArgs {
   /** Window size: one integer for every spatial axis, or one per axis. Default 2. */
@@ -18,7 +19,7 @@ export interface PoolingArgs extends LayerArgs {
 
 export type PoolMode = 'max' | 'avg';
 
-/** The shared part of the max and average pooling layers, 1-D and 2-D. */
+/** The shared part of the max and average pooling layers, 1-D, 2-D and 3-D. */
 export abstract class Pooling extends Layer {
   static override readonly className: string = 'Pooling';
   static override readonly argKeys = argKeys<PoolingArgs>()([], ['poolSize', 'strides', 'padding', 'dataFormat']);
@@ -55,6 +56,7 @@ export abstract class Pooling extends Layer {
     const x = inputs as tf.Tensor;
     this.computeOutputShape(x.shape);
     if (this.spatialRank === 2) return pool2d(x as tf.Tensor4D, this.poolSize, this.strides, this.padding, this.mode);
+    if (this.spatialRank === 3) return pool3d(x as tf.Tensor5D, this.poolSize, this.strides, this.padding, this.mode);
     // tfjs-core has no 1-D pooling: pool [batch, 1, steps, channels] with a 1 x n window.
     const [batch, steps, channels] = x.shape as [number, number, number];
     const y = pool2d(tf.reshape(x, [batch, 1, steps, channels]), [1, this.poolSize[0]!], [1, this.strides[0]!], this.padding, this.mode);

@@ -10,8 +10,9 @@ export type Padding = 'valid' | 'same';
 /** Conv1D also accepts `'causal'`: left padding, so output t never sees inputs after t. */
 export type ConvPadding = Padding | 'causal';
 
-/** `[batch, steps, channels]` or `[batch, height, width, channels]`, for messages. */
+/** `[batch, steps, channels]`, `[batch, height, width, channels]` or `[batch, depth, height, width, channels]`, for messages. */
 export function layoutOf(spatialRank: number): string {
+  if (spatialRank === 3) return '[batch, depth, height, width, channels]';
   return spatialRank === 1 ? '[batch, steps, channels]' : '[batch, height, width, channels]';
 }
 

@@ -38,6 +38,7 @@ import {
   maxPooling2d,
 } from './index.js';
 import { Conv1DTranspose, Cropping1D, DepthwiseConv1D, SeparableConv1D, UpSampling1D, ZeroPadding1D } from './index.js';
+import { AveragePooling3D, Conv3D, Cropping3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D, UpSampling3D, ZeroPadding3D } from './index.js';
 import { convLayerEntries } from './register.js';
 // layer.getConfig() comes with saving
 import '../../features/io.js';
@@ -122,6 +123,14 @@ describe('registry', () => {
       'DepthwiseConv1D',
       'SeparableConv1D',
       'Conv1DTranspose',
+      'Conv3D',
+      'MaxPooling3D',
+      'AveragePooling3D',
+      'GlobalAveragePooling3D',
+      'GlobalMaxPooling3D',
+      'ZeroPadding3D',
+      'UpSampling3D',
+      'Cropping3D',
     ]);
     const classes = [
       Conv1D,
@@ -148,6 +157,14 @@ describe('registry', () => {
       DepthwiseConv1D,
       SeparableConv1D,
       Conv1DTranspose,
+      Conv3D,
+      MaxPooling3D,
+      AveragePooling3D,
+      GlobalAveragePooling3D,
+      GlobalMaxPooling3D,
+      ZeroPadding3D,
+      UpSampling3D,
+      Cropping3D,
     ];
     expect(classes.map((c) => c.className)).toEqual(convLayerEntries.map((e) => e.name));
     for (const e of convLayerEntries) expect(e.package).toBe('@ridge/layers');

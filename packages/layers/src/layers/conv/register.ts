@@ -25,6 +25,14 @@ import { MaxPooling1D, type MaxPooling1DArgs } from './max-pooling1d.js';
 import { MaxPooling2D, type MaxPooling2DArgs } from './max-pooling2d.js';
 import { Reshape, type ReshapeArgs } from './reshape.js';
 import { withoutForeignKeys } from '../../engine/foreign-keys.js';
+import { Conv3D, type Conv3DArgs } from './conv3d.js';
+import { MaxPooling3D, type MaxPooling3DArgs } from './max-pooling3d.js';
+import { AveragePooling3D, type AveragePooling3DArgs } from './average-pooling3d.js';
+import { GlobalAveragePooling3D, type GlobalAveragePooling3DArgs } from './global-average-pooling3d.js';
+import { GlobalMaxPooling3D, type GlobalMaxPooling3DArgs } from './global-max-pooling3d.js';
+import { ZeroPadding3D, type ZeroPadding3DArgs } from './zero-padding3d.js';
+import { UpSampling3D, type UpSampling3DArgs } from './up-sampling3d.js';
+import { Cropping3D, type Cropping3DArgs } from './cropping3d.js';
 
 // Keras 3 registers the short names ('MaxPool2D', 'Convolution2D', ...) as aliases of the same
 // classes; configs always carry the long class name.
@@ -68,6 +76,19 @@ declare module '@ridge/core' {
     SeparableConvolution1D: SeparableConv1DArgs;
     Conv1DTranspose: Conv1DTransposeArgs;
     Convolution1DTranspose: Conv1DTransposeArgs;
+    Conv3D: Conv3DArgs;
+    Convolution3D: Conv3DArgs;
+    MaxPooling3D: MaxPooling3DArgs;
+    MaxPool3D: MaxPooling3DArgs;
+    AveragePooling3D: AveragePooling3DArgs;
+    AvgPool3D: AveragePooling3DArgs;
+    GlobalAveragePooling3D: GlobalAveragePooling3DArgs;
+    GlobalAvgPool3D: GlobalAveragePooling3DArgs;
+    GlobalMaxPooling3D: GlobalMaxPooling3DArgs;
+    GlobalMaxPool3D: GlobalMaxPooling3DArgs;
+    ZeroPadding3D: ZeroPadding3DArgs;
+    UpSampling3D: UpSampling3DArgs;
+    Cropping3D: Cropping3DArgs;
   }
 }
 
@@ -106,6 +127,14 @@ export const convLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<DepthwiseConv1DArgs>('DepthwiseConv1D', [], (a) => new DepthwiseConv1D(a)),
   entry<SeparableConv1DArgs>('SeparableConv1D', ['SeparableConvolution1D'], (a) => new SeparableConv1D(a)),
   entry<Conv1DTransposeArgs>('Conv1DTranspose', ['Convolution1DTranspose'], (a) => new Conv1DTranspose(a)),
+  entry<Conv3DArgs>('Conv3D', ['Convolution3D'], (a) => new Conv3D(a)),
+  entry<MaxPooling3DArgs>('MaxPooling3D', ['MaxPool3D'], (a) => new MaxPooling3D(a)),
+  entry<AveragePooling3DArgs>('AveragePooling3D', ['AvgPool3D'], (a) => new AveragePooling3D(a)),
+  entry<GlobalAveragePooling3DArgs>('GlobalAveragePooling3D', ['GlobalAvgPool3D'], (a) => new GlobalAveragePooling3D(a)),
+  entry<GlobalMaxPooling3DArgs>('GlobalMaxPooling3D', ['GlobalMaxPool3D'], (a) => new GlobalMaxPooling3D(a)),
+  entry<ZeroPadding3DArgs>('ZeroPadding3D', [], (a) => new ZeroPadding3D(a)),
+  entry<UpSampling3DArgs>('UpSampling3D', [], (a) => new UpSampling3D(a)),
+  entry<Cropping3DArgs>('Cropping3D', [], (a) => new Cropping3D(a)),
 ];
 
 /**
