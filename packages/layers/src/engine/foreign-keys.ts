@@ -28,7 +28,9 @@ const FOREIGN: Readonly<Record<string, Inert>> = {
   LayerNormalization: { rmsScaling: false },
   // Keras 3's fused kernel choice: the same attention computed another way (Ridge always computes the scores).
   MultiHeadAttention: { flashAttention: ANY },
-  // tf.keras 2's layer-wide flag, replaced by the call argument `use_causal_mask`.
+  // tf.keras 2's layer-wide flag, replaced by the call argument `use_causal_mask`. A functional
+  // model's loader turns `causal: true` into that call argument (model-from-json.ts, liftCausal);
+  // a layer config read alone keeps the warning.
   Attention: { causal: false },
   AdditiveAttention: { causal: false },
 };

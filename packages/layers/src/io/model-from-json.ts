@@ -344,6 +344,19 @@ function callKwargsFrom(value: JsonValue | undefined): JsonObject[] {
   });
 }
 
+/**
+ * tf.keras 2 wrote causal attention as the layer's `causal: true`; Keras 3 and Ridge as each call's
+ * `use_causal_mask`. Returns the entry without the flag and whether it was set, so that every call
+ * of that layer in the functional model is made causal (tf.keras 2 masks when either is set).
+ */
+function liftCausal(entry: JsonValue | undefined): [JsonValue | undefined, boolean] {
+  if (!isJsonObject(entry) || (entry['class_name'] !== 'Attention' && entry['class_name'] !== 'AdditiveAttention')) return [entry, false];
+  const config = entry['config'];
+  if (!isJsonObject(config) || config['causal'] !== true) return [entry, false];
+  const { causal: _, ...rest } = config;
+  return [{ ...entry, config: rest }, true];
+}
+
 /** A layer that reads call arguments that are not tensors (the attention layers' `use_causal_mask`). */
 interface TakesKerasCall {
   applyKerasCall(inputs: readonly SymbolicTensor[], kwargs: JsonObject): SymbolicTensor[];
@@ -373,13 +386,14 @@ function functionalFrom(config: JsonObject, where: string, building: Building): 
   const pending: Pending[] = [];
   listAt(config, 'layers', `${where}.config`).forEach((entry, i) => {
     const here = `${where}.config.layers[${i}]`;
-    const layer = layerFrom(entry, here, building);
-    const e = entry as JsonObject;
+    const [lifted, causal] = liftCausal(entry);
+    const layer = layerFrom(lifted, here, building);
+    const e = lifted as JsonObject;
     const name = typeof e['name'] === 'string' ? e['name'] : layer.name;
     if (byName.has(name)) throw invalidJson(`${here}.name`, name, 'a name no other layer of the model has');
     const inbound = e['inbound_nodes'];
     const keras3 = Array.isArray(inbound) && inbound.some((n) => isJsonObject(n) && n['args'] !== undefined);
-    const p: Pending = { layer, name, where: here, calls: callsFrom(inbound, `${here}.inbound_nodes`), kwargs: callKwargsFrom(inbound), outputs: [], keras3 };
+    const p: Pending = { layer, name, where: here, calls: callsFrom(inbound, `${here}.inbound_nodes`), kwargs: callKwargsFrom(inbound).map((kw) => (causal ? { ...kw, use_causal_mask: true } : kw)), outputs: [], keras3 };
     if (layer instanceof InputLayer) p.outputs.push([layer.output]);
     byName.set(name, p);
     pending.push(p);
