@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RidgeError, describeValue, invalidArgument, mustBeError } from './errors.js';
+import { RidgeError, argumentError, dataError, describeValue, invalidArgument, mustBeError, shapeError } from './errors.js';
 import { checkConfigKeys, checkNonNegativeNumber, checkNumber, checkOneOf } from './validate.js';
 
 describe('RidgeError', () => {
@@ -13,6 +13,21 @@ describe('RidgeError', () => {
     const foreign = Object.assign(new Error('y'), { code: 'UNKNOWN_NAME' });
     Object.defineProperty(foreign, Symbol.for('@ridge/core/RidgeError'), { value: true });
     expect(RidgeError.is(foreign, 'UNKNOWN_NAME')).toBe(true);
+  });
+
+  it('argumentError, shapeError and dataError keep the message and details they are given, with their code', () => {
+    const cases = [
+      [argumentError, 'INVALID_ARGUMENT'],
+      [shapeError, 'SHAPE_MISMATCH'],
+      [dataError, 'INVALID_DATA'],
+    ] as const;
+    for (const [make, code] of cases) {
+      const e = make('x has shape [2]; expected [3].', { argument: 'x', received: [2] });
+      expect(RidgeError.is(e, code)).toBe(true);
+      expect(e.message).toBe('x has shape [2]; expected [3].');
+      expect(e.details).toEqual({ argument: 'x', received: [2] });
+      expect(make('no details').details).toEqual({});
+    }
   });
 
   it('messages name the argument and the received value', () => {

@@ -107,3 +107,18 @@ export function mustBeError(
 ): RidgeError {
   return new RidgeError(code, `${subject} must be ${expected}; received ${describeValue(received)}.`, details);
 }
+
+/** An `INVALID_ARGUMENT` refusal whose message does not have the `mustBeError` shape. */
+export function argumentError(message: string, details?: Record<string, unknown>): RidgeError {
+  return new RidgeError('INVALID_ARGUMENT', message, details);
+}
+
+/** A `SHAPE_MISMATCH` error: the message names the shapes received and expected. */
+export function shapeError(message: string, details?: Record<string, unknown>): RidgeError {
+  return new RidgeError('SHAPE_MISMATCH', message, details);
+}
+
+/** An `INVALID_DATA` error: the message names the data argument and what is wrong with it. */
+export function dataError(message: string, details?: Record<string, unknown>): RidgeError {
+  return new RidgeError('INVALID_DATA', message, details);
+}

@@ -1,5 +1,5 @@
 import type { Configurable, Constraint, Initializer, Loss, Optimizer, Regularizer } from './contracts.js';
-import { RidgeError, describeValue } from './errors.js';
+import { argumentError, describeValue, RidgeError } from './errors.js';
 import type { JsonObject } from './json.js';
 import { isJsonObject } from './json.js';
 import type {
@@ -142,8 +142,7 @@ function checkInstance(kind: FactoryKind, value: Configurable): void {
   const needs = [CONTRACT_METHOD[kind], kind === 'optimizer' ? 'dispose' : undefined];
   const missing = needs.filter((m): m is string => m !== undefined && typeof (value as unknown as Record<string, unknown>)[m] !== 'function');
   if (missing.length === 0) return;
-  throw new RidgeError(
-    'INVALID_ARGUMENT',
+  throw argumentError(
     `A ${kind} must have ${missing.map((m) => `${m}()`).join(' and ')}; received ${describeValue(value)} (className ${describeValue(value.className)}), ` +
       `which it lacks. Pass a ${kind} made by its factory, a registered name, or { className, config }.`,
     { kind, received: value, missing },
@@ -164,8 +163,7 @@ function getAs<K extends FactoryKind>(kind: K, spec: unknown): ValueOf<K> {
     if (resolve !== undefined) return resolve(kind, spec) as ValueOf<K>;
     throw unknownName(kind, typeof spec === 'string' ? spec : (spec['className'] ?? spec['class_name']), []);
   }
-  throw new RidgeError(
-    'INVALID_ARGUMENT',
+  throw argumentError(
     `A ${kind} must be a registered name, an instance or { className, config }; ` +
       `received ${describeValue(spec)}.`,
     { kind, received: spec },
@@ -174,8 +172,7 @@ function getAs<K extends FactoryKind>(kind: K, spec: unknown): ValueOf<K> {
 
 function serializeAs(kind: FactoryKind, value: unknown): Serialized {
   if (!isInstance(value)) {
-    throw new RidgeError(
-      'INVALID_ARGUMENT',
+    throw argumentError(
       `serialize expects a ${kind} instance with className and getConfig(); received ${describeValue(value)}.`,
       { kind, received: value },
     );

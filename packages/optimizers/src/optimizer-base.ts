@@ -1,8 +1,8 @@
 import {
-  RidgeError,
   checkConfigKeys,
   checkNonNegativeNumber,
   invalidArgument,
+  shapeError,
   type JsonObject,
   type Optimizer,
   type WeightGradient,
@@ -240,8 +240,7 @@ export abstract class OptimizerBase implements Optimizer {
       if (!pair.weight.trainable || pair.gradient == null) continue;
       const { shape } = pair.weight.variable;
       if (!sameShape(pair.gradient.shape, shape)) {
-        throw new RidgeError(
-          'SHAPE_MISMATCH',
+        throw shapeError(
           `The gradient for ${pair.weight.path} has shape [${pair.gradient.shape.join(', ')}], ` +
             `but the weight has shape [${shape.join(', ')}].`,
           { path: pair.weight.path, gradientShape: pair.gradient.shape, weightShape: shape },
