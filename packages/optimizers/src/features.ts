@@ -63,6 +63,11 @@ export interface Features {
   /** A schedule as `learningRate` (an object, or a saved `{ className: 'ExponentialDecay', config }`). */
   schedules: {
     resolve(value: object): LearningRateSchedule;
+    /**
+     * The rate `schedule` gives after `step` steps; a value that is not a finite number >= 0 is
+     * refused, naming the optimizer (`className`), the schedule and the step.
+     */
+    rateAt(className: string, schedule: LearningRateSchedule, step: number): number;
     /** The error for setting `learningRate` of an optimizer that has a schedule. */
     notSettable(className: string, schedule: LearningRateSchedule, value: unknown): Error;
   };
