@@ -50,6 +50,14 @@ describe('describeValue', () => {
     expect(describeValue('l2')).toBe('"l2"');
     expect(describeValue(-0)).toBe('-0');
     expect(describeValue(Infinity)).toBe('Infinity');
+    expect(describeValue(Number.NaN)).toBe('NaN');
+    expect(describeValue(-2.5)).toBe('-2.5');
+    expect(describeValue(0)).toBe('0');
+    expect(describeValue(10n)).toBe('10n');
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue(false)).toBe('false');
+    expect(describeValue(Symbol('k'))).toBe('Symbol(k)');
+    expect(describeValue(function named() {})).toBe('a function (named)');
     expect(describeValue(undefined)).toBe('undefined');
     expect(describeValue([1, 2])).toBe('[1, 2]');
     expect(describeValue({ a: 1 })).toBe('{"a":1}');

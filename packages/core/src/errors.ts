@@ -52,15 +52,13 @@ export function describeValue(value: unknown): string {
 }
 
 function describeUnsafe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'NaN';
-    return Object.is(value, -0) ? '-0' : String(value);
-  }
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value === null || value === undefined || typeof value === 'boolean') return String(value);
+  const type = typeof value;
+  if (type === 'string') return JSON.stringify(value);
+  if (Object.is(value, -0)) return '-0';
+  if (type === 'bigint') return `${value as bigint}n`;
+  // Numbers (NaN and Infinity too), booleans, symbols, null and undefined as String writes them.
+  if (value == null || type === 'number' || type === 'boolean' || type === 'symbol') return String(value);
   if (typeof value === 'function') return `a function${typeof value.name === 'string' && value.name ? ` (${value.name})` : ''}`;
-  if (typeof value === 'symbol') return value.toString();
   if (Array.isArray(value)) {
     const shown = value.slice(0, 6).map(describeValue).join(', ');
     return `[${shown}${value.length > 6 ? `, ... (${value.length} items)` : ''}]`;

@@ -16,7 +16,7 @@ export function checkTensor(className: string, argument: string, value: unknown)
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  return tf.util.arraysEqual(a as number[], b as number[]);
 }
 
 /** Whether `a` is `b` with one more trailing dimension of 1. */

@@ -84,7 +84,7 @@ export function checkBoolean(argument: string, value: unknown): boolean {
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  return tf.util.arraysEqual(a as number[], b as number[]);
 }
 
 /**
