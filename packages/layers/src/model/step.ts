@@ -102,6 +102,11 @@ function withPenaltyGradient(x: tf.Tensor, regularizer: Regularizer, scale: numb
   return (tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor)(x);
 }
 
+/** Whether a regularizer's gradient is known without the tape: it has `asL1L2` or `gradient`. */
+function analytic(regularizer: Regularizer | undefined): boolean {
+  return typeof regularizer?.asL1L2 === 'function' || typeof regularizer?.gradient === 'function';
+}
+
 /** An activity term in training: the output, kept until the step's end, and its value once known. */
 interface ActivityRecord {
   readonly output: tf.Tensor;
@@ -213,15 +218,14 @@ export class StepRunner {
     const terms = weightTerms(this.#model.weights, this.#compiled.rules);
     // A regularizer's analytic gradient is added straight to the weight's gradient, so its
     // penalty stays off the tape; an L1L2-form one is computed in fused kernels.
-    const fast = train ? terms.filter((t) => typeof t.regularizer.asL1L2 === 'function' || typeof t.regularizer.gradient === 'function') : [];
+    const fast = train ? terms.filter((t) => analytic(t.regularizer)) : [];
     const constants = this.#constants;
     const taped = terms.filter((t) => !fast.includes(t));
     const vars = train ? this.#model.weights.filter((w) => w.trainable) : [];
 
     // In training, an activity regularizer with an analytic gradient adds that gradient to its
     // layer's output gradient directly, and its value is computed off the tape.
-    const fastActivity = (layer: Layer) =>
-      train && vars.length > 0 && (typeof layer.activityRegularizer?.asL1L2 === 'function' || typeof layer.activityRegularizer?.gradient === 'function');
+    const fastActivity = (layer: Layer) => train && vars.length > 0 && analytic(layer.activityRegularizer);
     const parts: Part[] = [];
     const steps = this.#steps;
     // The activity terms computed on the tape come first, those computed off it last.
