@@ -57,8 +57,8 @@ export interface Features {
     save(model: Model, target: string | tf.io.IOHandler, options: SaveOptions): Promise<tf.io.SaveResult>;
     toJSON(model: Model, options: unknown): ModelTopologyJSON;
   };
-  /** `model.summary()`. */
-  summary: (model: Model, rules: readonly CompiledRule[], graph: Graph | undefined) => string;
+  /** `model.summary()`: the table, printed line by line with `print` (default `console.log`; `false` prints nothing). */
+  summary: (model: Model, rules: readonly CompiledRule[], graph: Graph | undefined, print: ((line: string) => void) | false | undefined) => string;
   /** `fit({ verbose: 1 | 2 })`, and `verbose: 1` by default in a terminal. */
   progress: {
     defaultVerbosity(): 0 | 1;

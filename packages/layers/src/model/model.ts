@@ -382,12 +382,13 @@ export class Model extends Layer implements CallbackModel {
     return this.#inference('penalties').penalties(this, this.#internals(), x);
   }
 
-  /** A table of layers, output shapes, parameter counts and each layer's regularizers. */
-  summary(print: ((line: string) => void) | false = (line) => console.log(line)): string {
+  /**
+   * A table of layers, output shapes, parameter counts and each layer's regularizers, printed line
+   * by line with `print` (default `console.log`; `false` prints nothing) and returned.
+   */
+  summary(print?: ((line: string) => void) | false): string {
     this.#refuseDisposed('summary()');
-    const text = feature('summary', 'model.summary()')(this, this.#compiled?.rules ?? [], this.graphState);
-    if (print) for (const line of text.split('\n')) print(line);
-    return text;
+    return feature('summary', 'model.summary()')(this, this.#compiled?.rules ?? [], this.graphState, print);
   }
 
   /**
