@@ -102,6 +102,9 @@ export function addMetrics(table: Readonly<Record<string, (name: string) => Metr
   Object.assign(MORE, table);
 }
 
+/** What else than a name a metric can be, for the messages that refuse one. */
+const METRIC_FORMS = 'a function (yTrue, yPred) => Tensor or { name, perSample }';
+
 /**
  * Resolves a metric (`argument` names it in errors). `'accuracy'` picks its kind from the shapes
  * of the labels and the outputs, as Keras 3 does.
@@ -110,7 +113,7 @@ export function resolveMetric(spec: MetricSpec, argument: string): Metric {
   if (typeof spec === 'object' && spec !== null && typeof spec.perSample === 'function' && typeof spec.name === 'string') return spec;
   if (typeof spec === 'function') return feature('functions', `compile({ ${argument.split('[')[0]}: [function] })`).metric(spec);
   if (typeof spec !== 'string') {
-    throw mustBeError(`compile: ${argument}`, spec, 'a metric name, a function (yTrue, yPred) => Tensor or { name, perSample }', { argument, received: spec });
+    throw mustBeError(`compile: ${argument}`, spec, `a metric name, ${METRIC_FORMS}`, { argument, received: spec });
   }
   if (Object.hasOwn(FIXED, spec)) return { name: spec, perSample: FIXED[spec]! };
   const make = Object.hasOwn(MORE, spec) ? MORE[spec] : undefined;
@@ -120,7 +123,7 @@ export function resolveMetric(spec: MetricSpec, argument: string): Metric {
       'UNKNOWN_NAME',
       `compile: ${argument}: unknown metric ${describeValue(spec)}. Known metrics: ${[...Object.keys(FIXED), ...more].join(', ')}` +
         `${more.length ? '' : ", and more with import '@ridge/layers/metrics'"}; ` +
-        'or pass a function (yTrue, yPred) => Tensor or { name, perSample }.',
+        `or pass ${METRIC_FORMS}.`,
       { argument, received: spec },
     );
   }
