@@ -157,8 +157,9 @@ describe('bundle size of the seed model script', () => {
     // penalty); disposed models, objects that only look like an optimizer or loss, malformed
     // gradients and bad batches are refused; masking's hooks (the masking code itself is behind
     // @ridge/layers/masking). Lower it when you cut more; never raise it for a feature '/base'
-    // does not need (put that behind an entry instead).
-    const BUDGET = 0.28;
+    // does not need (put that behind an entry instead). 27.1% (59,754 bytes) after the same code
+    // took fewer bytes (shared error helpers, #private step state, one custom-gradient linear, ...).
+    const BUDGET = 0.272;
     expect(ridgeBase.bytes / tfl.bytes).toBeLessThanOrEqual(BUDGET);
   });
 

@@ -1,4 +1,4 @@
-import { RidgeError, findEntry, type RuntimeEnvironment } from '@ridge/core';
+import { findEntry, mustBeError, RidgeError, type RuntimeEnvironment } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { autoload } from '#autoload';
 import { DEFAULT_ORDER, runtimeEnvironment } from './environment.js';
@@ -52,11 +52,7 @@ function orderFor(prefer: InitBackendOptions['prefer'], env: RuntimeEnvironment)
   if (prefer === undefined) return [...defaults];
   if (typeof prefer === 'string') return [prefer, ...defaults.filter((n) => n !== prefer)];
   if (Array.isArray(prefer) && prefer.length > 0 && prefer.every((p) => typeof p === 'string')) return [...prefer];
-  throw new RidgeError(
-    'INVALID_ARGUMENT',
-    `initBackend: prefer must be a backend name or a non-empty list of names; received ${JSON.stringify(prefer)}.`,
-    { argument: 'prefer', received: prefer },
-  );
+  throw mustBeError('initBackend: prefer', prefer, 'a backend name or a non-empty list of names', { argument: 'prefer', received: prefer });
 }
 
 function logger(log: InitBackendOptions['log']): (line: string) => void {
@@ -75,11 +71,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const order = orderFor(options.prefer, env);
   const { threads, wasmPaths } = options;
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-    throw new RidgeError(
-      'INVALID_ARGUMENT',
-      `initBackend: threads must be an integer >= 1; received ${String(threads)}.`,
-      { argument: 'threads', received: threads },
-    );
+    throw mustBeError('initBackend: threads', threads, 'an integer >= 1', { argument: 'threads', received: threads });
   }
   const print = logger(options.log);
   const key = JSON.stringify([order, threads, wasmPaths]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RidgeError, describeValue, invalidArgument, mustBeError } from './errors.js';
+import { RidgeError, argumentError, dataError, describeValue, invalidArgument, mustBeError, shapeError } from './errors.js';
 import { checkConfigKeys, checkNonNegativeNumber, checkNumber, checkOneOf } from './validate.js';
 
 describe('RidgeError', () => {
@@ -13,6 +13,21 @@ describe('RidgeError', () => {
     const foreign = Object.assign(new Error('y'), { code: 'UNKNOWN_NAME' });
     Object.defineProperty(foreign, Symbol.for('@ridge/core/RidgeError'), { value: true });
     expect(RidgeError.is(foreign, 'UNKNOWN_NAME')).toBe(true);
+  });
+
+  it('argumentError, shapeError and dataError keep the message and details they are given, with their code', () => {
+    const cases = [
+      [argumentError, 'INVALID_ARGUMENT'],
+      [shapeError, 'SHAPE_MISMATCH'],
+      [dataError, 'INVALID_DATA'],
+    ] as const;
+    for (const [make, code] of cases) {
+      const e = make('x has shape [2]; expected [3].', { argument: 'x', received: [2] });
+      expect(RidgeError.is(e, code)).toBe(true);
+      expect(e.message).toBe('x has shape [2]; expected [3].');
+      expect(e.details).toEqual({ argument: 'x', received: [2] });
+      expect(make('no details').details).toEqual({});
+    }
   });
 
   it('messages name the argument and the received value', () => {
@@ -35,6 +50,14 @@ describe('describeValue', () => {
     expect(describeValue('l2')).toBe('"l2"');
     expect(describeValue(-0)).toBe('-0');
     expect(describeValue(Infinity)).toBe('Infinity');
+    expect(describeValue(Number.NaN)).toBe('NaN');
+    expect(describeValue(-2.5)).toBe('-2.5');
+    expect(describeValue(0)).toBe('0');
+    expect(describeValue(10n)).toBe('10n');
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue(false)).toBe('false');
+    expect(describeValue(Symbol('k'))).toBe('Symbol(k)');
+    expect(describeValue(function named() {})).toBe('a function (named)');
     expect(describeValue(undefined)).toBe('undefined');
     expect(describeValue([1, 2])).toBe('[1, 2]');
     expect(describeValue({ a: 1 })).toBe('{"a":1}');

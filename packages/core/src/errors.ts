@@ -52,15 +52,13 @@ export function describeValue(value: unknown): string {
 }
 
 function describeUnsafe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'NaN';
-    return Object.is(value, -0) ? '-0' : String(value);
-  }
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value === null || value === undefined || typeof value === 'boolean') return String(value);
+  const type = typeof value;
+  if (type === 'string') return JSON.stringify(value);
+  if (Object.is(value, -0)) return '-0';
+  if (type === 'bigint') return `${value as bigint}n`;
+  // Numbers (NaN and Infinity too), booleans, symbols, null and undefined as String writes them.
+  if (value == null || type === 'number' || type === 'boolean' || type === 'symbol') return String(value);
   if (typeof value === 'function') return `a function${typeof value.name === 'string' && value.name ? ` (${value.name})` : ''}`;
-  if (typeof value === 'symbol') return value.toString();
   if (Array.isArray(value)) {
     const shown = value.slice(0, 6).map(describeValue).join(', ');
     return `[${shown}${value.length > 6 ? `, ... (${value.length} items)` : ''}]`;
@@ -106,4 +104,19 @@ export function mustBeError(
   code: RidgeErrorCode = 'INVALID_ARGUMENT',
 ): RidgeError {
   return new RidgeError(code, `${subject} must be ${expected}; received ${describeValue(received)}.`, details);
+}
+
+/** An `INVALID_ARGUMENT` refusal whose message does not have the `mustBeError` shape. */
+export function argumentError(message: string, details?: Record<string, unknown>): RidgeError {
+  return new RidgeError('INVALID_ARGUMENT', message, details);
+}
+
+/** A `SHAPE_MISMATCH` error: the message names the shapes received and expected. */
+export function shapeError(message: string, details?: Record<string, unknown>): RidgeError {
+  return new RidgeError('SHAPE_MISMATCH', message, details);
+}
+
+/** An `INVALID_DATA` error: the message names the data argument and what is wrong with it. */
+export function dataError(message: string, details?: Record<string, unknown>): RidgeError {
+  return new RidgeError('INVALID_DATA', message, details);
 }

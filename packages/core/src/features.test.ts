@@ -46,6 +46,24 @@ describe('featureTable', () => {
     expect(e.details).toEqual({ feature: 'clipping', call: 'Adam({ clipNorm })', entry: '@example/pkg/clipping' });
   });
 
+  it("an entry written as '/<path>' is that subpath of the root entry, in the message and the details", () => {
+    const t = featureTable<Parts>('@example/pkg/base', '@example/pkg', {
+      saving: ['/io', 'saving and JSON'],
+      clipping: ['@other/clip', 'gradient clipping'],
+    });
+    let error: unknown;
+    try {
+      t.get('saving', 'model.save()');
+    } catch (e) {
+      error = e;
+    }
+    const e = error as RidgeError;
+    expect(e.code).toBe('FEATURE_NOT_LOADED');
+    expect(e.message).toContain("Add import '@example/pkg/io' once in your app");
+    expect(e.details).toEqual({ feature: 'saving', call: 'model.save()', entry: '@example/pkg/io' });
+    expect(() => t.get('clipping', 'Adam({ clipNorm })')).toThrow(/Add import '@other\/clip' once/);
+  });
+
   it('each table is separate: installing in one does not install in another', () => {
     const a = table();
     const b = table();

@@ -18,7 +18,10 @@ export interface FeatureTable<F extends object> {
   get<K extends keyof F & string>(name: K, call: string): F[K];
 }
 
-/** Where each feature comes from: its entry and a few words on what it is, for the error that names it. */
+/**
+ * Where each feature comes from: its entry and a few words on what it is, for the error that names
+ * it. An entry that starts with `/` is a subpath of the root entry (`'/io'` is `'@ridge/layers/io'`).
+ */
 export type FeatureEntries<F extends object> = { readonly [K in keyof F & string]: readonly [entry: string, what: string] };
 
 /**
@@ -35,7 +38,8 @@ export function featureTable<F extends object>(base: string, root: string, entri
     get(name, call) {
       const found = installed[name];
       if (found !== undefined) return found as F[typeof name];
-      const [entry, what] = entries[name];
+      const [path, what] = entries[name];
+      const entry = path[0] === '/' ? root + path : path;
       throw new RidgeError(
         'FEATURE_NOT_LOADED',
         `${call} needs ${what}, which is not loaded: '${base}' leaves it out so that bundles that do not use it stay small. ` +

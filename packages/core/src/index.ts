@@ -1,4 +1,4 @@
-export { RidgeError, describeValue, invalidArgument, mustBeError } from './errors.js';
+export { RidgeError, argumentError, dataError, describeValue, invalidArgument, mustBeError, shapeError } from './errors.js';
 export type { RidgeErrorCode } from './errors.js';
 export { checkConfigKeys, checkNonNegativeNumber, checkNumber, checkOneOf } from './validate.js';
 export { closestName } from './suggest.js';

@@ -1,5 +1,5 @@
 import type { Configurable, Constraint, Initializer, Loss, Optimizer, Regularizer } from './contracts.js';
-import { RidgeError, describeValue } from './errors.js';
+import { argumentError, describeValue, RidgeError } from './errors.js';
 import type { JsonObject } from './json.js';
 import { isJsonObject } from './json.js';
 import type {
@@ -87,15 +87,14 @@ export interface SerdeTrio<K extends FactoryKind> {
   deserialize(json: unknown): ValueOf<K>;
 }
 
-/** The method each kind's contract needs besides `className` and `getConfig()` (contracts.ts). */
-const CONTRACT_METHOD: Readonly<Record<FactoryKind, string | undefined>> = {
-  regularizer: 'apply',
-  constraint: 'apply',
-  initializer: 'apply',
-  loss: 'apply',
-  optimizer: 'applyGradients',
-  layer: undefined,
-};
+/**
+ * The method each kind's contract needs besides `className` and `getConfig()` (contracts.ts):
+ * `applyGradients` for an optimizer, none for a layer, `apply` for a regularizer, constraint,
+ * initializer or loss.
+ */
+function contractMethod(kind: FactoryKind): string | undefined {
+  return kind === 'optimizer' ? 'applyGradients' : kind === 'layer' ? undefined : 'apply';
+}
 
 /**
  * Throws `INVALID_ENTRY` unless an entry's `create()` gave an object of its kind. A plugin whose
@@ -103,7 +102,7 @@ const CONTRACT_METHOD: Readonly<Record<FactoryKind, string | undefined>> = {
  * step, say), with a TypeError that names neither the plugin nor the entry.
  */
 function checkCreated(kind: FactoryKind, entry: { readonly name: string; readonly package: string }, value: unknown): void {
-  const method = CONTRACT_METHOD[kind];
+  const method = contractMethod(kind);
   if (isInstance(value) && (method === undefined || typeof (value as unknown as Record<string, unknown>)[method] === 'function')) return;
   throw new RidgeError(
     'INVALID_ENTRY',
@@ -139,11 +138,10 @@ export function deserializeAs<K extends FactoryKind>(kind: K, json: unknown): Va
  * `dispose()`): it would otherwise be accepted and fail later, mid-training, with a TypeError.
  */
 function checkInstance(kind: FactoryKind, value: Configurable): void {
-  const needs = [CONTRACT_METHOD[kind], kind === 'optimizer' ? 'dispose' : undefined];
+  const needs = [contractMethod(kind), kind === 'optimizer' ? 'dispose' : undefined];
   const missing = needs.filter((m): m is string => m !== undefined && typeof (value as unknown as Record<string, unknown>)[m] !== 'function');
   if (missing.length === 0) return;
-  throw new RidgeError(
-    'INVALID_ARGUMENT',
+  throw argumentError(
     `A ${kind} must have ${missing.map((m) => `${m}()`).join(' and ')}; received ${describeValue(value)} (className ${describeValue(value.className)}), ` +
       `which it lacks. Pass a ${kind} made by its factory, a registered name, or { className, config }.`,
     { kind, received: value, missing },
@@ -164,8 +162,7 @@ function getAs<K extends FactoryKind>(kind: K, spec: unknown): ValueOf<K> {
     if (resolve !== undefined) return resolve(kind, spec) as ValueOf<K>;
     throw unknownName(kind, typeof spec === 'string' ? spec : (spec['className'] ?? spec['class_name']), []);
   }
-  throw new RidgeError(
-    'INVALID_ARGUMENT',
+  throw argumentError(
     `A ${kind} must be a registered name, an instance or { className, config }; ` +
       `received ${describeValue(spec)}.`,
     { kind, received: spec },
@@ -174,8 +171,7 @@ function getAs<K extends FactoryKind>(kind: K, spec: unknown): ValueOf<K> {
 
 function serializeAs(kind: FactoryKind, value: unknown): Serialized {
   if (!isInstance(value)) {
-    throw new RidgeError(
-      'INVALID_ARGUMENT',
+    throw argumentError(
       `serialize expects a ${kind} instance with className and getConfig(); received ${describeValue(value)}.`,
       { kind, received: value },
     );

@@ -1,4 +1,4 @@
-import { RidgeError, type LossReduction } from '@ridge/core';
+import { shapeError, type LossReduction } from '@ridge/core';
 import { tf } from './tfjs.js';
 import { checkTensor, formatShape } from './shapes.js';
 
@@ -13,8 +13,7 @@ export function checkSampleWeight(className: string, sampleWeight: tf.Tensor | u
   const shape = sampleWeight.shape;
   const perSample = (shape.length === 1 || (shape.length === 2 && shape[1] === 1)) && shape[0] === batch;
   if (perSample) return;
-  throw new RidgeError(
-    'SHAPE_MISMATCH',
+  throw shapeError(
     `${className}: sampleWeight must hold one weight per sample, shape [${batch}] or [${batch}, 1] ` +
       `for this batch of ${batch}; received sampleWeight of shape ${formatShape(shape)}.`,
     { className, argument: 'sampleWeight', received: [...shape], expected: [batch] },

@@ -1,4 +1,4 @@
-import { RidgeError, describeValue, invalidArgument } from '@ridge/core';
+import { argumentError, describeValue, invalidArgument, shapeError } from '@ridge/core';
 import { tf } from './tfjs.js';
 
 export function formatShape(shape: readonly number[]): string {
@@ -8,8 +8,7 @@ export function formatShape(shape: readonly number[]): string {
 export function checkTensor(className: string, argument: string, value: unknown): asserts value is tf.Tensor {
   // tfjs's Tensor defines Symbol.hasInstance, so this also holds for another copy's tensors.
   if (!(value instanceof tf.Tensor)) {
-    throw new RidgeError(
-      'INVALID_ARGUMENT',
+    throw argumentError(
       `${className}: ${argument} must be a Tensor; received ${describeValue(value)}. Wrap arrays with tf.tensor().`,
       { className, argument, received: value },
     );
@@ -17,7 +16,7 @@ export function checkTensor(className: string, argument: string, value: unknown)
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  return tf.util.arraysEqual(a as number[], b as number[]);
 }
 
 /** Whether `a` is `b` with one more trailing dimension of 1. */
@@ -28,8 +27,7 @@ function extraTrailingOne(a: readonly number[], b: readonly number[]): boolean {
 /** Rank of yPred at least `minRank`: axis 0 is the batch, the rest are features. */
 export function checkRank(className: string, yPred: readonly number[], minRank: number, layout: string): void {
   if (yPred.length < minRank) {
-    throw new RidgeError(
-      'SHAPE_MISMATCH',
+    throw shapeError(
       `${className} expects yPred of rank >= ${minRank} (${layout}); received yPred of shape ${formatShape(yPred)}.`,
       { className, argument: 'yPred', received: [...yPred] },
     );
@@ -42,8 +40,7 @@ export function checkRank(className: string, yPred: readonly number[], minRank: 
  */
 export function checkSameShape(className: string, yTrue: readonly number[], yPred: readonly number[]): void {
   if (sameShape(yTrue, yPred) || extraTrailingOne(yTrue, yPred) || extraTrailingOne(yPred, yTrue)) return;
-  throw new RidgeError(
-    'SHAPE_MISMATCH',
+  throw shapeError(
     `${className}: yTrue and yPred must have the same shape; received yTrue of shape ` +
       `${formatShape(yTrue)} and yPred of shape ${formatShape(yPred)}.`,
     { className, argument: 'yTrue', received: [...yTrue], expected: [...yPred] },
@@ -58,8 +55,7 @@ export function checkSparseShapes(className: string, yTrue: readonly number[], y
   checkRank(className, yPred, 2, '[batch, ..., classes]');
   const outer = yPred.slice(0, -1);
   if (sameShape(yTrue, outer) || extraTrailingOne(yTrue, outer)) return;
-  throw new RidgeError(
-    'SHAPE_MISMATCH',
+  throw shapeError(
     `${className}: yTrue must hold one integer label per prediction, shape ${formatShape(outer)} or ` +
       `${formatShape([...outer, 1])} for yPred of shape ${formatShape(yPred)}; received yTrue of shape ` +
       `${formatShape(yTrue)}.`,

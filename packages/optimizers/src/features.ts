@@ -63,6 +63,11 @@ export interface Features {
   /** A schedule as `learningRate` (an object, or a saved `{ className: 'ExponentialDecay', config }`). */
   schedules: {
     resolve(value: object): LearningRateSchedule;
+    /**
+     * The rate `schedule` gives after `step` steps; a value that is not a finite number >= 0 is
+     * refused, naming the optimizer (`className`), the schedule and the step.
+     */
+    rateAt(className: string, schedule: LearningRateSchedule, step: number): number;
     /** The error for setting `learningRate` of an optimizer that has a schedule. */
     notSettable(className: string, schedule: LearningRateSchedule, value: unknown): Error;
   };
@@ -83,11 +88,11 @@ export type FeatureName = keyof Features & string;
 
 /** The entry that installs each feature, and what it is, for the error that names it. */
 const table = featureTable<Features>('@ridge/optimizers/base', '@ridge/optimizers', {
-  clipping: ['@ridge/optimizers/clipping', 'gradient clipping'],
-  weightDecay: ['@ridge/optimizers/weight-decay', 'weight decay'],
-  io: ['@ridge/optimizers/io', 'the optimizer io feature (getConfig, fromConfig, getWeights, setWeights)'],
-  fused: ['@ridge/optimizers/fused', 'fused optimizer updates'],
-  schedules: ['@ridge/optimizers/schedules', 'learning-rate schedules'],
+  clipping: ['/clipping', 'gradient clipping'],
+  weightDecay: ['/weight-decay', 'weight decay'],
+  io: ['/io', 'the optimizer io feature (getConfig, fromConfig, getWeights, setWeights)'],
+  fused: ['/fused', 'fused optimizer updates'],
+  schedules: ['/schedules', 'learning-rate schedules'],
 });
 
 /** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */

@@ -1,8 +1,8 @@
 import {
-  RidgeError,
   checkConfigKeys,
   checkNonNegativeNumber,
   invalidArgument,
+  shapeError,
   type JsonObject,
   type Optimizer,
   type WeightGradient,
@@ -84,7 +84,7 @@ export function checkBoolean(argument: string, value: unknown): boolean {
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  return tf.util.arraysEqual(a as number[], b as number[]);
 }
 
 /**
@@ -137,7 +137,7 @@ export abstract class OptimizerBase implements Optimizer {
     const lr: unknown = config.learningRate ?? defaults.learningRate;
     const schedule = typeof lr === 'object' && lr !== null ? feature('schedules', `${className}({ learningRate: schedule })`).resolve(lr) : undefined;
     this.#schedule = schedule;
-    this.#lr = checkLearningRate(schedule ? schedule.valueAt(0) : lr);
+    this.#lr = schedule ? this.#scheduledRate(schedule) : checkLearningRate(lr);
     this.weightDecay = checkNonNegativeNumber('weightDecay', config.weightDecay ?? defaults.weightDecay);
     // Weight decay off and no exclusion given: nothing to validate or compile without the feature.
     const decayKey = this.weightDecay > 0 ? 'weightDecay' : config.excludeFromWeightDecay != null ? 'excludeFromWeightDecay' : undefined;
@@ -214,6 +214,11 @@ export abstract class OptimizerBase implements Optimizer {
     this.#lr = lr;
   }
 
+  /** The schedule's rate for the next step, checked by the schedules feature (which made the schedule). */
+  #scheduledRate(schedule: LearningRateSchedule): number {
+    return findFeature('schedules')!.rateAt(this.className, schedule, this.#iter);
+  }
+
   get iterations(): number {
     return this.#iter;
   }
@@ -240,8 +245,7 @@ export abstract class OptimizerBase implements Optimizer {
       if (!pair.weight.trainable || pair.gradient == null) continue;
       const { shape } = pair.weight.variable;
       if (!sameShape(pair.gradient.shape, shape)) {
-        throw new RidgeError(
-          'SHAPE_MISMATCH',
+        throw shapeError(
           `The gradient for ${pair.weight.path} has shape [${pair.gradient.shape.join(', ')}], ` +
             `but the weight has shape [${shape.join(', ')}].`,
           { path: pair.weight.path, gradientShape: pair.gradient.shape, weightShape: shape },
@@ -250,7 +254,7 @@ export abstract class OptimizerBase implements Optimizer {
       pairs.push(pair);
     }
     if (pairs.length === 0) return;
-    if (this.#schedule) this.#setRate(this.#schedule.valueAt(this.#iter));
+    if (this.#schedule) this.#setRate(this.#scheduledRate(this.#schedule));
     const step = this.#iter + 1;
     tf.tidy(() => {
       const records = pairs.map((p) => this.#recordOf(p.weight));

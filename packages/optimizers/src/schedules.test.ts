@@ -153,9 +153,14 @@ describe('an optimizer with a schedule', () => {
     const w = weight([1]);
     custom.applyGradients([grad(w, [1])]);
     expectClose(valuesOf(w), [0.9]);
-    expect(rejected(() => custom.applyGradients([grad(w, [1])])).message).toMatch(/learningRate must be a finite number >= 0; received -1/);
+    const refused = rejected(() => custom.applyGradients([grad(w, [1])]));
+    expect(refused.message).toBe('SGD: learningRate from its schedule Bad at step 1 must be a finite number >= 0; received -1.');
+    expect(refused.details).toEqual({ argument: 'learningRate', received: -1, schedule: 'Bad', step: 1 });
     expectClose(valuesOf(w), [0.9]);
     expect(custom.iterations).toBe(1);
+    // NaN too, and already at construction (the rate of step 0), naming the schedule.
+    const nan: LearningRateSchedule = { className: 'NaNDecay', valueAt: () => Number.NaN, getConfig: () => ({}) };
+    expect(rejected(() => adam({ learningRate: nan })).message).toBe('Adam: learningRate from its schedule NaNDecay at step 0 must be a finite number >= 0; received NaN.');
     opt.dispose();
     custom.dispose();
   });

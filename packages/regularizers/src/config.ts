@@ -1,11 +1,7 @@
-import { checkConfigKeys, checkNonNegativeNumber, invalidArgument } from '@ridge/core';
+import { checkConfigKeys, checkNonNegativeNumber, invalidArgument, isJsonObject } from '@ridge/core';
 
 /** What a config reader hands on: every known key, its value not yet checked. */
 export type RawConfig<K extends string> = { readonly [P in K]?: unknown };
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Reads the one argument of a constructor or factory: nothing (every default), a number (the
@@ -21,7 +17,7 @@ export function readConfig<K extends string>(
 ): RawConfig<K> {
   if (value === undefined) return {};
   if (primary !== undefined && typeof value === 'number') return { [primary]: value } as RawConfig<K>;
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     const shape = `{ ${keys.map((k) => `${k}?`).join(', ')} }`;
     throw primary !== undefined
       ? invalidArgument(primary, value, `a finite number >= 0 or a ${className} config ${shape}`)

@@ -1,7 +1,6 @@
 import type { L1L2Factors, Regularizer } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
 import { readConfig, readFactor } from './config.js';
-import { asFloat } from './tensors.js';
+import { asFloat, tf } from './tensors.js';
 
 export type L1Config = { l1?: number };
 

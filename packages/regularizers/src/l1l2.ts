@@ -1,8 +1,7 @@
 import type { L1L2Factors, Regularizer } from '@ridge/core';
 import { invalidArgument } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
 import { readConfig, readFactor, type RawConfig } from './config.js';
-import { asFloat, zeroPenalty } from './tensors.js';
+import { asFloat, zeroPenalty, tf } from './tensors.js';
 
 export type L1L2Config = { l1?: number; l2?: number };
 

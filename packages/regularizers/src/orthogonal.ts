@@ -1,8 +1,7 @@
 import type { Regularizer } from '@ridge/core';
 import { RidgeError, checkOneOf } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
 import { readConfig, readFactor } from './config.js';
-import { asFloat, zeroPenalty } from './tensors.js';
+import { asFloat, zeroPenalty, tf } from './tensors.js';
 
 export const ORTHOGONAL_MODES = ['rows', 'columns'] as const;
 export type OrthogonalMode = (typeof ORTHOGONAL_MODES)[number];

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+// The package's one tfjs-core import (a bundle then holds one namespace object for it).
+export { tf };
+
 /** Penalties and projections are computed in float32, whatever the weight's dtype. */
 export function asFloat(x: tf.Tensor): tf.Tensor {
   return x.dtype === 'float32' ? x : tf.cast(x, 'float32');

@@ -1,4 +1,4 @@
-import { RidgeError } from '@ridge/core';
+import { argumentError } from '@ridge/core';
 import { checkDtype, checkKeys } from './errors.js';
 import type { LayerArgs } from './layer.js';
 
@@ -46,5 +46,5 @@ export function checkArgKeys(who: string, args: unknown, [required, optional]: A
   // A layer computes in float32; an input (whose keys are its own, not the base ones) may also be int32.
   checkDtype(who, (args as LayerArgs).dtype, base !== BASE_ARG_KEYS);
   const missing = required.find((key) => (args as Record<string, unknown>)[key] === undefined);
-  if (missing !== undefined) throw new RidgeError('INVALID_ARGUMENT', `${who}: ${missing} is required; received undefined.`, { argument: missing });
+  if (missing !== undefined) throw argumentError(`${who}: ${missing} is required; received undefined.`, { argument: missing });
 }

@@ -1,4 +1,4 @@
-import { RidgeError, closestName, describeValue, mustBeError } from '@ridge/core';
+import { argumentError, closestName, describeValue, mustBeError, RidgeError } from '@ridge/core';
 
 /** Something that names itself in error messages: `Dense 'dense_1'`. */
 export interface Described {
@@ -25,8 +25,7 @@ export function checkKeys(who: string, args: unknown, known: readonly string[], 
   for (const key of Object.keys(args)) {
     if (known.includes(key)) continue;
     const guess = closestName(key, known);
-    throw new RidgeError(
-      'INVALID_ARGUMENT',
+    throw argumentError(
       `${who}: unknown ${noun} ${describeValue(key)}${guess ? ` (did you mean '${guess}'?)` : ''}; ${noun}s: ${known.join(', ')}.`,
       { argument: key, received: key },
     );
@@ -40,7 +39,7 @@ export function checkOptions(call: string, args: unknown, known: readonly string
 
 /** An INVALID_ARGUMENT error about one option of a call (`fit`, `compile`): `<call>: <message>`, details `{ argument }`. */
 export function optionError(call: string, argument: string, message: string): RidgeError {
-  return new RidgeError('INVALID_ARGUMENT', `${call}: ${message}`, { argument });
+  return argumentError(`${call}: ${message}`, { argument });
 }
 
 /**

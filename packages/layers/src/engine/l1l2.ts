@@ -15,32 +15,32 @@ import { findFeature } from '../model/features.js';
  */
 /** Constants kept for the life of one fit or evaluation; `dispose` frees them all. */
 export class ConstantCache {
-  private readonly scalars = new Map<number, tf.Scalar>();
-  private readonly vectors = new Map<string, tf.Tensor1D>();
+  readonly #scalars = new Map<number, tf.Scalar>();
+  readonly #vectors = new Map<string, tf.Tensor1D>();
 
   get(value: number): tf.Scalar {
-    let s = this.scalars.get(value);
+    let s = this.#scalars.get(value);
     if (s === undefined || s.isDisposed) {
       s = tf.keep(tf.scalar(value));
-      this.scalars.set(value, s);
+      this.#scalars.set(value, s);
     }
     return s;
   }
 
   vector(values: readonly number[]): tf.Tensor1D {
     const key = values.join(',');
-    let v = this.vectors.get(key);
+    let v = this.#vectors.get(key);
     if (v === undefined || v.isDisposed) {
       v = tf.keep(tf.tensor1d(values as number[], 'float32'));
-      this.vectors.set(key, v);
+      this.#vectors.set(key, v);
     }
     return v;
   }
 
   dispose(): void {
-    tf.dispose([...this.scalars.values(), ...this.vectors.values()]);
-    this.scalars.clear();
-    this.vectors.clear();
+    tf.dispose([...this.#scalars.values(), ...this.#vectors.values()]);
+    this.#scalars.clear();
+    this.#vectors.clear();
   }
 }
 

@@ -1,9 +1,10 @@
 import {
-  RidgeError,
+  argumentError,
   getConstraint,
-  mustBeError,
   getInitializer,
   getRegularizer,
+  mustBeError,
+  shapeError,
   type Constraint,
   type ConstraintSpec,
   type Initializer,
@@ -364,7 +365,7 @@ export abstract class Layer implements LayerInstance {
     const out = this.applyAll(inputs as never, options);
     if (out.length !== 1) {
       tf.dispose(out.filter((t): t is tf.Tensor => t instanceof tf.Tensor));
-      throw new RidgeError('INVALID_ARGUMENT', `${who(this)} has ${out.length} outputs; use applyAll() to get all of them.`, { layer: this.name });
+      throw argumentError(`${who(this)} has ${out.length} outputs; use applyAll() to get all of them.`, { layer: this.name });
     }
     return out[0]!;
   }
@@ -444,8 +445,7 @@ export abstract class Layer implements LayerInstance {
     values.forEach((v, i) => {
       const w = this.weights[i]!;
       if (!tf.util.arraysEqual(v.shape, w.shape)) {
-        throw new RidgeError(
-          'SHAPE_MISMATCH',
+        throw shapeError(
           `${who(this)}: setWeights(values)[${i}] for ${w.path} has shape ${formatShape(v.shape)}; expected ${formatShape(w.shape)}.`,
           { layer: this.name, path: w.path },
         );

@@ -16,41 +16,20 @@ const custom = (f: (...args: never[]) => { value: tf.Tensor; gradFunc: (dy: tf.T
   tf.customGrad(f as unknown as Grad) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor2D;
 
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor | undefined, xNeedsGradient: boolean): tf.Tensor2D {
-  const t = (m: tf.Tensor) => tf.transpose(m);
-  if (xNeedsGradient) {
-    if (b) {
-      return custom((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor, save: tf.GradSaveFunc) => {
-        save([xi, wi]);
-        return {
-          value: tf.add(tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D), bi),
-          gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor2D, t(ws!) as tf.Tensor2D), tf.matMul(t(xs!) as tf.Tensor2D, dy as tf.Tensor2D), tf.sum(dy, 0)],
-        };
-      })(x, w, b);
-    }
-    return custom((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([xi, wi]);
-      return {
-        value: tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D),
-        gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [tf.matMul(dy as tf.Tensor2D, t(ws!) as tf.Tensor2D), tf.matMul(t(xs!) as tf.Tensor2D, dy as tf.Tensor2D)],
-      };
-    })(x, w);
-  }
-  // x is data: only the weights get gradients. x is not an input of the node, but it is saved: a
-  // reshaped copy made in the forward pass (Dense on rank > 2) is freed when the forward pass ends.
-  if (b) {
-    return custom((wi: tf.Tensor, bi: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([x]);
-      return {
-        value: tf.add(tf.matMul(x, wi as tf.Tensor2D), bi),
-        gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => [tf.matMul(t(xs!) as tf.Tensor2D, dy as tf.Tensor2D), tf.sum(dy, 0)],
-      };
-    })(w, b);
-  }
-  return custom((wi: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([x]);
+  const t = (m: tf.Tensor) => tf.transpose(m) as tf.Tensor2D;
+  // When x is data, only the weights get gradients: x is not an input of the node, but it is
+  // saved: a reshaped copy made in the forward pass (Dense on rank > 2) is freed when the forward
+  // pass ends. The node's inputs, and so its gradients, are [x?, w, b?].
+  const inputs = [...(xNeedsGradient ? [x] : []), w, ...(b ? [b] : [])];
+  return custom((...args: tf.Tensor[]) => {
+    (args[inputs.length] as unknown as tf.GradSaveFunc)([x, w]);
     return {
-      value: tf.matMul(x, wi as tf.Tensor2D),
-      gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => [tf.matMul(t(xs!) as tf.Tensor2D, dy as tf.Tensor2D)],
+      value: b ? tf.add(tf.matMul(x, w), b) : tf.matMul(x, w),
+      gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
+        ...(xNeedsGradient ? [tf.matMul(dy as tf.Tensor2D, t(ws!))] : []),
+        tf.matMul(t(xs!), dy as tf.Tensor2D),
+        ...(b ? [tf.sum(dy, 0)] : []),
+      ],
     };
-  })(w);
+  })(...inputs);
 }

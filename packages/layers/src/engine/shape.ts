@@ -1,4 +1,4 @@
-import { RidgeError, describeValue } from '@ridge/core';
+import { argumentError, describeValue } from '@ridge/core';
 
 /** A shape whose dimensions may be unknown (`null`), the batch dimension first. */
 export type Shape = readonly (number | null)[];
@@ -14,8 +14,7 @@ export function formatShape(shape: Shape): string {
 /** Checks a user-given shape argument; `withBatch` shapes include the batch dimension. */
 export function checkShape(argument: string, value: unknown, owner: string): Shape {
   if (!isShape(value)) {
-    throw new RidgeError(
-      'INVALID_ARGUMENT',
+    throw argumentError(
       `${owner}: ${argument} must be a list of non-negative integers or null; received ${describeValue(value)}.`,
       { argument, received: value },
     );

@@ -1,7 +1,7 @@
 import {
   getConstraint,
   getRegularizer,
-  RidgeError,
+  shapeError,
   type Constraint,
   type ConstraintSpec,
   type Regularizer,
@@ -98,8 +98,7 @@ export class LayerWeight implements WeightInfo {
   /** Replaces the value, keeping shape and dtype. */
   assign(value: tf.Tensor): void {
     if (!tf.util.arraysEqual(value.shape, this.variable.shape)) {
-      throw new RidgeError(
-        'SHAPE_MISMATCH',
+      throw shapeError(
         `${this.path}: cannot assign a value of shape ${formatShape(value.shape)} to a weight of shape ` +
           `${formatShape(this.variable.shape)}.`,
         { path: this.path, received: value.shape, expected: this.variable.shape },

@@ -5,4 +5,8 @@
 import { installFeature } from '../model/features.js';
 import { summarize } from '../model/summary.js';
 
-installFeature('summary', summarize);
+installFeature('summary', (model, rules, graph, print = (line) => console.log(line)) => {
+  const text = summarize(model, rules, graph);
+  if (print) for (const line of text.split('\n')) print(line);
+  return text;
+});

@@ -1,4 +1,4 @@
-import { RidgeError, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
+import { shapeError, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { canonicalActivation, getActivation, type ActivationFn } from '../engine/activations.js';
 import { forArgument, layerArgError, who } from '../engine/errors.js';
@@ -60,8 +60,7 @@ export class Dense extends Layer {
     const shape = inputShape as Shape;
     const inputDim = shape[shape.length - 1];
     if (shape.length < 2 || inputDim === null || inputDim === undefined) {
-      throw new RidgeError(
-        'SHAPE_MISMATCH',
+      throw shapeError(
         `${who(this)}: input shape must have rank >= 2 with a known last dimension; received ${formatShape(shape)}.`,
         { layer: this.name, argument: 'input shape', received: shape },
       );
@@ -95,8 +94,7 @@ export class Dense extends Layer {
     const inputDim = this.kernel.shape[0]!;
     const last = shape[shape.length - 1];
     if (shape.length < 2 || (last !== null && last !== inputDim)) {
-      throw new RidgeError(
-        'SHAPE_MISMATCH',
+      throw shapeError(
         `${who(this)}: expected inputs of rank >= 2 whose last dimension is ${inputDim}; received shape ${formatShape(shape)}.`,
         { layer: this.name, argument: 'inputs', received: shape },
       );

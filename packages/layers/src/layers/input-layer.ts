@@ -1,4 +1,4 @@
-import { RidgeError, mustBeError } from '@ridge/core';
+import { argumentError, mustBeError } from '@ridge/core';
 import { argKeys, checkArgKeys } from '../engine/arg-keys.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkShape, type Shape } from '../engine/shape.js';
@@ -53,7 +53,8 @@ function resolveBatchShape(args: InputArgs): Shape {
     return checkShape('batchShape', args.batchShape, 'input');
   }
   if (args.shape === undefined) {
-    throw new RidgeError('INVALID_ARGUMENT', 'input: give shape (one sample, e.g. [784]) or batchShape (e.g. [null, 784]).', {
+    throw argumentError(
+      'input: give shape (one sample, e.g. [784]) or batchShape (e.g. [null, 784]).', {
       argument: 'shape',
       received: undefined,
     });

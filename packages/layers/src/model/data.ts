@@ -1,4 +1,4 @@
-import { RidgeError, describeValue, invalidArgument } from '@ridge/core';
+import { dataError, describeValue, invalidArgument, RidgeError, shapeError } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { formatShape, shapeFits, type Shape } from '../engine/shape.js';
 import { feature } from './features.js';
@@ -41,7 +41,7 @@ function formOf(value: unknown): string {
 /** A tensor as given, or one made from other data by the data feature (listed in `owned`). */
 function toTensor(value: TensorLike, argument: string, dtype: tf.DataType, owned: tf.Tensor[], method: string): tf.Tensor {
   if (value instanceof tf.Tensor) {
-    if (value.isDisposed) throw new RidgeError('INVALID_DATA', `${argument} is a disposed tensor.`, { argument });
+    if (value.isDisposed) throw dataError(`${argument} is a disposed tensor.`, { argument });
     return value;
   }
   const t = feature('data', `${method}() with ${argument} as ${formOf(value)}`).tensorFrom(value, argument, dtype);
@@ -54,7 +54,7 @@ export function isRecord(x: unknown): x is Readonly<Record<string, TensorLike>> 
 }
 
 function notFinite(argument: string): RidgeError {
-  return new RidgeError('INVALID_DATA', `${argument} holds NaN or Infinity; data must be finite.`, { argument });
+  return dataError(`${argument} holds NaN or Infinity; data must be finite.`, { argument });
 }
 
 /** Checks, on the device, that a tensor given by the user is finite (one reduction, one scalar read). */
@@ -85,8 +85,7 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
     else if (Array.isArray(data) && data.some((d) => d instanceof tf.Tensor)) {
       // The list form of several inputs (or outputs), not nested numbers: say so.
       const kind = /ys?$|\[1\]$/.test(argument) ? 'output' : /xs?$|\[0\]$/.test(argument) ? 'input' : 'entry';
-      throw new RidgeError(
-        'INVALID_DATA',
+      throw dataError(
         `${argument} is a list of ${data.length} ${data.every((d) => d instanceof tf.Tensor) ? 'tensors' : 'items'}, but the model has one ${kind}, '${slots[0]!.name}'; received ${describeValue(data)}. Pass one tensor.`,
         { argument, received: data },
       );
@@ -101,16 +100,15 @@ export function prepare(data: ModelData, slots: readonly Slot[], argument: strin
       const t = toTensor(item, where, 'float32', owned, method);
       if (t.rank === 0 || t.shape[0] === 0) {
         const what = t.rank ? `is empty (shape ${formatShape(t.shape)}); it needs at least one sample` : `is a scalar (${describeValue(item)}), not a batch; for one sample, wrap it in a batch of one ([[...]])`;
-        throw new RidgeError('INVALID_DATA', `${where} ${what}.`, { argument: where, received: t.shape });
+        throw dataError(`${where} ${what}.`, { argument: where, received: t.shape });
       }
       if (slot.shape && !shapeFits(t.shape, slot.shape)) {
-        throw new RidgeError(
-          'SHAPE_MISMATCH',
+        throw shapeError(
           `${where} has shape ${formatShape(t.shape)}; '${slot.name}' expects ${formatShape(slot.shape)} (null = any size).`,
           { argument: where, received: t.shape, expected: slot.shape },
         );
       }
-      if (t.dtype === 'string') throw new RidgeError('INVALID_DATA', `${where} has dtype string; use numbers.`, { argument: where });
+      if (t.dtype === 'string') throw dataError(`${where} has dtype string; use numbers.`, { argument: where });
       if (typeof check === 'function') check(t, item, where);
       return t;
     });
@@ -138,7 +136,7 @@ export function sameLength(
   y.forEach((t, i) => {
     if (t.shape[0] !== n) {
       const which = outputNames.length > 1 ? `['${outputNames[i]}']` : '';
-      throw new RidgeError('INVALID_DATA', `${what}: x has ${n} samples but y${which} has ${t.shape[0]}; they must match.`, { argument });
+      throw dataError(`${what}: x has ${n} samples but y${which} has ${t.shape[0]}; they must match.`, { argument });
     }
   });
   return n;

@@ -57,8 +57,8 @@ export interface Features {
     save(model: Model, target: string | tf.io.IOHandler, options: SaveOptions): Promise<tf.io.SaveResult>;
     toJSON(model: Model, options: unknown): ModelTopologyJSON;
   };
-  /** `model.summary()`. */
-  summary: (model: Model, rules: readonly CompiledRule[], graph: Graph | undefined) => string;
+  /** `model.summary()`: the table, printed line by line with `print` (default `console.log`; `false` prints nothing). */
+  summary: (model: Model, rules: readonly CompiledRule[], graph: Graph | undefined, print: ((line: string) => void) | false | undefined) => string;
   /** `fit({ verbose: 1 | 2 })`, and `verbose: 1` by default in a terminal. */
   progress: {
     defaultVerbosity(): 0 | 1;
@@ -152,17 +152,17 @@ export type FeatureName = keyof Features & string;
 
 /** The entry that installs each feature, and what it is, for the error that names it. */
 const table = featureTable<Features>('@ridge/layers/base', '@ridge/layers', {
-  io: ['@ridge/layers/io', 'saving and JSON'],
-  summary: ['@ridge/layers/summary', 'the summary table'],
-  progress: ['@ridge/layers/progress', 'progress output'],
-  regularization: ['@ridge/layers/regularization', 'model-level regularization'],
-  callbacks: ['@ridge/layers/callbacks', 'training callbacks'],
-  data: ['@ridge/layers/data', 'data other than x and y tensors'],
-  multiIo: ['@ridge/layers/multi-io', 'several inputs or outputs (lists or records by name)'],
-  inference: ['@ridge/layers/inference', 'running the model outside fit'],
-  fused: ['@ridge/layers/fused', 'fused penalty kernels'],
-  masking: ['@ridge/layers/masking', 'Keras-style masking'],
-  functions: ['@ridge/layers/functions', 'functions as losses and metrics'],
+  io: ['/io', 'saving and JSON'],
+  summary: ['/summary', 'the summary table'],
+  progress: ['/progress', 'progress output'],
+  regularization: ['/regularization', 'model-level regularization'],
+  callbacks: ['/callbacks', 'training callbacks'],
+  data: ['/data', 'data other than x and y tensors'],
+  multiIo: ['/multi-io', 'several inputs or outputs (lists or records by name)'],
+  inference: ['/inference', 'running the model outside fit'],
+  fused: ['/fused', 'fused penalty kernels'],
+  masking: ['/masking', 'Keras-style masking'],
+  functions: ['/functions', 'functions as losses and metrics'],
 });
 
 /** Called by a feature's entry module when it is imported. Installing the same feature again replaces it. */

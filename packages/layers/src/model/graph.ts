@@ -1,4 +1,4 @@
-import { RidgeError } from '@ridge/core';
+import { argumentError, RidgeError } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CallContext, Layer } from '../engine/layer.js';
 import type { Node, SymbolicTensor } from '../engine/symbolic.js';
@@ -26,7 +26,8 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly 
   const inputIds = new Set(inputs.map((t) => t.id));
   for (const t of inputs) {
     if (!(t.sourceLayer instanceof InputLayer)) {
-      throw new RidgeError('INVALID_ARGUMENT', `model: inputs must come from input(); ${t.toString()} comes from layer '${t.sourceLayer.name}'.`, {
+      throw argumentError(
+        `model: inputs must come from input(); ${t.toString()} comes from layer '${t.sourceLayer.name}'.`, {
         argument: 'inputs',
         received: t.name,
       });
@@ -40,14 +41,13 @@ export function buildGraph(inputs: readonly SymbolicTensor[], outputs: readonly 
     const node = t.node;
     if (seen.has(node)) return;
     if (node.layer instanceof InputLayer) {
-      throw new RidgeError(
-        'INVALID_ARGUMENT',
+      throw argumentError(
         `model: graph disconnected: ${[...path].reverse().join(' <- ')} needs input '${node.layer.name}' ` +
           `(${formatShape(t.shape)}), which is not in inputs. Add it to inputs.`,
         { argument: 'inputs', missing: node.layer.name },
       );
     }
-    if (visiting.has(node)) throw new RidgeError('INVALID_ARGUMENT', `model: the graph has a cycle through '${node.layer.name}'.`);
+    if (visiting.has(node)) throw argumentError(`model: the graph has a cycle through '${node.layer.name}'.`);
     visiting.add(node);
     for (const i of node.inputs) visit(i, [...path, node.layer.name]);
     visiting.delete(node);

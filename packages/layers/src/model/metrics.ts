@@ -48,25 +48,19 @@ function matchRate(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return perSampleMean(tf.cast(tf.equal(a, b), 'float32'));
 }
 
-const categoricalAccuracy = (name: string): Metric => ({
-  name,
-  perSample: (t, p) => matchRate(tf.argMax(t, -1), tf.argMax(p, -1)),
-});
+/** A metric's values per sample; `resolveMetric` names it by the key it was asked for. */
+type PerSample = Metric['perSample'];
 
-const sparseCategoricalAccuracy = (name: string): Metric => ({
-  name,
-  perSample: (t, p) => {
-    const labels = t.rank === p.rank ? tf.squeeze(t, [-1]) : t;
-    return matchRate(tf.cast(labels, 'int32'), tf.argMax(p, -1));
-  },
-});
+const categoricalAccuracy: PerSample = (t, p) => matchRate(tf.argMax(t, -1), tf.argMax(p, -1));
 
-const binaryAccuracy = (name: string): Metric => ({
-  name,
-  // Labels [batch] against outputs [batch, 1] are compared in the outputs' shape, as Keras's
-  // squeeze_or_expand_to_same_rank does (broadcasting would compare every pair).
-  perSample: (t, p) => matchRate(t.rank === p.rank ? t : tf.reshape(t, p.shape), tf.cast(tf.greater(p, 0.5), t.dtype)),
-});
+const sparseCategoricalAccuracy: PerSample = (t, p) => {
+  const labels = t.rank === p.rank ? tf.squeeze(t, [-1]) : t;
+  return matchRate(tf.cast(labels, 'int32'), tf.argMax(p, -1));
+};
+
+// Labels [batch] against outputs [batch, 1] are compared in the outputs' shape, as Keras's
+// squeeze_or_expand_to_same_rank does (broadcasting would compare every pair).
+const binaryAccuracy: PerSample = (t, p) => matchRate(t.rank === p.rank ? t : tf.reshape(t, p.shape), tf.cast(tf.greater(p, 0.5), t.dtype));
 
 const lastAxis = (x: tf.Tensor) => x.shape[x.rank - 1];
 
@@ -76,17 +70,14 @@ const lastAxis = (x: tf.Tensor) => x.shape[x.rank - 1];
  * categorical when the labels have fewer axes than the outputs, or a last axis of 1; categorical
  * otherwise. Keras decides at the first batch; the shapes are the same at every batch.
  */
-const accuracy = (name: string): Metric => ({
-  name,
-  perSample: (t, p) =>
-    (lastAxis(p) === 1 ? binaryAccuracy : t.rank < p.rank || lastAxis(t) === 1 ? sparseCategoricalAccuracy : categoricalAccuracy)(name).perSample(t, p),
-});
+const accuracy: PerSample = (t, p) =>
+  (lastAxis(p) === 1 ? binaryAccuracy : t.rank < p.rank || lastAxis(t) === 1 ? sparseCategoricalAccuracy : categoricalAccuracy)(t, p);
 
-const mse = (name: string): Metric => ({ name, perSample: (t, p) => perSampleMean(tf.squaredDifference(t, p)) });
+const mse: PerSample = (t, p) => perSampleMean(tf.squaredDifference(t, p));
 
-const mae = (name: string): Metric => ({ name, perSample: (t, p) => perSampleMean(tf.abs(tf.sub(t, p))) });
+const mae: PerSample = (t, p) => perSampleMean(tf.abs(tf.sub(t, p)));
 
-const FIXED: Record<string, (name: string) => Metric> = {
+const FIXED: Record<string, PerSample> = {
   accuracy,
   acc: accuracy,
   categoricalAccuracy,
@@ -111,6 +102,9 @@ export function addMetrics(table: Readonly<Record<string, (name: string) => Metr
   Object.assign(MORE, table);
 }
 
+/** What else than a name a metric can be, for the messages that refuse one. */
+const METRIC_FORMS = 'a function (yTrue, yPred) => Tensor or { name, perSample }';
+
 /**
  * Resolves a metric (`argument` names it in errors). `'accuracy'` picks its kind from the shapes
  * of the labels and the outputs, as Keras 3 does.
@@ -119,16 +113,17 @@ export function resolveMetric(spec: MetricSpec, argument: string): Metric {
   if (typeof spec === 'object' && spec !== null && typeof spec.perSample === 'function' && typeof spec.name === 'string') return spec;
   if (typeof spec === 'function') return feature('functions', `compile({ ${argument.split('[')[0]}: [function] })`).metric(spec);
   if (typeof spec !== 'string') {
-    throw mustBeError(`compile: ${argument}`, spec, 'a metric name, a function (yTrue, yPred) => Tensor or { name, perSample }', { argument, received: spec });
+    throw mustBeError(`compile: ${argument}`, spec, `a metric name, ${METRIC_FORMS}`, { argument, received: spec });
   }
-  const make = Object.hasOwn(FIXED, spec) ? FIXED[spec] : Object.hasOwn(MORE, spec) ? MORE[spec] : undefined;
+  if (Object.hasOwn(FIXED, spec)) return { name: spec, perSample: FIXED[spec]! };
+  const make = Object.hasOwn(MORE, spec) ? MORE[spec] : undefined;
   if (!make) {
     const more = Object.keys(MORE);
     throw new RidgeError(
       'UNKNOWN_NAME',
       `compile: ${argument}: unknown metric ${describeValue(spec)}. Known metrics: ${[...Object.keys(FIXED), ...more].join(', ')}` +
         `${more.length ? '' : ", and more with import '@ridge/layers/metrics'"}; ` +
-        'or pass a function (yTrue, yPred) => Tensor or { name, perSample }.',
+        `or pass ${METRIC_FORMS}.`,
       { argument, received: spec },
     );
   }

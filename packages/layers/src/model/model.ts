@@ -1,9 +1,10 @@
 import {
+  argumentError,
+  describeValue,
   getLoss,
   getOptimizer,
-  RidgeError,
-  describeValue,
   mustBeError,
+  RidgeError,
   type JsonObject,
   type Loss,
   type LossSpec,
@@ -112,7 +113,7 @@ export class Model extends Layer implements CallbackModel {
   stopTraining = false;
 
   constructor(args: ModelArgs | DeferredGraph) {
-    if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `model: expected { inputs, outputs }; received ${describeValue(args)}.`);
+    if (typeof args !== 'object' || args === null) throw argumentError(`model: expected { inputs, outputs }; received ${describeValue(args)}.`);
     super({ name: args.name });
     if ('deferred' in args) return;
     const inputs = asList(args.inputs);
@@ -229,7 +230,7 @@ export class Model extends Layer implements CallbackModel {
    * checked before anything changes: a rejected call leaves the model as it was.
    */
   compile(args: CompileArgs): void {
-    if (typeof args !== 'object' || args === null) throw new RidgeError('INVALID_ARGUMENT', `compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
+    if (typeof args !== 'object' || args === null) throw argumentError(`compile: expected { optimizer, loss }; received ${describeValue(args)}.`);
     this.#refuseWhileFit('compile while fit runs; wait for fit to finish.');
     this.#refuseDisposed('compile()');
     checkOptions('compile', args, COMPILE_KEYS);
@@ -336,7 +337,7 @@ export class Model extends Layer implements CallbackModel {
   /** Throws INVALID_ARGUMENT, naming the model and the call, after `dispose()`. */
   #refuseDisposed(call: string): void {
     if (this.#disposed) {
-      throw new RidgeError('INVALID_ARGUMENT', `${who(this)} was disposed; ${call} needs a live model. Build or load the model again.`, { argument: 'model', disposed: true });
+      throw argumentError(`${who(this)} was disposed; ${call} needs a live model. Build or load the model again.`, { argument: 'model', disposed: true });
     }
   }
 
@@ -381,12 +382,13 @@ export class Model extends Layer implements CallbackModel {
     return this.#inference('penalties').penalties(this, this.#internals(), x);
   }
 
-  /** A table of layers, output shapes, parameter counts and each layer's regularizers. */
-  summary(print: ((line: string) => void) | false = (line) => console.log(line)): string {
+  /**
+   * A table of layers, output shapes, parameter counts and each layer's regularizers, printed line
+   * by line with `print` (default `console.log`; `false` prints nothing) and returned.
+   */
+  summary(print?: ((line: string) => void) | false): string {
     this.#refuseDisposed('summary()');
-    const text = feature('summary', 'model.summary()')(this, this.#compiled?.rules ?? [], this.graphState);
-    if (print) for (const line of text.split('\n')) print(line);
-    return text;
+    return feature('summary', 'model.summary()')(this, this.#compiled?.rules ?? [], this.graphState, print);
   }
 
   /**

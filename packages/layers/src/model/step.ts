@@ -45,10 +45,6 @@ export interface StepLayout {
   readonly results: readonly MetricPart[];
 }
 
-function penaltyKey(term: WeightTerm): string {
-  return `penalty/${term.path}`;
-}
-
 function layoutId(parts: readonly Part[]): string {
   return parts.map((p) => (p.kind === 'data' ? `d${p.output}` : `${p.kind[0]}:${p.key}`)).join('|');
 }
@@ -104,6 +100,11 @@ function withPenaltyGradient(x: tf.Tensor, regularizer: Regularizer, scale: numb
     };
   };
   return (tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor)(x);
+}
+
+/** Whether a regularizer's gradient is known without the tape: it has `asL1L2` or `gradient`. */
+function analytic(regularizer: Regularizer | undefined): boolean {
+  return typeof regularizer?.asL1L2 === 'function' || typeof regularizer?.gradient === 'function';
 }
 
 /** An activity term in training: the output, kept until the step's end, and its value once known. */
@@ -183,26 +184,27 @@ function metricKeys(compiled: Compiled): { plain: string[][]; weighted: string[]
 
 /** Runs training and evaluation steps. */
 export class StepRunner {
-  private readonly layouts = new Map<string, StepLayout>();
-  private readonly metricKeys: { plain: string[][]; weighted: string[][] };
+  readonly #model: StepModel;
+  readonly #compiled: Compiled;
+  readonly #layouts = new Map<string, StepLayout>();
+  readonly #metricKeys: { plain: string[][]; weighted: string[][] };
   /** The layer calls in the order the forward pass meets them, nested models' layers included. */
-  private readonly steps: readonly Step[];
+  readonly #steps: readonly Step[];
   /** Every layer once, nested models' too (for their addLoss terms). */
-  private readonly layers: readonly Layer[];
+  readonly #layers: readonly Layer[];
   /** Penalty factors as scalars, uploaded once per fit instead of once per term and step. */
-  private readonly constants = new ConstantCache();
+  readonly #constants = new ConstantCache();
   /** The losses and metrics weighed by the outputs' masks, when an output carries one. */
-  private readonly masked: MaskedScores | undefined;
+  readonly #masked: MaskedScores | undefined;
 
-  constructor(
-    private readonly model: StepModel,
-    private readonly compiled: Compiled,
-  ) {
-    this.metricKeys = metricKeys(compiled);
+  constructor(model: StepModel, compiled: Compiled) {
+    this.#model = model;
+    this.#compiled = compiled;
+    this.#metricKeys = metricKeys(compiled);
     // The graph is fixed for a runner (one fit or evaluation): walked once, not on every step.
-    this.steps = observedSteps(model.graph);
-    this.layers = allLayers(model.graph);
-    this.masked = findFeature('masking')?.scores(model.graph, compiled);
+    this.#steps = observedSteps(model.graph);
+    this.#layers = allLayers(model.graph);
+    this.#masked = findFeature('masking')?.scores(model.graph, compiled);
   }
 
   /**
@@ -211,29 +213,35 @@ export class StepRunner {
    * Nothing is read back from the device.
    */
   run(xs: readonly tf.Tensor[], ys: readonly tf.Tensor[], sampleWeight: tf.Tensor | undefined, train: boolean): { vector: tf.Tensor1D; layout: StepLayout } {
-    const { graph } = this.model;
-    const { losses, lossWeights, metrics, weightedMetrics, outputNames, optimizer } = this.compiled;
-    const terms = weightTerms(this.model.weights, this.compiled.rules);
+    const { graph } = this.#model;
+    const { losses, lossWeights, metrics, weightedMetrics, outputNames, optimizer } = this.#compiled;
+    const terms = weightTerms(this.#model.weights, this.#compiled.rules);
     // A regularizer's analytic gradient is added straight to the weight's gradient, so its
     // penalty stays off the tape; an L1L2-form one is computed in fused kernels.
-    const fast = train ? terms.filter((t) => typeof t.regularizer.asL1L2 === 'function' || typeof t.regularizer.gradient === 'function') : [];
-    const { constants } = this;
+    const fast = train ? terms.filter((t) => analytic(t.regularizer)) : [];
+    const constants = this.#constants;
     const taped = terms.filter((t) => !fast.includes(t));
-    const vars = train ? this.model.weights.filter((w) => w.trainable) : [];
+    const vars = train ? this.#model.weights.filter((w) => w.trainable) : [];
 
     // In training, an activity regularizer with an analytic gradient adds that gradient to its
     // layer's output gradient directly, and its value is computed off the tape.
-    const fastActivity = (layer: Layer) =>
-      train && vars.length > 0 && (typeof layer.activityRegularizer?.asL1L2 === 'function' || typeof layer.activityRegularizer?.gradient === 'function');
+    const fastActivity = (layer: Layer) => train && vars.length > 0 && analytic(layer.activityRegularizer);
     const parts: Part[] = [];
-    const { steps } = this;
-    for (const { layer, node } of steps) {
-      if (layer.activityRegularizer && !fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
-    }
+    const steps = this.#steps;
+    // The activity terms computed on the tape come first, those computed off it last.
+    const activityParts = (offTape: boolean) => {
+      for (const { layer, node } of steps) {
+        if (layer.activityRegularizer && fastActivity(layer) === offTape) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
+      }
+    };
+    const weightParts = (list: readonly WeightTerm[]) => {
+      for (const t of list) parts.push({ kind: 'penalty', key: `penalty/${t.path}` });
+    };
+    activityParts(false);
     outputNames.forEach((_, i) => parts.push({ kind: 'data', output: i }));
-    for (const t of taped) parts.push({ kind: 'penalty', key: penaltyKey(t) });
+    weightParts(taped);
     const customs: { layer: Layer; fn: () => tf.Scalar }[] = [];
-    for (const layer of this.layers) {
+    for (const layer of this.#layers) {
       for (const c of layer.losses) {
         customs.push({ layer, fn: c.fn });
         parts.push({ kind: 'penalty', key: `penalty/${layer.name}/${c.name}` });
@@ -243,7 +251,7 @@ export class StepRunner {
     // sums over the epoch divide into the metric; see finishLogs).
     // With masks, a plain metric is a weighted one too (weighted by the mask).
     // A stateful metric is one entry per column: the first under its key, the others hidden.
-    const { masked } = this;
+    const masked = this.#masked;
     const metricParts = (keys: readonly string[][], lists: readonly (readonly Metric[])[], weighted: unknown) =>
       keys.forEach((list, i) =>
         list.forEach((key, j) => {
@@ -253,18 +261,16 @@ export class StepRunner {
           if (weighted) parts.push({ kind: 'metric', key: WEIGHTS_OF + key });
         }),
       );
-    metricParts(this.metricKeys.plain, metrics, masked);
-    metricParts(this.metricKeys.weighted, weightedMetrics, 1);
-    for (const t of fast) parts.push({ kind: 'penalty', key: penaltyKey(t) });
-    for (const { layer, node } of steps) {
-      if (fastActivity(layer)) for (let i = 0; i < node.outputs.length; i++) parts.push({ kind: 'penalty', key: `penalty/${layer.name}/activity` });
-    }
+    metricParts(this.#metricKeys.plain, metrics, masked);
+    metricParts(this.#metricKeys.weighted, weightedMetrics, 1);
+    weightParts(fast);
+    activityParts(true);
     // The layout only changes when the terms do (a regularizer set mid-training): build it once.
     const id = layoutId(parts);
-    let layout = this.layouts.get(id);
+    let layout = this.#layouts.get(id);
     if (!layout) {
       layout = buildLayout(id, parts, outputNames);
-      this.layouts.set(id, layout);
+      this.#layouts.set(id, layout);
     }
 
     const vector = tf.tidy(() => {
@@ -377,7 +383,7 @@ export class StepRunner {
   }
 
   dispose(): void {
-    this.layouts.clear();
-    this.constants.dispose();
+    this.#layouts.clear();
+    this.#constants.dispose();
   }
 }

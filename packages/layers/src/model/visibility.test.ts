@@ -35,6 +35,17 @@ describe('summary', () => {
     expect(text).toContain(`Total params: ${3 * 4 + 4 + 4 * 2 + 2}`);
     m.dispose();
   });
+
+  it('prints with console.log by default, and nothing with false; both return the table', () => {
+    const { m } = small('sumlog');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const text = m.summary();
+    expect(log.mock.calls.map((c) => c[0])).toEqual(text.split('\n'));
+    log.mockClear();
+    expect(m.summary(false)).toBe(text);
+    expect(log).not.toHaveBeenCalled();
+    m.dispose();
+  });
 });
 
 describe('custom penalties (addLoss)', () => {

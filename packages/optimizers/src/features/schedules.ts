@@ -6,12 +6,24 @@
  * valueAt(step), getConfig() }`) or a saved `{ className: 'ExponentialDecay', config }` (and
  * Keras 3's JSON). `@ridge/optimizers` imports it for you.
  */
-import { RidgeError, describeValue } from '@ridge/core';
+import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import { installFeature } from '../features.js';
 import { isSchedule, scheduleFromConfig } from '../schedules.js';
 
 installFeature('schedules', {
   resolve: (value) => (isSchedule(value) ? value : scheduleFromConfig(value)),
+  rateAt(className, schedule, step) {
+    const value = schedule.valueAt(step);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw mustBeError(`${className}: learningRate from its schedule ${schedule.className} at step ${step}`, value, 'a finite number >= 0', {
+        argument: 'learningRate',
+        received: value,
+        schedule: schedule.className,
+        step,
+      });
+    }
+    return value;
+  },
   notSettable: (className, schedule, value) =>
     new RidgeError(
       'INVALID_ARGUMENT',

@@ -1,7 +1,6 @@
 import type { Constraint } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
 import { readConfig } from '../config.js';
-import { asFloat } from '../tensors.js';
+import { asFloat, tf } from '../tensors.js';
 
 /** NonNeg takes no arguments; its config is always `{}`. */
 export type NonNegConfig = Record<string, never>;

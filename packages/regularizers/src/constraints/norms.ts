@@ -1,5 +1,5 @@
 import { RidgeError, checkNumber, describeValue, invalidArgument } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../tensors.js';
 
 /**
  * The axis (or axes) a norm is taken over, as in Keras: for a Dense kernel `[in, out]`, axis 0

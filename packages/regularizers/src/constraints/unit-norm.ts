@@ -1,7 +1,6 @@
 import type { Constraint } from '@ridge/core';
-import * as tf from '@tensorflow/tfjs-core';
 import { readConfig } from '../config.js';
-import { asFloat } from '../tensors.js';
+import { asFloat, tf } from '../tensors.js';
 import { NORM_EPSILON, checkAxis, copyAxis, norms, resolveAxes, type Axis } from './norms.js';
 
 export type UnitNormConfig = { axis?: Axis };
