@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { caughtRidgeError as caught, expectClose } from '../../../test/fixtures.js';
 import { useCpu } from '../../../test/setup.js';
 import { dense, flatten, gru, input, lstm, model, sequential } from '../../index.js';
@@ -65,13 +65,17 @@ describe('Masking', () => {
     m.dispose();
   });
 
-  it('a layer after it that cannot take the mask is refused with advice that fits a Masking layer', () => {
-    const inp = input({ shape: [3, 2] });
-    const error = caught(() => flatten({ name: 'after_masking' }).apply(masking({ name: 'pad_mask' }).apply(inp)));
-    expect(error.code).toBe('INVALID_ARGUMENT');
-    expect(error.message).toContain("Flatten 'after_masking' does not support masking, but its input carries a mask (from Masking 'pad_mask')");
-    // The mask comes from the Masking layer: the advice names it, not only Embedding's maskZero.
-    expect(error.message).toMatch(/remove the mask where it starts \(Embedding's maskZero, a Masking layer\)/);
+  it('a layer after it that does not support masking drops the mask, warning as Keras 3 and naming the Masking layer', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const inp = input({ shape: [3, 2] });
+      const out = flatten({ name: 'after_masking' }).apply(masking({ name: 'pad_mask' }).apply(inp));
+      expect(out.shape).toEqual([null, 6]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain("Flatten 'after_masking' does not support masking: its input carries a mask (from Masking 'pad_mask')");
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('refuses a maskValue that is not a finite number', () => {
