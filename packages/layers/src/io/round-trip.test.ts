@@ -46,6 +46,7 @@ import {
 } from '../index.js';
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from '../index.js';
 import { conv2d, spatialDropout2d } from '../index.js';
+import { embedding, groupNormalization, unitNormalization } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -296,6 +297,20 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 4, 4, 2], 0, 1, 'float32', 24),
     y: () => tf.zeros([3, 2, 2, 1]),
   },
+  {
+    name: 'GroupNormalization and UnitNormalization on a masked sequence into GlobalAveragePooling1D',
+    build: (prefix) => {
+      const inp = input({ shape: [6], name: `${prefix}_in` });
+      let x = embedding({ inputDim: 10, outputDim: 4, maskZero: true, name: `${prefix}_emb` }).apply(inp);
+      x = groupNormalization({ groups: 2, epsilon: 0.01, name: `${prefix}_gn`, gammaRegularizer: l2(0.02), betaConstraint: maxNorm({ maxValue: 1 }) }).apply(x);
+      x = unitNormalization({ axis: -1, name: `${prefix}_un` }).apply(x);
+      x = globalAveragePooling1d({ name: `${prefix}_gap` }).apply(x);
+      return model({ inputs: inp, outputs: dense({ units: 2, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: l1(0.01), include: ['beta', 'gamma'], onConflict: 'add' } },
+    x: () => tf.tensor2d([[3, 1, 4, 0, 0, 0], [5, 9, 2, 6, 5, 3], [5, 0, 0, 0, 0, 0]]),
+    y: () => tf.zeros([3, 2]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -311,7 +326,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'norm'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -67,7 +67,7 @@ import { add, average, concatenate, dot, maximum, minimum, multiply, subtract } 
 import { bidirectional, timeDistributed } from './wrappers/index.js';
 import { elu, leakyReLU, prelu, reLU, softmax, thresholdedReLU } from './activations/index.js';
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from './conv/index.js';
-import { spatialDropout2d } from './misc/index.js';
+import { groupNormalization, spatialDropout2d, unitNormalization } from './misc/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -358,6 +358,10 @@ const CASES: readonly Case[] = [
   { label: 'Conv1DTranspose same, outputPadding 1', make: () => conv1dTranspose({ filters: 1, kernelSize: 2, strides: 2, padding: 'same', outputPadding: 1 }), inputShape: [1, 3, 2] },
   { label: 'Conv1DTranspose dilation 2', make: () => conv1dTranspose({ filters: 2, kernelSize: 2, dilationRate: 2 }), inputShape: [1, 3, 1] },
   { label: 'SpatialDropout2D in inference', make: () => spatialDropout2d({ rate: 0.5 }), inputShape: [2, 2, 2, 3] },
+  { label: 'GroupNormalization, 2 groups of 2 channels', make: () => groupNormalization({ groups: 2 }), inputShape: [2, 3, 4], weightValues: gammaNearOne },
+  { label: 'GroupNormalization axis 1, groups -1 (instance normalization)', make: () => groupNormalization({ groups: -1, axis: 1 }), inputShape: [2, 2, 3], weightValues: gammaNearOne },
+  { label: 'UnitNormalization', make: () => unitNormalization(), inputShape: [2, 3] },
+  { label: 'UnitNormalization over [1, 2]', make: () => unitNormalization({ axis: [1, 2] }), inputShape: [2, 2, 3] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {
