@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
 import { caughtRidgeError as caught, expectClose } from '../../../test/fixtures.js';
 import { useCpu } from '../../../test/setup.js';
-import { dense, flatten, gru, input, lstm, model, sequential } from '../../index.js';
-import { masking } from './index.js';
+import { dense, flatten, globalAveragePooling1d, gru, input, lstm, model, sequential, type Layer } from '../../index.js';
+import { activityRegularization, alphaDropout, embedding, gaussianDropout, gaussianNoise, layerNormalization, masking } from './index.js';
+import { maskSource } from '../../model/masking.js';
 
 useCpu();
 
@@ -84,6 +85,41 @@ describe('Masking', () => {
       expect(error.code).toBe('INVALID_ARGUMENT');
       expect(error.details['argument']).toBe('maskValue');
       expect(error.message).toContain('maskValue must be a finite number');
+    }
+  });
+});
+
+describe('layers that pass a mask on, as Keras 3 (supports_masking)', () => {
+  it('LayerNormalization, GaussianNoise, GaussianDropout, AlphaDropout and ActivityRegularization: no warning, and the pooling after them averages the unmasked steps', () => {
+    const make: (() => Layer)[] = [
+      () => layerNormalization({ name: 'pass_ln' }),
+      () => gaussianNoise({ stddev: 0.1, name: 'pass_noise' }),
+      () => gaussianDropout({ rate: 0.2, name: 'pass_gdrop' }),
+      () => alphaDropout({ rate: 0.2, name: 'pass_adrop' }),
+      () => activityRegularization({ l2: 0.01, name: 'pass_actreg' }),
+    ];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      for (const layerOf of make) {
+        const inp = input({ shape: [4], dtype: 'int32' });
+        const emb = embedding({ inputDim: 6, outputDim: 3, maskZero: true });
+        const layer = layerOf();
+        const mid = layer.apply(emb.apply(inp));
+        expect(maskSource(mid), layer.name).toMatch(/^Embedding '/);
+        const m = model({ inputs: inp, outputs: globalAveragePooling1d().apply(mid) });
+        const ids = [[2, 5, 0, 0]];
+        const x = tf.tensor2d(ids, [1, 4], 'int32');
+        const y = m.predict(x) as tf.Tensor;
+        // In inference every one of them is a function of each step alone; the mean over steps 0 and 1 by hand.
+        const steps = tf.tidy(() => layer.apply(emb.apply(x)));
+        const v = Array.from(steps.dataSync());
+        expectClose(y, [0, 1, 2].map((c) => (v[c]! + v[3 + c]!) / 2), 5);
+        tf.dispose([x, y, steps]);
+        m.dispose();
+      }
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
     }
   });
 });
