@@ -4,7 +4,7 @@ import '@ridge/optimizers';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { conv1d, dense, embedding, flatten, globalAveragePooling1d, globalMaxPooling1d, input, lstm, masking, maxPooling1d, model, sequential, InputLayer, type Model } from '../../index.js';
+import { batchNormalization, conv1d, dense, embedding, flatten, globalAveragePooling1d, globalMaxPooling1d, input, lstm, masking, maxPooling1d, model, sequential, InputLayer, type Model } from '../../index.js';
 import { maskSource } from '../../model/masking.js';
 import { caughtRidgeError, expectClose, seedWeights } from '../../../test/fixtures.js';
 
@@ -187,6 +187,32 @@ describe('embedding({ maskZero: true }) -> globalAveragePooling1d -> dense', () 
     const onWasm = await run();
     onWasm.forEach((w, i) => expectClose(w, onCpu[i]!, 4));
     await initBackend({ prefer: 'cpu', log: false });
+  });
+});
+
+describe('BatchNormalization between them, in a model', () => {
+  it('a fit step moves the moving mean by the mean of the unmasked steps only', async () => {
+    const bn = batchNormalization({ name: 'masked_bn' });
+    const m = sequential({
+      layers: [new InputLayer({ shape: [4], dtype: 'int32' }), embedding({ inputDim: 6, outputDim: 2, maskZero: true }), bn, globalAveragePooling1d(), dense({ units: 1 })],
+    });
+    seedWeights(m, 21, 0.5);
+    const table = numbers(m.weights[0]!.variable);
+    const ids = [
+      [1, 2, 0, 0],
+      [3, 0, 0, 0],
+    ];
+    m.compile({ optimizer: sgd({ learningRate: 0.1 }), loss: 'mse' });
+    const startMean = numbers(bn.movingMean.variable);
+    const x = tf.tensor2d(ids, undefined, 'int32');
+    const y = tf.tensor2d([[1], [0]]);
+    await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
+    // The embeddings before the step, at ids 1, 2 and 3 (not the padding's row 0).
+    const kept = [1, 2, 3];
+    const mean = [0, 1].map((c) => kept.reduce((s, id) => s + table[id * 2 + c]!, 0) / kept.length);
+    expectClose(numbers(bn.movingMean.variable), startMean.map((v, c) => v * 0.99 + mean[c]! * 0.01), 6);
+    tf.dispose([x, y]);
+    m.dispose();
   });
 });
 
