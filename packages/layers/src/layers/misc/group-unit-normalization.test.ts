@@ -14,6 +14,7 @@ import { embedding, GroupNormalization, groupNormalization, layerNormalization, 
 import './register.js';
 import { values, expectClose, setWeight, caughtRidgeError as caught, fitAndRead, seedWeights } from '../../../test/fixtures.js';
 import { readObject } from '../../io/keras-json.js';
+import { modelFromJSON } from '../../io/model-from-json.js';
 import type { Layer } from '../../engine/layer.js';
 // layer.getConfig() comes with saving, masks with the masking entry
 import '../../features/io.js';
@@ -290,6 +291,53 @@ describe('GroupNormalization and UnitNormalization configs', () => {
     expect(layer.gamma!.constraint?.className).toBe('NonNeg');
     tf.dispose([x, y]);
     layer.dispose();
+  });
+
+  it('a Keras 3 functional text model with both layers loads: Embedding(mask_zero) -> GroupNormalization -> UnitNormalization -> GlobalAveragePooling1D', () => {
+    const tensor = (layer: string, shape: (number | null)[]) => ({ class_name: '__keras_tensor__', config: { shape, dtype: 'float32', keras_history: [layer, 0, 0] } });
+    const layer = (className: string, name: string, config: JsonObject, from: string, shape: (number | null)[]) => ({
+      module: 'keras.layers',
+      class_name: className,
+      config: { ...kerasBase(name), ...config },
+      registered_name: null,
+      name,
+      inbound_nodes: [{ args: [tensor(from, shape)], kwargs: {} }],
+    });
+    const keras3 = {
+      module: 'keras.src.models.functional',
+      class_name: 'Functional',
+      config: {
+        name: 'k3_text',
+        trainable: true,
+        layers: [
+          { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, null], dtype: 'int32', sparse: false, name: 'k3_ids' }, registered_name: null, name: 'k3_ids', inbound_nodes: [] },
+          layer('Embedding', 'k3_emb', { input_dim: 7, output_dim: 4, mask_zero: true }, 'k3_ids', [null, null]),
+          layer('GroupNormalization', 'k3_gn', { groups: 2, axis: -1, epsilon: 0.001, center: true, scale: true }, 'k3_emb', [null, null, 4]),
+          layer('UnitNormalization', 'k3_un', { axis: -1 }, 'k3_gn', [null, null, 4]),
+          layer('GlobalAveragePooling1D', 'k3_gap', { data_format: 'channels_last', keepdims: false }, 'k3_un', [null, null, 4]),
+          layer('Dense', 'k3_out', { units: 1, activation: 'linear', use_bias: true }, 'k3_gap', [null, 4]),
+        ],
+        input_layers: [['k3_ids', 0, 0]],
+        output_layers: [['k3_out', 0, 0]],
+      },
+      registered_name: 'Functional',
+    };
+    const m = modelFromJSON(keras3);
+    expect(m.layers.map((l) => l.className)).toEqual(['InputLayer', 'Embedding', 'GroupNormalization', 'UnitNormalization', 'GlobalAveragePooling1D', 'Dense']);
+    seedWeights(m, 31, 0.5);
+    // GroupNormalization's statistics span the steps of a sample, padding included (Keras 3 ignores the
+    // mask there), so compare padded and unpadded through UnitNormalization only: the pooling must
+    // average the two real steps of the padded row.
+    const x = tf.tensor2d([[3, 5, 0, 0]], undefined, 'int32');
+    const y = m.predict(x) as tf.Tensor;
+    const [, emb, gn, un, , out] = m.layers;
+    const steps = tf.tidy(() => un!.apply(gn!.apply(emb!.apply(x))) as tf.Tensor);
+    const v = Array.from(steps.dataSync());
+    const pooled = tf.tensor2d([[0, 1, 2, 3].map((c) => (v[c]! + v[4 + c]!) / 2)]);
+    const expected = tf.tidy(() => out!.apply(pooled) as tf.Tensor);
+    expectClose(y, Array.from(expected.dataSync()), 5);
+    tf.dispose([x, y, steps, pooled, expected]);
+    m.dispose();
   });
 
   it('a Keras 3 UnitNormalization config loads, with an int axis and with a list', () => {
