@@ -3,6 +3,7 @@ import '@ridge/regularizers';
 import '@ridge/losses';
 import '@ridge/optimizers';
 import { registry, type JsonObject } from '@ridge/core';
+import { expectConfigRoundTrip } from '@ridge/testing';
 import { l1, l2, maxNorm, nonNeg } from '@ridge/regularizers';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
@@ -375,6 +376,10 @@ describe('GroupNormalization and UnitNormalization configs', () => {
     expect({ ...copy.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
     const fromRegistry = registry('layer').get('GroupNormalization').create({ ...config, name: 'gn_copy_2' }) as GroupNormalization;
     expect({ ...fromRegistry.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
+    // @ridge/testing's contract: the config survives JSON and serializing by name.
+    expectConfigRoundTrip(layer, 'layer');
+    expectConfigRoundTrip(groupNormalization({ groups: 4, gammaRegularizer: 'l2' }), 'layer');
+    expectConfigRoundTrip(unitNormalization({ axis: [1, 2] }), 'layer');
     const unit = unitNormalization({ axis: [2, -1], name: 'un_cfg' });
     const unitCopy = registry('layer').get('UnitNormalization').create({ ...unit.getConfig(), name: 'un_copy' }) as UnitNormalization;
     expect(unitCopy.axis).toEqual([2, -1]);
