@@ -247,8 +247,9 @@ export abstract class Layer implements LayerInstance {
   /**
    * Whether the layer takes a mask on its inputs (Keras's `supports_masking`): it receives the
    * masks in `ctx.masks`, and by default passes its input's mask on to its outputs. A layer that
-   * does not is refused a masked input, when the graph is built, with INVALID_ARGUMENT. Masks
-   * come with `@ridge/layers/masking` (the package root loads it).
+   * does not is called without the mask and passes none on, with a warning when the graph is
+   * built (Keras 3); a mask given to it by `apply(x, { mask })` is INVALID_ARGUMENT. Masks come
+   * with `@ridge/layers/masking` (the package root loads it).
    */
   get supportsMasking(): boolean {
     return false;

@@ -48,6 +48,7 @@ import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampli
 import { conv2d, spatialDropout2d } from '../index.js';
 import { additiveAttention, attention, embedding, multiHeadAttention } from '../index.js';
 import { averagePooling3d, conv3d, cropping3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d, upSampling3d, zeroPadding3d } from '../index.js';
+import { groupNormalization, unitNormalization } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -330,6 +331,20 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 4, 5, 4, 2], 0, 1, 'float32', 25),
     y: () => tf.zeros([3, 2]),
   },
+  {
+    name: 'GroupNormalization and UnitNormalization on a masked sequence into GlobalAveragePooling1D',
+    build: (prefix) => {
+      const inp = input({ shape: [6], name: `${prefix}_in` });
+      let x = embedding({ inputDim: 10, outputDim: 4, maskZero: true, name: `${prefix}_emb` }).apply(inp);
+      x = groupNormalization({ groups: 2, epsilon: 0.01, name: `${prefix}_gn`, gammaRegularizer: l2(0.02), betaConstraint: maxNorm({ maxValue: 1 }) }).apply(x);
+      x = unitNormalization({ axis: -1, name: `${prefix}_un` }).apply(x);
+      x = globalAveragePooling1d({ name: `${prefix}_gap` }).apply(x);
+      return model({ inputs: inp, outputs: dense({ units: 2, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: l1(0.01), include: ['beta', 'gamma'], onConflict: 'add' } },
+    x: () => tf.tensor2d([[3, 1, 4, 0, 0, 0], [5, 9, 2, 6, 5, 3], [5, 0, 0, 0, 0, 0]]),
+    y: () => tf.zeros([3, 2]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -345,7 +360,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -47,6 +47,8 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   GRU: { units: 2 },
   BatchNormalization: {},
   LayerNormalization: {},
+  GroupNormalization: { groups: 2 },
+  UnitNormalization: {},
   Embedding: { inputDim: 3, outputDim: 2 },
   GaussianNoise: { stddev: 0.1 },
   GaussianDropout: { rate: 0.5 },

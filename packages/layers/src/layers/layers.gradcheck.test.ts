@@ -67,7 +67,7 @@ import { add, average, concatenate, dot, maximum, minimum, multiply, subtract } 
 import { bidirectional, timeDistributed } from './wrappers/index.js';
 import { elu, leakyReLU, prelu, reLU, softmax, thresholdedReLU } from './activations/index.js';
 import { conv1dTranspose, cropping1d, depthwiseConv1d, separableConv1d, upSampling1d, zeroPadding1d } from './conv/index.js';
-import { spatialDropout2d } from './misc/index.js';
+import { groupNormalization, spatialDropout2d, unitNormalization } from './misc/index.js';
 import { additiveAttention, attention, multiHeadAttention } from './attention/index.js';
 import { averagePooling3d, conv3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d } from './conv/index.js';
 import { cropping3d, upSampling3d, zeroPadding3d } from './conv/index.js';
@@ -378,6 +378,10 @@ const CASES: readonly Case[] = [
   { label: 'ZeroPadding3D [[1, 0], 2, [0, 1]]', make: () => zeroPadding3d({ padding: [[1, 0], 2, [0, 1]] }), inputShape: [1, 2, 2, 2, 2] },
   { label: 'UpSampling3D [2, 1, 3] (the gradient sums the copies)', make: () => upSampling3d({ size: [2, 1, 3] }), inputShape: [2, 2, 2, 2, 1] },
   { label: 'Cropping3D [[1, 0], [0, 1], 1]', make: () => cropping3d({ cropping: [[1, 0], [0, 1], 1] }), inputShape: [1, 3, 3, 4, 2] },
+  { label: 'GroupNormalization, 2 groups of 2 channels', make: () => groupNormalization({ groups: 2 }), inputShape: [2, 3, 4], weightValues: gammaNearOne },
+  { label: 'GroupNormalization axis 1, groups -1 (instance normalization)', make: () => groupNormalization({ groups: -1, axis: 1 }), inputShape: [2, 2, 3], weightValues: gammaNearOne },
+  { label: 'UnitNormalization', make: () => unitNormalization(), inputShape: [2, 3] },
+  { label: 'UnitNormalization over [1, 2]', make: () => unitNormalization({ axis: [1, 2] }), inputShape: [2, 2, 3] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {

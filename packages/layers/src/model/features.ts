@@ -127,8 +127,8 @@ export interface Features {
     /** `layer.apply(x, { mask })` on tensors: builds the layer for `inputShape`, then calls it. */
     apply(layer: Layer, inputs: readonly tf.Tensor[], inputShape: Shape | Shape[], options: CallOptions): tf.Tensor[];
     /**
-     * A layer called on symbolic tensors, before it builds: refuses masked inputs it cannot take;
-     * the function returned records which of the call's outputs carry a mask.
+     * A layer called on symbolic tensors, before it builds: the function returned records which
+     * of the call's outputs carry a mask (and warns of a mask dropped by a layer that cannot take it).
      */
     symbolic(layer: Layer, inputs: readonly SymbolicTensor[]): (outputs: readonly SymbolicTensor[]) => void;
     /** `runGraph`, passing masks from layer to layer. */

@@ -14,7 +14,10 @@ import { nestedGraph, type Graph, type OutputObserver } from './graph.js';
  *
  * Per layer, what masking asks is `supportsMasking` (a getter on the layer), and for a layer that
  * computes its outputs' masks differently, its `computeOutputMasked` and `computeMask` (Embedding,
- * the recurrent layers). A model used as a layer runs its own graph with the masks.
+ * the recurrent layers). A model used as a layer runs its own graph with the masks. A layer that
+ * does not support masking gets no mask and passes none on, with a warning when the graph is
+ * built, as Keras 3 (Keras 2 and tfjs-layers refused the mask); only a mask given explicitly, by
+ * `apply(x, { mask })`, is refused.
  */
 
 type Masks = (tf.Tensor | undefined)[];
@@ -30,29 +33,41 @@ export function maskSource(t: SymbolicTensor): string | undefined {
   return symbolicMasks.get(t);
 }
 
-/** The refusal of a layer that cannot honour a mask (Keras 2 raised the same). */
+/** The refusal of an explicit mask (`apply(x, { mask })`) by a layer that cannot honour it: Keras's call would not take the argument either. */
 export function maskRefusal(layer: Described, source: string): RidgeError {
   return new RidgeError(
     'INVALID_ARGUMENT',
-    `${who(layer)} does not support masking, but its input carries a mask (from ${source}). ` +
-      `Masks reach SimpleRNN, LSTM and GRU (which skip the masked time steps) through layers that act on each step ` +
-      `(Dense, Dropout, Activation, the activation layers such as ReLU, TimeDistributed); a recurrent layer with ` +
-      `returnSequences: false ends the mask. Put one before this layer, or remove the mask where it starts (Embedding's maskZero, a Masking layer).`,
+    `${who(layer)} does not support masking, but was given a mask (${source}). ` +
+      `Masks are used by SimpleRNN, LSTM, GRU and GlobalAveragePooling1D, and passed on by layers that act on each step ` +
+      `(Dense, Dropout, Activation, the activation layers such as ReLU, the normalization layers, TimeDistributed): call this layer without a mask.`,
     { layer: layer.name, argument: 'mask', source },
+  );
+}
+
+/** Called for a layer that drops the mask of its input (it does not support masking), with where the mask comes from. */
+export type MaskDropped = (layer: Described, source: string) => void;
+
+/** Keras 3's warning for a masked input of a layer that does not support masking: the mask ends there. */
+export function warnMaskDropped(layer: Described, source: string): void {
+  console.warn(
+    `${who(layer)} does not support masking: its input carries a mask (from ${source}), which it ignores and does not pass on; ` +
+      'layers after it see no mask (Keras 3 does the same). To keep the mask, put the layers that use it (SimpleRNN, LSTM, GRU, ' +
+      'GlobalAveragePooling1D) before this one.',
   );
 }
 
 /**
  * Which outputs of `layer` carry a mask, given which inputs do (`outputCount` outputs); decided
- * when the graph is built. The layer's `computeOutputMasked` if it has one; a model used as a
- * layer asks its graph; otherwise none, or the input's for a layer that supports masking.
+ * when the graph is built. The layer's `computeOutputMasked` if it has one (a layer that does not
+ * support masking is asked as if no input had one: it never receives the mask); a model used as
+ * a layer asks its graph; otherwise none, or the input's for a layer that supports masking.
  */
 export function computeOutputMasked(layer: Layer, inputsMasked: readonly boolean[], outputCount: number): boolean[] {
   const inner = nestedGraph(layer);
   if (inner) return graphMaskSources(inner, inputsMasked.map((m) => (m ? who(layer) : undefined))).map((s) => s !== undefined);
-  if (layer.computeOutputMasked) return layer.computeOutputMasked(inputsMasked, outputCount);
-  const masked = layer.supportsMasking && inputsMasked.some(Boolean);
-  return Array.from({ length: outputCount }, () => masked);
+  const masked = layer.supportsMasking ? inputsMasked : inputsMasked.map(() => false);
+  if (layer.computeOutputMasked) return layer.computeOutputMasked(masked, outputCount);
+  return Array.from({ length: outputCount }, () => masked.some(Boolean));
 }
 
 /**
@@ -66,15 +81,18 @@ function computeMask(layer: Layer, inputs: readonly tf.Tensor[], masks: readonly
 }
 
 /**
- * Checks that the layer can take masks on these inputs (the source of each mask, or undefined)
- * and says which outputs carry one and from where. Throws INVALID_ARGUMENT for a masked input
- * of a layer that does not support masking; a model used as a layer checks its own layers.
+ * Which outputs of the layer carry a mask, and from where, given the source of each input's mask
+ * (undefined for none). A layer that does not support masking drops its inputs' masks
+ * (`onDrop` is told); a model used as a layer asks its own layers.
  */
-export function maskedOutputs(layer: Layer, sources: readonly (string | undefined)[], outputCount: number): (string | undefined)[] {
+export function maskedOutputs(layer: Layer, sources: readonly (string | undefined)[], outputCount: number, onDrop?: MaskDropped): (string | undefined)[] {
   const inner = nestedGraph(layer);
-  if (inner) return graphMaskSources(inner, sources);
-  const source = sources.find((s) => s !== undefined);
-  if (source !== undefined && !layer.supportsMasking) throw maskRefusal(layer, source);
+  if (inner) return graphMaskSources(inner, sources, onDrop);
+  let source = sources.find((s) => s !== undefined);
+  if (source !== undefined && !layer.supportsMasking) {
+    onDrop?.(layer, source);
+    source = undefined;
+  }
   return computeOutputMasked(layer, sources.map((s) => s !== undefined), outputCount).map((m) => (m ? (source ?? who(layer)) : undefined));
 }
 
@@ -85,9 +103,9 @@ export function maskedOutputs(layer: Layer, sources: readonly (string | undefine
 function invokeMasked(layer: Layer, inputs: readonly tf.Tensor[], ctx: CallContext, outputMasked: readonly boolean[]): { outputs: tf.Tensor[]; masks: Masks } {
   const inner = nestedGraph(layer);
   if (inner) return runGraphMasked(inner, inputs, ctx, ctx.observe, ctx.constantInputs ?? false);
-  const masks = ctx.masks;
-  if (masks && masks.some((m) => m !== undefined) && !layer.supportsMasking) throw maskRefusal(layer, 'the mask given to it');
-  const outputs = layer.invoke(inputs, ctx);
+  // A layer that does not support masking is called without the masks, as Keras 3 calls it.
+  const masks = layer.supportsMasking ? ctx.masks : undefined;
+  const outputs = layer.invoke(inputs, masks === ctx.masks ? ctx : { ...ctx, masks: undefined });
   if (!outputMasked.some(Boolean)) return { outputs, masks: outputs.map(() => undefined) };
   const computed = computeMask(layer, inputs, masks ?? inputs.map(() => undefined), outputs.length);
   return { outputs, masks: outputs.map((_, i) => (outputMasked[i] ? computed[i] : undefined)) };
@@ -159,17 +177,16 @@ export function outputMask(output: tf.Tensor): tf.Tensor | undefined {
 
 /**
  * Which of the graph's outputs carry a mask, and from where, given where its inputs' masks come
- * from (undefined for an unmasked input). Throws INVALID_ARGUMENT, as building the graph would,
- * when a layer that does not support masking would receive one.
+ * from (undefined for an unmasked input). `onDrop` is told of each layer that drops a mask.
  */
-export function graphMaskSources(graph: Graph, inputSources: readonly (string | undefined)[]): (string | undefined)[] {
+export function graphMaskSources(graph: Graph, inputSources: readonly (string | undefined)[], onDrop?: MaskDropped): (string | undefined)[] {
   const sources = new Map<number, string>();
   graph.inputs.forEach((t, i) => {
     const source = inputSources[i];
     if (source !== undefined) sources.set(t.id, source);
   });
   for (const { layer, node } of graph.steps) {
-    maskedOutputs(layer, node.inputs.map((t) => sources.get(t.id)), node.outputs.length).forEach((source, i) => {
+    maskedOutputs(layer, node.inputs.map((t) => sources.get(t.id)), node.outputs.length, onDrop).forEach((source, i) => {
       if (source !== undefined) sources.set(node.outputs[i]!.id, source);
     });
   }
@@ -185,21 +202,19 @@ export function applyMasked(layer: Layer, inputs: readonly tf.Tensor[], inputSha
   const { mask } = options;
   const training = options.training ?? false;
   if (!(mask instanceof tf.Tensor) || mask.isDisposed) throw layerArgError(layer, 'mask', mask, 'a live tf.Tensor of shape [batch, time]');
-  if (!layer.supportsMasking) throw maskRefusal(layer, 'the mask given to apply()');
+  if (!layer.supportsMasking) throw maskRefusal(layer, 'by apply(x, { mask })');
   return tf.tidy(() => layer.invoke(inputs, { training, masks: inputs.map((_, i) => (i === 0 ? mask : undefined)) }));
 }
 
 /**
- * A layer called on symbolic tensors: refuses masked inputs the layer cannot take (called before
- * the build, so that a refused call creates no weights); the function returned records which of
- * the call's outputs carry a mask, and from where.
+ * A layer called on symbolic tensors (called before the build): the function returned records
+ * which of the call's outputs carry a mask, and from where, and warns, as Keras 3, of each layer
+ * that drops a mask (this one, or one inside a model used as a layer).
  */
 export function applySymbolic(layer: Layer, inputs: readonly SymbolicTensor[]): (outputs: readonly SymbolicTensor[]) => void {
   const sources = inputs.map(maskSource);
-  const source = sources.find((s) => s !== undefined);
-  if (source !== undefined && !layer.supportsMasking) throw maskRefusal(layer, source);
   return (outputs) =>
-    maskedOutputs(layer, sources, outputs.length).forEach((s, i) => {
+    maskedOutputs(layer, sources, outputs.length, warnMaskDropped).forEach((s, i) => {
       if (s !== undefined) symbolicMasks.set(outputs[i]!, s);
     });
 }

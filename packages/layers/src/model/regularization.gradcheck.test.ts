@@ -34,6 +34,7 @@ import { useCpu } from '../../test/setup.js';
 import type { Layer } from '../engine/layer.js';
 import type { LayerWeight } from '../engine/weight.js';
 import { conv1d, conv2d, dense, embedding, gru, input, layerNormalization, lstm, model, simpleRNN, batchNormalization, type Model } from '../index.js';
+import { groupNormalization } from '../index.js';
 
 useCpu();
 
@@ -142,6 +143,7 @@ const HOSTS: readonly Host[] = [
   { label: 'BatchNormalization', roles: ['gamma', 'beta'], sampleShape: [3], make: (a) => batchNormalization({ ...a }) },
   { label: 'LayerNormalization', roles: ['gamma', 'beta'], sampleShape: [3], make: (a) => layerNormalization({ ...a }) },
   { label: 'LayerNormalization over two axes', roles: ['gamma', 'beta'], sampleShape: [2, 3], make: (a) => layerNormalization({ axis: [1, 2], ...a }) },
+  { label: 'GroupNormalization', roles: ['gamma', 'beta'], sampleShape: [2, 4], make: (a) => groupNormalization({ groups: 2, ...a }) },
 ];
 
 const BATCH = 4;

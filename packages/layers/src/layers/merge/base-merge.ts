@@ -69,6 +69,23 @@ export abstract class Merge extends MergeBase {
   /** Combines inputs of the same rank, which broadcast against each other. */
   protected abstract mergeFunction(inputs: readonly tf.Tensor[]): tf.Tensor;
 
+  /** Takes masks, as Keras 3's merge layers (the values are computed without them). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  /** Keras 3's `compute_mask`: a mask only when every input has one. */
+  override computeOutputMasked(inputsMasked: readonly boolean[], outputCount: number): boolean[] {
+    return Array.from({ length: outputCount }, () => inputsMasked.every(Boolean));
+  }
+
+  /** The inputs' masks ORed, as Keras 3. */
+  override computeMask(_inputs: readonly tf.Tensor[], masks: readonly (tf.Tensor | undefined)[], outputCount: number): (tf.Tensor | undefined)[] {
+    const bool = (m: tf.Tensor) => (m.dtype === 'bool' ? m : tf.cast(m, 'bool'));
+    const mask = masks.every((m) => m !== undefined) ? masks.map((m) => bool(m!)).reduce((a, b) => tf.logicalOr(a, b)) : undefined;
+    return Array.from({ length: outputCount }, () => mask);
+  }
+
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const shapes = inputShape as Shape[];
     const batches = new Set(shapes.map((s) => s[0]).filter((d) => d !== null && d !== undefined));

@@ -52,6 +52,32 @@ export class Concatenate extends MergeBase {
     return tf.concat(xs, this.axis < 0 ? this.axis + xs[0]!.rank : this.axis);
   }
 
+  /** Takes masks, as Keras 3's Concatenate. */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  /** Keras 3's `compute_mask`: a mask when any input has one. */
+  override computeOutputMasked(inputsMasked: readonly boolean[], outputCount: number): boolean[] {
+    return Array.from({ length: outputCount }, () => inputsMasked.some(Boolean));
+  }
+
+  /**
+   * Keras 3's `compute_mask`: each input's mask spread over its own shape (all true for an input
+   * without one, a mask of lower rank repeated along the input's last axis), concatenated as the
+   * inputs are, then `any` over the last axis.
+   */
+  override computeMask(inputs: readonly tf.Tensor[], masks: readonly (tf.Tensor | undefined)[], outputCount: number): (tf.Tensor | undefined)[] {
+    const spread = inputs.map((x, i) => {
+      const m = masks[i];
+      if (!m) return tf.cast(tf.onesLike(x), 'bool');
+      const b = m.dtype === 'bool' ? m : tf.cast(m, 'bool');
+      return b.rank < x.rank ? tf.broadcastTo(tf.expandDims(b, -1), x.shape) : b;
+    });
+    const mask = tf.any(tf.concat(spread, this.axis < 0 ? this.axis + inputs[0]!.rank : this.axis), -1);
+    return Array.from({ length: outputCount }, () => mask);
+  }
+
   protected override layerConfig(): JsonObject {
     return { axis: this.axis };
   }

@@ -49,6 +49,15 @@ export class Dot extends MergeBase {
     return 2;
   }
 
+  /** Takes masks and ends them, as Keras 3's Dot (`compute_mask` returns None). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
+  override computeOutputMasked(_inputsMasked: readonly boolean[], outputCount: number): boolean[] {
+    return Array.from({ length: outputCount }, () => false);
+  }
+
   /** The two axes, non-negative, for inputs of these shapes; SHAPE_MISMATCH where they do not fit. */
   #resolve(shapes: readonly Shape[]): [number, number] {
     if (shapes.some((s) => s.length < 2)) throw this.shapeError('inputs must have rank >= 2 (a batch axis and at least one more)', shapes);

@@ -20,6 +20,12 @@ export interface ActivityRegularizationArgs extends Omit<LayerArgs, 'activityReg
 export class ActivityRegularization extends Layer {
   static override readonly className = 'ActivityRegularization';
   static override readonly argKeys = argKeys<ActivityRegularizationArgs>()([], ['l1', 'l2']);
+
+  /** Passes its input's mask on, as Keras 3 (the identity). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly l1: number;
   readonly l2: number;
 

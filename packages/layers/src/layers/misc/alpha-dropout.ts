@@ -27,6 +27,12 @@ const ALPHA_PRIME = -1.0507009873554804934193349852946 * 1.673263242354377284817
 export class AlphaDropout extends Layer {
   static override readonly className = 'AlphaDropout';
   static override readonly argKeys = argKeys<AlphaDropoutArgs>()(['rate'], ['noiseShape', 'seed']);
+
+  /** Passes its input's mask on, as Keras 3 (dropout applied entry by entry). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly rate: number;
   readonly noiseShape: readonly (number | null)[] | undefined;
   readonly seed: number | undefined;

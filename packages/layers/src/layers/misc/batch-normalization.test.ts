@@ -9,7 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dense, input, model } from '../../base.js';
 import '../../register.js';
 import '../../features/regularization.js';
-import { BatchNormalization, batchNormalization } from './index.js';
+import { BatchNormalization, batchNormalization, masking } from './index.js';
+import { maskSource } from '../../model/masking.js';
+import '../../features/masking.js';
 import './register.js';
 import { values, expectClose, setWeight, caughtRidgeError as caught } from '../../../test/fixtures.js';
 // layer.getConfig() comes with saving
@@ -344,6 +346,42 @@ describe('BatchNormalization config and errors', () => {
     expect(mismatch.message).toContain("BatchNormalization 'bn_other'");
     expect(mismatch.message).toContain('[2, 4]');
     x.dispose();
+    layer.dispose();
+  });
+});
+
+describe('BatchNormalization with a mask (Keras 3)', () => {
+  it('leaves the masked steps out of the batch statistics and the moving statistics, and normalizes every step with them', () => {
+    const layer = batchNormalization({ name: 'bn_mask' });
+    const x = tf.tensor3d([[[1, 10], [3, 20], [100, -50]]]);
+    const mask = tf.tensor2d([[1, 1, 0]]);
+    const y = layer.apply(x, { mask, training: true });
+    // Unmasked steps: feature 0 is [1, 3] (mean 2, variance 1), feature 1 [10, 20] (mean 15, variance 25).
+    // Keras divides by the count + 1e-7: 2 + 1e-7, a relative change of 5e-8, below float32 resolution here.
+    const e = 1e-3;
+    expectClose(y, [-1 / Math.sqrt(1 + e), -5 / Math.sqrt(25 + e), 1 / Math.sqrt(1 + e), 5 / Math.sqrt(25 + e), 98 / Math.sqrt(1 + e), -65 / Math.sqrt(25 + e)], 4);
+    // moving = moving * 0.99 + batch * 0.01, from zeros and ones.
+    expectClose(layer.movingMean.read(), [0.02, 0.15], 6);
+    expectClose(layer.movingVariance.read(), [0.99 + 0.01, 0.99 + 0.25], 6);
+    // In inference the mask changes nothing: the moving statistics are used.
+    const inference = layer.apply(x, { mask });
+    const plain = layer.apply(x);
+    expectClose(inference, Array.from(plain.dataSync()), 6);
+    tf.dispose([x, mask, y, inference, plain]);
+    layer.dispose();
+  });
+
+  it('passes the mask on, and refuses a mask that is not the inputs shape without the last axis', () => {
+    const inp = input({ shape: [3, 2] });
+    const out = batchNormalization().apply(masking().apply(inp));
+    expect(maskSource(out)).toMatch(/^Masking '/);
+    const layer = batchNormalization({ name: 'bn_bad_mask' });
+    const x = tf.ones([2, 3, 2]);
+    const mask = tf.ones([2, 2]);
+    const error = caught(() => layer.apply(x, { mask, training: true }));
+    expect(error.code).toBe('SHAPE_MISMATCH');
+    expect(error.message).toContain("BatchNormalization 'bn_bad_mask': the mask must have the shape of the inputs without their last axis, [2, 3]");
+    tf.dispose([x, mask]);
     layer.dispose();
   });
 });

@@ -1,4 +1,5 @@
 import {
+  RidgeError,
   checkNumber,
   type Constraint,
   type ConstraintSpec,
@@ -10,7 +11,7 @@ import {
 } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { serializeParts } from '../../engine/config.js';
-import { forArgument, layerArgError } from '../../engine/errors.js';
+import { forArgument, layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
@@ -51,13 +52,21 @@ function readSingleAxis(owner: Layer, value: unknown): number {
  * Keras 3 BatchNormalization. In training (and only when the layer is trainable, as in Keras 3)
  * it normalizes with the batch's mean and (biased) variance over every axis but `axis`, and moves
  * `moving = moving * momentum + batch * (1 - momentum)`; otherwise it uses the moving statistics.
- * Then `gamma * (x - mean) / sqrt(variance + epsilon) + beta`.
+ * Then `gamma * (x - mean) / sqrt(variance + epsilon) + beta`. A mask (`[batch, steps]` for
+ * `[batch, steps, features]` inputs) leaves the masked steps out of the batch statistics, as
+ * Keras 3, and goes on.
  */
 export class BatchNormalization extends Layer {
   static override readonly className = 'BatchNormalization';
   static override readonly argKeys = argKeys<BatchNormalizationArgs>()([], [
     'axis', 'momentum', 'epsilon', 'center', 'scale', ...parts('beta', 'gamma'), 'movingMeanInitializer', 'movingVarianceInitializer',
   ]);
+
+  /** Takes a mask into its batch statistics and passes it on, as Keras 3. */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;
@@ -127,7 +136,8 @@ export class BatchNormalization extends Layer {
     let variance: tf.Tensor;
     if (ctx.training && this.trainable) {
       const reduce = [...Array(rank).keys()].filter((a) => a !== axis);
-      ({ mean, variance } = tf.moments(x, reduce));
+      const mask = ctx.masks?.[0];
+      ({ mean, variance } = mask ? this.#maskedMoments(x, mask, reduce) : tf.moments(x, reduce));
       const keep = this.momentum;
       this.movingMean.assign(tf.add(tf.mul(this.movingMean.read(), keep), tf.mul(mean, 1 - keep)));
       this.movingVariance.assign(tf.add(tf.mul(this.movingVariance.read(), keep), tf.mul(variance, 1 - keep)));
@@ -146,6 +156,28 @@ export class BatchNormalization extends Layer {
       shift = tf.reshape(shift, target);
     }
     return tf.add(tf.mul(x, inv), shift);
+  }
+
+  /**
+   * Keras 3's `_moments` with a mask: the mask, one axis less than the inputs, gets a last axis of
+   * 1 and weighs each entry; `mean = sum(m x) / (sum(m) + 1e-7)`, `variance = sum(m (m x - mean)^2)
+   * / (sum(m) + 1e-7)`, both over `reduce` (1e-7 is Keras's `backend.epsilon()`).
+   */
+  #maskedMoments(x: tf.Tensor, mask: tf.Tensor, reduce: number[]): { mean: tf.Tensor; variance: tf.Tensor } {
+    if (mask.rank !== x.rank - 1 || mask.shape.some((d, i) => d !== x.shape[i])) {
+      throw new RidgeError(
+        'SHAPE_MISMATCH',
+        `${who(this)}: the mask must have the shape of the inputs without their last axis, [${x.shape.slice(0, -1).join(', ')}]; received shape [${mask.shape.join(', ')}].`,
+        { layer: this.name, argument: 'mask', received: mask.shape },
+      );
+    }
+    const m = tf.expandDims(tf.cast(mask, 'float32'), -1);
+    const weighted = tf.mul(m, x);
+    const count = tf.add(tf.sum(m, reduce, true), 1e-7);
+    const mean = tf.div(tf.sum(weighted, reduce, true), count);
+    const variance = tf.div(tf.sum(tf.mul(m, tf.square(tf.sub(weighted, mean))), reduce, true), count);
+    const flat = [x.shape[this.geometry!.axis]!];
+    return { mean: tf.reshape(mean, flat), variance: tf.reshape(variance, flat) };
   }
 
   protected override layerConfig(): JsonObject {

@@ -57,7 +57,10 @@ describe('Embedding lookup', () => {
     layer.dispose();
   });
 
-  it('the gradient reaches exactly the looked-up rows, summed over repeats', () => {
+  it.each(['cpu', 'wasm'] as const)('the gradient reaches exactly the looked-up rows, summed over repeats (%s; wasm has no UnsortedSegmentSum, the kernel of gather\'s gradient)', async (backend) => {
+    await initBackend({ prefer: backend, log: false });
+    expect(tf.getBackend()).toBe(backend);
+    const start = tf.memory().numTensors;
     const layer = embedding({ inputDim: INPUT_DIM, outputDim: OUTPUT_DIM });
     layer.ensureBuilt([null, 3]);
     const x = tf.tensor2d(INDICES);
@@ -76,6 +79,8 @@ describe('Embedding lookup', () => {
     expectClose(Array.from(grad.dataSync()).slice(3 * OUTPUT_DIM, 4 * OUTPUT_DIM), [0, 0, 0]);
     tf.dispose([x, weightsOfLoss, value, ...Object.values(grads)]);
     layer.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    await initBackend({ prefer: 'cpu', log: false });
   });
 
   it('a fit step changes the looked-up rows only', async () => {

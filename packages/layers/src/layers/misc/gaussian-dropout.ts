@@ -19,6 +19,12 @@ export interface GaussianDropoutArgs extends LayerArgs {
 export class GaussianDropout extends Layer {
   static override readonly className = 'GaussianDropout';
   static override readonly argKeys = argKeys<GaussianDropoutArgs>()(['rate'], ['seed']);
+
+  /** Passes its input's mask on, as Keras 3 (noise applied entry by entry). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly rate: number;
   readonly seed: number | undefined;
   private readonly seeds: SeedStream;

@@ -16,6 +16,12 @@ export interface GaussianNoiseArgs extends LayerArgs {
 export class GaussianNoise extends Layer {
   static override readonly className = 'GaussianNoise';
   static override readonly argKeys = argKeys<GaussianNoiseArgs>()(['stddev'], ['seed']);
+
+  /** Passes its input's mask on, as Keras 3 (noise added entry by entry). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly stddev: number;
   readonly seed: number | undefined;
   private readonly seeds: SeedStream;

@@ -4,9 +4,11 @@ export { BatchNormalization, batchNormalization, type BatchNormalizationArgs } f
 export { Embedding, embedding, type EmbeddingArgs } from './embedding.js';
 export { GaussianDropout, gaussianDropout, type GaussianDropoutArgs } from './gaussian-dropout.js';
 export { GaussianNoise, gaussianNoise, type GaussianNoiseArgs } from './gaussian-noise.js';
+export { GroupNormalization, groupNormalization, type GroupNormalizationArgs } from './group-normalization.js';
 export { LayerNormalization, layerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
 export { SpatialDropout1D, spatialDropout1d, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
 export { RepeatVector, repeatVector, type RepeatVectorArgs } from './repeat-vector.js';
 export { Permute, permute, type PermuteArgs } from './permute.js';
 export { Masking, masking, type MaskingArgs } from './masking.js';
 export { SpatialDropout2D, spatialDropout2d, type SpatialDropout2DArgs } from './spatial-dropout2d.js';
+export { UnitNormalization, unitNormalization, type UnitNormalizationArgs } from './unit-normalization.js';

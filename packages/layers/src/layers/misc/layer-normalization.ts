@@ -50,6 +50,12 @@ function readAxes(owner: Layer, value: unknown): number | number[] {
 export class LayerNormalization extends Layer {
   static override readonly className = 'LayerNormalization';
   static override readonly argKeys = argKeys<LayerNormalizationArgs>()([], ['axis', 'epsilon', 'center', 'scale', ...parts('beta', 'gamma')]);
+
+  /** Passes its input's mask on, as Keras 3 (each sample is normalized on its own, so a mask over the steps still holds). */
+  override get supportsMasking(): boolean {
+    return true;
+  }
+
   readonly axis: number | readonly number[];
   readonly epsilon: number;
   readonly center: boolean;

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { caughtRidgeError as caught, expectClose } from '../../../test/fixtures.js';
 import { useCpu } from '../../../test/setup.js';
-import { dense, flatten, gru, input, lstm, model, sequential } from '../../index.js';
-import { masking } from './index.js';
+import { dense, flatten, globalAveragePooling1d, gru, input, lstm, model, sequential, type Layer } from '../../index.js';
+import { activityRegularization, alphaDropout, embedding, gaussianDropout, gaussianNoise, layerNormalization, masking } from './index.js';
+import { maskSource } from '../../model/masking.js';
 
 useCpu();
 
@@ -65,13 +66,17 @@ describe('Masking', () => {
     m.dispose();
   });
 
-  it('a layer after it that cannot take the mask is refused with advice that fits a Masking layer', () => {
-    const inp = input({ shape: [3, 2] });
-    const error = caught(() => flatten({ name: 'after_masking' }).apply(masking({ name: 'pad_mask' }).apply(inp)));
-    expect(error.code).toBe('INVALID_ARGUMENT');
-    expect(error.message).toContain("Flatten 'after_masking' does not support masking, but its input carries a mask (from Masking 'pad_mask')");
-    // The mask comes from the Masking layer: the advice names it, not only Embedding's maskZero.
-    expect(error.message).toMatch(/remove the mask where it starts \(Embedding's maskZero, a Masking layer\)/);
+  it('a layer after it that does not support masking drops the mask, warning as Keras 3 and naming the Masking layer', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const inp = input({ shape: [3, 2] });
+      const out = flatten({ name: 'after_masking' }).apply(masking({ name: 'pad_mask' }).apply(inp));
+      expect(out.shape).toEqual([null, 6]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain("Flatten 'after_masking' does not support masking: its input carries a mask (from Masking 'pad_mask')");
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('refuses a maskValue that is not a finite number', () => {
@@ -80,6 +85,41 @@ describe('Masking', () => {
       expect(error.code).toBe('INVALID_ARGUMENT');
       expect(error.details['argument']).toBe('maskValue');
       expect(error.message).toContain('maskValue must be a finite number');
+    }
+  });
+});
+
+describe('layers that pass a mask on, as Keras 3 (supports_masking)', () => {
+  it('LayerNormalization, GaussianNoise, GaussianDropout, AlphaDropout and ActivityRegularization: no warning, and the pooling after them averages the unmasked steps', () => {
+    const make: (() => Layer)[] = [
+      () => layerNormalization({ name: 'pass_ln' }),
+      () => gaussianNoise({ stddev: 0.1, name: 'pass_noise' }),
+      () => gaussianDropout({ rate: 0.2, name: 'pass_gdrop' }),
+      () => alphaDropout({ rate: 0.2, name: 'pass_adrop' }),
+      () => activityRegularization({ l2: 0.01, name: 'pass_actreg' }),
+    ];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      for (const layerOf of make) {
+        const inp = input({ shape: [4], dtype: 'int32' });
+        const emb = embedding({ inputDim: 6, outputDim: 3, maskZero: true });
+        const layer = layerOf();
+        const mid = layer.apply(emb.apply(inp));
+        expect(maskSource(mid), layer.name).toMatch(/^Embedding '/);
+        const m = model({ inputs: inp, outputs: globalAveragePooling1d().apply(mid) });
+        const ids = [[2, 5, 0, 0]];
+        const x = tf.tensor2d(ids, [1, 4], 'int32');
+        const y = m.predict(x) as tf.Tensor;
+        // In inference every one of them is a function of each step alone; the mean over steps 0 and 1 by hand.
+        const steps = tf.tidy(() => layer.apply(emb.apply(x)));
+        const v = Array.from(steps.dataSync());
+        expectClose(y, [0, 1, 2].map((c) => (v[c]! + v[3 + c]!) / 2), 5);
+        tf.dispose([x, y, steps]);
+        m.dispose();
+      }
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
     }
   });
 });

@@ -10,6 +10,8 @@ import {
   GaussianDropout,
   GaussianNoise,
   LayerNormalization,
+  GroupNormalization,
+  UnitNormalization,
   SpatialDropout1D,
   RepeatVector,
   Permute,
@@ -25,6 +27,8 @@ beforeAll(async () => {
 const classes = {
   BatchNormalization: [BatchNormalization, {}],
   LayerNormalization: [LayerNormalization, {}],
+  GroupNormalization: [GroupNormalization, { groups: 2 }],
+  UnitNormalization: [UnitNormalization, {}],
   Embedding: [Embedding, { inputDim: 4, outputDim: 2 }],
   GaussianNoise: [GaussianNoise, { stddev: 0.1 }],
   GaussianDropout: [GaussianDropout, { rate: 0.1 }],

@@ -6,12 +6,14 @@ import { BatchNormalization, type BatchNormalizationArgs } from './batch-normali
 import { Embedding, type EmbeddingArgs } from './embedding.js';
 import { GaussianDropout, type GaussianDropoutArgs } from './gaussian-dropout.js';
 import { GaussianNoise, type GaussianNoiseArgs } from './gaussian-noise.js';
+import { GroupNormalization, type GroupNormalizationArgs } from './group-normalization.js';
 import { LayerNormalization, type LayerNormalizationArgs } from './layer-normalization.js';
 import { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial-dropout1d.js';
 import { SpatialDropout2D, type SpatialDropout2DArgs } from './spatial-dropout2d.js';
 import { RepeatVector, type RepeatVectorArgs } from './repeat-vector.js';
 import { Permute, type PermuteArgs } from './permute.js';
 import { Masking, type MaskingArgs } from './masking.js';
+import { UnitNormalization, type UnitNormalizationArgs } from './unit-normalization.js';
 import { mergeLayerEntries } from '../merge/entries.js';
 import type { AddArgs, AverageArgs, ConcatenateArgs, DotArgs, MaximumArgs, MinimumArgs, MultiplyArgs, SubtractArgs } from '../merge/index.js';
 import { withoutForeignKeys } from '../../engine/foreign-keys.js';
@@ -22,6 +24,8 @@ declare module '@ridge/core' {
   interface LayerRegistry {
     BatchNormalization: BatchNormalizationArgs;
     LayerNormalization: LayerNormalizationArgs;
+    GroupNormalization: GroupNormalizationArgs;
+    UnitNormalization: UnitNormalizationArgs;
     Embedding: EmbeddingArgs;
     GaussianNoise: GaussianNoiseArgs;
     GaussianDropout: GaussianDropoutArgs;
@@ -57,6 +61,8 @@ function entry<A>(name: string, make: (args: A) => Layer): FactoryEntry<'layer'>
 export const miscLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<BatchNormalizationArgs>('BatchNormalization', (a) => new BatchNormalization(a)),
   entry<LayerNormalizationArgs>('LayerNormalization', (a) => new LayerNormalization(a)),
+  entry<GroupNormalizationArgs>('GroupNormalization', (a) => new GroupNormalization(a)),
+  entry<UnitNormalizationArgs>('UnitNormalization', (a) => new UnitNormalization(a)),
   entry<EmbeddingArgs>('Embedding', (a) => new Embedding(a)),
   entry<GaussianNoiseArgs>('GaussianNoise', (a) => new GaussianNoise(a)),
   entry<GaussianDropoutArgs>('GaussianDropout', (a) => new GaussianDropout(a)),
