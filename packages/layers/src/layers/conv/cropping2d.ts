@@ -1,10 +1,10 @@
-import { RidgeError, type JsonObject } from '@ridge/core';
+import type { JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { argKeys } from '../../engine/arg-keys.js';
-import { who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
-import { formatShape, type Shape } from '../../engine/shape.js';
-import { checkDataFormat, expectRank, type DataFormat } from './conv-utils.js';
+import type { Shape } from '../../engine/shape.js';
+import { checkDataFormat, type DataFormat } from './conv-utils.js';
+import { croppedShape } from './cropping-shape.js';
 import { spatialPairs, type SpatialPairs, type SpatialPairsArg } from './spatial-pairs.js';
 
 export interface Cropping2DArgs extends LayerArgs {
@@ -13,6 +13,8 @@ export interface Cropping2DArgs extends LayerArgs {
   /** Only `'channels_last'` (the default). */
   dataFormat?: DataFormat | null;
 }
+
+const AXES = ['height', 'width'] as const;
 
 /** Cuts rows and columns off the edges of `[batch, height, width, channels]` images. */
 export class Cropping2D extends Layer {
@@ -34,22 +36,7 @@ export class Cropping2D extends Layer {
 
   /** Throws SHAPE_MISMATCH when a known height or width is not larger than what is cut off it (as Keras). */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectRank(this, shape, 2);
-    const spatial = [0, 1].map((axis) => {
-      const d = shape[axis + 1] ?? null;
-      const [before, after] = this.cropping[axis]!;
-      if (d !== null && d <= before + after) {
-        throw new RidgeError(
-          'SHAPE_MISMATCH',
-          `${who(this)}: cropping ${JSON.stringify(this.cropping)} leaves nothing of inputs of shape ${formatShape(shape)}: ` +
-            `each cropped size must be below the input's (${before} + ${after} >= ${d} on the ${axis === 0 ? 'height' : 'width'} axis).`,
-          { layer: this.name, argument: 'inputs', received: shape },
-        );
-      }
-      return d === null ? null : d - before - after;
-    });
-    return [shape[0] ?? null, ...spatial, shape[3] ?? null];
+    return croppedShape(this, inputShape as Shape, this.cropping, AXES);
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {

@@ -1,10 +1,10 @@
-import { RidgeError, type JsonObject } from '@ridge/core';
+import type { JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { argKeys } from '../../engine/arg-keys.js';
-import { who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
-import { formatShape, type Shape } from '../../engine/shape.js';
-import { checkDataFormat, expectRank, type DataFormat } from './conv-utils.js';
+import type { Shape } from '../../engine/shape.js';
+import { checkDataFormat, type DataFormat } from './conv-utils.js';
+import { croppedShape } from './cropping-shape.js';
 import { spatialTriples, type SpatialTriples, type SpatialTriplesArg } from './spatial-triples.js';
 
 export interface Cropping3DArgs extends LayerArgs {
@@ -36,21 +36,7 @@ export class Cropping3D extends Layer {
 
   /** Throws SHAPE_MISMATCH when a known spatial size is not larger than what is cut off it (as Keras). */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectRank(this, shape, 3);
-    const spatial = this.cropping.map(([before, after], axis) => {
-      const d = shape[axis + 1] ?? null;
-      if (d !== null && d <= before + after) {
-        throw new RidgeError(
-          'SHAPE_MISMATCH',
-          `${who(this)}: cropping ${JSON.stringify(this.cropping)} leaves nothing of inputs of shape ${formatShape(shape)}: ` +
-            `each cropped size must be below the input's (${before} + ${after} >= ${d} on the ${AXES[axis]} axis); crop less or pass larger inputs.`,
-          { layer: this.name, argument: 'inputs', received: shape },
-        );
-      }
-      return d === null ? null : d - before - after;
-    });
-    return [shape[0] ?? null, ...spatial, shape[4] ?? null];
+    return croppedShape(this, inputShape as Shape, this.cropping, AXES);
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
