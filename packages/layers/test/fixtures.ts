@@ -1,3 +1,4 @@
+import { initBackend } from '@ridge/backend';
 import { RidgeError } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
@@ -76,4 +77,30 @@ export async function fitAndRead(m: Model, x: tf.Tensor, y: tf.Tensor, args: Fit
   tf.dispose([x, y]);
   m.dispose();
   return { history: history.history, weights };
+}
+
+/**
+ * Runs `train` on cpu, then on wasm: the wasm run must leak nothing and end with the same weights
+ * as on cpu (each to `digits` decimals). Returns the weights trained on cpu; the backend is left
+ * on wasm.
+ */
+export async function expectSameTrainingOnWasm(train: () => Promise<number[][]>, digits = 4): Promise<number[][]> {
+  await initBackend({ prefer: 'cpu', log: false });
+  const onCpu = await train();
+  await initBackend({ prefer: 'wasm', log: false });
+  expect(tf.getBackend()).toBe('wasm');
+  const before = tf.memory().numTensors;
+  const onWasm = await train();
+  expect(tf.memory().numTensors).toBe(before);
+  expect(onWasm).toHaveLength(onCpu.length);
+  onWasm.forEach((w, i) => expectClose(w, onCpu[i]!, digits));
+  return onCpu;
+}
+
+/** Every weight moved from where `seedWeights(m, seed, scale)` put it (weight k at `values(n, seed + k) * scale`). */
+export function expectEveryWeightMoved(weights: readonly number[][], seed: number, scale: number): void {
+  weights.forEach((w, k) => {
+    const start = values(w.length, seed + k).map((v) => v * scale);
+    expect(w.some((v, j) => Math.abs(v - start[j]!) > 1e-4), `weight ${k}`).toBe(true);
+  });
 }
