@@ -310,6 +310,18 @@ describe('3-D pooling output values (naive loop reference)', () => {
     y.dispose();
   });
 
+  it("MaxPooling3D 'same' on int32 inputs: the padding never wins a border window, as MaxPooling2D's", () => {
+    // Depth 3, pool 2, stride 2: the second window is [x2, padding], so its maximum is x2 = -5.
+    const x = tf.tensor5d([-3, -7, -5], [1, 3, 1, 1, 1], 'int32');
+    const y = maxPooling3d({ poolSize: [2, 1, 1], padding: 'same' }).apply(x) as tf.Tensor;
+    expect(y.dtype).toBe('int32');
+    expect(Array.from(y.dataSync())).toEqual([-3, -5]);
+    // And with windows that overlap (pool 3, stride 1): [pad, -3, -7], [-3, -7, -5], [-7, -5, pad].
+    const z = maxPooling3d({ poolSize: [3, 1, 1], strides: 1, padding: 'same' }).apply(x) as tf.Tensor;
+    expect(Array.from(z.dataSync())).toEqual([-3, -3, -5]);
+    tf.dispose([x, y, z]);
+  });
+
   it('GlobalMaxPooling3D and GlobalAveragePooling3D: max and mean over depth, height and width', () => {
     const xShape = [2, 2, 3, 2, 3] as const;
     const x = values(prod(xShape), 7);
