@@ -1,7 +1,8 @@
 import { initBackend } from '@ridge/backend';
-import { RidgeError } from '@ridge/core';
+import { RidgeError, registry, type JsonObject, type LayerName } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import type { Layer } from '../src/engine/layer.js';
 import type { LayerWeight } from '../src/engine/weight.js';
 import type { FitArgs, Model } from '../src/index.js';
 
@@ -103,4 +104,30 @@ export function expectEveryWeightMoved(weights: readonly number[][], seed: numbe
     const start = values(w.length, seed + k).map((v) => v * scale);
     expect(w.some((v, j) => Math.abs(v - start[j]!) > 1e-4), `weight ${k}`).toBe(true);
   });
+}
+
+/**
+ * The `center`, `scale` and gamma/beta parts of the config of a normalization layer made with
+ * `{ center: false, gammaRegularizer: l2(0.5), gammaConstraint: nonNeg(), betaInitializer: 'ones' }`.
+ */
+export const SCALE_ONLY_CONFIG = {
+  center: false,
+  scale: true,
+  betaInitializer: { className: 'Ones', config: {} },
+  gammaInitializer: { className: 'Ones', config: {} },
+  gammaRegularizer: { className: 'L2', config: { l2: 0.5 } },
+  gammaConstraint: { className: 'NonNeg', config: {} },
+  betaRegularizer: null,
+  betaConstraint: null,
+} as const;
+
+/**
+ * Layers made from `config`, by `construct` and through the registry under `className`, write
+ * the same config (but for their names, `<prefix>_copy` and `<prefix>_copy_2`).
+ */
+export function expectConfigCopies(config: JsonObject, className: LayerName, prefix: string, construct: (args: JsonObject) => Layer): void {
+  const copy = construct({ ...config, name: `${prefix}_copy` });
+  expect({ ...copy.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
+  const fromRegistry = registry('layer').get(className).create({ ...config, name: `${prefix}_copy_2` }) as Layer;
+  expect({ ...fromRegistry.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
 }

@@ -13,7 +13,7 @@ import '../../register.js';
 import { flatten, globalAveragePooling1d } from '../conv/index.js';
 import { embedding, GroupNormalization, groupNormalization, layerNormalization, UnitNormalization, unitNormalization } from './index.js';
 import './register.js';
-import { values, expectClose, setWeight, caughtRidgeError as caught, expectEveryWeightMoved, expectSameTrainingOnWasm, fitAndRead, seedWeights } from '../../../test/fixtures.js';
+import { values, expectClose, setWeight, caughtRidgeError as caught, expectConfigCopies, expectEveryWeightMoved, expectSameTrainingOnWasm, SCALE_ONLY_CONFIG, fitAndRead, seedWeights } from '../../../test/fixtures.js';
 import { readObject } from '../../io/keras-json.js';
 import { modelFromJSON } from '../../io/model-from-json.js';
 import type { Layer } from '../../engine/layer.js';
@@ -349,23 +349,8 @@ describe('GroupNormalization and UnitNormalization configs', () => {
     expect(layer.getConfig()['groups']).toBe(-1);
     layer.ensureBuilt([null, 6, 2]);
     const config = layer.getConfig();
-    expect(config).toMatchObject({
-      groups: 6,
-      axis: 1,
-      epsilon: 0.01,
-      center: false,
-      scale: true,
-      betaInitializer: { className: 'Ones', config: {} },
-      gammaInitializer: { className: 'Ones', config: {} },
-      gammaRegularizer: { className: 'L2', config: { l2: 0.5 } },
-      gammaConstraint: { className: 'NonNeg', config: {} },
-      betaRegularizer: null,
-      betaConstraint: null,
-    });
-    const copy = new GroupNormalization({ ...(config as object), name: 'gn_copy' });
-    expect({ ...copy.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
-    const fromRegistry = registry('layer').get('GroupNormalization').create({ ...config, name: 'gn_copy_2' }) as GroupNormalization;
-    expect({ ...fromRegistry.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
+    expect(config).toMatchObject({ groups: 6, axis: 1, epsilon: 0.01, ...SCALE_ONLY_CONFIG });
+    expectConfigCopies(config, 'GroupNormalization', 'gn', (args) => new GroupNormalization(args));
     // @ridge/testing's contract: the config survives JSON and serializing by name.
     expectConfigRoundTrip(layer, 'layer');
     expectConfigRoundTrip(groupNormalization({ groups: 4, gammaRegularizer: 'l2' }), 'layer');
