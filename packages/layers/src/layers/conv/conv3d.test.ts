@@ -25,6 +25,7 @@ import {
   type Conv3DArgs,
   type PoolingArgs,
 } from './index.js';
+import { expectTrainsWithoutLeaks } from '../../../test/conv-fixtures.js';
 import { conv3dFilterGradient, conv3dInputGradient } from './conv3d-op.js';
 import './register.js';
 // layer.getConfig() comes with saving
@@ -455,16 +456,7 @@ describe('weights, regularizers and training', () => {
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     const x = tf.randomUniform([4, 4, 4, 4, 1], -1, 1, 'float32', 3);
     const y = tf.ones([4, 2]);
-    const beforePredict = tf.memory().numTensors;
-    tf.dispose(m.predict(x));
-    expect(tf.memory().numTensors).toBe(beforePredict);
-    await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    expect(Math.min(...read(c.kernel.read()))).toBeGreaterThanOrEqual(0);
-    const afterFirst = tf.memory().numTensors;
-    await m.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
-    expect(tf.memory().numTensors).toBe(afterFirst);
-    tf.dispose([x, y]);
-    m.dispose();
+    await expectTrainsWithoutLeaks(m, x, y, () => expect(Math.min(...read(c.kernel.read()))).toBeGreaterThanOrEqual(0));
     expect(tf.memory().numTensors).toBe(start);
   });
 });
