@@ -422,6 +422,21 @@ describe('GroupNormalization and UnitNormalization errors', () => {
     expect(out.message).toContain('axis 2 is out of range for inputs of rank 2');
     expect(caught(() => unitNormalization({ axis: [1, -1] }).apply(input({ shape: [3] }))).message).toContain('same axis twice');
   });
+
+  it('UnitNormalization built for rank 3 and called on rank 2 is SHAPE_MISMATCH about the inputs, naming their shape', () => {
+    const layer = unitNormalization({ name: 'un_rank' });
+    layer.ensureBuilt([null, 2, 3]);
+    const x = tf.ones([4, 3]);
+    const start = tf.memory().numTensors;
+    const error = caught(() => layer.apply(x));
+    expect(error.code).toBe('SHAPE_MISMATCH');
+    expect(error.message).toContain("UnitNormalization 'un_rank': expected inputs of rank 3");
+    expect(error.message).toContain('[4, 3]');
+    expect(error.details).toMatchObject({ argument: 'inputs', received: [4, 3] });
+    expect(tf.memory().numTensors).toBe(start);
+    x.dispose();
+    layer.dispose();
+  });
 });
 
 describe('UnitNormalization values', () => {
