@@ -1,6 +1,8 @@
-import { RidgeError } from '@ridge/core';
+import { initBackend } from '@ridge/backend';
+import { RidgeError, registry, type JsonObject, type LayerName } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import type { Layer } from '../src/engine/layer.js';
 import type { LayerWeight } from '../src/engine/weight.js';
 import type { FitArgs, Model } from '../src/index.js';
 
@@ -76,4 +78,56 @@ export async function fitAndRead(m: Model, x: tf.Tensor, y: tf.Tensor, args: Fit
   tf.dispose([x, y]);
   m.dispose();
   return { history: history.history, weights };
+}
+
+/**
+ * Runs `train` on cpu, then on wasm: the wasm run must leak nothing and end with the same weights
+ * as on cpu (each to `digits` decimals). Returns the weights trained on cpu; the backend is left
+ * on wasm.
+ */
+export async function expectSameTrainingOnWasm(train: () => Promise<number[][]>, digits = 4): Promise<number[][]> {
+  await initBackend({ prefer: 'cpu', log: false });
+  const onCpu = await train();
+  await initBackend({ prefer: 'wasm', log: false });
+  expect(tf.getBackend()).toBe('wasm');
+  const before = tf.memory().numTensors;
+  const onWasm = await train();
+  expect(tf.memory().numTensors).toBe(before);
+  expect(onWasm).toHaveLength(onCpu.length);
+  onWasm.forEach((w, i) => expectClose(w, onCpu[i]!, digits));
+  return onCpu;
+}
+
+/** Every weight moved from where `seedWeights(m, seed, scale)` put it (weight k at `values(n, seed + k) * scale`). */
+export function expectEveryWeightMoved(weights: readonly number[][], seed: number, scale: number): void {
+  weights.forEach((w, k) => {
+    const start = values(w.length, seed + k).map((v) => v * scale);
+    expect(w.some((v, j) => Math.abs(v - start[j]!) > 1e-4), `weight ${k}`).toBe(true);
+  });
+}
+
+/**
+ * The `center`, `scale` and gamma/beta parts of the config of a normalization layer made with
+ * `{ center: false, gammaRegularizer: l2(0.5), gammaConstraint: nonNeg(), betaInitializer: 'ones' }`.
+ */
+export const SCALE_ONLY_CONFIG = {
+  center: false,
+  scale: true,
+  betaInitializer: { className: 'Ones', config: {} },
+  gammaInitializer: { className: 'Ones', config: {} },
+  gammaRegularizer: { className: 'L2', config: { l2: 0.5 } },
+  gammaConstraint: { className: 'NonNeg', config: {} },
+  betaRegularizer: null,
+  betaConstraint: null,
+} as const;
+
+/**
+ * Layers made from `config`, by `construct` and through the registry under `className`, write
+ * the same config (but for their names, `<prefix>_copy` and `<prefix>_copy_2`).
+ */
+export function expectConfigCopies(config: JsonObject, className: LayerName, prefix: string, construct: (args: JsonObject) => Layer): void {
+  const copy = construct({ ...config, name: `${prefix}_copy` });
+  expect({ ...copy.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
+  const fromRegistry = registry('layer').get(className).create({ ...config, name: `${prefix}_copy_2` }) as Layer;
+  expect({ ...fromRegistry.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
 }

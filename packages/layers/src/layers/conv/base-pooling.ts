@@ -5,6 +5,7 @@ import type { Shape } from '../../engine/shape.js';
 import { checkDataFormat, checkPadding, expectRank, normalizeTuple, samePadding, spatialOutput, type DataFormat, type Padding } from './conv-utils.js';
 import { argKeys } from '../../engine/arg-keys.js';
 import { pool3d } from './pool3d.js';
+import { floatInput } from '../float-input.js';
 
 export interface PoolingArgs extends LayerArgs {
   /** Window size: one integer for every spatial axis, or one per axis. Default 2. */
@@ -53,7 +54,9 @@ export abstract class Pooling extends Layer {
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
-    const x = inputs as tf.Tensor;
+    // A mean is a float: int32 and bool inputs are averaged as float32 (tfjs-core's avgPool takes
+    // float32 only); max pooling keeps the input's dtype.
+    const x = this.mode === 'avg' ? floatInput(inputs as tf.Tensor) : (inputs as tf.Tensor);
     this.computeOutputShape(x.shape);
     if (this.spatialRank === 2) return pool2d(x as tf.Tensor4D, this.poolSize, this.strides, this.padding, this.mode);
     if (this.spatialRank === 3) return pool3d(x as tf.Tensor5D, this.poolSize, this.strides, this.padding, this.mode);

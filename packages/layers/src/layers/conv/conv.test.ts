@@ -14,6 +14,7 @@ import { Conv1D, Conv2D, conv1d, conv2d, type Conv1DArgs, type Conv2DArgs } from
 import './register.js';
 // layer.getConfig() comes with saving
 import '../../features/io.js';
+import { expectTrainsWithoutLeaks } from '../../../test/conv-fixtures.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -492,15 +493,7 @@ describe('training', () => {
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     const x = tf.ones([4, 4, 4, 1]);
     const y = tf.zeros([4, 2, 2, 1]);
-    const beforePredict = tf.memory().numTensors;
-    tf.dispose(m.predict(x));
-    expect(tf.memory().numTensors).toBe(beforePredict);
-    await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    const afterFirst = tf.memory().numTensors;
-    await m.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
-    expect(tf.memory().numTensors).toBe(afterFirst);
-    tf.dispose([x, y]);
-    m.dispose();
+    await expectTrainsWithoutLeaks(m, x, y);
     expect(tf.memory().numTensors).toBe(start);
   });
 });

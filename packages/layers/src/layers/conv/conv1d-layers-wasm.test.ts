@@ -2,18 +2,13 @@ import { initBackend } from '@ridge/backend';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
+import { expectEveryWeightMoved, expectSameTrainingOnWasm, fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
 import '../../../test/setup.js';
 import { conv1dTranspose, cropping1d, dense, depthwiseConv1d, flatten, input, model, separableConv1d, upSampling1d, zeroPadding1d } from '../../index.js';
 
 afterAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
-
-function expectAllClose(got: number[], want: number[]): void {
-  expect(got).toHaveLength(want.length);
-  got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4));
-}
 
 /** Two epochs of SGD with L2 on the kernels on a net of every 1-D layer; returns the weights after them. */
 async function trainNet(): Promise<number[][]> {
@@ -44,19 +39,8 @@ describe('DepthwiseConv1D, SeparableConv1D, Conv1DTranspose (with ZeroPadding1D,
   });
 
   it('the same weights after two epochs as on cpu, every weight moved, nothing leaked', async () => {
-    await initBackend({ prefer: 'cpu', log: false });
-    const onCpu = await trainNet();
-    await initBackend({ prefer: 'wasm', log: false });
-    expect(tf.getBackend()).toBe('wasm');
-    const before = tf.memory().numTensors;
-    const onWasm = await trainNet();
-    expect(tf.memory().numTensors).toBe(before);
-    expect(onWasm).toHaveLength(onCpu.length);
-    onWasm.forEach((w, i) => expectAllClose(w, onCpu[i]!));
+    const onCpu = await expectSameTrainingOnWasm(trainNet);
     // Weight k started at values(n, 41 + k) * 0.5; every one of them moved on cpu.
-    onCpu.forEach((w, k) => {
-      const start = values(w.length, 41 + k).map((v) => v * 0.5);
-      expect(w.some((v, j) => Math.abs(v - start[j]!) > 1e-4), `weight ${k}`).toBe(true);
-    });
+    expectEveryWeightMoved(onCpu, 41, 0.5);
   });
 });

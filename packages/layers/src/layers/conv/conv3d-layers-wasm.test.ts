@@ -2,18 +2,13 @@ import { initBackend } from '@ridge/backend';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
+import { expectEveryWeightMoved, expectSameTrainingOnWasm, fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
 import '../../../test/setup.js';
 import { averagePooling3d, concatenate, conv3d, cropping3d, dense, globalAveragePooling3d, globalMaxPooling3d, input, maxPooling3d, model, upSampling3d, zeroPadding3d } from '../../index.js';
 
 afterAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
 });
-
-function expectAllClose(got: number[], want: number[]): void {
-  expect(got).toHaveLength(want.length);
-  got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4));
-}
 
 /** Two epochs of SGD with L2 on the kernels on a net of every 3-D layer; returns the weights after them. */
 async function trainNet(): Promise<number[][]> {
@@ -69,19 +64,8 @@ describe('Conv3D, the 3-D pooling, padding, upsampling and cropping layers train
   });
 
   it('the same weights after two epochs as on cpu, every weight moved, nothing leaked', async () => {
-    await initBackend({ prefer: 'cpu', log: false });
-    const onCpu = await trainNet();
-    await initBackend({ prefer: 'wasm', log: false });
-    expect(tf.getBackend()).toBe('wasm');
-    const before = tf.memory().numTensors;
-    const onWasm = await trainNet();
-    expect(tf.memory().numTensors).toBe(before);
-    expect(onWasm).toHaveLength(onCpu.length);
-    onWasm.forEach((w, i) => expectAllClose(w, onCpu[i]!));
+    const onCpu = await expectSameTrainingOnWasm(trainNet);
     // Weight k started at values(n, 51 + k) * 0.2; every one of them moved on cpu.
-    onCpu.forEach((w, k) => {
-      const start = values(w.length, 51 + k).map((v) => v * 0.2);
-      expect(w.some((v, j) => Math.abs(v - start[j]!) > 1e-4), `weight ${k}`).toBe(true);
-    });
+    expectEveryWeightMoved(onCpu, 51, 0.2);
   });
 });

@@ -25,6 +25,7 @@ import {
   type Conv3DArgs,
   type PoolingArgs,
 } from './index.js';
+import { expectTrainsWithoutLeaks } from '../../../test/conv-fixtures.js';
 import { conv3dFilterGradient, conv3dInputGradient } from './conv3d-op.js';
 import './register.js';
 // layer.getConfig() comes with saving
@@ -310,6 +311,18 @@ describe('3-D pooling output values (naive loop reference)', () => {
     y.dispose();
   });
 
+  it("MaxPooling3D 'same' on int32 inputs: the padding never wins a border window, as MaxPooling2D's", () => {
+    // Depth 3, pool 2, stride 2: the second window is [x2, padding], so its maximum is x2 = -5.
+    const x = tf.tensor5d([-3, -7, -5], [1, 3, 1, 1, 1], 'int32');
+    const y = maxPooling3d({ poolSize: [2, 1, 1], padding: 'same' }).apply(x) as tf.Tensor;
+    expect(y.dtype).toBe('int32');
+    expect(Array.from(y.dataSync())).toEqual([-3, -5]);
+    // And with windows that overlap (pool 3, stride 1): [pad, -3, -7], [-3, -7, -5], [-7, -5, pad].
+    const z = maxPooling3d({ poolSize: [3, 1, 1], strides: 1, padding: 'same' }).apply(x) as tf.Tensor;
+    expect(Array.from(z.dataSync())).toEqual([-3, -3, -5]);
+    tf.dispose([x, y, z]);
+  });
+
   it('GlobalMaxPooling3D and GlobalAveragePooling3D: max and mean over depth, height and width', () => {
     const xShape = [2, 2, 3, 2, 3] as const;
     const x = values(prod(xShape), 7);
@@ -443,16 +456,7 @@ describe('weights, regularizers and training', () => {
     m.compile({ optimizer: 'sgd', loss: 'mse' });
     const x = tf.randomUniform([4, 4, 4, 4, 1], -1, 1, 'float32', 3);
     const y = tf.ones([4, 2]);
-    const beforePredict = tf.memory().numTensors;
-    tf.dispose(m.predict(x));
-    expect(tf.memory().numTensors).toBe(beforePredict);
-    await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
-    expect(Math.min(...read(c.kernel.read()))).toBeGreaterThanOrEqual(0);
-    const afterFirst = tf.memory().numTensors;
-    await m.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
-    expect(tf.memory().numTensors).toBe(afterFirst);
-    tf.dispose([x, y]);
-    m.dispose();
+    await expectTrainsWithoutLeaks(m, x, y, () => expect(Math.min(...read(c.kernel.read()))).toBeGreaterThanOrEqual(0));
     expect(tf.memory().numTensors).toBe(start);
   });
 });

@@ -1,10 +1,7 @@
-import { RidgeError, type JsonObject } from '@ridge/core';
-import { tf } from '../../engine/tfjs.js';
 import { argKeys } from '../../engine/arg-keys.js';
-import { who } from '../../engine/errors.js';
-import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
-import { formatShape, type Shape } from '../../engine/shape.js';
-import { checkDataFormat, expectRank, type DataFormat } from './conv-utils.js';
+import type { LayerArgs } from '../../engine/layer.js';
+import type { DataFormat } from './conv-utils.js';
+import { CroppingBase } from './cropping-base.js';
 import { spatialPairs, type SpatialPairs, type SpatialPairsArg } from './spatial-pairs.js';
 
 export interface Cropping2DArgs extends LayerArgs {
@@ -15,51 +12,12 @@ export interface Cropping2DArgs extends LayerArgs {
 }
 
 /** Cuts rows and columns off the edges of `[batch, height, width, channels]` images. */
-export class Cropping2D extends Layer {
+export class Cropping2D extends CroppingBase<SpatialPairs> {
   static override readonly className: string = 'Cropping2D';
   static override readonly argKeys = argKeys<Cropping2DArgs>()([], ['cropping', 'dataFormat']);
-  readonly cropping: SpatialPairs;
-  readonly dataFormat: DataFormat;
 
   constructor(args: Cropping2DArgs = {}) {
-    super(args);
-    this.cropping = spatialPairs(this, 'cropping', args.cropping ?? 0);
-    this.dataFormat = checkDataFormat(this, args.dataFormat);
-  }
-
-  override build(inputShape: Shape | Shape[]): void {
-    this.computeOutputShape(inputShape);
-    this.built = true;
-  }
-
-  /** Throws SHAPE_MISMATCH when a known height or width is not larger than what is cut off it (as Keras). */
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectRank(this, shape, 2);
-    const spatial = [0, 1].map((axis) => {
-      const d = shape[axis + 1] ?? null;
-      const [before, after] = this.cropping[axis]!;
-      if (d !== null && d <= before + after) {
-        throw new RidgeError(
-          'SHAPE_MISMATCH',
-          `${who(this)}: cropping ${JSON.stringify(this.cropping)} leaves nothing of inputs of shape ${formatShape(shape)}: ` +
-            `each cropped size must be below the input's (${before} + ${after} >= ${d} on the ${axis === 0 ? 'height' : 'width'} axis).`,
-          { layer: this.name, argument: 'inputs', received: shape },
-        );
-      }
-      return d === null ? null : d - before - after;
-    });
-    return [shape[0] ?? null, ...spatial, shape[3] ?? null];
-  }
-
-  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
-    const x = inputs as tf.Tensor;
-    const [, height, width] = this.computeOutputShape(x.shape) as number[];
-    return tf.slice(x, [0, this.cropping[0][0], this.cropping[1][0], 0], [-1, height!, width!, -1]);
-  }
-
-  protected override layerConfig(): JsonObject {
-    return { cropping: this.cropping.map((p) => [...p]), dataFormat: this.dataFormat };
+    super(args, (owner) => spatialPairs(owner, 'cropping', args.cropping ?? 0), ['height', 'width']);
   }
 }
 

@@ -1,10 +1,7 @@
-import { RidgeError, type JsonObject } from '@ridge/core';
-import { tf } from '../../engine/tfjs.js';
 import { argKeys } from '../../engine/arg-keys.js';
-import { who } from '../../engine/errors.js';
-import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
-import { formatShape, type Shape } from '../../engine/shape.js';
-import { checkDataFormat, expectRank, type DataFormat } from './conv-utils.js';
+import type { LayerArgs } from '../../engine/layer.js';
+import type { DataFormat } from './conv-utils.js';
+import { CroppingBase } from './cropping-base.js';
 import { spatialTriples, type SpatialTriples, type SpatialTriplesArg } from './spatial-triples.js';
 
 export interface Cropping3DArgs extends LayerArgs {
@@ -14,53 +11,13 @@ export interface Cropping3DArgs extends LayerArgs {
   dataFormat?: DataFormat | null;
 }
 
-const AXES = ['depth', 'height', 'width'] as const;
-
 /** Cuts the edges off the depth, height and width of `[batch, depth, height, width, channels]` volumes. */
-export class Cropping3D extends Layer {
+export class Cropping3D extends CroppingBase<SpatialTriples> {
   static override readonly className: string = 'Cropping3D';
   static override readonly argKeys = argKeys<Cropping3DArgs>()([], ['cropping', 'dataFormat']);
-  readonly cropping: SpatialTriples;
-  readonly dataFormat: DataFormat;
 
   constructor(args: Cropping3DArgs = {}) {
-    super(args);
-    this.cropping = spatialTriples(this, 'cropping', args.cropping ?? 1);
-    this.dataFormat = checkDataFormat(this, args.dataFormat);
-  }
-
-  override build(inputShape: Shape | Shape[]): void {
-    this.computeOutputShape(inputShape);
-    this.built = true;
-  }
-
-  /** Throws SHAPE_MISMATCH when a known spatial size is not larger than what is cut off it (as Keras). */
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectRank(this, shape, 3);
-    const spatial = this.cropping.map(([before, after], axis) => {
-      const d = shape[axis + 1] ?? null;
-      if (d !== null && d <= before + after) {
-        throw new RidgeError(
-          'SHAPE_MISMATCH',
-          `${who(this)}: cropping ${JSON.stringify(this.cropping)} leaves nothing of inputs of shape ${formatShape(shape)}: ` +
-            `each cropped size must be below the input's (${before} + ${after} >= ${d} on the ${AXES[axis]} axis); crop less or pass larger inputs.`,
-          { layer: this.name, argument: 'inputs', received: shape },
-        );
-      }
-      return d === null ? null : d - before - after;
-    });
-    return [shape[0] ?? null, ...spatial, shape[4] ?? null];
-  }
-
-  call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
-    const x = inputs as tf.Tensor;
-    const [, d, h, w] = this.computeOutputShape(x.shape) as number[];
-    return tf.slice(x, [0, this.cropping[0][0], this.cropping[1][0], this.cropping[2][0], 0], [-1, d!, h!, w!, -1]);
-  }
-
-  protected override layerConfig(): JsonObject {
-    return { cropping: this.cropping.map((p) => [...p]), dataFormat: this.dataFormat };
+    super(args, (owner) => spatialTriples(owner, 'cropping', args.cropping ?? 1), ['depth', 'height', 'width']);
   }
 }
 

@@ -4,8 +4,8 @@ import { samePadding, type Padding } from './conv-utils.js';
 
 type Grad = Parameters<typeof tf.customGrad>[0];
 
-/** The padding never wins a window: it is the lowest float32. */
-const LOWEST = -3.4028234663852886e38;
+/** The padding never wins a window: the lowest value of the input's dtype (float32 or int32). */
+const lowest = (x: tf.Tensor): number => (x.dtype === 'int32' ? -2147483648 : -3.4028234663852886e38);
 
 /** Max or average pooling of `[batch, depth, height, width, channels]`, with gradients right on every backend. */
 export function pool3d(x: tf.Tensor5D, window: readonly number[], strides: readonly number[], padding: Padding, mode: PoolMode): tf.Tensor5D {
@@ -35,7 +35,7 @@ export function pool3d(x: tf.Tensor5D, window: readonly number[], strides: reado
  * 2.1 s through one-hot patches.
  */
 function maxPool3d(x: tf.Tensor5D, window: Triple, strides: Triple, pads: [number, number][]): tf.Tensor5D {
-  let y: tf.Tensor = pads.some(([before, after]) => before > 0 || after > 0) ? tf.pad(x, [[0, 0], ...pads, [0, 0]], LOWEST) : x;
+  let y: tf.Tensor = pads.some(([before, after]) => before > 0 || after > 0) ? tf.pad(x, [[0, 0], ...pads, [0, 0]], lowest(x)) : x;
   for (const axis of [0, 1, 2]) y = maxAlong(y, axis + 1, window[axis]!, strides[axis]!);
   return y as tf.Tensor5D;
 }
@@ -63,7 +63,7 @@ function maxAlong(x: tf.Tensor, axis: number, size: number, stride: number): tf.
     // whole blocks; the padding sits at block indices other than 0, never read.
     const needed = size - 1 + out * stride;
     const x3 = tf.reshape(x, [before, length, after]) as tf.Tensor3D;
-    const padded = needed > length ? tf.pad(x3, [[0, 0], [0, needed - length], [0, 0]], LOWEST) : x3;
+    const padded = needed > length ? tf.pad(x3, [[0, 0], [0, needed - length], [0, 0]], lowest(x3)) : x3;
     const taps = Array.from({ length: size }, (_, t) => {
       const blocks = tf.reshape(tf.slice(padded, [0, t, 0], [before, out * stride, after]), [before, out, stride, after]);
       return tf.reshape(tf.slice(blocks, [0, 0, 0, 0], [before, out, 1, after]), [before * out, 1, after]);

@@ -21,6 +21,7 @@ import {
   MaxPooling2D,
   averagePooling1d,
   averagePooling2d,
+  averagePooling3d,
   conv2d,
   globalAveragePooling1d,
   globalAveragePooling2d,
@@ -268,6 +269,28 @@ for (const P of poolLayers) {
     });
   });
 }
+
+describe('average pooling of int32 inputs', () => {
+  it("averages them as float32, 'valid' and 'same', in 1-D, 2-D and 3-D (tfjs-core's avgPool takes float32 only)", () => {
+    // Steps [1, 2, 4, 7], pool 2: 'valid' windows [1, 2], [4, 7]. 'same' with pool 3, stride 2:
+    // 2 outputs, TensorFlow pads max((2 - 1) * 2 + 3 - 4, 0) = 1 step, 0 before and 1 after, so
+    // windows [1, 2, 4] and [4, 7, pad] (2 real): 7 / 3 and 11 / 2.
+    const steps = [1, 2, 4, 7];
+    const cases = [
+      [averagePooling1d({ poolSize: 2 }), [1, 4, 1], [1.5, 5.5]],
+      [averagePooling1d({ poolSize: 3, strides: 2, padding: 'same' }), [1, 4, 1], [7 / 3, 11 / 2]],
+      [averagePooling2d({ poolSize: [1, 2] }), [1, 1, 4, 1], [1.5, 5.5]],
+      [averagePooling3d({ poolSize: [1, 1, 3], strides: 2, padding: 'same' }), [1, 1, 1, 4, 1], [7 / 3, 11 / 2]],
+    ] as const;
+    for (const [layer, shape, want] of cases) {
+      const x = tf.tensor(steps, [...shape], 'int32');
+      const y = layer.apply(x) as tf.Tensor;
+      expect(y.dtype).toBe('float32');
+      expectClose(y.dataSync(), want);
+      tf.dispose([x, y]);
+    }
+  });
+});
 
 describe('global pooling', () => {
   const globals: { name: string; rank: 1 | 2; mode: 'max' | 'avg'; make: (a: GlobalPoolingArgs) => Layer }[] = [

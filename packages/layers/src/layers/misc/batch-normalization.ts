@@ -1,44 +1,29 @@
 import {
   RidgeError,
   checkNumber,
-  type Constraint,
-  type ConstraintSpec,
   type Initializer,
   type InitializerSpec,
   type JsonObject,
-  type Regularizer,
-  type RegularizerSpec,
 } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
-import { serializeParts } from '../../engine/config.js';
 import { forArgument, layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { Ones, Zeros } from '../../initializers/constant.js';
-import { readBoolean } from './args.js';
+import { addGammaBeta, gammaBetaConfig, readGammaBeta, type GammaBeta, type GammaBetaArgs } from './gamma-beta.js';
 import { broadcastShape, checkAxesSizes, resolveAxes } from './axes.js';
 import { argKeys, parts } from '../../engine/arg-keys.js';
 
-export interface BatchNormalizationArgs extends LayerArgs {
+export interface BatchNormalizationArgs extends LayerArgs, GammaBetaArgs {
   /** The features axis (normalized per feature); default -1. A one-element list (Keras 2 configs) is accepted. */
   axis?: number | readonly number[];
   /** Weight of the old value in the moving statistics' update; default 0.99. */
   momentum?: number;
   /** Added to the variance before the square root; default 1e-3. */
   epsilon?: number;
-  /** Add the learned offset `beta`; default true. */
-  center?: boolean;
-  /** Multiply by the learned scale `gamma`; default true. */
-  scale?: boolean;
-  betaInitializer?: InitializerSpec;
-  gammaInitializer?: InitializerSpec;
   movingMeanInitializer?: InitializerSpec;
   movingVarianceInitializer?: InitializerSpec;
-  betaRegularizer?: RegularizerSpec | null;
-  gammaRegularizer?: RegularizerSpec | null;
-  betaConstraint?: ConstraintSpec | null;
-  gammaConstraint?: ConstraintSpec | null;
 }
 
 /** Reads an axis argument that must name exactly one axis. */
@@ -72,14 +57,9 @@ export class BatchNormalization extends Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  private readonly betaInit: Initializer;
-  private readonly gammaInit: Initializer;
+  readonly #gammaBeta: GammaBeta;
   private readonly movingMeanInit: Initializer;
   private readonly movingVarianceInit: Initializer;
-  private readonly betaReg: Regularizer | undefined;
-  private readonly gammaReg: Regularizer | undefined;
-  private readonly betaCon: Constraint | undefined;
-  private readonly gammaCon: Constraint | undefined;
   gamma: LayerWeight | undefined;
   beta: LayerWeight | undefined;
   movingMean!: LayerWeight;
@@ -92,18 +72,16 @@ export class BatchNormalization extends Layer {
     this.axis = args.axis === undefined ? -1 : readSingleAxis(this, args.axis);
     this.momentum = forArgument(this, 'momentum', () => checkNumber('momentum', args.momentum ?? 0.99, { min: 0, max: 1 }));
     this.epsilon = forArgument(this, 'epsilon', () => checkNumber('epsilon', args.epsilon ?? 1e-3, { min: 0, minExclusive: true }));
-    this.center = readBoolean(this, 'center', args.center, true);
-    this.scale = readBoolean(this, 'scale', args.scale, true);
-    this.betaInit = args.betaInitializer === undefined ? new Zeros() : this.resolveInitializer('betaInitializer', args.betaInitializer);
-    this.gammaInit = args.gammaInitializer === undefined ? new Ones() : this.resolveInitializer('gammaInitializer', args.gammaInitializer);
-    this.movingMeanInit =
-      args.movingMeanInitializer === undefined ? new Zeros() : this.resolveInitializer('movingMeanInitializer', args.movingMeanInitializer);
-    this.movingVarianceInit =
-      args.movingVarianceInitializer === undefined ? new Ones() : this.resolveInitializer('movingVarianceInitializer', args.movingVarianceInitializer);
-    this.betaReg = this.resolveRegularizer('betaRegularizer', args.betaRegularizer);
-    this.gammaReg = this.resolveRegularizer('gammaRegularizer', args.gammaRegularizer);
-    this.betaCon = this.resolveConstraint('betaConstraint', args.betaConstraint);
-    this.gammaCon = this.resolveConstraint('gammaConstraint', args.gammaConstraint);
+    let movingMean: Initializer | undefined;
+    let movingVariance: Initializer | undefined;
+    this.#gammaBeta = readGammaBeta(this, args, () => {
+      movingMean = args.movingMeanInitializer === undefined ? new Zeros() : this.resolveInitializer('movingMeanInitializer', args.movingMeanInitializer);
+      movingVariance =
+        args.movingVarianceInitializer === undefined ? new Ones() : this.resolveInitializer('movingVarianceInitializer', args.movingVarianceInitializer);
+    });
+    this.movingMeanInit = movingMean!;
+    this.movingVarianceInit = movingVariance!;
+    ({ center: this.center, scale: this.scale } = this.#gammaBeta);
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -111,12 +89,7 @@ export class BatchNormalization extends Layer {
     const axis = resolveAxes(this, [this.axis], shape)[0]!;
     const size = shape[axis]!;
     this.geometry = { rank: shape.length, axis, size };
-    if (this.scale) {
-      this.gamma = this.addWeight({ name: 'gamma', role: 'gamma', shape: [size], initializer: this.gammaInit, regularizer: this.gammaReg, constraint: this.gammaCon });
-    }
-    if (this.center) {
-      this.beta = this.addWeight({ name: 'beta', role: 'beta', shape: [size], initializer: this.betaInit, regularizer: this.betaReg, constraint: this.betaCon });
-    }
+    ({ gamma: this.gamma, beta: this.beta } = addGammaBeta(this.#gammaBeta, [size], (w) => this.addWeight(w)));
     this.movingMean = this.addWeight({ name: 'moving_mean', role: 'movingMean', shape: [size], initializer: this.movingMeanInit, trainable: false });
     this.movingVariance = this.addWeight({
       name: 'moving_variance',
@@ -185,19 +158,7 @@ export class BatchNormalization extends Layer {
       axis: this.axis,
       momentum: this.momentum,
       epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      ...serializeParts({
-        betaInitializer: this.betaInit,
-        gammaInitializer: this.gammaInit,
-        movingMeanInitializer: this.movingMeanInit,
-        movingVarianceInitializer: this.movingVarianceInit,
-        // Once built, the weights hold the current regularizers and constraints.
-        betaRegularizer: this.beta ? this.beta.regularizer : this.betaReg,
-        gammaRegularizer: this.gamma ? this.gamma.regularizer : this.gammaReg,
-        betaConstraint: this.beta ? this.beta.constraint : this.betaCon,
-        gammaConstraint: this.gamma ? this.gamma.constraint : this.gammaCon,
-      }),
+      ...gammaBetaConfig(this.#gammaBeta, this, { movingMeanInitializer: this.movingMeanInit, movingVarianceInitializer: this.movingVarianceInit }),
     };
   }
 }

@@ -1,42 +1,20 @@
-import {
-  RidgeError,
-  checkNumber,
-  type Constraint,
-  type ConstraintSpec,
-  type Initializer,
-  type InitializerSpec,
-  type JsonObject,
-  type Regularizer,
-  type RegularizerSpec,
-} from '@ridge/core';
+import { RidgeError, checkNumber, type JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
-import { serializeParts } from '../../engine/config.js';
 import { forArgument, layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
-import { Ones, Zeros } from '../../initializers/constant.js';
-import { readBoolean } from './args.js';
+import { addGammaBeta, gammaBetaConfig, readGammaBeta, type GammaBeta, type GammaBetaArgs } from './gamma-beta.js';
 import { checkAxesSizes, resolveAxes } from './axes.js';
 import { argKeys, parts } from '../../engine/arg-keys.js';
 
-export interface GroupNormalizationArgs extends LayerArgs {
+export interface GroupNormalizationArgs extends LayerArgs, GammaBetaArgs {
   /** How many groups the channels are split into, a divisor of the channel count; -1 for one group per channel. Default 32. */
   groups?: number;
   /** The channel axis; default -1. */
   axis?: number;
   /** Added to the variance before the square root; default 1e-3. */
   epsilon?: number;
-  /** Add the learned offset `beta`; default true. */
-  center?: boolean;
-  /** Multiply by the learned scale `gamma`; default true. */
-  scale?: boolean;
-  betaInitializer?: InitializerSpec;
-  gammaInitializer?: InitializerSpec;
-  betaRegularizer?: RegularizerSpec | null;
-  gammaRegularizer?: RegularizerSpec | null;
-  betaConstraint?: ConstraintSpec | null;
-  gammaConstraint?: ConstraintSpec | null;
 }
 
 /**
@@ -55,12 +33,7 @@ export class GroupNormalization extends Layer {
   readonly scale: boolean;
   readonly #groupsArg: number;
   #groups: number | undefined;
-  private readonly betaInit: Initializer;
-  private readonly gammaInit: Initializer;
-  private readonly betaReg: Regularizer | undefined;
-  private readonly gammaReg: Regularizer | undefined;
-  private readonly betaCon: Constraint | undefined;
-  private readonly gammaCon: Constraint | undefined;
+  readonly #gammaBeta: GammaBeta;
   gamma: LayerWeight | undefined;
   beta: LayerWeight | undefined;
   /** Set at build: the input rank and the non-negative channel axis with its size. */
@@ -78,14 +51,8 @@ export class GroupNormalization extends Layer {
     if (args.axis !== undefined && !Number.isInteger(args.axis)) throw layerArgError(this, 'axis', args.axis, 'an integer (the channel axis)');
     this.axis = args.axis ?? -1;
     this.epsilon = forArgument(this, 'epsilon', () => checkNumber('epsilon', args.epsilon ?? 1e-3, { min: 0, minExclusive: true }));
-    this.center = readBoolean(this, 'center', args.center, true);
-    this.scale = readBoolean(this, 'scale', args.scale, true);
-    this.betaInit = args.betaInitializer === undefined ? new Zeros() : this.resolveInitializer('betaInitializer', args.betaInitializer);
-    this.gammaInit = args.gammaInitializer === undefined ? new Ones() : this.resolveInitializer('gammaInitializer', args.gammaInitializer);
-    this.betaReg = this.resolveRegularizer('betaRegularizer', args.betaRegularizer);
-    this.gammaReg = this.resolveRegularizer('gammaRegularizer', args.gammaRegularizer);
-    this.betaCon = this.resolveConstraint('betaConstraint', args.betaConstraint);
-    this.gammaCon = this.resolveConstraint('gammaConstraint', args.gammaConstraint);
+    this.#gammaBeta = readGammaBeta(this, args);
+    ({ center: this.center, scale: this.scale } = this.#gammaBeta);
   }
 
   /** The number of groups: as given, or, once built with `groups: -1`, the channel count (as Keras sets it). */
@@ -106,12 +73,7 @@ export class GroupNormalization extends Layer {
         { layer: this.name, argument: 'groups', received: groups, channels },
       );
     }
-    if (this.scale) {
-      this.gamma = this.addWeight({ name: 'gamma', role: 'gamma', shape: [channels], initializer: this.gammaInit, regularizer: this.gammaReg, constraint: this.gammaCon });
-    }
-    if (this.center) {
-      this.beta = this.addWeight({ name: 'beta', role: 'beta', shape: [channels], initializer: this.betaInit, regularizer: this.betaReg, constraint: this.betaCon });
-    }
+    ({ gamma: this.gamma, beta: this.beta } = addGammaBeta(this.#gammaBeta, [channels], (w) => this.addWeight(w)));
     this.#groups = groups;
     this.#geometry = { rank: shape.length, axis: axis!, channels };
     this.built = true;
@@ -141,17 +103,7 @@ export class GroupNormalization extends Layer {
       groups: this.groups,
       axis: this.axis,
       epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      ...serializeParts({
-        betaInitializer: this.betaInit,
-        gammaInitializer: this.gammaInit,
-        // Once built, the weights hold the current regularizers and constraints.
-        betaRegularizer: this.beta ? this.beta.regularizer : this.betaReg,
-        gammaRegularizer: this.gamma ? this.gamma.regularizer : this.gammaReg,
-        betaConstraint: this.beta ? this.beta.constraint : this.betaCon,
-        gammaConstraint: this.gamma ? this.gamma.constraint : this.gammaCon,
-      }),
+      ...gammaBetaConfig(this.#gammaBeta, this),
     };
   }
 }

@@ -13,7 +13,7 @@ import '../../register.js';
 import { flatten, globalAveragePooling1d } from '../conv/index.js';
 import { embedding, GroupNormalization, groupNormalization, layerNormalization, UnitNormalization, unitNormalization } from './index.js';
 import './register.js';
-import { values, expectClose, setWeight, caughtRidgeError as caught, fitAndRead, seedWeights } from '../../../test/fixtures.js';
+import { values, expectClose, setWeight, caughtRidgeError as caught, expectConfigCopies, expectEveryWeightMoved, expectSameTrainingOnWasm, SCALE_ONLY_CONFIG, fitAndRead, seedWeights } from '../../../test/fixtures.js';
 import { readObject } from '../../io/keras-json.js';
 import { modelFromJSON } from '../../io/model-from-json.js';
 import type { Layer } from '../../engine/layer.js';
@@ -238,19 +238,9 @@ async function trainNet(): Promise<number[][]> {
 
 describe('GroupNormalization and UnitNormalization train on cpu and wasm', () => {
   it('the same weights after two epochs on both backends, every weight moved, nothing leaked', async () => {
-    await initBackend({ prefer: 'cpu', log: false });
-    const onCpu = await trainNet();
-    await initBackend({ prefer: 'wasm', log: false });
-    expect(tf.getBackend()).toBe('wasm');
-    const before = tf.memory().numTensors;
-    const onWasm = await trainNet();
-    expect(tf.memory().numTensors).toBe(before);
-    expect(onWasm).toHaveLength(onCpu.length);
-    onWasm.forEach((w, i) => expectClose(w, onCpu[i]!, 4));
-    onCpu.forEach((w, k) => {
-      const start = values(w.length, 71 + k).map((v) => v * 0.5);
-      expect(w.some((v, j) => Math.abs(v - start[j]!) > 1e-4), `weight ${k}`).toBe(true);
-    });
+    const onCpu = await expectSameTrainingOnWasm(trainNet);
+    // Weight k started at values(n, 71 + k) * 0.5; every one of them moved on cpu.
+    expectEveryWeightMoved(onCpu, 71, 0.5);
     await initBackend({ prefer: 'cpu', log: false });
   });
 });
@@ -359,23 +349,8 @@ describe('GroupNormalization and UnitNormalization configs', () => {
     expect(layer.getConfig()['groups']).toBe(-1);
     layer.ensureBuilt([null, 6, 2]);
     const config = layer.getConfig();
-    expect(config).toMatchObject({
-      groups: 6,
-      axis: 1,
-      epsilon: 0.01,
-      center: false,
-      scale: true,
-      betaInitializer: { className: 'Ones', config: {} },
-      gammaInitializer: { className: 'Ones', config: {} },
-      gammaRegularizer: { className: 'L2', config: { l2: 0.5 } },
-      gammaConstraint: { className: 'NonNeg', config: {} },
-      betaRegularizer: null,
-      betaConstraint: null,
-    });
-    const copy = new GroupNormalization({ ...(config as object), name: 'gn_copy' });
-    expect({ ...copy.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
-    const fromRegistry = registry('layer').get('GroupNormalization').create({ ...config, name: 'gn_copy_2' }) as GroupNormalization;
-    expect({ ...fromRegistry.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
+    expect(config).toMatchObject({ groups: 6, axis: 1, epsilon: 0.01, ...SCALE_ONLY_CONFIG });
+    expectConfigCopies(config, 'GroupNormalization', 'gn', (args) => new GroupNormalization(args));
     // @ridge/testing's contract: the config survives JSON and serializing by name.
     expectConfigRoundTrip(layer, 'layer');
     expectConfigRoundTrip(groupNormalization({ groups: 4, gammaRegularizer: 'l2' }), 'layer');
@@ -446,6 +421,21 @@ describe('GroupNormalization and UnitNormalization errors', () => {
     expect(out.code).toBe('SHAPE_MISMATCH');
     expect(out.message).toContain('axis 2 is out of range for inputs of rank 2');
     expect(caught(() => unitNormalization({ axis: [1, -1] }).apply(input({ shape: [3] }))).message).toContain('same axis twice');
+  });
+
+  it('UnitNormalization built for rank 3 and called on rank 2 is SHAPE_MISMATCH about the inputs, naming their shape', () => {
+    const layer = unitNormalization({ name: 'un_rank' });
+    layer.ensureBuilt([null, 2, 3]);
+    const x = tf.ones([4, 3]);
+    const start = tf.memory().numTensors;
+    const error = caught(() => layer.apply(x));
+    expect(error.code).toBe('SHAPE_MISMATCH');
+    expect(error.message).toContain("UnitNormalization 'un_rank': expected inputs of rank 3");
+    expect(error.message).toContain('[4, 3]');
+    expect(error.details).toMatchObject({ argument: 'inputs', received: [4, 3] });
+    expect(tf.memory().numTensors).toBe(start);
+    x.dispose();
+    layer.dispose();
   });
 });
 

@@ -2,7 +2,6 @@ import { initBackend } from '@ridge/backend';
 import '@ridge/regularizers';
 import '@ridge/losses';
 import '@ridge/optimizers';
-import { registry } from '@ridge/core';
 import { l1, l2, maxNorm, nonNeg } from '@ridge/regularizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { dense, input, model } from '../../base.js';
 import '../../register.js';
 import { LayerNormalization, layerNormalization } from './index.js';
 import './register.js';
-import { values, expectClose, setWeight, caughtRidgeError as caught } from '../../../test/fixtures.js';
+import { values, expectClose, setWeight, caughtRidgeError as caught, expectConfigCopies, SCALE_ONLY_CONFIG } from '../../../test/fixtures.js';
 // layer.getConfig() comes with saving
 import '../../features/io.js';
 
@@ -171,22 +170,8 @@ describe('LayerNormalization config and errors', () => {
     const layer = layerNormalization({ axis: [1, -1], epsilon: 0.01, center: false, gammaRegularizer: l2(0.5), gammaConstraint: nonNeg(), betaInitializer: 'ones' });
     layer.ensureBuilt([null, 2, 3]);
     const config = layer.getConfig();
-    expect(config).toMatchObject({
-      axis: [1, -1],
-      epsilon: 0.01,
-      center: false,
-      scale: true,
-      betaInitializer: { className: 'Ones', config: {} },
-      gammaInitializer: { className: 'Ones', config: {} },
-      gammaRegularizer: { className: 'L2', config: { l2: 0.5 } },
-      gammaConstraint: { className: 'NonNeg', config: {} },
-      betaRegularizer: null,
-      betaConstraint: null,
-    });
-    const copy = new LayerNormalization({ ...(config as object), name: 'ln_copy' });
-    expect({ ...copy.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
-    const fromRegistry = registry('layer').get('LayerNormalization').create({ ...config, name: 'ln_copy_2' }) as LayerNormalization;
-    expect({ ...fromRegistry.getConfig(), name: 'x' }).toEqual({ ...config, name: 'x' });
+    expect(config).toMatchObject({ axis: [1, -1], epsilon: 0.01, ...SCALE_ONLY_CONFIG });
+    expectConfigCopies(config, 'LayerNormalization', 'ln', (args) => new LayerNormalization(args));
     layer.dispose();
   });
 

@@ -1,39 +1,18 @@
-import {
-  checkNumber,
-  type Constraint,
-  type ConstraintSpec,
-  type Initializer,
-  type InitializerSpec,
-  type JsonObject,
-  type Regularizer,
-  type RegularizerSpec,
-} from '@ridge/core';
+import { checkNumber, type JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
-import { serializeParts } from '../../engine/config.js';
 import { forArgument, layerArgError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
-import { Ones, Zeros } from '../../initializers/constant.js';
-import { readBoolean } from './args.js';
+import { addGammaBeta, gammaBetaConfig, readGammaBeta, type GammaBeta, type GammaBetaArgs } from './gamma-beta.js';
 import { broadcastShape, checkAxesSizes, resolveAxes } from './axes.js';
 import { argKeys, parts } from '../../engine/arg-keys.js';
 
-export interface LayerNormalizationArgs extends LayerArgs {
+export interface LayerNormalizationArgs extends LayerArgs, GammaBetaArgs {
   /** The axis or axes normalized over (each sample separately); default -1. */
   axis?: number | readonly number[];
   /** Added to the variance before the square root; default 1e-3. */
   epsilon?: number;
-  /** Add the learned offset `beta`; default true. */
-  center?: boolean;
-  /** Multiply by the learned scale `gamma`; default true. */
-  scale?: boolean;
-  betaInitializer?: InitializerSpec;
-  gammaInitializer?: InitializerSpec;
-  betaRegularizer?: RegularizerSpec | null;
-  gammaRegularizer?: RegularizerSpec | null;
-  betaConstraint?: ConstraintSpec | null;
-  gammaConstraint?: ConstraintSpec | null;
 }
 
 function readAxes(owner: Layer, value: unknown): number | number[] {
@@ -60,12 +39,7 @@ export class LayerNormalization extends Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  private readonly betaInit: Initializer;
-  private readonly gammaInit: Initializer;
-  private readonly betaReg: Regularizer | undefined;
-  private readonly gammaReg: Regularizer | undefined;
-  private readonly betaCon: Constraint | undefined;
-  private readonly gammaCon: Constraint | undefined;
+  readonly #gammaBeta: GammaBeta;
   gamma: LayerWeight | undefined;
   beta: LayerWeight | undefined;
   /** Set at build: the input rank, the sorted non-negative axes and their sizes. */
@@ -75,14 +49,8 @@ export class LayerNormalization extends Layer {
     super(args);
     this.axis = args.axis === undefined ? -1 : readAxes(this, args.axis);
     this.epsilon = forArgument(this, 'epsilon', () => checkNumber('epsilon', args.epsilon ?? 1e-3, { min: 0, minExclusive: true }));
-    this.center = readBoolean(this, 'center', args.center, true);
-    this.scale = readBoolean(this, 'scale', args.scale, true);
-    this.betaInit = args.betaInitializer === undefined ? new Zeros() : this.resolveInitializer('betaInitializer', args.betaInitializer);
-    this.gammaInit = args.gammaInitializer === undefined ? new Ones() : this.resolveInitializer('gammaInitializer', args.gammaInitializer);
-    this.betaReg = this.resolveRegularizer('betaRegularizer', args.betaRegularizer);
-    this.gammaReg = this.resolveRegularizer('gammaRegularizer', args.gammaRegularizer);
-    this.betaCon = this.resolveConstraint('betaConstraint', args.betaConstraint);
-    this.gammaCon = this.resolveConstraint('gammaConstraint', args.gammaConstraint);
+    this.#gammaBeta = readGammaBeta(this, args);
+    ({ center: this.center, scale: this.scale } = this.#gammaBeta);
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -90,12 +58,7 @@ export class LayerNormalization extends Layer {
     const axes = resolveAxes(this, typeof this.axis === 'number' ? [this.axis] : this.axis, shape);
     const sizes = axes.map((a) => shape[a]!);
     this.geometry = { rank: shape.length, axes, sizes };
-    if (this.scale) {
-      this.gamma = this.addWeight({ name: 'gamma', role: 'gamma', shape: sizes, initializer: this.gammaInit, regularizer: this.gammaReg, constraint: this.gammaCon });
-    }
-    if (this.center) {
-      this.beta = this.addWeight({ name: 'beta', role: 'beta', shape: sizes, initializer: this.betaInit, regularizer: this.betaReg, constraint: this.betaCon });
-    }
+    ({ gamma: this.gamma, beta: this.beta } = addGammaBeta(this.#gammaBeta, sizes, (w) => this.addWeight(w)));
     this.built = true;
   }
 
@@ -118,17 +81,7 @@ export class LayerNormalization extends Layer {
     return {
       axis: typeof this.axis === 'number' ? this.axis : [...this.axis],
       epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      ...serializeParts({
-        betaInitializer: this.betaInit,
-        gammaInitializer: this.gammaInit,
-        // Once built, the weights hold the current regularizers and constraints.
-        betaRegularizer: this.beta ? this.beta.regularizer : this.betaReg,
-        gammaRegularizer: this.gamma ? this.gamma.regularizer : this.gammaReg,
-        betaConstraint: this.beta ? this.beta.constraint : this.betaCon,
-        gammaConstraint: this.gamma ? this.gamma.constraint : this.gammaCon,
-      }),
+      ...gammaBetaConfig(this.#gammaBeta, this),
     };
   }
 }

@@ -11,7 +11,7 @@ import { conv2d, flatten } from '../conv/index.js';
 import { SpatialDropout2D, spatialDropout2d } from './index.js';
 import './register.js';
 import '../conv/register.js';
-import { caughtRidgeError as caught, fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
+import { caughtRidgeError as caught, expectSameTrainingOnWasm, fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
 import '../../features/io.js';
 
 beforeAll(async () => {
@@ -165,17 +165,7 @@ async function trainNet(): Promise<number[][]> {
 
 describe('training on wasm', () => {
   it('a convnet with SpatialDropout2D reaches the same weights on wasm as on cpu (the seeded masks are the same), and leaks nothing', async () => {
-    await initBackend({ prefer: 'cpu', log: false });
-    const onCpu = await trainNet();
-    await initBackend({ prefer: 'wasm', log: false });
-    expect(tf.getBackend()).toBe('wasm');
-    const before = tf.memory().numTensors;
-    const onWasm = await trainNet();
-    expect(tf.memory().numTensors).toBe(before);
-    onWasm.forEach((w, i) => {
-      expect(w).toHaveLength(onCpu[i]!.length);
-      w.forEach((v, j) => expect(v).toBeCloseTo(onCpu[i]![j]!, 4));
-    });
+    await expectSameTrainingOnWasm(trainNet);
     await initBackend({ prefer: 'cpu', log: false });
   });
 });

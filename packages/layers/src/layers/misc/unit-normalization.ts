@@ -37,8 +37,9 @@ export class UnitNormalization extends Layer {
     else throw layerArgError(this, 'axis', axis, 'an integer or a non-empty list of integers');
   }
 
-  #shapeError(what: string, shape: readonly (number | null)[]): RidgeError {
-    return new RidgeError('SHAPE_MISMATCH', `${who(this)}: ${what}; received input shape ${formatShape(shape)}.`, { layer: this.name, argument: 'axis', received: [...shape] });
+  /** A SHAPE_MISMATCH about `argument`: `axis` when built, `inputs` when called on another rank. */
+  #shapeError(what: string, shape: readonly (number | null)[], argument: 'axis' | 'inputs' = 'axis'): RidgeError {
+    return new RidgeError('SHAPE_MISMATCH', `${who(this)}: ${what}; received input shape ${formatShape(shape)}.`, { layer: this.name, argument, received: [...shape] });
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -57,7 +58,7 @@ export class UnitNormalization extends Layer {
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
     const { rank, axes } = this.#geometry!;
-    if (x.rank !== rank) throw this.#shapeError(`expected inputs of rank ${rank}, as it was built for`, x.shape);
+    if (x.rank !== rank) throw this.#shapeError(`expected inputs of rank ${rank}, as it was built for`, x.shape, 'inputs');
     const squareSum = tf.sum(tf.square(x), axes, true);
     return tf.mul(x, tf.rsqrt(tf.maximum(squareSum, MIN_SQUARE_SUM)));
   }
