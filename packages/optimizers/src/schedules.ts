@@ -55,31 +55,52 @@ export interface ExponentialDecayConfig {
   name?: string;
 }
 
-/** `initialLearningRate * decayRate ^ (step / decaySteps)` (the exponent floored with `staircase`). */
-export class ExponentialDecay implements LearningRateSchedule {
-  readonly className = 'ExponentialDecay';
+/**
+ * What ExponentialDecay and InverseTimeDecay share: their options, checks and config. Each gives
+ * its formula of `step / decaySteps`, the number of decay periods (floored with `staircase`).
+ */
+export abstract class StaircaseDecay implements LearningRateSchedule {
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly decayRate: number;
   readonly staircase: boolean;
   readonly name: string;
 
-  constructor(config: ExponentialDecayConfig) {
-    const c = options(this.className, config, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', NAME]);
-    this.initialLearningRate = finite(this.className, 'initialLearningRate', c.initialLearningRate, 0);
-    this.decaySteps = positive(this.className, 'decaySteps', c.decaySteps);
-    this.decayRate = finite(this.className, 'decayRate', c.decayRate, 0);
-    this.staircase = flag(this.className, 'staircase', c.staircase ?? false);
-    this.name = c.name ?? this.className;
+  constructor(
+    readonly className: string,
+    config: ExponentialDecayConfig,
+  ) {
+    const c = options(className, config, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', NAME]);
+    this.initialLearningRate = finite(className, 'initialLearningRate', c.initialLearningRate, 0);
+    this.decaySteps = positive(className, 'decaySteps', c.decaySteps);
+    this.decayRate = finite(className, 'decayRate', c.decayRate, 0);
+    this.staircase = flag(className, 'staircase', c.staircase ?? false);
+    this.name = c.name ?? className;
   }
+
+  /** The rate after `periods` decay periods. */
+  protected abstract decay(periods: number): number;
 
   valueAt(step: number): number {
     const p = step / this.decaySteps;
-    return this.initialLearningRate * this.decayRate ** (this.staircase ? Math.floor(p) : p);
+    return this.decay(this.staircase ? Math.floor(p) : p);
   }
 
   getConfig(): JsonObject {
     return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase, name: this.name };
+  }
+}
+
+/** `initialLearningRate * decayRate ^ (step / decaySteps)` (the exponent floored with `staircase`). */
+export class ExponentialDecay extends StaircaseDecay {
+  declare readonly className: 'ExponentialDecay';
+
+  constructor(config: ExponentialDecayConfig) {
+    super('ExponentialDecay', config);
+  }
+
+  protected decay(periods: number): number {
+    return this.initialLearningRate * this.decayRate ** periods;
   }
 }
 
@@ -93,30 +114,15 @@ export interface InverseTimeDecayConfig {
 }
 
 /** `initialLearningRate / (1 + decayRate * step / decaySteps)` (the ratio floored with `staircase`). */
-export class InverseTimeDecay implements LearningRateSchedule {
-  readonly className = 'InverseTimeDecay';
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly decayRate: number;
-  readonly staircase: boolean;
-  readonly name: string;
+export class InverseTimeDecay extends StaircaseDecay {
+  declare readonly className: 'InverseTimeDecay';
 
   constructor(config: InverseTimeDecayConfig) {
-    const c = options(this.className, config, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', NAME]);
-    this.initialLearningRate = finite(this.className, 'initialLearningRate', c.initialLearningRate, 0);
-    this.decaySteps = positive(this.className, 'decaySteps', c.decaySteps);
-    this.decayRate = finite(this.className, 'decayRate', c.decayRate, 0);
-    this.staircase = flag(this.className, 'staircase', c.staircase ?? false);
-    this.name = c.name ?? this.className;
+    super('InverseTimeDecay', config);
   }
 
-  valueAt(step: number): number {
-    const p = step / this.decaySteps;
-    return this.initialLearningRate / (1 + this.decayRate * (this.staircase ? Math.floor(p) : p));
-  }
-
-  getConfig(): JsonObject {
-    return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase, name: this.name };
+  protected decay(periods: number): number {
+    return this.initialLearningRate / (1 + this.decayRate * periods);
   }
 }
 
