@@ -1,5 +1,6 @@
 import { tf } from '../../engine/tfjs.js';
 import type { Padding } from './conv-utils.js';
+import { withOwnGradients } from './kernel-op.js';
 
 /**
  * A 2-D convolution (NHWC, dilation 1) with its own gradient, which trains on every backend.
@@ -20,30 +21,11 @@ export function conv2dOp(
   inputNeedsGradient: boolean,
 ): tf.Tensor4D {
   const s: [number, number] = [strides[0], strides[1]];
-  type Grad = Parameters<typeof tf.customGrad>[0];
-  if (inputNeedsGradient) {
-    const f = (xi: tf.Tensor4D, ki: tf.Tensor4D, save: tf.GradSaveFunc) => {
-      save([xi, ki]);
-      return {
-        value: tf.conv2d(xi, ki, s, padding),
-        gradFunc: (dy: tf.Tensor4D, [xs, ks]: tf.Tensor[]) => [
-          tf.conv2dTranspose(dy, ks as tf.Tensor4D, xs!.shape as [number, number, number, number], s, padding),
-          filterGradient(xs as tf.Tensor4D, dy, ks!.shape as [number, number, number, number], s, padding),
-        ],
-      };
-    };
-    return (tf.customGrad(f as unknown as Grad) as unknown as (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D)(x, kernel);
-  }
-  // x is data: only the kernel gets a gradient. x is not an input of the node, but it is saved:
-  // a padded or reshaped copy made in the forward pass is freed when the forward pass ends.
-  const f = (ki: tf.Tensor4D, save: tf.GradSaveFunc) => {
-    save([x]);
-    return {
-      value: tf.conv2d(x, ki, s, padding),
-      gradFunc: (dy: tf.Tensor4D, [xs]: tf.Tensor[]) => [filterGradient(xs as tf.Tensor4D, dy, ki.shape as [number, number, number, number], s, padding)],
-    };
-  };
-  return (tf.customGrad(f as unknown as Grad) as unknown as (k: tf.Tensor4D) => tf.Tensor4D)(kernel);
+  return withOwnGradients(x, kernel, {
+    forward: (xi, ki) => tf.conv2d(xi, ki, s, padding),
+    inputGradient: (dy, xs, ks) => tf.conv2dTranspose(dy, ks, xs.shape, s, padding),
+    kernelGradient: (dy, xs, kernelShape) => filterGradient(xs, dy, kernelShape, s, padding),
+  }, inputNeedsGradient);
 }
 
 /**

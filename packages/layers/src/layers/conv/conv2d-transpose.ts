@@ -2,6 +2,7 @@ import { tf } from '../../engine/tfjs.js';
 import { argKeys, parts } from '../../engine/arg-keys.js';
 import { filterGradient } from './conv2d-op.js';
 import type { Padding } from './conv-utils.js';
+import { withOwnGradients } from './kernel-op.js';
 import { ConvTransposeBase, type ConvTransposeArgs, type TransposeRank } from './conv-transpose-base.js';
 
 export interface Conv2DTransposeArgs extends ConvTransposeArgs {
@@ -53,29 +54,11 @@ export function conv2dTransposeOp(
   padding: Padding,
   inputNeedsGradient: boolean,
 ): tf.Tensor4D {
-  type Grad = Parameters<typeof tf.customGrad>[0];
-  const kernelShape = kernel.shape as [number, number, number, number];
-  if (inputNeedsGradient) {
-    const f = (xi: tf.Tensor4D, ki: tf.Tensor4D, save: tf.GradSaveFunc) => {
-      save([xi, ki]);
-      return {
-        value: tf.conv2dTranspose(xi, ki, outputShape, strides, padding),
-        gradFunc: (dy: tf.Tensor4D, [xs, ks]: tf.Tensor[]) => [
-          tf.conv2d(dy, ks as tf.Tensor4D, strides, padding),
-          filterGradient(dy, xs as tf.Tensor4D, kernelShape, strides, padding),
-        ],
-      };
-    };
-    return (tf.customGrad(f as unknown as Grad) as unknown as (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D)(x, kernel);
-  }
-  const f = (ki: tf.Tensor4D, save: tf.GradSaveFunc) => {
-    save([x]);
-    return {
-      value: tf.conv2dTranspose(x, ki, outputShape, strides, padding),
-      gradFunc: (dy: tf.Tensor4D, [xs]: tf.Tensor[]) => [filterGradient(dy, xs as tf.Tensor4D, kernelShape, strides, padding)],
-    };
-  };
-  return (tf.customGrad(f as unknown as Grad) as unknown as (k: tf.Tensor4D) => tf.Tensor4D)(kernel);
+  return withOwnGradients(x, kernel, {
+    forward: (xi, ki) => tf.conv2dTranspose(xi, ki, outputShape, strides, padding),
+    inputGradient: (dy, _xs, ks) => tf.conv2d(dy, ks, strides, padding),
+    kernelGradient: (dy, xs, kernelShape) => filterGradient(dy, xs, kernelShape, strides, padding),
+  }, inputNeedsGradient);
 }
 
 /** Creates a Conv2DTranspose layer. */

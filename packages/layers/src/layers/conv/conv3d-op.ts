@@ -1,9 +1,9 @@
 import { tf } from '../../engine/tfjs.js';
 import { samePadding, type Padding } from './conv-utils.js';
+import { withOwnGradients } from './kernel-op.js';
 
 export type Triple = readonly [number, number, number];
 type Shape5 = [number, number, number, number, number];
-type Grad = Parameters<typeof tf.customGrad>[0];
 
 /**
  * A 3-D convolution (NDHWC, dilation 1) whose gradients are computed from forward `conv3d`s and
@@ -28,29 +28,11 @@ type Grad = Parameters<typeof tf.customGrad>[0];
  */
 export function conv3dOp(input: tf.Tensor5D, kernel: tf.Tensor5D, strides: Triple, padding: Padding, inputNeedsGradient: boolean): tf.Tensor5D {
   const s: [number, number, number] = [strides[0], strides[1], strides[2]];
-  const x = padSame(input, kernel.shape, strides, padding);
-  if (inputNeedsGradient) {
-    const f = (xi: tf.Tensor5D, ki: tf.Tensor5D, save: tf.GradSaveFunc) => {
-      save([xi, ki]);
-      return {
-        value: tf.conv3d(xi, ki, s, 'valid'),
-        gradFunc: (dy: tf.Tensor5D, [xs, ks]: tf.Tensor[]) => [
-          conv3dInputGradient(dy, ks as tf.Tensor5D, xs!.shape as Shape5, s, 'valid'),
-          conv3dFilterGradient(xs as tf.Tensor5D, dy, ks!.shape as Shape5, s, 'valid'),
-        ],
-      };
-    };
-    return (tf.customGrad(f as unknown as Grad) as unknown as (a: tf.Tensor5D, b: tf.Tensor5D) => tf.Tensor5D)(x, kernel);
-  }
-  // As conv2dOp: x is data, saved but not an input of the node.
-  const f = (ki: tf.Tensor5D, save: tf.GradSaveFunc) => {
-    save([x]);
-    return {
-      value: tf.conv3d(x, ki, s, 'valid'),
-      gradFunc: (dy: tf.Tensor5D, [xs]: tf.Tensor[]) => [conv3dFilterGradient(xs as tf.Tensor5D, dy, ki.shape as Shape5, s, 'valid')],
-    };
-  };
-  return (tf.customGrad(f as unknown as Grad) as unknown as (k: tf.Tensor5D) => tf.Tensor5D)(kernel);
+  return withOwnGradients(padSame(input, kernel.shape, strides, padding), kernel, {
+    forward: (xi, ki) => tf.conv3d(xi, ki, s, 'valid'),
+    inputGradient: (dy, xs, ks) => conv3dInputGradient(dy, ks, xs.shape, s, 'valid'),
+    kernelGradient: (dy, xs, kernelShape) => conv3dFilterGradient(xs, dy, kernelShape, s, 'valid'),
+  }, inputNeedsGradient);
 }
 
 /** `x` with TensorFlow's 'same' padding for `window` and `strides` (zeros, the odd one after), or `x` itself. */

@@ -1,8 +1,7 @@
 import { tf } from '../../engine/tfjs.js';
 import { patchFilter } from './conv2d-op.js';
 import type { Padding } from './conv-utils.js';
-
-type Shape4 = [number, number, number, number];
+import { withOwnGradients } from './kernel-op.js';
 
 /**
  * A depthwise 2-D convolution (NHWC, dilation 1) with its own gradient, which trains on every
@@ -21,29 +20,11 @@ export function depthwiseConv2dOp(
   inputNeedsGradient: boolean,
 ): tf.Tensor4D {
   const s: [number, number] = [strides[0], strides[1]];
-  type Grad = Parameters<typeof tf.customGrad>[0];
-  if (inputNeedsGradient) {
-    const f = (xi: tf.Tensor4D, ki: tf.Tensor4D, save: tf.GradSaveFunc) => {
-      save([xi, ki]);
-      return {
-        value: tf.depthwiseConv2d(xi, ki, s, padding),
-        gradFunc: (dy: tf.Tensor4D, [xs, ks]: tf.Tensor[]) => [
-          tf.tidy(() => tf.conv2dTranspose(dy, blockDiagonal(ks as tf.Tensor4D), xs!.shape as Shape4, s, padding)),
-          depthwiseFilterGradient(xs as tf.Tensor4D, dy, ks!.shape as Shape4, s, padding),
-        ],
-      };
-    };
-    return (tf.customGrad(f as unknown as Grad) as unknown as (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D)(x, kernel);
-  }
-  // As conv2dOp: x is data, saved but not an input of the node.
-  const f = (ki: tf.Tensor4D, save: tf.GradSaveFunc) => {
-    save([x]);
-    return {
-      value: tf.depthwiseConv2d(x, ki, s, padding),
-      gradFunc: (dy: tf.Tensor4D, [xs]: tf.Tensor[]) => [depthwiseFilterGradient(xs as tf.Tensor4D, dy, ki.shape as Shape4, s, padding)],
-    };
-  };
-  return (tf.customGrad(f as unknown as Grad) as unknown as (k: tf.Tensor4D) => tf.Tensor4D)(kernel);
+  return withOwnGradients(x, kernel, {
+    forward: (xi, ki) => tf.depthwiseConv2d(xi, ki, s, padding),
+    inputGradient: (dy, xs, ks) => tf.tidy(() => tf.conv2dTranspose(dy, blockDiagonal(ks), xs.shape, s, padding)),
+    kernelGradient: (dy, xs, kernelShape) => depthwiseFilterGradient(xs, dy, kernelShape, s, padding),
+  }, inputNeedsGradient);
 }
 
 /**
