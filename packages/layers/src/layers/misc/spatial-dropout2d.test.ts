@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dense, dropout, input, model } from '../../base.js';
 import { conv2d, flatten } from '../conv/index.js';
-import { SpatialDropout2D, spatialDropout2d } from './index.js';
+import { SpatialDropout2D, spatialDropout1d, spatialDropout2d } from './index.js';
 import './register.js';
 import '../conv/register.js';
 import { caughtRidgeError as caught, expectSameTrainingOnWasm, fitAndRead, seedWeights, values } from '../../../test/fixtures.js';
@@ -130,6 +130,15 @@ describe('refusals name the layer, the argument and the value', () => {
     expect(caught(() => spatialDropout2d({ rate: 0.5 }).apply(x, { training: true })).code).toBe('SHAPE_MISMATCH');
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
+  });
+
+  it('the rank refusal names the expected axes of each spatial dropout, in full', () => {
+    const e2 = caught(() => spatialDropout2d({ name: 'sd2_axes', rate: 0.5 }).apply(input({ shape: [5, 3] })));
+    expect(e2.message).toBe("SpatialDropout2D 'sd2_axes': expected inputs of rank 4 [batch, height, width, channels]; received shape [null, 5, 3].");
+    expect(e2.details).toEqual({ layer: 'sd2_axes', argument: 'inputs', received: [null, 5, 3] });
+    const e1 = caught(() => spatialDropout1d({ name: 'sd1_axes', rate: 0.5 }).apply(input({ shape: [5, 3, 2] })));
+    expect(e1.message).toBe("SpatialDropout1D 'sd1_axes': expected inputs of rank 3 [batch, steps, channels]; received shape [null, 5, 3, 2].");
+    expect(e1.details).toEqual({ layer: 'sd1_axes', argument: 'inputs', received: [null, 5, 3, 2] });
   });
 });
 
