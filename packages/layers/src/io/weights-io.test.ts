@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedWeights } from '../../test/fixtures.js';
 import { convModel, denseModel, nestedModel, sequenceModel, values } from '../../test/io-fixtures.js';
 import { caught, useCpu } from '../../test/setup.js';
-import { dense, input, loadModel, model, sequential, type Model } from '../index.js';
+import { dense, input, loadModel, model, type Model } from '../index.js';
 
 useCpu();
 
