@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedWeights } from '../../test/fixtures.js';
 import { convModel, denseModel, nestedModel, sequenceModel, values } from '../../test/io-fixtures.js';
 import { caught, useCpu } from '../../test/setup.js';
-import { dense, input, loadModel, model, type Model } from '../index.js';
+import { dense, input, loadModel, model, sequential, type Model } from '../index.js';
 
 useCpu();
 
@@ -111,6 +111,42 @@ describe('model.saveWeights and model.loadWeights', () => {
     target.dispose();
   });
 
+  it("a URL goes through tfjs-core's router, to a store that, like localstorage://, keeps the topology as JSON and needs one", async () => {
+    const store = new Map<string, { topology: string; specs: string; data: ArrayBuffer }>();
+    const scheme = 'ridge-test-store://';
+    const handler = (url: string): tf.io.IOHandler => {
+      const key = url.slice(scheme.length);
+      return {
+        async save(a) {
+          store.set(key, { topology: JSON.stringify(a.modelTopology), specs: JSON.stringify(a.weightSpecs), data: tf.io.CompositeArrayBuffer.join(a.weightData).slice(0) });
+          return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
+        },
+        async load() {
+          const saved = store.get(key)!;
+          // tfjs-core's BrowserLocalStorage.load refuses a missing topology the same way.
+          const modelTopology = JSON.parse(saved.topology ?? 'null') as object | null;
+          if (modelTopology === null) throw new Error(`the topology of '${key}' is missing`);
+          return { modelTopology, weightSpecs: JSON.parse(saved.specs), weightData: saved.data };
+        },
+      };
+    };
+    // A router answers null for URLs that are not its own, as tfjs-core's routers do (its type says IOHandler).
+    const route = ((url: string | string[]) => (typeof url === 'string' && url.startsWith(scheme) ? handler(url) : null)) as Parameters<typeof tf.io.registerSaveRouter>[0];
+    tf.io.registerSaveRouter(route);
+    tf.io.registerLoadRouter(route);
+    const source = mlp(3, 2);
+    seedWeights(source, 808, 1);
+    const target = mlp(3, 2);
+    expect(weightValues(target)).not.toEqual(weightValues(source));
+    await source.saveWeights(`${scheme}ckpt`);
+    await target.loadWeights(`${scheme}ckpt`);
+    expect(weightValues(target)).toEqual(weightValues(source));
+    const unknown = ridgeError(await caught(() => target.loadWeights('no-such-scheme://ckpt')));
+    expect(unknown.message).toContain('loadWeights: no handler for "no-such-scheme://ckpt"');
+    source.dispose();
+    target.dispose();
+  });
+
   it('matches layers by their order in the model, not by their names (as Keras 3 does)', async () => {
     // Both layers of each model are [4, 4] -> the same shapes, so only the order decides.
     const source = mlp(4, 4, ['first', 'second']);
@@ -165,7 +201,11 @@ describe('model.saveWeights and model.loadWeights', () => {
     expect(layerError.message).toContain('the file has 2 layer(s) with weights');
     expect(layerError.message).toContain('has 1;');
     expect(weightValues(single)).toEqual(kept);
-    for (const m of [source, noBias, single]) m.dispose();
+    // A sequential model without an input shape has no weights yet: the error says how to build it.
+    const unbuilt = sequential({ layers: [dense({ units: 5 }), dense({ units: 2 })] });
+    const unbuiltError = ridgeError(await caught(() => unbuilt.loadWeights(tf.io.fromMemory(artifacts))));
+    expect(unbuiltError.message).toContain('give its first layer an inputShape');
+    for (const m of [source, noBias, single, unbuilt]) m.dispose();
   });
 
   it('skipMismatch loads the layers that match and names each skipped layer in one warning', async () => {
