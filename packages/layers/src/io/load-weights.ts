@@ -154,7 +154,7 @@ function checkLoadWeightsOptions(options: unknown): void {
  * `skipMismatch` the layers that do not match are left as they are and named in one warning.
  * Optimizer state in the artifacts is restored after the weights, under the model's weight paths.
  */
-export function weightsFromArtifacts(model: Model, artifacts: tf.io.ModelArtifacts, skipMismatch: boolean, warn: (message: string) => void): void {
+function weightsFromArtifacts(model: Model, artifacts: tf.io.ModelArtifacts, skipMismatch: boolean, warn: (message: string) => void): void {
   const { format } = artifacts;
   if (format !== undefined && format !== LAYERS_MODEL_FORMAT && format !== LAYERS_WEIGHTS_FORMAT) {
     throw new RidgeError(
@@ -189,7 +189,7 @@ export function weightsFromArtifacts(model: Model, artifacts: tf.io.ModelArtifac
   });
   const unused = stored.slice(layers.length).map((l) => l.name);
   if (unused.length > 0 && !skipMismatch) {
-    const empty = layers.length === 0 ? ' (a sequential model creates its weights when it is built: give its first layer an inputShape, or call it on data first)' : '';
+    const empty = layers.length === 0 && model.className === 'Sequential' ? ' (a sequential model creates its weights when it is built: give its first layer an inputShape, or call it on data first)' : '';
     throw new RidgeError(
       'INVALID_WEIGHTS',
       `loadWeights: the file has ${stored.length} layer(s) with weights, ${who(model)} has ${layers.length}${empty}; the file's ${quoted(unused)} match no layer of the model. ` +
