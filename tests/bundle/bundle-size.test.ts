@@ -80,6 +80,7 @@ function largest(b: Bundle, count: number): string[] {
  */
 const OPTIONAL_MARKERS: Record<string, string> = {
   'saving (@ridge/layers/io)': 'layers-model',
+  'saveWeights, loadWeights (@ridge/layers/io)': 'Layers with weights are matched by their order',
   'summary (@ridge/layers/summary)': 'Trainable params',
   'progress output (@ridge/layers/progress)': 'samples/s',
   'model-level rules (@ridge/layers/regularization)': 'onConflict must be',

@@ -4,8 +4,26 @@ import type * as NodeFs from 'node:fs/promises';
 import type * as NodePath from 'node:path';
 
 export const FILE_SCHEME = 'file://';
-const MODEL_JSON = 'model.json';
-const WEIGHTS_BIN = 'weights.bin';
+
+/**
+ * The files a save writes into its directory: the JSON (`json[0]`) and the weights it lists
+ * (`bin`). Loading a directory reads the first of `json` that is there. `what` names the saved
+ * thing in messages.
+ */
+export interface SavedFiles {
+  readonly what: string;
+  readonly json: readonly [string, ...string[]];
+  readonly bin: string;
+}
+
+/** `model.save()`: tfjs-node's names. */
+export const MODEL_FILES: SavedFiles = { what: 'model', json: ['model.json'], bin: 'weights.bin' };
+
+/**
+ * `model.saveWeights()`: Keras's `model.weights` stem, so that the weights of `save()` and of
+ * `saveWeights()` can share a directory. `loadWeights` also reads the weights of a `save()`.
+ */
+export const WEIGHTS_FILES: SavedFiles = { what: 'weights', json: ['model.weights.json', 'model.json'], bin: 'model.weights.bin' };
 
 interface NodeModules {
   readonly fs: typeof NodeFs;
@@ -45,9 +63,13 @@ function toArrayBuffer(buffer: Uint8Array): ArrayBuffer {
  * userDefinedMetadata when present) and `weights.bin` (every weight's little-endian values, in
  * manifest order) into a directory, created if needed. Loading takes that directory or the path
  * of its `model.json`, and reads every weights file the manifest lists (sharded files included).
+ * `files` names the files (`model.weights.json` and `model.weights.bin` for `saveWeights`).
  */
 export class FileHandler implements tf.io.IOHandler {
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    readonly files: SavedFiles = MODEL_FILES,
+  ) {}
 
   async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
     if (artifacts.modelTopology instanceof ArrayBuffer) {
@@ -64,7 +86,7 @@ export class FileHandler implements tf.io.IOHandler {
     }
     const modelJSON: tf.io.ModelJSON = {
       modelTopology: artifacts.modelTopology as object,
-      weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+      weightsManifest: [{ paths: [this.files.bin], weights: artifacts.weightSpecs ?? [] }],
       format: artifacts.format!,
       generatedBy: artifacts.generatedBy!,
       convertedBy: artifacts.convertedBy!,
@@ -73,28 +95,38 @@ export class FileHandler implements tf.io.IOHandler {
     if (artifacts.signature != null) modelJSON.signature = artifacts.signature;
     if (artifacts.userDefinedMetadata != null) modelJSON.userDefinedMetadata = artifacts.userDefinedMetadata;
     const data = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-    await fs.writeFile(path.join(dir, MODEL_JSON), JSON.stringify(modelJSON), 'utf8');
-    await fs.writeFile(path.join(dir, WEIGHTS_BIN), new Uint8Array(data));
+    await fs.writeFile(path.join(dir, this.files.json[0]), JSON.stringify(modelJSON), 'utf8');
+    await fs.writeFile(path.join(dir, this.files.bin), new Uint8Array(data));
     return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
   }
 
   async load(): Promise<tf.io.ModelArtifacts> {
     const { fs, path } = await nodeModules();
+    const { what, json: names } = this.files;
     let file = path.resolve(this.path);
+    let candidates = [file];
     try {
-      if ((await fs.stat(file)).isDirectory()) file = path.join(file, MODEL_JSON);
+      if ((await fs.stat(file)).isDirectory()) candidates = names.map((name) => path.join(file, name));
     } catch (error) {
       if (errorCode(error) !== 'ENOENT') throw error;
-      throw new RidgeError('INVALID_ARGUMENT', `No model at '${file}': the path does not exist. Give the directory a model was saved to, or its model.json.`, {
+      throw new RidgeError('INVALID_ARGUMENT', `No ${what} at '${file}': the path does not exist. Give the directory ${what === 'model' ? 'a model was' : 'they were'} saved to, or its ${names[0]}.`, {
         path: file,
       });
     }
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (error) {
-      if (errorCode(error) !== 'ENOENT') throw error;
-      throw new RidgeError('INVALID_ARGUMENT', `No model at '${file}': there is no ${MODEL_JSON} in that directory.`, { path: file });
+    let text: string | undefined;
+    for (const candidate of candidates) {
+      try {
+        text = await fs.readFile(candidate, 'utf8');
+        file = candidate;
+        break;
+      } catch (error) {
+        if (errorCode(error) !== 'ENOENT') throw error;
+      }
+    }
+    if (text === undefined) {
+      // One name: the message names the missing file, as tfjs-node's does; several: the directory.
+      const where = candidates.length > 1 ? file : candidates[0]!;
+      throw new RidgeError('INVALID_ARGUMENT', `No ${what} at '${where}': there is no ${names.join(' or ')} in that directory.`, { path: where });
     }
     let json: unknown;
     try {

@@ -14,6 +14,15 @@ describe('save and load types', () => {
     expectTypeOf(m.save('file://./model', { includeOptimizer: true })).resolves.toEqualTypeOf<tf.io.SaveResult>();
   });
 
+  it('saveWeights resolves to the save result and loadWeights to nothing', () => {
+    expectTypeOf(m.saveWeights('file://./weights', { includeOptimizer: true })).resolves.toEqualTypeOf<tf.io.SaveResult>();
+    expectTypeOf(m.loadWeights('file://./weights', { skipMismatch: true, onWarning: (w: string) => void w })).resolves.toEqualTypeOf<void>();
+    // @ts-expect-error skipMismatch is a boolean
+    void m.loadWeights('file://./weights', { skipMismatch: 'yes' });
+    // @ts-expect-error saveWeights writes no topology, so it has no format option
+    void m.saveWeights('file://./weights', { format: 'tfjs-layers' });
+  });
+
   it('customObjects take classes with typed configs and factories, not other values', () => {
     class MySchedule {
       readonly className = 'MySchedule';

@@ -1,9 +1,10 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import type { Model } from '../model/model.js';
-import { FILE_SCHEME, FileHandler } from './file-handler.js';
+import { FILE_SCHEME, FileHandler, MODEL_FILES, type SavedFiles } from './file-handler.js';
 import { Building, buildModel, checkLoadOptions, parseModelJSON, restoreCompile, type FromJSONOptions } from './model-from-json.js';
 import { warnerOf } from './model-json.js';
+import { LAYERS_WEIGHTS_FORMAT } from './save.js';
 import { assignModelWeights, checkWeightData, restoreOptimizerState } from './weights.js';
 
 export interface LoadModelOptions extends FromJSONOptions {
@@ -11,22 +12,25 @@ export interface LoadModelOptions extends FromJSONOptions {
   io?: tf.io.LoadOptions;
 }
 
-/** `'file://dir'` or `'file://dir/model.json'` (Node), any URL tfjs-core has a handler for, or a handler itself. */
-export function loadHandlerFor(source: unknown, options?: tf.io.LoadOptions): tf.io.IOHandler {
+/**
+ * `'file://dir'` or `'file://dir/model.json'` (Node; `files` names what a directory holds), any
+ * URL tfjs-core has a handler for, or a handler itself. `call` (`loadModel`, `loadWeights`) starts the messages.
+ */
+export function loadHandlerFor(source: unknown, options?: tf.io.LoadOptions, call = 'loadModel', files: SavedFiles = MODEL_FILES): tf.io.IOHandler {
   if (typeof source === 'object' && source !== null && typeof (source as tf.io.IOHandler).load === 'function') return source as tf.io.IOHandler;
   if (typeof source !== 'string' || source === '') {
     throw new RidgeError(
       'INVALID_ARGUMENT',
-      `loadModel: source must be a URL such as 'file://./my-model' or 'https://.../model.json', or a tf.io handler; received ${describeValue(source)}.`,
+      `${call}: source must be a URL such as 'file://./my-model' or 'https://.../model.json', or a tf.io handler; received ${describeValue(source)}.`,
       { argument: 'source', received: source },
     );
   }
-  if (source.startsWith(FILE_SCHEME)) return new FileHandler(source.slice(FILE_SCHEME.length));
+  if (source.startsWith(FILE_SCHEME)) return new FileHandler(source.slice(FILE_SCHEME.length), files);
   const handlers = tf.io.getLoadHandlers(source, options);
   if (handlers.length !== 1) {
     throw new RidgeError(
       'INVALID_ARGUMENT',
-      `loadModel: ${handlers.length === 0 ? 'no' : 'more than one'} handler for ${describeValue(source)}. Use 'file://<dir>' in Node, ` +
+      `${call}: ${handlers.length === 0 ? 'no' : 'more than one'} handler for ${describeValue(source)}. Use 'file://<dir>' in Node, ` +
         `'indexeddb://<name>' or 'localstorage://<name>' in a browser, an http(s) URL of a model.json, or a handler such as ` +
         `tf.io.fromMemory(...) or tf.io.browserFiles(...).`,
       { argument: 'source', received: source },
@@ -43,6 +47,13 @@ export function loadHandlerFor(source: unknown, options?: tf.io.LoadOptions): tf
 export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: LoadModelOptions = {}): Model {
   checkLoadOptions('modelFromArtifacts', options, true);
   const warn = warnerOf(options, 'modelFromArtifacts');
+  if (artifacts.format === LAYERS_WEIGHTS_FORMAT) {
+    throw new RidgeError(
+      'INVALID_JSON',
+      'The files hold weights only (model.saveWeights wrote them), not a model: build the model in code, then call model.loadWeights with the same source.',
+      { format: artifacts.format },
+    );
+  }
   if (artifacts.format !== undefined && artifacts.format !== 'layers-model') {
     throw new RidgeError(
       'INVALID_JSON',
@@ -92,16 +103,18 @@ export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: Loa
 export async function loadModel(source: string | tf.io.IOHandler, options: LoadModelOptions = {}): Promise<Model> {
   checkLoadOptions('loadModel', options, true);
   warnerOf(options, 'loadModel'); // checked before anything is read
-  const handler = loadHandlerFor(source, options.io);
-  let artifacts: tf.io.ModelArtifacts;
+  return modelFromArtifacts(await readArtifacts(loadHandlerFor(source, options.io), source, 'loadModel', 'the model'), options);
+}
+
+/** What `handler` loads; an error other than a RidgeError becomes one naming `call`, `what` and `source`. */
+export async function readArtifacts(handler: tf.io.IOHandler, source: unknown, call: string, what: string): Promise<tf.io.ModelArtifacts> {
   try {
-    artifacts = await handler.load!();
+    return await handler.load!();
   } catch (error) {
     if (RidgeError.is(error)) throw error;
-    throw new RidgeError('INVALID_ARGUMENT', `loadModel: could not read the model from ${describeValue(source)}: ${(error as Error).message}`, {
+    throw new RidgeError('INVALID_ARGUMENT', `${call}: could not read ${what} from ${describeValue(source)}: ${(error as Error).message}`, {
       argument: 'source',
       cause: error,
     });
   }
-  return modelFromArtifacts(artifacts, options);
 }

@@ -1,7 +1,7 @@
 import { RidgeError, VERSION, describeValue, type JsonObject } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import type { Model } from '../model/model.js';
-import { FILE_SCHEME, FileHandler } from './file-handler.js';
+import { FILE_SCHEME, FileHandler, MODEL_FILES, type SavedFiles } from './file-handler.js';
 import { formatOf, modelToJSON, warnerOf, type ToJSONOptions } from './model-json.js';
 import { checkSaveOptions } from './save-options.js';
 import { encodeModelWeights } from './weights.js';
@@ -15,23 +15,28 @@ export interface SaveOptions extends ToJSONOptions {
 
 /** tfjs-layers' name for the format of a layers model. */
 export const LAYERS_MODEL_FORMAT = 'layers-model';
+/** The format of what `model.saveWeights` writes: a weights manifest, and a topology that lists only the layers with weights. */
+export const LAYERS_WEIGHTS_FORMAT = 'layers-weights';
 export const GENERATED_BY = `Ridge @ridge/layers (core v${VERSION})`;
 
-/** `'file://dir'` (Node), any URL tfjs-core has a handler for, or a handler itself. */
-export function saveHandlerFor(target: unknown): tf.io.IOHandler {
+/**
+ * `'file://dir'` (Node, writing `files` there), any URL tfjs-core has a handler for, or a handler
+ * itself. `call` (`save`, `saveWeights`) starts the messages.
+ */
+export function saveHandlerFor(target: unknown, call = 'save', files: SavedFiles = MODEL_FILES): tf.io.IOHandler {
   if (typeof target === 'object' && target !== null && typeof (target as tf.io.IOHandler).save === 'function') return target as tf.io.IOHandler;
   if (typeof target !== 'string' || target === '') {
-    throw new RidgeError('INVALID_ARGUMENT', `save: target must be a URL such as 'file://./my-model', or a tf.io handler; received ${describeValue(target)}.`, {
+    throw new RidgeError('INVALID_ARGUMENT', `${call}: target must be a URL such as 'file://./my-model', or a tf.io handler; received ${describeValue(target)}.`, {
       argument: 'target',
       received: target,
     });
   }
-  if (target.startsWith(FILE_SCHEME)) return new FileHandler(target.slice(FILE_SCHEME.length));
+  if (target.startsWith(FILE_SCHEME)) return new FileHandler(target.slice(FILE_SCHEME.length), files);
   const handlers = tf.io.getSaveHandlers(target);
   if (handlers.length !== 1) {
     throw new RidgeError(
       'INVALID_ARGUMENT',
-      `save: ${handlers.length === 0 ? 'no' : 'more than one'} handler for ${describeValue(target)}. Use 'file://<dir>' in Node, ` +
+      `${call}: ${handlers.length === 0 ? 'no' : 'more than one'} handler for ${describeValue(target)}. Use 'file://<dir>' in Node, ` +
         `'downloads://<name>', 'indexeddb://<name>' or 'localstorage://<name>' in a browser, an http(s) URL, ` +
         `or a handler such as tf.io.withSaveHandler(...).`,
       { argument: 'target', received: target },

@@ -19,6 +19,14 @@ function isStateful(optimizer: unknown): optimizer is StatefulOptimizer {
   return typeof (optimizer as StatefulOptimizer | undefined)?.getWeights === 'function' && typeof (optimizer as StatefulOptimizer).setWeights === 'function';
 }
 
+/**
+ * Throws, with the model's own message, if `model` was disposed: through the hook that the batch
+ * methods use too, as methods added by a feature cannot reach the model's private check.
+ */
+export function refuseDisposed(model: Model, call: string): void {
+  (model as unknown as { batchInternals(call: string): unknown }).batchInternals(call);
+}
+
 /** Bytes per value of each dtype a weights file may hold (quantized values use their storage dtype). */
 const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
