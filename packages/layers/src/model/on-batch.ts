@@ -115,7 +115,7 @@ export function testOnBatch(model: Model, x: ModelData, y: ModelData, args: Test
     const { xs, ys, n } = batchData(model, internals, x, y, 'testOnBatch', owned);
     let sw: HostData | undefined;
     if (args.sampleWeight !== undefined) {
-      const weights = feature('data', 'testOnBatch({ sampleWeight })').sampleWeight(args.sampleWeight, n, 'sampleWeight', 'testOnBatch');
+      const weights = feature('data', 'testOnBatch({ sampleWeight })').sampleWeight(args.sampleWeight, ys, 'sampleWeight', 'testOnBatch', internals);
       owned.push(...weights.owned);
       sw = weights.host[0];
     }
