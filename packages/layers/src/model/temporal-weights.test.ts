@@ -336,6 +336,17 @@ describe('sample weights whose shape is not a prefix of the losses', () => {
     m.dispose();
   });
 
+  it('labels with other steps than the output are refused at the first step, naming y, with the weights untouched', async () => {
+    const m = tagger({ learningRate: 1 });
+    const y = X.map(() => [0, 1, 2, 0]);
+    const error = await refused(m, () => m.fit(X, y, { sampleWeight: W, verbose: 0 }));
+    expect(error.message).toBe(
+      `output 'tw_tags_${count}' is weighed per step by sampleWeight of shape [3, 3], so y must start with the same axes, [3, 3, ...]; received y of shape [3, 4]. Give one label per time step (class indices [3, 3] or one-hot [3, 3, classes]).`,
+    );
+    expect(error.details).toMatchObject({ argument: 'y', received: [3, 4], expected: [3, 3] });
+    m.dispose();
+  });
+
   it('a batch of an iterable with weights of the wrong steps is refused before its step', async () => {
     const m = tagger({ learningRate: 1 });
     const given: tf.Tensor[] = [];
