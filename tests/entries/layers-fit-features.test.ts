@@ -321,6 +321,34 @@ describe('the fit entries', () => {
     for (const x of [m, byClass, bySample]) x.dispose();
   });
 
+  it('sample weights per time step need @ridge/layers/masking too (FEATURE_NOT_LOADED, nothing changed); with it, data loss = sum w_bt l_bt / (n * time)', async () => {
+    await import('@ridge/layers/data');
+    await import('@ridge/layers/inference');
+    // Dense on [batch, time, 3]: an output [batch, time, 2], one MSE per step. Two samples of two steps.
+    const seqX = [X.slice(0, 2), X.slice(2, 4)];
+    const seqY = [Y.slice(0, 2), Y.slice(2, 4)];
+    const w = [[1, 0], [2, 0.5]];
+    const inp = input({ shape: [2, 3] });
+    const m = model({ inputs: inp, outputs: dense({ units: 2, name: `seq_${++count}` }).apply(inp) });
+    const [k, b] = [tf.tensor2d(K), tf.tensor1d(B)];
+    m.setWeights([k, b]);
+    tf.dispose([k, b]);
+    m.compile({ optimizer: sgd(0.1), loss: meanSquaredError() });
+    const [xs, ys, sw] = [tf.tensor3d(seqX), tf.tensor3d(seqY), tf.tensor2d(w)];
+    const entry = '@ridge/layers/masking';
+    await expectFitRefused(m, () => m.fit(xs, ys, { sampleWeight: sw, verbose: 0 }), 'fit() with sampleWeight of shape [2, 2] (a weight per step)', entry);
+    await expectFitRefused(m, () => m.fit(xs, ys, { classWeight: { 0: 3 }, verbose: 0 }), 'fit() with classWeight on a sequence output (a weight per step)', entry);
+    const tensors = tf.memory().numTensors;
+    expectMissing(await rejectedRidgeError(() => m.evaluate(xs, ys, { sampleWeight: sw })), 'evaluate() with sampleWeight of shape [2, 2] (a weight per step)', entry);
+    expect(tf.memory().numTensors).toBe(tensors);
+    await import('@ridge/layers/masking');
+    const losses = seqX.map((x, i) => perSampleMse(seqY[i]!, forward(x, K, B)));
+    const logs = await m.evaluate(xs, ys, { sampleWeight: sw });
+    expect(logs['data_loss']).toBeCloseTo(losses.flat().reduce((s, l, i) => s + w.flat()[i]! * l, 0) / 4, 5);
+    tf.dispose([xs, ys, sw]);
+    m.dispose();
+  });
+
   it('@ridge/layers/multi-io adds data and compile arguments per output (loss = l_a + 2 l_b)', async () => {
     await import('@ridge/layers/multi-io');
     await import('@ridge/layers/inference');

@@ -3,7 +3,7 @@
  * `inputs != 0` and `layer.apply(x, { mask })` takes one; SimpleRNN, LSTM and GRU skip the masked
  * time steps, GlobalAveragePooling1D averages the unmasked ones, Dense, Dropout, Activation and
  * models used as layers pass the mask on, other layers drop it with a warning (Keras 3); the losses and metrics of masked outputs leave the masked steps out, as Keras 3 does
- * (model/masking.ts, model/masked-scores.ts). Importing this module
+ * (model/masking.ts, model/masked-scores.ts), and weigh sample and class weights per time step. Importing this module
  * installs it; `@ridge/layers` imports it for you. Without it, `@ridge/layers/base` makes no mask:
  * both ways to make one throw FEATURE_NOT_LOADED naming this entry.
  */

@@ -3,7 +3,7 @@ import { RidgeError } from '@ridge/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { caught, numbers, useCpu } from '../../test/setup.js';
-import { dense, embedding, input, model, type Model } from '../index.js';
+import { dense, input, model, type Model } from '../index.js';
 
 useCpu();
 
@@ -81,16 +81,4 @@ describe('fit({ classWeight }) on a model with several outputs', () => {
   });
 });
 
-describe('fit({ classWeight }) on a sequence output', () => {
-  it('is refused: labels [n, time] hold a class per time step, not one per sample (Keras 3 would take their argmax over time)', async () => {
-    const inp = input({ shape: [3], name: 'seq_in' });
-    const tags = dense({ units: 2, activation: 'softmax', name: 'seq_tags' }).apply(embedding({ inputDim: 5, outputDim: 2, maskZero: true }).apply(inp));
-    const m = model({ inputs: inp, outputs: tags });
-    m.compile({ optimizer: sgd(0.1), loss: 'sparseCategoricalCrossentropy' });
-    const error = await refused(m, () => m.fit([[1, 2, 0], [3, 0, 0]], [[0, 1, 0], [1, 0, 0]], { classWeight: { 0: 1, 1: 3 }, verbose: 0 }));
-    expect(error.message).toContain("the output 'seq_tags' has shape [null, 3, 2]");
-    expect(error.message).toContain('y of shape [2, 3]');
-    expect(error.message).toContain('pass sampleWeight');
-    m.dispose();
-  });
-});
+// classWeight on a sequence output weighs each step by its class: see temporal-weights.test.ts.

@@ -1,7 +1,7 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { prepare, sameLength, toHost, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
-import type { ModelInternals } from './features.js';
+import { feature, type ModelInternals } from './features.js';
 import type { FitArgs } from './fit.js';
 
 /*
@@ -85,22 +85,97 @@ export function nestedShape(value: readonly unknown[]): number[] {
  */
 const WEIGHT_RULE = 'weights must be finite and >= 0; use 0 to leave a sample out';
 
+/** Where flat entry `i` of an array of shape `shape` is: `[5]`, or `[1][2]` for a weight per step. */
+function at(i: number, shape: readonly number[]): string {
+  let out = '';
+  for (let d = shape.length - 1; d > 0; d--) {
+    out = `[${i % shape[d]!}]${out}`;
+    i = Math.floor(i / shape[d]!);
+  }
+  return `[${i}]${out}`;
+}
+
 /** Throws INVALID_DATA at the first weight that is negative, NaN or infinite. */
-function checkWeights(v: ArrayLike<number>, argument: string, method: string): void {
+function checkWeights(v: ArrayLike<number>, argument: string, method: string, shape: readonly number[] = [v.length]): void {
   for (let i = 0; i < v.length; i++) {
     const w = v[i]!;
     if (!(w >= 0 && w < Infinity)) {
-      throw new RidgeError('INVALID_DATA', `${method}: ${argument}[${i}] is ${describeValue(w)}; ${WEIGHT_RULE}.`, { argument, index: i, received: w });
+      throw new RidgeError('INVALID_DATA', `${method}: ${argument}${at(i, shape)} is ${describeValue(w)}; ${WEIGHT_RULE}.`, { argument, index: shape.length > 1 ? at(i, shape) : i, received: w });
     }
   }
 }
 
-/** One weight per sample, as a host copy checked finite and >= 0 (one read, as for x and y). */
-export function sampleWeight(value: ModelData, n: number, argument: string, method: string): Prepared {
-  const p = prepare(value, [{ name: 'sampleWeight', shape: [n] }], argument, 'none', method);
+/** The outputs of a model, with their shapes from the graph (for weights per step). */
+function outputsOf(model: Pick<ModelInternals, 'graph' | 'outputSlots'>): Slot[] {
+  const shapes = model.graph().outputs;
+  return model.outputSlots().map((slot, i) => ({ name: slot.name, shape: shapes[i]?.shape }));
+}
+
+/**
+ * The shape of an output's losses per step, as Keras's losses give them (reduced over the last axis
+ * only): for an output of rank r, the labels' first r - 1 axes, with the output's sizes where it
+ * has them. `[n]` for an output `[batch, units]`, `[n, time]` for `[batch, time, classes]`.
+ */
+function lossShape(y: readonly number[], output: Slot): number[] {
+  const rank = output.shape?.length ?? 2;
+  return y.slice(0, Math.max(1, rank - 1)).map((d, i) => (i > 0 ? (output.shape?.[i] ?? d) : d));
+}
+
+const shapeText = (shape: readonly (number | null)[]) => `[${shape.map((d) => d ?? 'null').join(', ')}]`;
+
+/**
+ * Checks a sample weight of rank 2 or more: a weight per step, as Keras 3 weighs them (its loss
+ * multiplies the losses by the weight and sums; a weight must have a prefix of the losses' shape).
+ * Only a model with one output takes one (Keras asks for a weight per output otherwise), and it
+ * needs the masking feature, which scores losses and metrics per step.
+ */
+function checkStepWeights(shape: readonly number[], ys: readonly { readonly shape: readonly number[] }[], outputs: readonly Slot[], argument: string, method: string): void {
+  const n = ys[0]!.shape[0]!;
+  if (outputs.length > 1) {
+    throw new RidgeError(
+      'SHAPE_MISMATCH',
+      `${method}: ${argument} has shape ${shapeText(shape)}, a weight per step, but the model has ${outputs.length} outputs (${outputs.map((o) => `'${o.name}'`).join(', ')}); ` +
+        `as in Keras, one sample weight for several outputs holds one weight per sample. Pass ${argument} of shape [${n}].`,
+      { argument, received: [...shape], expected: [n] },
+    );
+  }
+  const output = outputs[0]!;
+  const steps = lossShape(ys[0]!.shape, output);
+  const prefixes = steps.map((_, i) => shapeText(steps.slice(0, i + 1)));
+  if (shape.length > steps.length || shapeText(shape) !== prefixes[shape.length - 1]) {
+    throw new RidgeError(
+      'SHAPE_MISMATCH',
+      `${method}: ${argument} has shape ${shapeText(shape)}, but the output '${output.name}' has shape ${shapeText(output.shape ?? [])}, so its losses are ${shapeText(steps)} ` +
+        `(one per ${steps.length > 1 ? 'step' : 'sample'}); a weight needs a prefix of that shape: ${prefixes.join(' or ')}.`,
+      { argument, received: [...shape], expected: steps, output: output.name },
+    );
+  }
+  feature('masking', `${method}() with ${argument} of shape ${shapeText(shape)} (a weight per step)`);
+}
+
+/** The rank of data before it becomes a tensor (nested arrays are read along their first elements). */
+function rankOf(value: ModelData): number {
+  return value instanceof tf.Tensor ? value.rank : Array.isArray(value) ? nestedShape(value).length : ArrayBuffer.isView(value) ? 1 : 0;
+}
+
+/**
+ * Sample weights for labels `ys`, as a host copy checked finite and >= 0 (one read, as for x and
+ * y): one per sample, `[n]`, or one per step of the output's losses, `[n, time]` (any prefix of
+ * their shape).
+ */
+export function sampleWeight(
+  value: ModelData,
+  ys: readonly { readonly shape: readonly number[] }[],
+  argument: string,
+  method: string,
+  model: Pick<ModelInternals, 'graph' | 'outputSlots'>,
+): Prepared {
+  const steps = rankOf(value) > 1;
+  const p = prepare(value, [{ name: 'sampleWeight', shape: steps ? undefined : [ys[0]!.shape[0]!] }], argument, 'none', method);
   try {
     const host = toHost(p.tensors[0]!);
-    checkWeights(host.values, argument, method);
+    if (steps) checkStepWeights(host.shape, ys, outputsOf(model), argument, method);
+    checkWeights(host.values, argument, method, host.shape);
     return { ...p, host: [host] };
   } catch (error) {
     tf.dispose(p.owned);
@@ -116,38 +191,59 @@ export function sampleWeight(value: ModelData, n: number, argument: string, meth
 export function checkBatchWeights(t: tf.Tensor, given: TensorLike, where: string): void {
   if (given instanceof tf.Tensor) {
     const bad = tf.tidy(() => tf.any(tf.logicalOr(tf.logicalNot(tf.isFinite(t)), tf.less(t, 0))).dataSync()[0]);
-    if (bad) checkWeights(t.dataSync() as ArrayLike<number>, where, 'fit');
+    if (bad) checkWeights(t.dataSync() as ArrayLike<number>, where, 'fit', t.shape);
   } else {
-    checkWeights((typeof given === 'number' ? [given] : given) as ArrayLike<number>, where, 'fit');
+    // Nested arrays of weights per step are read back from the tensor; flat forms as given.
+    checkWeights((t.rank > 1 ? t.dataSync() : typeof given === 'number' ? [given] : given) as ArrayLike<number>, where, 'fit', t.shape);
+  }
+}
+
+/** A batch's weights from `fit(batches)`, checked as `sampleWeight` checks them (per sample or per step) against the batch's labels. */
+export function batchWeights(value: TensorLike, ys: readonly tf.Tensor[], where: string, model: Pick<ModelInternals, 'graph' | 'outputSlots'>): Prepared {
+  const steps = rankOf(value) > 1;
+  const p = prepare(value, [{ name: 'sampleWeight', shape: steps ? undefined : [ys[0]!.shape[0]!] }], where, checkBatchWeights, 'fit');
+  try {
+    if (steps) checkStepWeights(p.tensors[0]!.shape, ys, outputsOf(model), where, 'fit');
+    return p;
+  } catch (error) {
+    tf.dispose(p.owned);
+    throw error;
   }
 }
 
 /**
- * Per-sample weights from class weights, read from the labels' host copy. The classes are the
- * labels' columns when they are one-hot; for class indices, the output's units when it has more
- * than one (a softmax over classes). With one unit (binary labels, or a regression whose labels
- * are used as classes) or an output of unknown size the indices are not checked.
+ * Weights from class weights, read from the labels' host copy: one per sample, or, for a sequence
+ * output (rank 3 or more, `[batch, time, classes]`), one per step. Keras 3 reads the class of each
+ * label the same way in both cases (`make_class_weight_map_fn`, `class_weight_to_sample_weights`):
+ * the argmax along the labels' last axis when it is longer than 1 (one-hot, so one-hot labels
+ * `[n, time, classes]` give a class per step), else the label rounded (`[n, 1]`, `[n, time, 1]`).
+ * Labels without a class axis, `[n]`, or `[n, time]` for a sequence, are class indices, one per
+ * sample or per step (Keras would take `[n, time]` for one-hot rows and weigh each sample by the
+ * argmax over time; Ridge knows the output has a class axis that these labels lack).
+ * The classes are the labels' last axis when one-hot; for class indices, the output's units when
+ * it has more than one (a softmax over classes). With one unit (binary labels, or a regression
+ * whose labels are used as classes) or an output of unknown size the indices are not checked.
  */
 function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>, output: Slot): HostData {
-  if (output.shape && output.shape.length > 2) {
-    // Keras 3 would take labels [n, time] as one-hot rows and weigh each sample by its argmax over time.
+  const rank = output.shape?.length ?? 2;
+  const steps = lossShape(y.shape, output);
+  const sequence = rank > 2;
+  const stepsOk = steps.length === Math.max(1, rank - 1) && y.shape.slice(0, steps.length).join() === steps.join();
+  const withClassAxis = y.shape.length === steps.length + 1;
+  const last = y.shape[y.shape.length - 1]!;
+  const oneHot = withClassAxis && last > 1;
+  if (!stepsOk || !(y.shape.length === steps.length || withClassAxis)) {
+    const lead = sequence ? `n, ${output.shape!.slice(1, -1).map((d) => d ?? 'time').join(', ')}` : 'n';
     throw new RidgeError(
       'INVALID_ARGUMENT',
-      `fit: classWeight weighs each sample by its one class, but the output '${output.name}' has shape [${output.shape.map((d) => d ?? 'null').join(', ')}], ` +
-        `a sequence whose labels (y of shape [${y.shape.join(', ')}]) hold a class per time step. Remove classWeight; pass sampleWeight, one weight per sample, instead.`,
-      { argument: 'classWeight', output: output.name, received: classWeight },
-    );
-  }
-  const oneHot = y.shape.length === 2 && y.shape[1]! > 1;
-  const units = output.shape?.[output.shape.length - 1];
-  const classes = oneHot ? y.shape[1]! : typeof units === 'number' && units > 1 ? units : undefined;
-  if (!(y.shape.length === 1 || (y.shape.length === 2 && (oneHot || y.shape[1] === 1)))) {
-    throw new RidgeError(
-      'INVALID_ARGUMENT',
-      `fit: classWeight needs y of shape [n], [n, 1] (class indices) or [n, classes] (one-hot); received [${y.shape.join(', ')}].`,
+      `fit: classWeight needs y of shape [${lead}], [${lead}, 1] (class indices) or [${lead}, classes] (one-hot)` +
+        (sequence ? `, a class per step of the output '${output.name}' (shape ${shapeText(output.shape!)})` : '') +
+        `; received [${y.shape.join(', ')}].`,
       { argument: 'classWeight' },
     );
   }
+  const units = output.shape?.[output.shape.length - 1];
+  const classes = oneHot ? last : typeof units === 'number' && units > 1 ? units : undefined;
   for (const [cls, w] of Object.entries(classWeight)) {
     if (!/^\d+$/.test(cls) || typeof w !== 'number') {
       throw new RidgeError(
@@ -176,26 +272,29 @@ function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>
       );
     }
   }
-  const n = y.shape[0]!;
-  const weights = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
+  // One label per entry of `steps`: `size` values each (the one-hot row, or the index).
+  const size = withClassAxis ? last : 1;
+  const count = y.values.length / size;
+  const weights = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
     let label = 0;
     if (oneHot) {
       // argMax of the row, first maximum as tf.argMax
-      for (let c = 1; c < y.rowSize; c++) if (y.values[i * y.rowSize + c]! > y.values[i * y.rowSize + label]!) label = c;
+      for (let c = 1; c < size; c++) if (y.values[i * size + c]! > y.values[i * size + label]!) label = c;
     } else label = Math.round(y.values[i]!);
     weights[i] = classWeight[label] ?? 1;
   }
-  return { values: weights, rowSize: 1, shape: [n], dtype: 'float32' };
+  return { values: weights, rowSize: count / steps[0]!, shape: steps, dtype: 'float32' };
 }
 
 /**
- * The per-sample weights of a fit on `n` samples: `sampleWeight`, times `classWeight` read from
- * the first output's labels. The tensors it creates are in `owned` (disposed here on error).
+ * The weights of a fit on `n` samples: `sampleWeight`, times `classWeight` read from the first
+ * output's labels. Either may be per step (`[n, time]`); their product is then per step, a weight
+ * per sample counting for each step of its sample. The tensors it creates are in `owned`
+ * (disposed here on error).
  */
 export function fitWeights(args: FitArgs, ys: readonly HostData[], n: number, model: Pick<ModelInternals, 'graph' | 'outputSlots'>): { weights: HostData; owned: tf.Tensor[] } {
-  const shapes = model.graph().outputs;
-  const outputs: Slot[] = model.outputSlots().map((slot, i) => ({ name: slot.name, shape: shapes[i]?.shape }));
+  const outputs = outputsOf(model);
   if (args.classWeight !== undefined && outputs.length > 1) {
     // Keras refuses it too: one record of class weights cannot say which output's classes it means.
     throw new RidgeError(
@@ -206,26 +305,34 @@ export function fitWeights(args: FitArgs, ys: readonly HostData[], n: number, mo
     );
   }
   let sw: Prepared | undefined;
-  if (args.sampleWeight !== undefined) sw = sampleWeight(args.sampleWeight, n, 'sampleWeight', 'fit');
+  if (args.sampleWeight !== undefined) sw = sampleWeight(args.sampleWeight, ys, 'sampleWeight', 'fit', model);
   try {
     let weights = sw?.host[0];
     if (args.classWeight !== undefined) {
       if (typeof args.classWeight !== 'object' || args.classWeight === null) throw new RidgeError('INVALID_ARGUMENT', `fit: classWeight must be a record of class index to weight; received ${describeValue(args.classWeight)}.`, { argument: 'classWeight' });
       const cw = classWeights(ys[0]!, args.classWeight, outputs[0]!);
+      if (cw.shape.length > 1) feature('masking', 'fit() with classWeight on a sequence output (a weight per step)');
       if (weights) {
-        for (let i = 0; i < n; i++) {
-          const product = Math.fround(cw.values[i]! * weights.values[i]!);
+        // Both shapes are prefixes of the losses' shape: the longer one is the product's.
+        const long = weights.values.length > cw.values.length ? weights : cw;
+        const short = long === cw ? weights : cw;
+        const values = new Float32Array(long.values.length);
+        const per = long.values.length / short.values.length;
+        for (let i = 0; i < values.length; i++) {
+          const s = weights === long ? i : Math.floor(i / per);
+          const c = cw === long ? i : Math.floor(i / per);
+          const product = Math.fround(cw.values[c]! * weights.values[s]!);
           if (product === Infinity) {
             throw new RidgeError(
               'INVALID_DATA',
-              `fit: sampleWeight[${i}] (${describeValue(weights.values[i])}) times its classWeight (${describeValue(cw.values[i])}) is Infinity in float32; ${WEIGHT_RULE}; scale the weights down.`,
-              { argument: 'sampleWeight', index: i, received: weights.values[i] },
+              `fit: sampleWeight${at(s, weights.shape)} (${describeValue(weights.values[s])}) times its classWeight (${describeValue(cw.values[c])}) is Infinity in float32; ${WEIGHT_RULE}; scale the weights down.`,
+              { argument: 'sampleWeight', index: weights.shape.length > 1 ? at(s, weights.shape) : s, received: weights.values[s] },
             );
           }
-          cw.values[i] = product;
+          values[i] = product;
         }
-      }
-      weights = cw;
+        weights = { ...long, values, dtype: 'float32' };
+      } else weights = cw;
     }
     return { weights: weights!, owned: sw?.owned ?? [] };
   } catch (error) {
@@ -237,7 +344,7 @@ export function fitWeights(args: FitArgs, ys: readonly HostData[], n: number, mo
 /** `fit({ validationData: [x, y] or [x, y, sampleWeight] })`, as host copies checked finite. */
 export function validationData(
   value: NonNullable<FitArgs['validationData']>,
-  slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>,
+  slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots' | 'graph'>,
 ): { xs: HostData[]; ys: HostData[]; sw: HostData | undefined; owned: tf.Tensor[] } {
   if (!Array.isArray(value) || value.length < 2) {
     throw new RidgeError('INVALID_ARGUMENT', `fit: validationData must be [x, y] or [x, y, sampleWeight]; received ${describeValue(value)}.`, { argument: 'validationData' });
@@ -251,8 +358,8 @@ export function validationData(
   try {
     const xs = own(prepare(vx, slots.inputSlots(), 'validationData[0]', 'host', 'fit'));
     const ys = own(prepare(vy, slots.outputSlots(), 'validationData[1]', 'host', 'fit'));
-    const n = sameLength(xs, ys, 'fit: validationData', 'validationData');
-    const sw = vw === undefined ? undefined : own(sampleWeight(vw, n, 'validationData[2]', 'fit'))[0];
+    sameLength(xs, ys, 'fit: validationData', 'validationData');
+    const sw = vw === undefined ? undefined : own(sampleWeight(vw, ys, 'validationData[2]', 'fit', slots))[0];
     return { xs, ys, sw, owned };
   } catch (error) {
     tf.dispose(owned);

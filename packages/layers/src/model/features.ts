@@ -79,17 +79,23 @@ export interface Features {
     tensorFrom(value: Exclude<TensorLike, tf.Tensor>, argument: string, dtype: tf.DataType): tf.Tensor;
     /** The shape of nested arrays, read along their first elements. */
     nestedShape(value: readonly unknown[]): number[];
-    /** Per-sample weights of a fit: `sampleWeight`, times `classWeight` read from the labels (and checked against the model's outputs). */
+    /**
+     * The weights of a fit (per sample, or per step of a sequence output): `sampleWeight`, times
+     * `classWeight` read from the labels (and checked against the model's outputs).
+     */
     fitWeights(args: FitArgs, ys: readonly HostData[], n: number, model: Pick<ModelInternals, 'graph' | 'outputSlots'>): { weights: HostData; owned: tf.Tensor[] };
     /** `fit({ validationData })`, as host copies checked finite; the tensors it made are in `owned`. */
     validationData(
       value: NonNullable<FitArgs['validationData']>,
-      slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>,
+      slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots' | 'graph'>,
     ): { xs: HostData[]; ys: HostData[]; sw: HostData | undefined; owned: tf.Tensor[] };
-    /** One weight per sample (`validationData[2]`, `evaluate({ sampleWeight })`), host copy checked finite and >= 0. */
-    sampleWeight(value: ModelData, n: number, argument: string, method: string): Prepared;
+    /**
+     * Sample weights (`validationData[2]`, `evaluate({ sampleWeight })`) for labels `ys`: one per
+     * sample, or one per step of the output's losses; host copy checked finite and >= 0.
+     */
+    sampleWeight(value: ModelData, ys: readonly { readonly shape: readonly number[] }[], argument: string, method: string, model: Pick<ModelInternals, 'graph' | 'outputSlots'>): Prepared;
     /** A fit's batches from an iterable, iterated once per epoch. */
-    iterableBatches(source: AsyncIterable<unknown> | Iterable<unknown>, slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>, outputNames: readonly string[], args: FitArgs): EpochBatches;
+    iterableBatches(source: AsyncIterable<unknown> | Iterable<unknown>, slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots' | 'graph'>, outputNames: readonly string[], args: FitArgs): EpochBatches;
   };
   /**
    * Models with several inputs or outputs: data as a list (one entry per input or output) or a
@@ -135,7 +141,8 @@ export interface Features {
     runGraph(graph: Graph, inputs: readonly tf.Tensor[], ctx: CallContext, observe: OutputObserver | undefined, inputsAreData: boolean | readonly boolean[]): tf.Tensor[];
     /**
      * The data losses and metrics of a training or evaluation step, weighed by the outputs' masks
-     * as Keras 3 weighs them; undefined when no output of `graph` carries a mask.
+     * and by sample weights per step as Keras 3 weighs them; undefined when no output of `graph`
+     * carries a mask or has losses per step (rank 3 or more).
      */
     scores(graph: Graph, compiled: Compiled): MaskedScores | undefined;
     /** A recurrent layer's mask per time step, in time order, as booleans [units, batch]; checks it is [batch, time]. */

@@ -1,7 +1,7 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { checkFiniteOnDevice, prepare, sameLength, type ModelData, type TensorLike } from './data.js';
-import { checkBatchWeights } from './data-forms.js';
+import { batchWeights } from './data-forms.js';
 import type { ModelInternals } from './features.js';
 import type { BatchSource, EpochBatches, FitArgs } from './fit.js';
 
@@ -19,7 +19,7 @@ const NOT_FOR_BATCHES = {
  */
 export function iterableBatches(
   source: AsyncIterable<unknown> | Iterable<unknown>,
-  slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots'>,
+  slots: Pick<ModelInternals, 'inputSlots' | 'outputSlots' | 'graph'>,
   outputNames: readonly string[],
   args: FitArgs,
 ): EpochBatches {
@@ -68,9 +68,9 @@ export function iterableBatches(
             mine.push(...bx.owned);
             const by = prepare(byRaw as ModelData, slots.outputSlots(), `batch ${step} ys`, checkFiniteOnDevice, 'fit');
             mine.push(...by.owned);
-            const bw = bwRaw === undefined ? undefined : prepare(bwRaw, [{ name: 'sampleWeight', shape: [bx.tensors[0]!.shape[0]!] }], `batch ${step} sampleWeight`, checkBatchWeights, 'fit');
-            if (bw) mine.push(...bw.owned);
             sameLength(bx.tensors, by.tensors, `fit: batch ${step}`, 'ys', outputNames);
+            const bw = bwRaw === undefined ? undefined : batchWeights(bwRaw, by.tensors, `batch ${step} sampleWeight`, slots);
+            if (bw) mine.push(...bw.owned);
             await runBatch(bx.tensors, by.tensors, bw?.tensors[0]);
             step++;
           } finally {

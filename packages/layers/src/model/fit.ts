@@ -27,8 +27,9 @@ export interface FitArgs {
   validationSplit?: number;
   validationData?: readonly [ModelData, ModelData] | readonly [ModelData, ModelData, TensorLike];
   validationBatchSize?: number;
-  /** Weight per class index, multiplied into the sample weights. */
+  /** Weight per class index, multiplied into the sample weights (per time step for a sequence output). */
   classWeight?: Readonly<Record<number, number>>;
+  /** One weight per sample, `[n]`, or per time step of a sequence output, `[n, time]`; finite and >= 0. */
   sampleWeight?: TensorLike;
   callbacks?: Callback | readonly Callback[];
   initialEpoch?: number;

@@ -31,7 +31,7 @@ export function evaluate(model: Model, internals: ModelInternals, x: ModelData, 
   try {
     ys = prepare(y, internals.outputSlots(), 'y', 'host', 'evaluate');
     const n = sameLength(xs.tensors, ys.tensors, 'evaluate', 'y', model.outputNames);
-    if (args.sampleWeight !== undefined) sw = feature('data', 'evaluate({ sampleWeight })').sampleWeight(args.sampleWeight, n, 'sampleWeight', 'evaluate');
+    if (args.sampleWeight !== undefined) sw = feature('data', 'evaluate({ sampleWeight })').sampleWeight(args.sampleWeight, ys.tensors, 'sampleWeight', 'evaluate', internals);
     const logs = evaluateBatches(runner, xs.host, ys.host, sw?.host[0], batchSize);
     progress?.summary(Math.ceil(n / batchSize), n, (performance.now() - start) / 1000, logs);
     return logs;

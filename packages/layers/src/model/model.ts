@@ -70,6 +70,7 @@ export type CompileLoss = LossSpec | LossOrMetricFunction;
 
 export interface EvaluateArgs {
   batchSize?: number;
+  /** One weight per sample, `[n]`, or per time step of a sequence output, `[n, time]`, as in `fit`. */
   sampleWeight?: ModelData;
   /** 1 or 2 prints one line with the logs (needs `@ridge/layers/progress` with `/base`); default 0, silent. */
   verbose?: 0 | 1 | 2;

@@ -18,14 +18,14 @@ import { StepRunner } from './step.js';
  */
 
 export interface TrainOnBatchArgs {
-  /** One weight per sample, finite and >= 0, as in `fit`. */
+  /** One weight per sample (or per time step of a sequence output), finite and >= 0, as in `fit`. */
   sampleWeight?: TensorLike;
   /** Weight per class index, multiplied into the sample weights, as in `fit` (a model with one output). */
   classWeight?: Readonly<Record<number, number>>;
 }
 
 export interface TestOnBatchArgs {
-  /** One weight per sample, finite and >= 0, as in `evaluate`. */
+  /** One weight per sample (or per time step of a sequence output), finite and >= 0, as in `evaluate`. */
   sampleWeight?: ModelData;
 }
 
@@ -115,7 +115,7 @@ export function testOnBatch(model: Model, x: ModelData, y: ModelData, args: Test
     const { xs, ys, n } = batchData(model, internals, x, y, 'testOnBatch', owned);
     let sw: HostData | undefined;
     if (args.sampleWeight !== undefined) {
-      const weights = feature('data', 'testOnBatch({ sampleWeight })').sampleWeight(args.sampleWeight, n, 'sampleWeight', 'testOnBatch');
+      const weights = feature('data', 'testOnBatch({ sampleWeight })').sampleWeight(args.sampleWeight, ys, 'sampleWeight', 'testOnBatch', internals);
       owned.push(...weights.owned);
       sw = weights.host[0];
     }
