@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { useCpu } from '../../../test/setup.js';
 import { caughtRidgeError as caught, expectClose } from '../../../test/fixtures.js';
-import { Normalization, dense, input, model, normalization, rescaling } from '../../index.js';
+import { Normalization, dense, embedding, globalAveragePooling1d, input, model, normalization, rescaling } from '../../index.js';
 
 useCpu();
 
@@ -247,5 +247,25 @@ describe('Normalization', () => {
     tf.dispose([x, kernel, y, g, z]);
     m.dispose();
     copy.dispose();
+  });
+});
+
+describe('masks', () => {
+  it('Rescaling and Normalization pass a mask on, as Keras 3: the pooling after them averages the unmasked steps only', () => {
+    const inp = input({ shape: [3], dtype: 'int32' });
+    const emb = embedding({ inputDim: 5, outputDim: 2, maskZero: true });
+    const scaled = rescaling({ scale: 2, offset: 1 });
+    const norm = normalization({ mean: [1, -1], variance: [4, 1] });
+    const m = model({ inputs: inp, outputs: globalAveragePooling1d().apply(norm.apply(scaled.apply(emb.apply(inp)))) });
+    const ids = [[4, 2, 0]];
+    const x = tf.tensor2d(ids, [1, 3], 'int32');
+    const y = m.predict(x) as tf.Tensor;
+    const table = emb.weights[0]!.variable.arraySync() as number[][];
+    // each kept step: ((2 * e + 1) - mean) / sqrt(variance), averaged over the ids 4 and 2 only
+    const f = (e: number[]) => [(2 * e[0]! + 1 - 1) / 2, (2 * e[1]! + 1 + 1) / 1];
+    const [a, b] = [f(table[4]!), f(table[2]!)];
+    expectClose(y, [(a[0]! + b[0]!) / 2, (a[1]! + b[1]!) / 2]);
+    tf.dispose([x, y]);
+    m.dispose();
   });
 });
