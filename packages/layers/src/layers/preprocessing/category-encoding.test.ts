@@ -89,10 +89,12 @@ describe('CategoryEncoding', () => {
       expect(error.code).toBe('INVALID_ARGUMENT');
       expect(error.message).toContain("CategoryEncoding 'ce': numTokens must be an integer >= 1");
     }
-    expect(caught(() => categoryEncoding({ numTokens: 3, outputMode: 'oneHot' as never })).message).toContain("outputMode must be 'one_hot', 'multi_hot' or 'count'; received \"oneHot\".");
+    expect(caught(() => categoryEncoding({ numTokens: 3, outputMode: 'one-hot' as never })).message).toContain("outputMode must be 'one_hot', 'multi_hot' or 'count'; received \"one-hot\".");
     expect(caught(() => categoryEncoding({ numTokens: 3, sparse: true })).message).toContain('sparse must be false (Ridge computes dense tensors)');
-    // Keras's deprecated 'binary' is multi_hot
+    // Keras's deprecated 'binary' is multi_hot; tfjs-layers' 'oneHot' and 'multiHot' (in its saved models) are read too
     expect(categoryEncoding({ numTokens: 3, outputMode: 'binary' as never }).outputMode).toBe('multi_hot');
+    expect(categoryEncoding({ numTokens: 3, outputMode: 'oneHot' as never }).outputMode).toBe('one_hot');
+    expect(categoryEncoding({ numTokens: 3, outputMode: 'multiHot' as never }).getConfig()).toMatchObject({ outputMode: 'multi_hot' });
     const error = caught(() => categoryEncoding({ numTokens: 3, outputMode: 'count', name: 'deep' }).apply(input({ shape: [2, 2], dtype: 'int32' })));
     expect(error.code).toBe('SHAPE_MISMATCH');
     expect(error.message).toContain("CategoryEncoding 'deep': outputMode 'count' takes inputs of rank 1 or 2, [batch, values]; received shape [null, 2, 2].");

@@ -21,6 +21,7 @@ export interface CategoryEncodingArgs extends LayerArgs {
 }
 
 const MODES: readonly CategoryOutputMode[] = ['one_hot', 'multi_hot', 'count'];
+const ALIASES: Readonly<Record<string, CategoryOutputMode>> = { binary: 'multi_hot', oneHot: 'one_hot', multiHot: 'multi_hot' };
 
 /**
  * Keras 3 `CategoryEncoding`: integer token ids to float32 one-hot, multi-hot or count vectors of
@@ -38,8 +39,9 @@ export class CategoryEncoding extends Layer {
     super(args);
     if (!Number.isInteger(args.numTokens) || args.numTokens < 1) throw layerArgError(this, 'numTokens', args.numTokens, 'an integer >= 1');
     this.numTokens = args.numTokens;
-    // Keras's deprecated name for multi_hot.
-    const mode = (args.outputMode as string | undefined) === 'binary' ? 'multi_hot' : (args.outputMode ?? 'multi_hot');
+    // Keras's deprecated name for multi_hot, and tfjs-layers' spellings (its saved models load).
+    const given = args.outputMode as string | undefined;
+    const mode = (given !== undefined && ALIASES[given]) || (args.outputMode ?? 'multi_hot');
     if (!MODES.includes(mode)) throw layerArgError(this, 'outputMode', args.outputMode, "'one_hot', 'multi_hot' or 'count'");
     this.outputMode = mode;
     if (args.sparse !== undefined && args.sparse !== false) throw layerArgError(this, 'sparse', args.sparse, 'false (Ridge computes dense tensors)');

@@ -1,7 +1,8 @@
 import { RidgeError, describeValue, type JsonObject, type JsonValue } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { layerArgError, who } from '../../engine/errors.js';
-import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
+import { Layer, type CallContext, type CallOptions, type LayerArgs } from '../../engine/layer.js';
+import type { SymbolicTensor } from '../../engine/symbolic.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { argKeys } from '../../engine/arg-keys.js';
@@ -215,15 +216,27 @@ export class Normalization extends Layer {
     return x;
   }
 
+  /** NOT_COMPILED, naming the layer and what to do, unless it has statistics. */
+  #requireStatistics(): void {
+    if (this.adapted) return;
+    throw new RidgeError(
+      'NOT_COMPILED',
+      `${who(this)} has no mean and variance yet: call layer.adapt(data) with your training data before using it, or create it with mean and variance.`,
+      { layer: this.name },
+    );
+  }
+
+  /** Refuses a call on tensors before anything is built when the layer has no statistics (symbolic calls build graphs, as before adapt). */
+  override applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor[];
+  override applyAll(inputs: tf.Tensor | readonly tf.Tensor[], options?: CallOptions): tf.Tensor[];
+  override applyAll(inputs: SymbolicTensor | readonly SymbolicTensor[] | tf.Tensor | readonly tf.Tensor[], options?: CallOptions): SymbolicTensor[] | tf.Tensor[] {
+    if ((Array.isArray(inputs) ? inputs[0] : inputs) instanceof tf.Tensor) this.#requireStatistics();
+    return super.applyAll(inputs as tf.Tensor, options);
+  }
+
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
-    if (!this.adapted) {
-      throw new RidgeError(
-        'NOT_COMPILED',
-        `${who(this)} has no mean and variance yet: call layer.adapt(data) with your training data before using it, or create it with mean and variance.`,
-        { layer: this.name },
-      );
-    }
+    this.#requireStatistics();
     const g = this.#geometry!;
     checkAxesSizes(this, x, g.rank, g.keep, g.sizes);
     const [mean, variance] = this.#given

@@ -154,14 +154,22 @@ describe('Normalization', () => {
     expect(error.message).toBe(
       "Normalization 'not_adapted' has no mean and variance yet: call layer.adapt(data) with your training data before using it, or create it with mean and variance.",
     );
-    // The failed call built the layer (its weights exist) and left no other tensor.
-    expect(tf.memory().numTensors).toBe(before + 3);
+    // Refused before the build: no weights either.
+    expect(tf.memory().numTensors).toBe(before);
+    expect(layer.built).toBe(false);
+    // Built in a model before adapt (as Keras allows), then called: refused the same way.
+    const inp = input({ shape: [3] });
+    const m = model({ inputs: inp, outputs: layer.apply(inp) });
+    const built = tf.memory().numTensors;
+    expect(built).toBe(before + 3);
+    expect(caught(() => m.predict(x)).message).toBe(error.message);
+    expect(tf.memory().numTensors).toBe(built);
     layer.adapt(KERAS_DATA);
-    const y = layer.apply(x);
+    const y = m.predict(x) as tf.Tensor;
     // (1 - 1) / 1, (1 - 8) / 1, (1 - 5) / 1 for each of the two rows of ones
     expectClose(y, [0, -7, -4, 0, -7, -4]);
     tf.dispose([x, y]);
-    layer.dispose();
+    m.dispose();
     expect(tf.memory().numTensors).toBe(before - 1);
   });
 
