@@ -2,6 +2,7 @@
  * CategoryEncoding: the expected values are Keras 3's own test cases
  * (keras/src/layers/preprocessing/category_encoding_test.py), counted by hand in the comments.
  */
+import { initBackend } from '@ridge/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { useCpu } from '../../../test/setup.js';
@@ -56,6 +57,33 @@ describe('CategoryEncoding', () => {
     expect(encode({ numTokens: 6, outputMode: 'one_hot' }, [[3, 2, 0, 1], [3, 2, 0, 1]])).toEqual({ shape: [2, 4, 6], values: [rows, rows] });
     // float32 inputs holding integers (a model's default input dtype) encode the same
     expect(encode({ numTokens: 6, outputMode: 'one_hot' }, [3, 2, 0, 1], 'float32')).toEqual({ shape: [4, 6], values: rows });
+  });
+
+  it('computes the same on wasm (int32 one-hots: the wasm float32 OneHot writes denormals for 1)', async () => {
+    await initBackend({ prefer: 'wasm', log: false });
+    try {
+      expect(tf.getBackend()).toBe('wasm');
+      expect(encode({ numTokens: 6, outputMode: 'count' }, [[1, 2, 3, 1], [0, 3, 1, 0]]).values).toEqual([
+        [0, 2, 1, 1, 0, 0],
+        [2, 1, 0, 1, 0, 0],
+      ]);
+      expect(encode({ numTokens: 4, outputMode: 'one_hot' }, [[3], [0]]).values).toEqual([
+        [0, 0, 0, 1],
+        [1, 0, 0, 0],
+      ]);
+      expect(encode({ numTokens: 4 }, [[3, 3], [0, 2]]).values).toEqual([
+        [0, 0, 0, 1],
+        [1, 0, 1, 0],
+      ]);
+      const ids = tf.tensor1d([1, 5], 'int32');
+      const before = tf.memory().numTensors;
+      const error = caught(() => categoryEncoding({ numTokens: 2, name: 'wasm_ce' }).apply(ids));
+      expect(error.message).toContain('input value 5 is not a token id in [0, 1]');
+      expect(tf.memory().numTensors).toBe(before);
+      ids.dispose();
+    } finally {
+      await initBackend({ prefer: 'cpu', log: false });
+    }
   });
 
   it("symbolic output shapes follow Keras's compute_output_shape", () => {
