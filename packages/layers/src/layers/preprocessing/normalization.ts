@@ -121,7 +121,8 @@ export class Normalization extends Layer {
     const rank = shape.length;
     const bad = this.axis.find((a) => a < -rank || a >= rank);
     if (bad !== undefined) throw this.#shapeError(`axis ${bad} is out of range for inputs of rank ${rank}`, shape, 'axis');
-    const keep = [...new Set(this.axis.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+    const keep = this.axis.map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
+    if (new Set(keep).size !== keep.length) throw this.#shapeError(`axis [${this.axis.join(', ')}] names the same axis twice`, shape, 'axis');
     const unknown = keep.find((a) => shape[a] === null);
     if (unknown !== undefined) throw this.#shapeError(`the size of axis ${unknown} must be known (it has one mean and variance per index)`, shape, 'axis');
     const sizes = keep.map((a) => shape[a] as number);

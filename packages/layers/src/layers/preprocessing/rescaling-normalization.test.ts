@@ -221,6 +221,7 @@ describe('Normalization', () => {
     const given = normalization({ mean: 1, variance: 1, name: 'given' });
     expect(caught(() => given.adapt([1, 2])).message).toContain("Normalization 'given': adapt() computes mean and variance, which this layer was given");
     expect(caught(() => normalization({ axis: 3 }).apply(input({ shape: [2] }))).message).toContain('axis 3 is out of range for inputs of rank 2');
+    expect(caught(() => normalization({ axis: [1, -1] }).apply(input({ shape: [2] }))).message).toContain('axis [1, -1] names the same axis twice');
     const wrongShape = tf.ones([2, 5]);
     expect(caught(() => layer.apply(wrongShape)).code).toBe('SHAPE_MISMATCH');
     wrongShape.dispose();
