@@ -1,5 +1,6 @@
 import './register.js';
 import './layers/attention/register.js';
+import './layers/preprocessing/register.js';
 import './features/batch.js';
 import './features/callbacks.js';
 import './features/data.js';
@@ -25,3 +26,5 @@ export { wrapperLayerEntries } from './layers/wrappers/entries.js';
 export { activationLayerEntries } from './layers/activations/register.js';
 export { attentionLayerEntries } from './layers/attention/register.js';
 export * from './layers/attention/index.js';
+export { preprocessingLayerEntries } from './layers/preprocessing/register.js';
+export * from './layers/preprocessing/index.js';

@@ -33,6 +33,8 @@ const FOREIGN: Readonly<Record<string, Inert>> = {
   // a layer config read alone keeps the warning.
   Attention: { causal: false },
   AdditiveAttention: { causal: false },
+  // Keras 3's padding alternative to cropToAspectRatio, and its fill (used only with the padding).
+  Resizing: { padToAspectRatio: false, fillMode: ANY, fillValue: ANY },
 };
 
 /** A key left out at a value that changes what Keras computes: the key, the value, and the value Ridge computes as. */

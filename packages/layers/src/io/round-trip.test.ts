@@ -49,6 +49,7 @@ import { conv2d, spatialDropout2d } from '../index.js';
 import { additiveAttention, attention, embedding, multiHeadAttention } from '../index.js';
 import { averagePooling3d, conv3d, cropping3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d, upSampling3d, zeroPadding3d } from '../index.js';
 import { groupNormalization, unitNormalization } from '../index.js';
+import { categoryEncoding, centerCrop, flatten, normalization, rescaling, resizing } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -344,6 +345,34 @@ const cases: Case[] = [
     compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: l1(0.01), include: ['beta', 'gamma'], onConflict: 'add' } },
     x: () => tf.tensor2d([[3, 1, 4, 0, 0, 0], [5, 9, 2, 6, 5, 3], [5, 0, 0, 0, 0, 0]]),
     y: () => tf.zeros([3, 2]),
+  },  {
+    name: 'image preprocessing: Rescaling (per channel), adapted Normalization, CenterCrop, Resizing into a convolution',
+    build: (prefix) => {
+      const inp = input({ shape: [6, 5, 2], name: `${prefix}_in` });
+      let x = rescaling({ scale: [0.5, 2], offset: -1, name: `${prefix}_rescale` }).apply(inp);
+      const norm = normalization({ name: `${prefix}_norm` });
+      norm.adapt(tf.tidy(() => tf.randomNormal([8, 6, 5, 2], 1, 2, 'float32', 26)));
+      x = norm.apply(x);
+      x = centerCrop({ height: 4, width: 4, name: `${prefix}_crop` }).apply(x);
+      x = resizing({ height: 3, width: 5, interpolation: 'nearest', cropToAspectRatio: true, name: `${prefix}_resize` }).apply(x);
+      x = conv2d({ filters: 2, kernelSize: 2, name: `${prefix}_conv`, kernelRegularizer: l2(0.01) }).apply(x);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(flatten({ name: `${prefix}_flat` }).apply(x)), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.randomNormal([3, 6, 5, 2], 0, 1, 'float32', 27),
+    y: () => tf.zeros([3, 1]),
+  },
+  {
+    name: 'CategoryEncoding (count) of int32 token ids, Normalization with given mean and variance',
+    build: (prefix) => {
+      const inp = input({ shape: [4], dtype: 'int32', name: `${prefix}_in` });
+      let x = categoryEncoding({ numTokens: 5, outputMode: 'count', name: `${prefix}_enc` }).apply(inp);
+      x = normalization({ mean: [1, 0.5, 0, 1, 2], variance: [1, 0.25, 4, 1, 2], name: `${prefix}_norm` }).apply(x);
+      return model({ inputs: inp, outputs: dense({ units: 2, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: 'l2' },
+    x: () => tf.tensor2d([[0, 1, 1, 4], [3, 3, 3, 3], [2, 0, 4, 1]], [3, 4], 'int32'),
+    y: () => tf.ones([3, 2]),
   },
 ];
 
@@ -360,7 +389,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -92,6 +92,11 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   ZeroPadding3D: {},
   UpSampling3D: {},
   Cropping3D: {},
+  Rescaling: { scale: 0.5 },
+  Normalization: {},
+  CategoryEncoding: { numTokens: 3 },
+  CenterCrop: { height: 2, width: 2 },
+  Resizing: { height: 2, width: 2 },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

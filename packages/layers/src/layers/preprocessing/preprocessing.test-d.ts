@@ -1,0 +1,31 @@
+import { registry, type LayerName } from '@ridge/core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { describe, expectTypeOf, it } from 'vitest';
+import { categoryEncoding, centerCrop, normalization, rescaling, resizing, type NestedNumbers, type Normalization } from '../../index.js';
+
+describe('preprocessing layer types', () => {
+  it('the Keras class names are in the LayerRegistry', () => {
+    expectTypeOf<'Rescaling' | 'Normalization' | 'CategoryEncoding' | 'CenterCrop' | 'Resizing'>().toExtend<LayerName>();
+    registry('layer').get('CategoryEncoding');
+    // @ts-expect-error a typo of a layer name
+    registry('layer').get('Rescale');
+  });
+
+  it('factories take Keras arguments in camelCase', () => {
+    rescaling({ scale: [1 / 255, 2 / 255, 3 / 255], offset: -1 });
+    const norm = normalization({ axis: [1, 2], mean: [[1, 2]], variance: [[1, 1]], invert: true });
+    expectTypeOf(norm).toEqualTypeOf<Normalization>();
+    expectTypeOf(norm.adapt).parameter(0).toEqualTypeOf<tf.Tensor | NestedNumbers>();
+    categoryEncoding({ numTokens: 4, outputMode: 'count' });
+    resizing({ height: 2, width: 2, interpolation: 'nearest', cropToAspectRatio: true });
+    centerCrop({ height: 2, width: 2 });
+    // @ts-expect-error scale is required
+    rescaling({ offset: 1 });
+    // @ts-expect-error Keras's snake_case output modes, not tfjs-layers' camelCase
+    categoryEncoding({ numTokens: 4, outputMode: 'oneHot' });
+    // @ts-expect-error bicubic is not supported
+    resizing({ height: 2, width: 2, interpolation: 'bicubic' });
+    // @ts-expect-error height and width are required
+    centerCrop({ height: 2 });
+  });
+});

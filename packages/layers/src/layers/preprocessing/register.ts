@@ -1,0 +1,34 @@
+import { registry, type FactoryEntry } from '@ridge/core';
+import type { Layer } from '../../engine/layer.js';
+import { withoutForeignKeys } from '../../engine/foreign-keys.js';
+import { CategoryEncoding, type CategoryEncodingArgs } from './category-encoding.js';
+import { CenterCrop, type CenterCropArgs } from './center-crop.js';
+import { Normalization, type NormalizationArgs } from './normalization.js';
+import { Rescaling, type RescalingArgs } from './rescaling.js';
+import { Resizing, type ResizingArgs } from './resizing.js';
+
+declare module '@ridge/core' {
+  interface LayerRegistry {
+    Rescaling: RescalingArgs;
+    Normalization: NormalizationArgs;
+    CategoryEncoding: CategoryEncodingArgs;
+    CenterCrop: CenterCropArgs;
+    Resizing: ResizingArgs;
+  }
+}
+
+/** Configs come from JSON, so the cast is checked by each constructor, not by the compiler. */
+function entry<A>(name: string, make: (args: A) => Layer): FactoryEntry<'layer'> {
+  return { kind: 'layer', name, package: '@ridge/layers', create: (config) => make(withoutForeignKeys(name, config ?? {}) as A) };
+}
+
+/** The preprocessing layers' registry entries, under Keras's class names. */
+export const preprocessingLayerEntries: readonly FactoryEntry<'layer'>[] = [
+  entry<RescalingArgs>('Rescaling', (a) => new Rescaling(a)),
+  entry<NormalizationArgs>('Normalization', (a) => new Normalization(a)),
+  entry<CategoryEncodingArgs>('CategoryEncoding', (a) => new CategoryEncoding(a)),
+  entry<CenterCropArgs>('CenterCrop', (a) => new CenterCrop(a)),
+  entry<ResizingArgs>('Resizing', (a) => new Resizing(a)),
+];
+
+for (const e of preprocessingLayerEntries) registry('layer').register(e);
