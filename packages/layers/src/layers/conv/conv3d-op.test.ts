@@ -35,13 +35,14 @@ interface ConvCase {
 /** Random Conv3D cases: windows 1-5 per axis (a dilated kernel is a larger one), strides 1-3 (or 1), 1-3 channels. */
 function convCases(count: number, seed: number, stridesOne = false): ConvCase[] {
   const int = integers(seed);
-  return Array.from({ length: count }, () => {
+  return Array.from({ length: count }, (): ConvCase => {
     const window: Triple = [int(1, 5), int(1, 5), int(1, 5)];
     const strides: Triple = stridesOne ? [1, 1, 1] : [int(1, 3), int(1, 3), int(1, 3)];
     const padding: Padding = int(0, 1) === 0 ? 'valid' : 'same';
     const sizes = window.map((w) => int(padding === 'valid' ? w : 1, w + 4));
-    return { xShape: [int(1, 2), sizes[0]!, sizes[1]!, sizes[2]!, int(1, 3)], kShape: [...window, int(1, 3), int(1, 3)] as Shape5, strides, padding };
-  }).map((c) => ({ ...c, kShape: [c.kShape[0], c.kShape[1], c.kShape[2], c.xShape[4], c.kShape[4]] }));
+    const channels = int(1, 3);
+    return { xShape: [int(1, 2), sizes[0]!, sizes[1]!, sizes[2]!, channels], kShape: [...window, channels, int(1, 3)], strides, padding };
+  });
 }
 
 type Conv = (x: tf.Tensor5D, k: tf.Tensor5D, strides: Triple, padding: Padding, inputNeedsGradient: boolean) => tf.Tensor5D;
