@@ -70,13 +70,12 @@ function expectAllClose(got: readonly number[], want: readonly number[], tol = 1
   }
 }
 
-/** The kernels one call of `f` runs on the current backend. */
+/** The kernels one call of `f` runs on the current backend; `f`'s tensors are freed (checked). */
 async function kernelsOf(f: () => tf.TensorContainer): Promise<string[]> {
-  const info = await tf.profile(() => {
-    const out = f();
-    return out;
-  });
+  const before = tf.memory().numTensors;
+  const info = await tf.profile(f);
   tf.dispose(info.result);
+  expect(tf.memory().numTensors).toBe(before);
   return info.kernelNames;
 }
 
