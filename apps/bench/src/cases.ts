@@ -7,8 +7,8 @@ import '@ridge/losses';
 import '@ridge/optimizers';
 
 export type Backend = 'wasm' | 'cpu';
-export type CaseId = 'seed' | 'seed-l2' | 'seed-l2-all' | 'seed-l2-8k' | 'conv' | 'sepconv' | 'lstm';
-export const CASE_IDS: readonly CaseId[] = ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'sepconv', 'lstm'];
+export type CaseId = 'seed' | 'seed-l2' | 'seed-l2-all' | 'seed-l2-8k' | 'conv' | 'sepconv' | 'conv3d' | 'lstm';
+export const CASE_IDS: readonly CaseId[] = ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'sepconv', 'conv3d', 'lstm'];
 
 export interface CaseSpec {
   readonly id: CaseId;
@@ -154,6 +154,43 @@ const sepconvCase: CaseSpec = {
   },
 };
 
+/**
+ * A small volume net. The second convolution needs an input gradient, the first does not, so both
+ * of Conv3D's gradients are timed. tfjs-layers trains it through tfjs-core's Conv3D gradient,
+ * whose wasm kernels give wrong values (see @ridge/layers' README): on wasm its time is that of a
+ * wrong computation.
+ */
+const conv3dCase: CaseSpec = {
+  id: 'conv3d',
+  title: 'conv3d net: conv3d 8x3x3x3 relu, maxPool3d 2, conv3d 16x3x3x3 same relu, avgPool3d 5, flatten, dense 10 softmax',
+  batchSize: 64,
+  sampleShape: [12, 12, 12, 1],
+  classes: 10,
+  samples: { wasm: { full: 256, quick: 64 }, cpu: { full: 256, quick: 64 } },
+  // conv 10x10x10x8 (3x3x3x1), pool to 5x5x5x8, conv 5x5x5x16 (3x3x3x8), dense 16->10
+  forwardFlops: 2 * (10 * 10 * 10 * 8 * 27 + 5 * 5 * 5 * 16 * 27 * 8 + 16 * 10),
+  async buildRidge() {
+    const { conv3d, maxPooling3d, averagePooling3d, flatten } = ridgeLayers;
+    const inp = input({ name: 'input', shape: [12, 12, 12, 1] });
+    let x = conv3d({ name: 'conv3d_1', filters: 8, kernelSize: 3, activation: 'relu' }).apply(inp);
+    x = maxPooling3d({ name: 'pool_1', poolSize: 2 }).apply(x);
+    x = conv3d({ name: 'conv3d_2', filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(x);
+    // Global average pooling as tfjs-layers 4.22 can write it (it has no GlobalAveragePooling3D).
+    x = flatten({ name: 'flatten_1' }).apply(averagePooling3d({ name: 'pool_2', poolSize: 5 }).apply(x));
+    return compiledRidge(inp, dense({ name: 'dense_1', units: 10, activation: 'softmax' }).apply(x));
+  },
+  async buildTfl(weights) {
+    const m = tfl.sequential();
+    m.add(tfl.layers.conv3d({ name: 'conv3d_1', inputShape: [12, 12, 12, 1], filters: 8, kernelSize: 3, activation: 'relu' }));
+    m.add(tfl.layers.maxPooling3d({ name: 'pool_1', poolSize: 2 }));
+    m.add(tfl.layers.conv3d({ name: 'conv3d_2', filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }));
+    m.add(tfl.layers.averagePooling3d({ name: 'pool_2', poolSize: 5 }));
+    m.add(tfl.layers.flatten({ name: 'flatten_1' }));
+    m.add(tfl.layers.dense({ name: 'dense_1', units: 10, activation: 'softmax' }));
+    return compiledTfl(m, weights);
+  },
+};
+
 const lstmCase: CaseSpec = {
   id: 'lstm',
   title: 'LSTM: 20 steps x 16 features, LSTM 32, dense 10 softmax',
@@ -191,5 +228,6 @@ export const CASES: Readonly<Record<CaseId, CaseSpec>> = {
   }),
   conv: convCase,
   sepconv: sepconvCase,
+  conv3d: conv3dCase,
   lstm: lstmCase,
 };

@@ -16,6 +16,7 @@ import './features/regularization.js';
 import './features/summary.js';
 
 export * from './base.js';
+export { setMaskWarningHandler, type WarningHandler } from './features/masking.js';
 export { auc, precision, recall, rootMeanSquaredError, type AucArgs, type PrecisionRecallArgs, type RootMeanSquaredErrorArgs } from './features/metrics.js';
 export { initializerEntries, layerEntries } from './register.js';
 export { recurrentLayerEntries } from './layers/recurrent/register.js';

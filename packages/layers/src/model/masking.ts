@@ -1,4 +1,4 @@
-import { RidgeError } from '@ridge/core';
+import { RidgeError, mustBeError } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
 import { layerArgError, who, type Described } from '../engine/errors.js';
 import type { CallContext, CallOptions, Layer } from '../engine/layer.js';
@@ -47,13 +47,43 @@ export function maskRefusal(layer: Described, source: string): RidgeError {
 /** Called for a layer that drops the mask of its input (it does not support masking), with where the mask comes from. */
 export type MaskDropped = (layer: Described, source: string) => void;
 
-/** Keras 3's warning for a masked input of a layer that does not support masking: the mask ends there. */
+/** Receives a warning's text, as the `onWarning` options of saving and loading do. */
+export type WarningHandler = (message: string) => void;
+
+/** Where dropped-mask warnings go; undefined: `console.warn`. */
+let maskWarningHandler: WarningHandler | undefined;
+
+/** The layers that have warned: each warns once, as Python's default filter shows Keras's `warnings.warn` once per message. */
+const warnedLayers = new WeakSet<Described>();
+
+/**
+ * Sends the warning of a layer that drops a mask (Keras 3's `warnings.warn`, which Python users
+ * filter or redirect) to `onWarning` instead of `console.warn`, for every model built after the
+ * call; `undefined` restores `console.warn`. Each layer warns once. Returns the handler it
+ * replaces (undefined for `console.warn`), so that it can be put back.
+ */
+export function setMaskWarningHandler(onWarning: WarningHandler | undefined): WarningHandler | undefined {
+  if (onWarning !== undefined && typeof onWarning !== 'function') {
+    throw mustBeError('setMaskWarningHandler: onWarning', onWarning, 'a function (message: string) => void, or undefined for console.warn', {
+      argument: 'onWarning',
+      received: onWarning,
+    });
+  }
+  const previous = maskWarningHandler;
+  maskWarningHandler = onWarning;
+  return previous;
+}
+
+/** Keras 3's warning for a masked input of a layer that does not support masking: the mask ends there. Once per layer. */
 export function warnMaskDropped(layer: Described, source: string): void {
-  console.warn(
+  if (warnedLayers.has(layer)) return;
+  warnedLayers.add(layer);
+  const message =
     `${who(layer)} does not support masking: its input carries a mask (from ${source}), which it ignores and does not pass on; ` +
-      'layers after it see no mask (Keras 3 does the same). To keep the mask, put the layers that use it (SimpleRNN, LSTM, GRU, ' +
-      'GlobalAveragePooling1D) before this one.',
-  );
+    'layers after it see no mask (Keras 3 does the same). To keep the mask, put the layers that use it (SimpleRNN, LSTM, GRU, ' +
+    'GlobalAveragePooling1D) before this one.';
+  if (maskWarningHandler) maskWarningHandler(message);
+  else console.warn(message);
 }
 
 /**

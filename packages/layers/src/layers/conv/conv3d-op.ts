@@ -1,19 +1,44 @@
 import { tf } from '../../engine/tfjs.js';
 import { samePadding, type Padding } from './conv-utils.js';
 import { withOwnGradients } from './kernel-op.js';
+import { conv3dGradientKernels, tfjsPadding3dRight } from './backend-3d-kernels.js';
 
 export type Triple = readonly [number, number, number];
 type Shape5 = [number, number, number, number, number];
 
 /**
- * A 3-D convolution (NDHWC, dilation 1) whose gradients are computed from forward `conv3d`s and
- * one matrix product, so it trains the same on every backend.
+ * A 3-D convolution (NDHWC, dilation 1) that trains right on every backend, with the backend's
+ * own gradient kernels where Ridge trusts them (`conv3dGradientKernels`) and Ridge's
+ * (`conv3dReference`) elsewhere.
+ *
+ * On cpu, tfjs-core's Conv3D gradient is right in every case, and about 3x as fast as Ridge's:
+ * for an 8x12x12x12x4 input and a 3x3x3x4x8 kernel ('same'), forward and both gradients, 87-98 ms
+ * against 249-267 ms, and with strides 2, 13-14 ms against 112-119 ms. So there this is
+ * `tf.conv3d` with tfjs-core's gradient, and its own 'same' padding wherever that is
+ * TensorFlow's (`tfjsPadding3dRight`): an explicit `tf.pad` costs more than the convolution on cpu
+ * (134 ms and 49 ms for the two cases above).
+ *
+ * On wasm the filter gradient with strides 1 is the backend's `Conv3DBackpropFilterV2` (63 ms
+ * where Ridge's takes 260 ms, for the case above); the rest is Ridge's.
+ */
+export function conv3dOp(input: tf.Tensor5D, kernel: tf.Tensor5D, strides: Triple, padding: Padding, inputNeedsGradient: boolean): tf.Tensor5D {
+  const trusted = conv3dGradientKernels(tf.getBackend(), strides);
+  if (!trusted.input || !trusted.kernel) return ownGradients(input, kernel, strides, padding, inputNeedsGradient, trusted.kernel);
+  const s: [number, number, number] = [strides[0], strides[1], strides[2]];
+  return tfjsPadding3dRight(input.shape.slice(1, 4), kernel.shape, strides, padding)
+    ? tf.conv3d(input, kernel, s, padding)
+    : tf.conv3d(padSame(input, kernel.shape, strides, padding), kernel, s, 'valid');
+}
+
+/**
+ * `conv3dOp` with Ridge's gradients on every backend, computed from forward `conv3d`s and one
+ * matrix product.
  *
  * tfjs-core's Conv3D gradient calls the backend's `Conv3DBackpropInputV2` and
  * `Conv3DBackpropFilterV2`. Both backends register them, but tfjs-backend-wasm 4.22's give wrong
- * values: its input gradient is wrong as soon as the kernel has more than one input or output
- * channel, and its filter gradient as soon as a stride is above 1 (measured against
- * `d sum(conv3d(x, k) * g) / d k_i = sum(conv3d(x, e_i) * g)`; cpu's agree with it).
+ * values: its input gradient for most shapes (in particular as soon as the kernel has more than
+ * one input or output channel), and its filter gradient as soon as a stride is above 1 (measured
+ * against `d sum(conv3d(x, k) * g) / d k_i = sum(conv3d(x, e_i) * g)`; cpu's agree with it).
  * The forward `Conv3D` of both backends agrees with a plain loop, so the input gradient here is
  * the transposed convolution written as a forward one (`conv3dInputGradient`), skipped for a model
  * input, and the kernel gradient is a product over patches (`conv3dFilterGradient`). The price,
@@ -26,12 +51,20 @@ type Shape5 = [number, number, number, number, number];
  * TensorFlow's `max(0, ...)`, so where a stride exceeds the window (kernel 1, stride 2 on an even
  * size, say) it pads by a negative amount and shifts the windows.
  */
-export function conv3dOp(input: tf.Tensor5D, kernel: tf.Tensor5D, strides: Triple, padding: Padding, inputNeedsGradient: boolean): tf.Tensor5D {
+export function conv3dReference(input: tf.Tensor5D, kernel: tf.Tensor5D, strides: Triple, padding: Padding, inputNeedsGradient: boolean): tf.Tensor5D {
+  return ownGradients(input, kernel, strides, padding, inputNeedsGradient, false);
+}
+
+/** Ridge's gradients, with the backend's filter gradient (strides 1, 'valid' after padding) when `backendFilter`. */
+function ownGradients(input: tf.Tensor5D, kernel: tf.Tensor5D, strides: Triple, padding: Padding, inputNeedsGradient: boolean, backendFilter: boolean): tf.Tensor5D {
   const s: [number, number, number] = [strides[0], strides[1], strides[2]];
   return withOwnGradients(padSame(input, kernel.shape, strides, padding), kernel, {
     forward: (xi, ki) => tf.conv3d(xi, ki, s, 'valid'),
     inputGradient: (dy, xs, ks) => conv3dInputGradient(dy, ks, xs.shape, s, 'valid'),
-    kernelGradient: (dy, xs, kernelShape) => conv3dFilterGradient(xs, dy, kernelShape, s, 'valid'),
+    kernelGradient: (dy, xs, kernelShape) =>
+      backendFilter
+        ? tf.engine().runKernel<tf.Tensor5D>('Conv3DBackpropFilterV2', { x: xs, dy }, { strides: s, pad: 'valid', filterShape: [...kernelShape] })
+        : conv3dFilterGradient(xs, dy, kernelShape, s, 'valid'),
   }, inputNeedsGradient);
 }
 
