@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Model } from '@ridge/layers';
-import type { Dataset } from './data.js';
 
 /**
  * Tolerances for "the same loss from the same weights", relative to the larger value.
