@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 /*
  * `@ridge/layers/io` adds saveWeights and loadWeights to models; a `/base` bundle without it has
- * neither (this file runs with its own modules, so no other file's import installs them here).
+ * neither, and a weights-only checkpoint names the import (this file runs with its own modules, so
+ * no other file's import installs them here).
  */
 
 beforeAll(async () => {
@@ -26,6 +27,23 @@ describe('@ridge/layers/io: saveWeights and loadWeights', () => {
   it('without it, a /base model has neither', () => {
     const m = linear([[1, 2], [3, 4], [5, 6]], [0, 0]);
     for (const name of ['saveWeights', 'loadWeights']) expect(name in m).toBe(false);
+    m.dispose();
+  });
+
+  it("without it, modelCheckpoint({ saveWeightsOnly: true }) refuses a /base model when fit sets it, naming '@ridge/layers/io'", async () => {
+    const { modelCheckpoint } = await import('@ridge/layers/callbacks');
+    const m = linear([[1, 2], [3, 4], [5, 6]], [0, 0]);
+    const ck = modelCheckpoint({ filepath: 'file://never-written', saveWeightsOnly: true });
+    let error: unknown;
+    try {
+      ck.setModel(m);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'FEATURE_NOT_LOADED', details: { entry: '@ridge/layers/io' } });
+    expect((error as Error).message).toContain('modelCheckpoint({ saveWeightsOnly: true }) needs');
+    // A whole-model checkpoint takes the model: its save() names the import when it runs.
+    modelCheckpoint({ filepath: 'file://never-written' }).setModel(m);
     m.dispose();
   });
 
