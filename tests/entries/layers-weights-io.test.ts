@@ -1,7 +1,10 @@
 import { initBackend } from '@ridge/backend';
 import { dense, input, model, type Model } from '@ridge/layers/base';
+import { meanSquaredError } from '@ridge/losses/base';
+import { sgd } from '@ridge/optimizers/base';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rejectedRidgeError } from '../support/caught.js';
 
 /*
  * `@ridge/layers/io` adds saveWeights and loadWeights to models; a `/base` bundle without it has
@@ -30,19 +33,24 @@ describe('@ridge/layers/io: saveWeights and loadWeights', () => {
     m.dispose();
   });
 
-  it("without it, modelCheckpoint({ saveWeightsOnly: true }) refuses a /base model when fit sets it, naming '@ridge/layers/io'", async () => {
+  it("without it, fit with modelCheckpoint({ saveWeightsOnly: true }) is FEATURE_NOT_LOADED naming '@ridge/layers/io', before any step", async () => {
     const { modelCheckpoint } = await import('@ridge/layers/callbacks');
-    const m = linear([[1, 2], [3, 4], [5, 6]], [0, 0]);
+    const kernel = [[1, 2], [3, 4], [5, 6]];
+    const m = linear(kernel, [0, 0]);
+    m.compile({ optimizer: sgd(0.1), loss: meanSquaredError() });
+    const x = tf.tensor2d([[1, 0, 0], [0, 1, 0]]);
+    const y = tf.tensor2d([[0, 0], [0, 0]]);
+    const before = tf.memory().numTensors;
     const ck = modelCheckpoint({ filepath: 'file://never-written', saveWeightsOnly: true });
-    let error: unknown;
-    try {
-      ck.setModel(m);
-    } catch (e) {
-      error = e;
-    }
+    const error = await rejectedRidgeError(() => m.fit(x, y, { epochs: 1, verbose: 0, callbacks: [ck] }));
     expect(error).toMatchObject({ code: 'FEATURE_NOT_LOADED', details: { entry: '@ridge/layers/io' } });
-    expect((error as Error).message).toContain('modelCheckpoint({ saveWeightsOnly: true }) needs');
-    // A whole-model checkpoint takes the model: its save() names the import when it runs.
+    expect(error.message).toContain('modelCheckpoint({ saveWeightsOnly: true }) needs');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(ck.saved).toEqual([]);
+    const [k] = m.getWeights();
+    expect(Array.from(k!.dataSync())).toEqual(kernel.flat());
+    tf.dispose([k!, x, y]);
+    // A whole-model checkpoint takes the model (its save() names the import when it runs).
     modelCheckpoint({ filepath: 'file://never-written' }).setModel(m);
     m.dispose();
   });
