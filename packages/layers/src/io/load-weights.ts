@@ -7,7 +7,7 @@ import { WEIGHTS_FILES } from './file-handler.js';
 import { loadHandlerFor, readArtifacts } from './load.js';
 import { warnerOf } from './model-json.js';
 import { LAYERS_MODEL_FORMAT, LAYERS_WEIGHTS_FORMAT } from './save.js';
-import { checkWeightData, refuseDisposed, restoreOptimizerState } from './weights.js';
+import { checkWeightData, refuseDisposed, refuseUnbuilt, restoreOptimizerState } from './weights.js';
 
 export interface LoadWeightsOptions {
   /**
@@ -189,10 +189,9 @@ function weightsFromArtifacts(model: Model, artifacts: tf.io.ModelArtifacts, ski
   });
   const unused = stored.slice(layers.length).map((l) => l.name);
   if (unused.length > 0 && !skipMismatch) {
-    const empty = layers.length === 0 && model.className === 'Sequential' ? ' (a sequential model creates its weights when it is built: give its first layer an inputShape, or call it on data first)' : '';
     throw new RidgeError(
       'INVALID_WEIGHTS',
-      `loadWeights: the file has ${stored.length} layer(s) with weights, ${who(model)} has ${layers.length}${empty}; the file's ${quoted(unused)} match no layer of the model. ` +
+      `loadWeights: the file has ${stored.length} layer(s) with weights, ${who(model)} has ${layers.length}; the file's ${quoted(unused)} match no layer of the model. ` +
         `Nothing was loaded: give weights saved from the same architecture, or pass { skipMismatch: true } to load the layers that match.`,
       { expected: layers.length, received: stored.length, unused },
     );
@@ -223,11 +222,14 @@ function weightsFromArtifacts(model: Model, artifacts: tf.io.ModelArtifacts, ski
 /**
  * Keras's `load_weights`: reads what `saveWeights` wrote (or the weights of a `save()`, Ridge's or
  * tfjs-layers') from `'file://dir'` in Node, any URL tfjs-core handles, or a handler such as
- * `tf.io.fromMemory(artifacts)`, into this model. See `weightsFromArtifacts` for the matching.
+ * `tf.io.fromMemory(artifacts)`, into this model. See `weightsFromArtifacts` for the matching. A
+ * model that is not built yet is refused, as in Keras 3.
  */
 export async function loadWeights(model: Model, source: string | tf.io.IOHandler, options: LoadWeightsOptions = {}): Promise<void> {
   checkLoadWeightsOptions(options);
   refuseDisposed(model, 'loadWeights()');
+  // Before reading anything, as Keras 3 checks: an unbuilt model is not built from the file.
+  refuseUnbuilt(model, 'loadWeights', 'to load into; nothing was read');
   const warn = warnerOf(options, 'loadWeights');
   const artifacts = await readArtifacts(loadHandlerFor(source, options.io, 'loadWeights', WEIGHTS_FILES), source, 'loadWeights', 'the weights');
   weightsFromArtifacts(model, artifacts, options.skipMismatch === true, warn);

@@ -23,3 +23,15 @@ export function checkSaveOptions(call: string, options: unknown): void {
     'a JSON object',
   );
 }
+
+/**
+ * The same for `model.saveWeights()` (for `call`: `saveWeights`, or `modelCheckpoint: saveOptions`
+ * with `saveWeightsOnly`), whose one option is `includeOptimizer`.
+ */
+export function checkSaveWeightsOptions(call: string, options: unknown): void {
+  checkOptions(call, options, ['includeOptimizer']);
+  const { includeOptimizer } = options as Record<string, unknown>;
+  if (includeOptimizer !== undefined && typeof includeOptimizer !== 'boolean') {
+    throw mustBeError(`${call}: includeOptimizer`, includeOptimizer, 'true or false', { argument: 'includeOptimizer', received: includeOptimizer });
+  }
+}

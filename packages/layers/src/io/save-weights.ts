@@ -1,11 +1,11 @@
-import { mustBeError, type JsonObject } from '@ridge/core';
-import { checkOptions } from '../engine/errors.js';
+import type { JsonObject } from '@ridge/core';
 import type { tf } from '../engine/tfjs.js';
 import type { WeightOwner } from '../engine/weight.js';
 import type { Model } from '../model/model.js';
 import { WEIGHTS_FILES } from './file-handler.js';
 import { GENERATED_BY, LAYERS_WEIGHTS_FORMAT, saveHandlerFor } from './save.js';
-import { encodeModelWeights, refuseDisposed } from './weights.js';
+import { checkSaveWeightsOptions } from './save-options.js';
+import { encodeModelWeights, refuseDisposed, refuseUnbuilt } from './weights.js';
 
 export interface SaveWeightsOptions {
   /**
@@ -42,17 +42,15 @@ export function weightsTopology(model: Model): WeightsTopology {
  * Keras's `save_weights`: every weight of the model (and, with `includeOptimizer`, the optimizer's
  * state) as tfjs's weights manifest and binary data, without the architecture. The weights are
  * named by path (`dense_1/kernel`) in layer order; `'file://dir'` writes `model.weights.json` and
- * `model.weights.bin` there. The options are checked before anything is written.
+ * `model.weights.bin` there. The options are checked before anything is written, and, as in
+ * Keras 3, a model that is not built yet (so has no weights) is refused.
  */
 export async function saveWeights(model: Model, target: string | tf.io.IOHandler, options: SaveWeightsOptions = {}): Promise<tf.io.SaveResult> {
-  checkOptions('saveWeights', options, ['includeOptimizer']);
-  const { includeOptimizer } = options;
-  if (includeOptimizer !== undefined && typeof includeOptimizer !== 'boolean') {
-    throw mustBeError('saveWeights: includeOptimizer', includeOptimizer, 'true or false', { argument: 'includeOptimizer', received: includeOptimizer });
-  }
+  checkSaveWeightsOptions('saveWeights', options);
   refuseDisposed(model, 'saveWeights()');
+  refuseUnbuilt(model, 'saveWeights', 'to save; nothing was written');
   const handler = saveHandlerFor(target, 'saveWeights', WEIGHTS_FILES);
-  const { weightSpecs, weightData } = await encodeModelWeights(model, includeOptimizer === true);
+  const { weightSpecs, weightData } = await encodeModelWeights(model, options.includeOptimizer === true);
   return handler.save!({
     modelTopology: weightsTopology(model),
     format: LAYERS_WEIGHTS_FORMAT,

@@ -208,6 +208,55 @@ describe('model.saveWeights and model.loadWeights', () => {
     for (const m of [source, noBias, single, unbuilt]) m.dispose();
   });
 
+  it('a sequential model that is not built yet is refused, as Keras 3 refuses it: saveWeights writes nothing, loadWeights reads nothing', async () => {
+    // Keras 3's saving_lib.save_weights_only and load_weights_only raise a ValueError for
+    // `not model.built` ("Try building the model first by calling it on some data"), before any file is opened.
+    const layers = () => [dense({ units: 3, activation: 'tanh' }), dense({ units: 2 })];
+    const late = sequential({ name: 'late', layers: layers() });
+    expect(late.built).toBe(false);
+    const source = sequential({ layers: [dense({ units: 3, activation: 'tanh', inputShape: [4] }), dense({ units: 2 })] });
+    seedWeights(source, 909, 1);
+    const artifacts = await savedWeights(source);
+    const where = path.join(dir, 'unbuilt');
+    let writes = 0;
+    let reads = 0;
+    const writer = tf.io.withSaveHandler(async (a) => (writes++, { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) }));
+    const reader: tf.io.IOHandler = { load: async () => (reads++, artifacts) };
+    const before = tf.memory().numTensors;
+    for (const target of [`file://${where}`, writer]) {
+      const error = ridgeError(await caught(() => late.saveWeights(target)));
+      expect(error.code).toBe('NOT_COMPILED');
+      expect(error.message).toContain("saveWeights: Sequential 'late' is not built yet, so it has no weights to save; nothing was written.");
+      expect(error.message).toContain('give its first layer an inputShape (or start it with input({ shape })), or call fit or predict on data once');
+      expect(error.details).toEqual({ model: 'late' });
+    }
+    expect(writes).toBe(0);
+    await expect(readdir(where)).rejects.toMatchObject({ code: 'ENOENT' });
+    // A path that does not exist is not read either: the refusal comes first, not "No weights at".
+    for (const from of [reader, `file://${where}`]) {
+      const error = ridgeError(await caught(() => late.loadWeights(from)));
+      expect(error.code).toBe('NOT_COMPILED');
+      expect(error.message).toContain("loadWeights: Sequential 'late' is not built yet, so it has no weights to load into; nothing was read.");
+    }
+    expect(reads).toBe(0);
+    expect(late.built).toBe(false);
+    expect(tf.memory().numTensors).toBe(before);
+    // Built by its first data, it takes the weights, and saves them.
+    const x = tf.randomNormal([3, 4], 0, 1, 'float32', 11);
+    tf.dispose(late.predict(x));
+    expect(late.built).toBe(true);
+    expect(weightValues(late)).not.toEqual(weightValues(source));
+    await late.loadWeights(reader);
+    expect(reads).toBe(1);
+    expect(weightValues(late)).toEqual(weightValues(source));
+    expect(values(late.predict(x))).toEqual(values(source.predict(x)));
+    await late.saveWeights(`file://${where}`);
+    expect((await readdir(where)).sort()).toEqual(['model.weights.bin', 'model.weights.json']);
+    x.dispose();
+    source.dispose();
+    late.dispose();
+  });
+
   it('skipMismatch loads the layers that match and names each skipped layer in one warning', async () => {
     // Three Dense layers 4 -> 3 -> 5 -> 2; the target's middle layer has 4 units, so the middle and the last layer differ.
     const build = (middle: number): Model => {

@@ -1,4 +1,5 @@
 import { RidgeError, describeValue, isJsonObject } from '@ridge/core';
+import { who } from '../engine/errors.js';
 import { tf } from '../engine/tfjs.js';
 import type { LayerWeight } from '../engine/weight.js';
 import type { Model } from '../model/model.js';
@@ -25,6 +26,22 @@ function isStateful(optimizer: unknown): optimizer is StatefulOptimizer {
  */
 export function refuseDisposed(model: Model, call: string): void {
   (model as unknown as { batchInternals(call: string): unknown }).batchInternals(call);
+}
+
+/**
+ * Refuses a model that is not built yet, as Keras 3's `save_weights` and `load_weights` do (its
+ * saving_lib raises for `not model.built`): a sequential model without an input shape has no
+ * weights, so a save would write an empty file and a load would have nothing to load into.
+ * `outcome` ends the first sentence (`'to save; nothing was written'`).
+ */
+export function refuseUnbuilt(model: Model, call: string, outcome: string): void {
+  if (model.built) return;
+  throw new RidgeError(
+    'NOT_COMPILED',
+    `${call}: ${who(model)} is not built yet, so it has no weights ${outcome}. A sequential model creates its weights when it ` +
+      `learns its input shape: give its first layer an inputShape (or start it with input({ shape })), or call fit or predict on data once, then call ${call} again.`,
+    { model: model.name },
+  );
 }
 
 /** Bytes per value of each dtype a weights file may hold (quantized values use their storage dtype). */

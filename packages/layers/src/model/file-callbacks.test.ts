@@ -5,8 +5,10 @@ import { RidgeError } from '@ridge/core';
 import { sgd } from '@ridge/optimizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { seedWeights } from '../../test/fixtures.js';
+import { values } from '../../test/io-fixtures.js';
 import { caught, useCpu } from '../../test/setup.js';
-import { csvLogger, dense, input, loadModel, model, modelCheckpoint, type Model } from '../index.js';
+import { csvLogger, dense, input, loadModel, model, modelCheckpoint, type Callback, type Model } from '../index.js';
 
 useCpu();
 
@@ -21,10 +23,10 @@ const Y = [[2], [4]];
 const W_AFTER = [1, 1.5, 1.75];
 const LOSSES = [10, 2.5, 0.625];
 
-function line(name: string): Model {
+function line(name: string, learningRate = 0.1): Model {
   const inp = input({ shape: [1], name: `${name}_in` });
   const m = model({ inputs: inp, outputs: dense({ units: 1, useBias: false, name, kernelInitializer: 'zeros' }).apply(inp) });
-  m.compile({ optimizer: sgd(0.1), loss: 'mse' });
+  m.compile({ optimizer: sgd(learningRate), loss: 'mse' });
   return m;
 }
 
@@ -205,6 +207,173 @@ describe('modelCheckpoint', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(await readdir(dir)).toEqual([]);
     m.dispose();
+  });
+});
+
+/** 3 -> 4 (tanh) -> 2, with weights from `seed`; the layer names differ from model to model. */
+function mlp(seed: number): Model {
+  const inp = input({ shape: [3] });
+  const h = dense({ units: 4, activation: 'tanh' }).apply(inp);
+  const m = model({ inputs: inp, outputs: dense({ units: 2 }).apply(h) });
+  seedWeights(m, seed, 0.5);
+  m.compile({ optimizer: sgd(0.1), loss: 'mse' });
+  return m;
+}
+
+/** The kernel of a fresh `line` model after `loadWeights(url)`. */
+async function kernelLoaded(url: string): Promise<number> {
+  const fresh = line('ck_fresh');
+  await fresh.loadWeights(url);
+  const value = fresh.weights[0]!.variable.dataSync()[0]!;
+  fresh.dispose();
+  return value;
+}
+
+/** A callback that records the model's predictions on `probe` at every epoch's end. */
+function predictionsAt(m: Model, probe: tf.Tensor): { recorder: Callback; byEpoch: number[][] } {
+  const byEpoch: number[][] = [];
+  return { byEpoch, recorder: { onEpochEnd: (epoch) => void (byEpoch[epoch] = values(m.predict(probe))[0]!) } };
+}
+
+describe('modelCheckpoint({ saveWeightsOnly: true })', () => {
+  const X6 = [[1, 0, -1], [0.5, 2, 0], [-1, 1, 1], [2, -0.5, 0.5], [0, 0, 1], [1, 1, 1]];
+  const Y6 = [[1, 0], [0, 1], [1, 1], [0, 0], [0.5, 0.5], [1, -1]];
+
+  it('saves the weights alone after every epoch; each file, loaded into a fresh model, predicts as the model did at that epoch', async () => {
+    const m = mlp(11);
+    const probe = tf.tensor2d([[0.5, -1, 2], [1, 0, -0.5]]);
+    const { recorder, byEpoch } = predictionsAt(m, probe);
+    const ck = modelCheckpoint({ filepath: `file://${dir}/w-{epoch:02d}`, saveWeightsOnly: true });
+    expect(ck.saveWeightsOnly).toBe(true);
+    const fit = (target: Model, callbacks: Callback[]) => () => target.fit(X6, Y6, { epochs: 3, batchSize: 3, shuffle: false, verbose: 0, callbacks });
+    const grown = await tensorsKeptByFit(fit(m, [ck, recorder]));
+    const ref = mlp(11);
+    expect(grown).toBe(await tensorsKeptByFit(fit(ref, [])));
+    ref.dispose();
+    const urls = [1, 2, 3].map((e) => `file://${dir}/w-0${e}`);
+    expect(ck.saved).toEqual(urls);
+    expect((await readdir(dir)).sort()).toEqual(['w-01', 'w-02', 'w-03']);
+    // The epochs differ, so a file holding another epoch's weights could not pass.
+    expect(byEpoch[0]).not.toEqual(byEpoch[2]);
+    for (const [epoch, url] of urls.entries()) {
+      const where = url.slice('file://'.length);
+      // saveWeights' files, not save()'s: no model.json, and no optimizer state unless asked for.
+      expect((await readdir(where)).sort()).toEqual(['model.weights.bin', 'model.weights.json']);
+      const json = JSON.parse(await readFile(path.join(where, 'model.weights.json'), 'utf8'));
+      expect(json.format).toBe('layers-weights');
+      expect(json.weightsManifest[0].weights.map((w: { name: string }) => w.name.split('/')[1])).toEqual(['kernel', 'bias', 'kernel', 'bias']);
+      const fresh = mlp(100 + epoch);
+      expect(values(fresh.predict(probe))[0]).not.toEqual(byEpoch[epoch]);
+      const before = tf.memory().numTensors;
+      await fresh.loadWeights(url);
+      expect(values(fresh.predict(probe))[0]).toEqual(byEpoch[epoch]);
+      expect(tf.memory().numTensors).toBe(before);
+      fresh.dispose();
+    }
+    probe.dispose();
+    m.dispose();
+  });
+
+  it('saveBestOnly writes only the epochs that improve the monitored value (val_loss falls, then rises)', async () => {
+    // With SGD at 0.3 the step is w -= 0.3 * 5 (w - 2), so w goes 0 -> 3 -> 1.5 -> 2.25 -> 1.875.
+    // Validated on y = 1.6 x at x = 1, val_loss = (w - 1.6)^2 = 1.96, 0.01, 0.4225, 0.075625:
+    // only epochs 1 and 2 improve on the best so far.
+    const W = [3, 1.5, 2.25, 1.875];
+    const m = line('ck_best_w', 0.3);
+    const probe = tf.tensor2d([[1], [2]]);
+    const { recorder, byEpoch } = predictionsAt(m, probe);
+    const ck = modelCheckpoint({ filepath: `file://${dir}/v-{epoch}`, saveWeightsOnly: true, saveBestOnly: true });
+    const h = await m.fit(X, Y, { epochs: 4, batchSize: 2, shuffle: false, verbose: 0, validationData: [[[1]], [[1.6]]], callbacks: [ck, recorder] });
+    W.forEach((w, i) => expect(h.history['val_loss']![i]).toBeCloseTo((w - 1.6) ** 2, 5));
+    expect(ck.saved).toEqual([`file://${dir}/v-1`, `file://${dir}/v-2`]);
+    expect((await readdir(dir)).sort()).toEqual(['v-1', 'v-2']);
+    expect(ck.best).toBeCloseTo(0.01, 5);
+    expect(await kernelLoaded(`file://${dir}/v-1`)).toBe(W[0]);
+    expect(await kernelLoaded(`file://${dir}/v-2`)).toBe(W[1]);
+    // The predictions recorded at epoch 2 are w x with w = 1.5.
+    expect(byEpoch[1]).toEqual([1.5, 3]);
+    probe.dispose();
+    m.dispose();
+  });
+
+  it('saveBestOnly to one path: after each epoch the file holds the best epoch so far', async () => {
+    // Losses 10, 2.5, 0.625 against a threshold of 3: epoch 1 is not saved, 2 and 3 are.
+    const m = line('ck_best_one');
+    const url = `file://${dir}/best`;
+    const inFile: (number | 'none')[] = [];
+    const reader: Callback = { onEpochEnd: async () => void inFile.push(ck.saved.length === 0 ? 'none' : await kernelLoaded(url)) };
+    const ck = modelCheckpoint({ filepath: url, monitor: 'loss', saveWeightsOnly: true, saveBestOnly: true, initialValueThreshold: 3 });
+    await m.fit(X, Y, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0, callbacks: [ck, reader] });
+    expect(inFile).toEqual(['none', W_AFTER[1], W_AFTER[2]]);
+    m.dispose();
+  });
+
+  it('saveFreq N saves the weights after every N batches', async () => {
+    const m = line('ck_batches_w');
+    const ck = modelCheckpoint({ filepath: `file://${dir}/e{epoch}-b{batch}`, saveWeightsOnly: true, saveFreq: 3 });
+    await m.fit(X, Y, { epochs: 3, batchSize: 1, shuffle: false, verbose: 0, callbacks: [ck] });
+    // One sample per step: the loss (w x - 2 x)^2 has the gradient 2 x^2 (w - 2), so each step is
+    // w -= 0.1 * 2 x^2 (w - 2) with x = 1, 2, 1, 2, ... The 3rd and 6th steps are saved.
+    const w: number[] = [];
+    let now = 0;
+    for (let step = 0; step < 6; step++) {
+      const x = X[step % 2]![0]!;
+      now -= 0.1 * 2 * x * x * (now - 2);
+      w.push(now);
+    }
+    expect(ck.saved).toEqual([`file://${dir}/e2-b1`, `file://${dir}/e3-b2`]);
+    expect(await kernelLoaded(`file://${dir}/e2-b1`)).toBeCloseTo(w[2]!, 5);
+    expect(await kernelLoaded(`file://${dir}/e3-b2`)).toBeCloseTo(w[5]!, 5);
+    m.dispose();
+  });
+
+  it('with saveOptions { includeOptimizer: true } the file holds the step count, and training resumes from it', async () => {
+    const m = line('ck_resume');
+    const ck = modelCheckpoint({ filepath: `file://${dir}/r{epoch}`, saveWeightsOnly: true, saveOptions: { includeOptimizer: true } });
+    await m.fit(X, Y, { epochs: 2, batchSize: 2, shuffle: false, verbose: 0, callbacks: [ck] });
+    const json = JSON.parse(await readFile(path.join(dir, 'r1', 'model.weights.json'), 'utf8'));
+    expect(json.weightsManifest[0].weights.filter((w: { group?: string }) => w.group === 'optimizer').map((w: { name: string }) => w.name)).toContain('iterations');
+    const fresh = line('ck_resumed');
+    await fresh.loadWeights(`file://${dir}/r1`);
+    expect(fresh.optimizer!.iterations).toBe(1);
+    // From epoch 1's w = 1, one more epoch gives epoch 2's w = 1.5.
+    await fresh.fit(X, Y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 });
+    expect(fresh.weights[0]!.variable.dataSync()[0]).toBeCloseTo(W_AFTER[1]!, 6);
+    fresh.dispose();
+    m.dispose();
+  });
+
+  it('refuses bad values at construction, naming the option and the value', async () => {
+    const cases: [unknown, RegExp, string][] = [
+      [{ filepath: 'file://x', saveWeightsOnly: 'yes' }, /^modelCheckpoint: saveWeightsOnly must be true or false; received "yes"/, 'saveWeightsOnly'],
+      [{ filepath: 'file://x', saveWeightsOnly: 1 }, /saveWeightsOnly must be true or false; received 1/, 'saveWeightsOnly'],
+      [{ filepath: 'file://x', save_weights_only: true }, /unknown option "save_weights_only" \(did you mean 'saveWeightsOnly'\?\)/, 'save_weights_only'],
+      [
+        { filepath: 'file://x', saveWeightsOnly: true, saveOptions: { format: 'tfjs-layers' } },
+        /^modelCheckpoint: saveOptions \(for saveWeights, as saveWeightsOnly is true\): unknown option "format"; options: includeOptimizer\./,
+        'format',
+      ],
+      [{ filepath: 'file://x', saveWeightsOnly: true, saveOptions: { includeOptimizer: 'yes' } }, /includeOptimizer must be true or false; received "yes"/, 'includeOptimizer'],
+      [{ filepath: 'file://x', saveWeightsOnly: true, saveOptions: [] }, /saveOptions must be the options object model.saveWeights\(\) takes/, 'saveOptions'],
+    ];
+    for (const [args, message, argument] of cases) {
+      const error = await caught(() => modelCheckpoint(args as never));
+      expect(error, JSON.stringify(args)).toBeInstanceOf(RidgeError);
+      expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument } });
+      expect((error as RidgeError).message).toMatch(message);
+    }
+    // The same saveOptions are save()'s without saveWeightsOnly.
+    expect(modelCheckpoint({ filepath: 'file://x', saveOptions: { format: 'tfjs-layers' } }).saveWeightsOnly).toBe(false);
+  });
+
+  it('refuses a model without saveWeights when it is set, before training', async () => {
+    const ck = modelCheckpoint({ filepath: 'mem://w', saveWeightsOnly: true });
+    const fake = { stopTraining: false, getWeights: () => [], setWeights: () => {}, save: async () => undefined };
+    const error = await caught(() => ck.setModel(fake as never));
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { argument: 'model' } });
+    expect((error as RidgeError).message).toContain('modelCheckpoint: model must be a Ridge model (one with saveWeights()) with saveWeightsOnly');
+    // Without saveWeightsOnly the same model is fine.
+    modelCheckpoint({ filepath: 'mem://w' }).setModel(fake as never);
   });
 });
 

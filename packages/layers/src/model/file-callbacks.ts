@@ -2,8 +2,10 @@ import { RidgeError, describeValue, mustBeError } from '@ridge/core';
 import type * as NodeFs from 'node:fs/promises';
 import { checkOptions } from '../engine/errors.js';
 import type { SaveOptions } from '../io/save.js';
-import { checkSaveOptions } from '../io/save-options.js';
+import { checkSaveOptions, checkSaveWeightsOptions } from '../io/save-options.js';
+import type { SaveWeightsOptions } from '../io/save-weights.js';
 import { monitorMode, unknownDirection, type Callback, type CallbackModel, type Logs } from './callbacks.js';
+import { feature } from './features.js';
 
 /*
  * Callbacks that write files: modelCheckpoint() (Keras 3's ModelCheckpoint) and csvLogger()
@@ -143,17 +145,20 @@ function fillTemplate(pieces: readonly Piece[], values: Logs, filepath: string):
 
 // ---------------------------------------------------------------------------------------------
 
-/** A model a checkpoint can save: what fit hands to callbacks, with `save`. */
+/** A model a checkpoint can save: what fit hands to callbacks, with `save` (and `saveWeights`, which `@ridge/layers/io` adds). */
 interface SavableModel extends CallbackModel {
   save(target: string, options?: SaveOptions): Promise<unknown>;
+  saveWeights?(target: string, options?: SaveWeightsOptions): Promise<unknown>;
 }
 
-export interface ModelCheckpointArgs {
+interface CheckpointArgs {
   /**
-   * Where to save: a URL `model.save()` takes (`'file://./ckpt'` in Node, `'indexeddb://best'`,
-   * ...), with fields filled from the logs as Keras does: `{epoch}` (from 1), `{batch}` (from 1,
-   * when saving every N batches), any log key such as `{val_loss:.2f}` or `{accuracy:.4f}`, and
-   * `{epoch:02d}` for zero padding.
+   * Where to save: a URL `model.save()` (or, with `saveWeightsOnly`, `model.saveWeights()`) takes:
+   * `'file://./ckpt'` in Node, a directory, `'indexeddb://best'`, ...; with fields filled from the
+   * logs as Keras does: `{epoch}` (from 1), `{batch}` (from 1, when saving every N batches), any
+   * log key such as `{val_loss:.2f}` or `{accuracy:.4f}`, and `{epoch:02d}` for zero padding.
+   * Keras's `.keras` and `.weights.h5` suffixes are not needed: Ridge writes tfjs's files, not
+   * Keras's archives.
    */
   filepath: string;
   /** The log key `saveBestOnly` watches; default `'val_loss'`. */
@@ -173,26 +178,49 @@ export interface ModelCheckpointArgs {
   saveFreq?: 'epoch' | number;
   /** With `saveBestOnly`, the value the first save must beat; default none. */
   initialValueThreshold?: number;
+}
+
+/** A checkpoint of the whole model, with `model.save()` (the default). */
+export interface ModelCheckpointModelArgs extends CheckpointArgs {
+  saveWeightsOnly?: false;
   /** Passed to `model.save()`, for example `{ includeOptimizer: true }` or `{ format: 'tfjs-layers' }`. */
   saveOptions?: SaveOptions;
 }
 
-const CHECKPOINT_OPTIONS = ['filepath', 'monitor', 'verbose', 'saveBestOnly', 'mode', 'saveFreq', 'initialValueThreshold', 'saveOptions'];
+/** A checkpoint of the weights alone, with `model.saveWeights()` (Keras's `save_weights_only=True`). */
+export interface ModelCheckpointWeightsArgs extends CheckpointArgs {
+  /**
+   * Save the weights alone with `model.saveWeights()`, for `model.loadWeights()` into a model built
+   * in code; `'file://dir'` writes `model.weights.json` and `model.weights.bin` there.
+   */
+  saveWeightsOnly: true;
+  /**
+   * Passed to `model.saveWeights()`: `{ includeOptimizer: true }` adds the optimizer's state, as
+   * Keras 3's weights checkpoints of a compiled model hold it, to resume training where it stopped.
+   */
+  saveOptions?: SaveWeightsOptions;
+}
+
+export type ModelCheckpointArgs = ModelCheckpointModelArgs | ModelCheckpointWeightsArgs;
+
+const CHECKPOINT_OPTIONS = ['filepath', 'monitor', 'verbose', 'saveBestOnly', 'saveWeightsOnly', 'mode', 'saveFreq', 'initialValueThreshold', 'saveOptions'];
 
 /**
- * Saves the model during training, as Keras 3's ModelCheckpoint: after every epoch or every N
- * batches, optionally only when a monitored value improves. The best value is kept across fits
- * of the same callback, as Keras keeps it.
+ * Saves the model (or with `saveWeightsOnly` its weights) during training, as Keras 3's
+ * ModelCheckpoint: after every epoch or every N batches, optionally only when a monitored value
+ * improves. The best value is kept across fits of the same callback, as Keras keeps it.
  */
 export class ModelCheckpoint implements Callback {
   readonly filepath: string;
   readonly monitor: string;
   readonly verbose: 0 | 1;
   readonly saveBestOnly: boolean;
+  /** Saves with `model.saveWeights()` instead of `model.save()`. */
+  readonly saveWeightsOnly: boolean;
   /** The direction; `'auto'` only for a key of no known direction, which fails the first epoch's end. */
   readonly mode: 'min' | 'max' | 'auto';
   readonly saveFreq: 'epoch' | number;
-  readonly saveOptions: SaveOptions;
+  readonly saveOptions: SaveOptions | SaveWeightsOptions;
   /** The best monitored value saved so far (starts at `initialValueThreshold`, or none). */
   best: number | undefined;
   /** The URLs saved to, in order (one per save). */
@@ -212,22 +240,29 @@ export class ModelCheckpoint implements Callback {
     const check = (ok: boolean, argument: keyof ModelCheckpointArgs, expected: string) => {
       if (!ok) throw mustBeError(`modelCheckpoint: ${argument}`, args[argument], expected, { argument });
     };
-    const { filepath, monitor = 'val_loss', verbose = 0, saveBestOnly = false, mode = 'auto', saveFreq = 'epoch', initialValueThreshold, saveOptions = {} } = args;
+    const { filepath, monitor = 'val_loss', verbose = 0, saveBestOnly = false, saveWeightsOnly = false, mode = 'auto', saveFreq = 'epoch', initialValueThreshold, saveOptions = {} } = args;
     check(typeof filepath === 'string' && filepath !== '', 'filepath', "a URL model.save() takes, such as 'file://./ckpt-{epoch:02d}'");
     check(typeof monitor === 'string' && monitor !== '', 'monitor', "a log key, such as 'val_loss'");
     check(verbose === 0 || verbose === 1, 'verbose', '0 or 1');
     check(typeof saveBestOnly === 'boolean', 'saveBestOnly', 'true or false');
+    check(typeof saveWeightsOnly === 'boolean', 'saveWeightsOnly', 'true or false');
     check(['min', 'max', 'auto'].includes(mode), 'mode', "'min', 'max' or 'auto'");
     check(saveFreq === 'epoch' || (Number.isInteger(saveFreq) && (saveFreq as number) > 0), 'saveFreq', "'epoch' or an integer > 0 (a number of batches)");
     check(initialValueThreshold === undefined || (typeof initialValueThreshold === 'number' && Number.isFinite(initialValueThreshold)), 'initialValueThreshold', 'a finite number');
-    check(typeof saveOptions === 'object' && saveOptions !== null && !Array.isArray(saveOptions), 'saveOptions', 'the options object model.save() takes');
-    // Checked now, as save() would check them after the first epoch has trained.
-    checkSaveOptions('modelCheckpoint: saveOptions', saveOptions);
+    check(
+      typeof saveOptions === 'object' && saveOptions !== null && !Array.isArray(saveOptions),
+      'saveOptions',
+      `the options object model.${saveWeightsOnly ? 'saveWeights' : 'save'}() takes`,
+    );
+    // Checked now, as save() or saveWeights() would check them after the first epoch has trained.
+    if (saveWeightsOnly) checkSaveWeightsOptions('modelCheckpoint: saveOptions (for saveWeights, as saveWeightsOnly is true)', saveOptions);
+    else checkSaveOptions('modelCheckpoint: saveOptions', saveOptions);
     this.#pieces = parseTemplate(filepath);
     this.filepath = filepath;
     this.monitor = monitor;
     this.verbose = verbose;
     this.saveBestOnly = saveBestOnly;
+    this.saveWeightsOnly = saveWeightsOnly;
     this.mode = monitorMode(mode, monitor);
     this.saveFreq = saveFreq;
     this.saveOptions = saveOptions;
@@ -235,8 +270,12 @@ export class ModelCheckpoint implements Callback {
   }
 
   setModel(model: CallbackModel): void {
-    if (typeof (model as Partial<SavableModel>).save !== 'function') {
-      throw mustBeError('modelCheckpoint: model', model, 'a Ridge model (one with save())', { argument: 'model' });
+    const { save, saveWeights } = model as Partial<SavableModel>;
+    if (typeof save !== 'function') throw mustBeError('modelCheckpoint: model', model, 'a Ridge model (one with save())', { argument: 'model' });
+    if (this.saveWeightsOnly && typeof saveWeights !== 'function') {
+      // A Ridge model has saveWeights once '@ridge/layers/io' is imported: without it, name that import.
+      feature('io', 'modelCheckpoint({ saveWeightsOnly: true })');
+      throw mustBeError('modelCheckpoint: model', model, 'a Ridge model (one with saveWeights()) with saveWeightsOnly', { argument: 'model' });
     }
     this.#model = model as SavableModel;
   }
@@ -297,7 +336,8 @@ export class ModelCheckpoint implements Callback {
         this.best = current;
       }
     } else if (this.verbose) console.log(`${where}: saving model to ${target}`);
-    await model.save(target, this.saveOptions);
+    if (this.saveWeightsOnly) await model.saveWeights!(target, this.saveOptions);
+    else await model.save(target, this.saveOptions);
     this.saved.push(target);
   }
 }
