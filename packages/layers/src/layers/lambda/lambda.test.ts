@@ -423,14 +423,14 @@ describe('Lambda: saving and loading', () => {
 describe('Lambda: bad arguments', () => {
   it('refuses a function that is not one, and bad outputShape and arguments, before anything is created', () => {
     const before = tf.memory().numTensors;
-    const cases: [JsonObject, string, string][] = [
+    const cases: [Record<string, unknown>, string, string][] = [
       [{ function: 42 }, 'INVALID_ARGUMENT', "function must be a function; received 42"],
       [{ function: 'double' }, 'UNKNOWN_NAME', "function is the function 'double'"],
       [{ function: scaleShift, outputShape: 'wide' }, 'INVALID_ARGUMENT', 'outputShape must be the output shape without the batch axis'],
       [{ function: scaleShift, arguments: [1, 2] }, 'INVALID_ARGUMENT', 'arguments must be an object of named values'],
     ];
     for (const [args, code, text] of cases) {
-      const error = caughtSync(() => new Lambda({ ...(args as never), name: 'refused_lambda' }));
+      const error = caughtSync(() => new Lambda({ ...(args as object), name: 'refused_lambda' } as never));
       expect(error.code).toBe(code);
       expect(error.message).toContain(`Lambda 'refused_lambda': ${text}`);
     }
