@@ -26,6 +26,7 @@ import {
   model,
   modelFromJSON,
   sequential,
+  timeDistributed,
   type LambdaContext,
   type Model,
 } from '../../index.js';
@@ -177,6 +178,25 @@ describe('Lambda: output shape', () => {
     expect(calls).toBe(0);
     const two = lambda({ function: function pair(x: tf.Tensor) { return [x, x]; }, outputShape: [[4], [4]] }).applyAll(flat);
     expect(two.map((t) => t.shape)).toEqual([[null, 4], [null, 4]]);
+  });
+
+  it('inside TimeDistributed: the shape of one step, the function applied to every step, and loaded back nested', () => {
+    function sumPair(x: tf.Tensor) {
+      return tf.sum(x, -1, true);
+    }
+    const inp = input({ shape: [3, 2] });
+    const out = timeDistributed({ layer: lambda({ function: sumPair }) }).apply(inp);
+    expect(out.shape).toEqual([null, 3, 1]);
+    const m = model({ inputs: inp, outputs: out });
+    const again = modelFromJSON(JSON.stringify(m), { customObjects: { sumPair } });
+    const x = tf.tensor3d([[[1, 2], [3, 4], [5, 6]]]);
+    for (const each of [m, again]) {
+      const y = each.predict(x) as tf.Tensor;
+      expect(numbers(y)).toEqual([3, 7, 11]);
+      y.dispose();
+      each.dispose();
+    }
+    x.dispose();
   });
 
   it('a function that fails on the probe is SHAPE_MISMATCH asking for outputShape, with nothing left allocated', () => {

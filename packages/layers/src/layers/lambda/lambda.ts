@@ -231,7 +231,8 @@ export class Lambda<I extends LambdaInputs = LambdaInputs, A extends object = Re
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
-    const shapes = inputShape as Shape[];
+    // A list of shapes from apply(); one shape from a wrapper that asks for one input (TimeDistributed).
+    const shapes = inputShape.length > 0 && Array.isArray(inputShape[0]) ? (inputShape as Shape[]) : [inputShape as Shape];
     const given = this.#outputShape;
     if (typeof given === 'function') {
       const out = given(this.#one(shapes) as Shape | Shape[]);
