@@ -335,6 +335,27 @@ describe('Lambda: saving and loading', () => {
     for (const m of [original, fromJson, loaded]) m.dispose();
   });
 
+  it('arguments reach the loaded function exactly as given: key spellings, nulls and nested objects', () => {
+    const given = { max_value: 2, shiftBy: null, nested: { inner_key: [1, null], className: 'not a part' } };
+    const seen: unknown[] = [];
+    function recordArgs(x: tf.Tensor, a: object) {
+      seen.push(a);
+      return tf.relu(x);
+    }
+    const inp = input({ shape: [2] });
+    const m = model({ inputs: inp, outputs: lambda({ function: recordArgs, arguments: given }).apply(inp) });
+    const json = m.toJSON() as unknown as { config: { layers: { config: JsonObject }[] } };
+    expect(json.config.layers[1]!.config['arguments']).toEqual(given);
+    const again = modelFromJSON(JSON.stringify(m), { customObjects: { recordArgs } });
+    seen.length = 0;
+    const x = tf.tensor2d([[1, -1]]);
+    const y = again.predict(x) as tf.Tensor;
+    expect(seen).toEqual([given]);
+    tf.dispose([x, y]);
+    m.dispose();
+    again.dispose();
+  });
+
   it('a Ridge activation is saved as Keras 3 saves keras.activations functions, and loads without customObjects', () => {
     const inp = input({ shape: [2] });
     const m = model({ inputs: inp, outputs: lambda({ function: getActivation('relu') }).apply(inp) });
