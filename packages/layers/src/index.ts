@@ -1,6 +1,7 @@
 import './register.js';
 import './layers/attention/register.js';
 import './layers/preprocessing/register.js';
+import './layers/lambda/register.js';
 import './features/batch.js';
 import './features/callbacks.js';
 import './features/data.js';
@@ -29,3 +30,5 @@ export { attentionLayerEntries } from './layers/attention/register.js';
 export * from './layers/attention/index.js';
 export { preprocessingLayerEntries } from './layers/preprocessing/register.js';
 export * from './layers/preprocessing/index.js';
+export { lambdaLayerEntries } from './layers/lambda/register.js';
+export * from './layers/lambda/index.js';

@@ -1,6 +1,6 @@
 import { KINDS, RidgeError, describeValue, isJsonObject, registry, type FactoryKind, type JsonObject, type JsonValue } from '@ridge/core';
 import { Layer } from '../engine/layer.js';
-import { classNameOf, isSerialized, partKind, readObject } from './keras-json.js';
+import { classNameOf, isSerialized, partKind, readObject, savedFunctionName } from './keras-json.js';
 
 /**
  * One entry of a load's `customObjects`: the class of a saved object, or a function that builds it
@@ -168,6 +168,12 @@ export class CustomObjectsResolver {
   }
 
   #part(key: string | undefined, value: JsonValue): unknown {
+    if (key !== undefined && FUNCTION_KEYS.has(key)) {
+      // A function saved by its name (a Lambda's): the entry is the function itself.
+      const name = savedFunctionName(value);
+      if (name !== undefined && Object.hasOwn(this.#objects, name)) return this.#objects[name];
+    }
+    if (key === 'arguments') return value;
     if (Array.isArray(value)) return value.map((v) => this.#part(undefined, v));
     const slot = slotOf(key);
     if (typeof value === 'string' && slot !== undefined && slot !== 'layer') return this.named(slot, value) ?? value;
@@ -180,6 +186,9 @@ export class CustomObjectsResolver {
     return isJsonObject(value) ? this.parts(value) : value;
   }
 }
+
+/** Config keys that hold a function saved by its name (Lambda's `function`, `outputShape`, `mask`). */
+const FUNCTION_KEYS = new Set(['function', 'outputShape', 'mask']);
 
 /** The slot a config key holds: `kernelRegularizer` a regularizer, a wrapper's `layer` a layer, an optimizer's `learningRate` a schedule. */
 function slotOf(key: string | undefined): CustomSlot | undefined {

@@ -66,6 +66,14 @@ export function classNameOf(value: JsonObject): string {
   return (value['className'] ?? value['class_name']) as string;
 }
 
+/** The name of a function saved by name (a Lambda's): Keras 3's `{ class_name: 'function', config: name }`, Keras 2's bare name. */
+export function savedFunctionName(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!isJsonObject(value)) return undefined;
+  const className = value['className'] ?? value['class_name'];
+  return className === 'function' && typeof value['config'] === 'string' ? value['config'] : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writing
 
@@ -113,7 +121,14 @@ function writeSerialized(kind: PartKind, value: JsonObject, format: JsonFormat):
   return { class_name: className, config: writeObject(config, format) };
 }
 
+/**
+ * Keys whose values are the user's own data, written and read as they are (no key case change,
+ * no `null` dropped, no nested part read): a Lambda's `arguments`, which its function receives.
+ */
+const VERBATIM = new Set(['arguments']);
+
 function writeValue(key: string | undefined, value: JsonValue, format: JsonFormat): JsonValue {
+  if (key !== undefined && VERBATIM.has(key)) return value;
   if (format === 'tfjs-layers' && value === HARD_SIGMOID_LEGACY && key !== undefined && /[aA]ctivation$/.test(key)) return 'hard_sigmoid';
   if (Array.isArray(value)) return value.map((v) => writeValue(undefined, v, format));
   if (isSerialized(value)) return writeSerialized(partKind(key), value, format);
@@ -164,6 +179,7 @@ function readDtype(value: JsonValue): JsonValue {
 }
 
 function readValue(key: string | undefined, value: JsonValue): JsonValue {
+  if (key !== undefined && VERBATIM.has(key)) return value;
   if (key === 'dtype') return readDtype(value);
   if (Array.isArray(value)) return value.map((v) => readValue(undefined, v));
   if (isSerialized(value)) return readSerialized(partKind(key), value);

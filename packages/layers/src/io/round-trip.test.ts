@@ -50,6 +50,7 @@ import { additiveAttention, attention, embedding, multiHeadAttention } from '../
 import { averagePooling3d, conv3d, cropping3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d, upSampling3d, zeroPadding3d } from '../index.js';
 import { groupNormalization, unitNormalization } from '../index.js';
 import { categoryEncoding, centerCrop, flatten, normalization, rescaling, resizing } from '../index.js';
+import { getActivation, lambda } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -374,6 +375,20 @@ const cases: Case[] = [
     x: () => tf.tensor2d([[0, 1, 1, 4], [3, 3, 3, 3], [2, 0, 4, 1]], [3, 4], 'int32'),
     y: () => tf.ones([3, 2]),
   },
+  {
+    // Keras's activation functions come back by their module, without customObjects; arguments are kept as they are.
+    name: 'Lambda layers with Keras activation functions, a given output shape and arguments',
+    build: (prefix) => {
+      const inp = input({ shape: [4], name: `${prefix}_in` });
+      let x = dense({ units: 3, name: `${prefix}_dense`, kernelRegularizer: l2(0.01) }).apply(inp);
+      x = lambda({ function: getActivation('softplus'), outputShape: [3], name: `${prefix}_softplus` }).apply(x);
+      x = lambda({ function: getActivation('tanh'), arguments: { camelKey: 1, snake_key: [null, 'kept'] }, name: `${prefix}_tanh` }).apply(x);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: 'l2' },
+    x: () => tf.randomNormal([3, 4], 0, 1, 'float32', 28),
+    y: () => tf.ones([3, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -389,7 +404,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

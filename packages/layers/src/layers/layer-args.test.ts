@@ -97,6 +97,8 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   CategoryEncoding: { numTokens: 3 },
   CenterCrop: { height: 2, width: 2 },
   Resizing: { height: 2, width: 2 },
+  // A Keras activation function, which its saved config names so that the config alone rebuilds it.
+  Lambda: { function: api.getActivation('tanh') },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

@@ -72,6 +72,7 @@ import { additiveAttention, attention, multiHeadAttention } from './attention/in
 import { averagePooling3d, conv3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d } from './conv/index.js';
 import { cropping3d, upSampling3d, zeroPadding3d } from './conv/index.js';
 import { centerCrop, normalization, rescaling, resizing } from './preprocessing/index.js';
+import { lambda } from './lambda/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -398,6 +399,17 @@ const CASES: readonly Case[] = [
   { label: 'CenterCrop of a smaller image (smart_resize: window, then bilinear up)', make: () => centerCrop({ height: 3, width: 4 }), inputShape: [1, 4, 2, 2] },
   { label: 'Resizing bilinear, up and down', make: () => resizing({ height: 5, width: 2 }), inputShape: [2, 3, 4, 2] },
   { label: 'Resizing nearest, cropToAspectRatio', make: () => resizing({ height: 3, width: 5, interpolation: 'nearest', cropToAspectRatio: true }), inputShape: [1, 4, 3, 2] },
+  {
+    label: 'Lambda of one input with arguments (k * x^2 + sin x)',
+    make: () => lambda({ function: function quadSin(x: tf.Tensor, a: { k: number }) { return tf.add(tf.mul(tf.square(x), a.k), tf.sin(x)); }, arguments: { k: 0.75 } }),
+    inputShape: [2, 3],
+  },
+  {
+    label: 'Lambda of two inputs (a * tanh b)',
+    make: () => lambda({ function: function gated([a, b]: tf.Tensor[]) { return tf.mul(a!, tf.tanh(b!)); } }),
+    inputShape: [2, 6],
+    split: [3, 3],
+  },
 ];
 
 /** Layers with no gradient to check: CategoryEncoding's outputs are piecewise constant in its (integer) inputs. */
