@@ -92,6 +92,9 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   ZeroPadding3D: {},
   UpSampling3D: {},
   Cropping3D: {},
+  ConvLSTM1D: { filters: 2, kernelSize: 2 },
+  ConvLSTM2D: { filters: 2, kernelSize: 2 },
+  ConvLSTM3D: { filters: 2, kernelSize: 2 },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

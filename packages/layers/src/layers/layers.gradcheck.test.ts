@@ -71,6 +71,7 @@ import { groupNormalization, spatialDropout2d, unitNormalization } from './misc/
 import { additiveAttention, attention, multiHeadAttention } from './attention/index.js';
 import { averagePooling3d, conv3d, globalAveragePooling3d, globalMaxPooling3d, maxPooling3d } from './conv/index.js';
 import { cropping3d, upSampling3d, zeroPadding3d } from './conv/index.js';
+import { convLstm1d, convLstm2d, convLstm3d } from './recurrent/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -382,6 +383,10 @@ const CASES: readonly Case[] = [
   { label: 'GroupNormalization axis 1, groups -1 (instance normalization)', make: () => groupNormalization({ groups: -1, axis: 1 }), inputShape: [2, 2, 3], weightValues: gammaNearOne },
   { label: 'UnitNormalization', make: () => unitNormalization(), inputShape: [2, 3] },
   { label: 'UnitNormalization over [1, 2]', make: () => unitNormalization({ axis: [1, 2] }), inputShape: [2, 2, 3] },
+  { label: 'ConvLSTM1D same, returnSequences + returnState', make: () => convLstm1d({ filters: 2, kernelSize: 2, padding: 'same', returnSequences: true, returnState: true }), inputShape: [1, 3, 3, 2] },
+  { label: 'ConvLSTM1D dilation 2, goBackwards', make: () => convLstm1d({ filters: 2, kernelSize: 2, dilationRate: 2, goBackwards: true }), inputShape: [2, 2, 4, 1] },
+  { label: 'ConvLSTM2D valid, strides [2, 1]', make: () => convLstm2d({ filters: 2, kernelSize: 2, strides: [2, 1] }), inputShape: [2, 2, 3, 3, 1] },
+  { label: 'ConvLSTM3D same, kernel [2, 1, 2]', make: () => convLstm3d({ filters: 1, kernelSize: [2, 1, 2], padding: 'same' }), inputShape: [1, 2, 2, 2, 2, 2] },
 ];
 
 describe('layer gradients equal central finite differences (float32, h = 1e-2, rtol 2e-2 + atol 1e-3)', () => {

@@ -3,7 +3,7 @@ import { l1, l2, nonNeg } from '@ridge/regularizers';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { Constant } from '../../base.js';
-import { input, masking, model, type Model } from '../../index.js';
+import { input, masking, model, modelFromJSON, type Model } from '../../index.js';
 import { assignWeights, caughtRidgeError, expectClose, values } from '../../../test/fixtures.js';
 import { numbers, useCpu } from '../../../test/setup.js';
 import { ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, convLstm1d, convLstm2d, convLstm3d, type ConvLSTMArgs } from './index.js';
@@ -477,6 +477,41 @@ describe('ConvLSTM arguments and config', () => {
     for (const [name, cls] of [['ConvLSTM1D', ConvLSTM1D], ['ConvLSTM3D', ConvLSTM3D]] as const) {
       expect(registry('layer').get(name).create({ filters: 1, kernelSize: 1 })).toBeInstanceOf(cls);
     }
+    m.dispose();
+  });
+
+  it("reads a Keras model's ConvLSTM2D (snake_case keys, tf.keras 2's time_major) and writes the keys as Keras does", () => {
+    const dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+    const part = (module: string, className: string, config: JsonObject) => ({ module, class_name: className, config, registered_name: null });
+    // The keys of Keras 3's ConvLSTM.get_config (keras/src/layers/rnn/conv_lstm.py) and RNN's, plus tf.keras 2's time_major.
+    const layer = {
+      class_name: 'ConvLSTM2D',
+      config: {
+        name: 'k_clstm', trainable: true, dtype, return_sequences: true, return_state: false, go_backwards: false, stateful: false,
+        unroll: false, zero_output_for_mask: false, time_major: false, filters: 2, kernel_size: [3, 2], strides: [1, 1], padding: 'same',
+        data_format: 'channels_last', dilation_rate: [1, 1], activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true,
+        kernel_initializer: part('keras.initializers', 'GlorotUniform', { seed: null }),
+        recurrent_initializer: part('keras.initializers', 'GlorotUniform', { seed: null }),
+        bias_initializer: part('keras.initializers', 'Zeros', {}),
+        unit_forget_bias: true,
+        kernel_regularizer: part('keras.regularizers', 'L2', { l2: 0.01 }),
+        recurrent_regularizer: null, bias_regularizer: null, activity_regularizer: null,
+        kernel_constraint: null, recurrent_constraint: null, bias_constraint: null, dropout: 0.0, recurrent_dropout: 0.0, seed: null,
+      },
+    };
+    const json = {
+      class_name: 'Sequential',
+      config: { name: 'k_seq', layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, 2, 4, 4, 1], dtype: 'float32', name: 'k_in' } }, layer] },
+    };
+    const m = modelFromJSON(json);
+    const loaded = m.layers.at(-1)!;
+    expect(loaded).toBeInstanceOf(ConvLSTM2D);
+    expect(loaded.getConfig()).toMatchObject({ filters: 2, kernelSize: [3, 2], padding: 'same', returnSequences: true, kernelRegularizer: { className: 'L2', config: { l2: 0.01 } } });
+    const written = (m.toJSON().config as unknown as { layers: { config: JsonObject }[] }).layers.at(-1)!.config;
+    // Ridge writes activity_regularizer only when there is one, for every layer.
+    const kerasKeys = Object.keys(layer.config).filter((k) => k !== 'time_major' && k !== 'activity_regularizer');
+    expect(Object.keys(written).filter((k) => !kerasKeys.includes(k))).toEqual([]);
+    expect(kerasKeys.filter((k) => !(k in written))).toEqual([]);
     m.dispose();
   });
 
