@@ -278,8 +278,8 @@ describe('ConvLSTM weights and shapes', () => {
 });
 
 describe('ConvLSTM with a mask', () => {
-  it('masked steps keep the states: [a, b, masked, masked] gives the outputs and states of [a, b]', () => {
-    const layer = convLstm2d({ filters: 2, kernelSize: 2, padding: 'same', returnState: true });
+  it.each([false, true])('masked steps keep the states: [a, b, masked, masked] gives the outputs and states of [a, b] (goBackwards %s)', (goBackwards) => {
+    const layer = convLstm2d({ filters: 2, kernelSize: 2, padding: 'same', returnState: true, goBackwards });
     const data = values(2 * 4 * 3 * 3 * 1, 5);
     const x = tf.tensor5d(data, [2, 4, 3, 3, 1]);
     tf.dispose(layer.applyAll(x));
