@@ -296,6 +296,26 @@ describe('ConvLSTM with a mask', () => {
     layer.dispose();
   });
 
+  it('gradients flow only through unmasked steps: the same as for the sequence without them, zero at masked frames', () => {
+    const layer = convLstm1d({ filters: 2, kernelSize: 2, padding: 'same' });
+    const data = values(1 * 3 * 3 * 2, 23);
+    const x = tf.tensor4d(data, [1, 3, 3, 2]);
+    tf.dispose(layer.applyAll(x));
+    const mask = tf.tensor2d([[1, 0, 1]], [1, 3], 'bool');
+    const before = tf.memory().numTensors;
+    const masked = tf.grad((xi: tf.Tensor) => tf.sum(tf.square(layer.apply(xi, { mask }))))(x);
+    const short = tf.tensor4d([...data.slice(0, 6), ...data.slice(12)], [1, 2, 3, 2]);
+    const plain = tf.grad((xi: tf.Tensor) => tf.sum(tf.square(layer.apply(xi))))(short);
+    const g = numbers(masked);
+    const p = numbers(plain);
+    expectClose(g, [...p.slice(0, 6), 0, 0, 0, 0, 0, 0, ...p.slice(6)], 6);
+    expect(p.every((v) => v !== 0)).toBe(true);
+    tf.dispose([masked, short, plain]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, mask]);
+    layer.dispose();
+  });
+
   it('returnSequences repeats the last unmasked output at masked steps, or gives zeros with zeroOutputForMask', () => {
     for (const zeroOutputForMask of [false, true]) {
       const layer = convLstm1d({ filters: 2, kernelSize: 2, padding: 'same', returnSequences: true, zeroOutputForMask });
