@@ -47,7 +47,7 @@ function tfjsModel(prefix: string, args: Common, regularized: boolean): tfl.Laye
   const x = tfl.input({ shape: SHAPE, name: `${prefix}_in` });
   // tfjs-layers' Orthogonal initializer needs ops tfjs-core alone does not register; the weights are randomized anyway.
   const h = tfl.layers
-    .convLstm2d({ ...(args as tfl.layers.ConvLSTM2DArgs), recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', name: `${prefix}_clstm`, ...reg })
+    .convLstm2d({ ...(args as Parameters<typeof tfl.layers.convLstm2d>[0]), recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', name: `${prefix}_clstm`, ...reg })
     .apply(x) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ units: 2, name: `${prefix}_out` }).apply(tfl.layers.flatten({ name: `${prefix}_flat` }).apply(h)) as tfl.SymbolicTensor;
   const m = tfl.model({ inputs: x, outputs: out, name: `${prefix}_model` });
