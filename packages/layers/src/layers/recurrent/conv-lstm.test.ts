@@ -511,7 +511,7 @@ describe('ConvLSTM arguments and config', () => {
         unroll: false, zero_output_for_mask: false, time_major: false, filters: 2, kernel_size: [3, 2], strides: [1, 1], padding: 'same',
         data_format: 'channels_last', dilation_rate: [1, 1], activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true,
         kernel_initializer: part('keras.initializers', 'GlorotUniform', { seed: null }),
-        recurrent_initializer: part('keras.initializers', 'GlorotUniform', { seed: null }),
+        recurrent_initializer: part('keras.initializers', 'OrthogonalInitializer', { gain: 1.0, seed: null }),
         bias_initializer: part('keras.initializers', 'Zeros', {}),
         unit_forget_bias: true,
         kernel_regularizer: part('keras.regularizers', 'L2', { l2: 0.01 }),
@@ -526,7 +526,14 @@ describe('ConvLSTM arguments and config', () => {
     const m = modelFromJSON(json);
     const loaded = m.layers.at(-1)!;
     expect(loaded).toBeInstanceOf(ConvLSTM2D);
-    expect(loaded.getConfig()).toMatchObject({ filters: 2, kernelSize: [3, 2], padding: 'same', returnSequences: true, kernelRegularizer: { className: 'L2', config: { l2: 0.01 } } });
+    expect(loaded.getConfig()).toMatchObject({
+      filters: 2,
+      kernelSize: [3, 2],
+      padding: 'same',
+      returnSequences: true,
+      kernelRegularizer: { className: 'L2', config: { l2: 0.01 } },
+      recurrentInitializer: { className: 'Orthogonal', config: { gain: 1 } },
+    });
     const written = (m.toJSON().config as unknown as { layers: { config: JsonObject }[] }).layers.at(-1)!.config;
     // Ridge writes activity_regularizer only when there is one, for every layer.
     const kerasKeys = Object.keys(layer.config).filter((k) => k !== 'time_major' && k !== 'activity_regularizer');
