@@ -24,6 +24,9 @@ const FOREIGN: Readonly<Record<string, Inert>> = {
   SimpleRNN: RECURRENT,
   LSTM: RECURRENT,
   GRU: RECURRENT,
+  ConvLSTM1D: RECURRENT,
+  ConvLSTM2D: RECURRENT,
+  ConvLSTM3D: RECURRENT,
   BatchNormalization: { synchronized: ANY, fused: ANY, renorm: false, renormClipping: ANY, renormMomentum: ANY, virtualBatchSize: null },
   LayerNormalization: { rmsScaling: false },
   // Keras 3's fused kernel choice: the same attention computed another way (Ridge always computes the scores).

@@ -51,6 +51,7 @@ import { averagePooling3d, conv3d, cropping3d, globalAveragePooling3d, globalMax
 import { groupNormalization, unitNormalization } from '../index.js';
 import { categoryEncoding, centerCrop, flatten, normalization, rescaling, resizing } from '../index.js';
 import { getActivation, lambda } from '../index.js';
+import { convLstm1d, convLstm2d, convLstm3d, reshape } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -389,6 +390,21 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 4], 0, 1, 'float32', 28),
     y: () => tf.ones([3, 1]),
   },
+  {
+    name: 'ConvLSTM2D, ConvLSTM1D and ConvLSTM3D, one after the other',
+    build: (prefix) => {
+      const inp = input({ shape: [3, 4, 4, 2], name: `${prefix}_in` });
+      let x = convLstm2d({ filters: 2, kernelSize: 2, padding: 'same', returnSequences: true, name: `${prefix}_c2`, kernelRegularizer: l2(0.02), recurrentConstraint: nonNeg() }).apply(inp);
+      x = reshape({ targetShape: [3, 16, 2], name: `${prefix}_r1` }).apply(x);
+      x = convLstm1d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', returnSequences: true, dropout: 0.1, seed: 2, recurrentRegularizer: l1(0.01), name: `${prefix}_c1` }).apply(x);
+      x = reshape({ targetShape: [3, 2, 2, 2, 2], name: `${prefix}_r3` }).apply(x);
+      x = convLstm3d({ filters: 1, kernelSize: 2, goBackwards: true, unitForgetBias: false, activation: 'relu', name: `${prefix}_c3` }).apply(x);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(flatten({ name: `${prefix}_flat` }).apply(x)), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l2', include: 'recurrentKernel' } },
+    x: () => tf.randomNormal([3, 3, 4, 4, 2], 0, 1, 'float32', 26),
+    y: () => tf.ones([3, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -404,7 +420,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -99,6 +99,9 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   Resizing: { height: 2, width: 2 },
   // A Keras activation function, which its saved config names so that the config alone rebuilds it.
   Lambda: { function: api.getActivation('tanh') },
+  ConvLSTM1D: { filters: 2, kernelSize: 2 },
+  ConvLSTM2D: { filters: 2, kernelSize: 2 },
+  ConvLSTM3D: { filters: 2, kernelSize: 2 },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

@@ -73,6 +73,7 @@ import { averagePooling3d, conv3d, globalAveragePooling3d, globalMaxPooling3d, m
 import { cropping3d, upSampling3d, zeroPadding3d } from './conv/index.js';
 import { centerCrop, normalization, rescaling, resizing } from './preprocessing/index.js';
 import { lambda } from './lambda/index.js';
+import { convLstm1d, convLstm2d, convLstm3d } from './recurrent/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -410,6 +411,10 @@ const CASES: readonly Case[] = [
     inputShape: [2, 6],
     split: [3, 3],
   },
+  { label: 'ConvLSTM1D same, returnSequences + returnState', make: () => convLstm1d({ filters: 2, kernelSize: 2, padding: 'same', returnSequences: true, returnState: true }), inputShape: [1, 3, 3, 2] },
+  { label: 'ConvLSTM1D dilation 2, goBackwards', make: () => convLstm1d({ filters: 2, kernelSize: 2, dilationRate: 2, goBackwards: true }), inputShape: [2, 2, 4, 1] },
+  { label: 'ConvLSTM2D valid, strides [2, 1]', make: () => convLstm2d({ filters: 2, kernelSize: 2, strides: [2, 1] }), inputShape: [2, 2, 3, 3, 1] },
+  { label: 'ConvLSTM3D same, kernel [2, 1, 2]', make: () => convLstm3d({ filters: 1, kernelSize: [2, 1, 2], padding: 'same' }), inputShape: [1, 2, 2, 2, 2, 2] },
 ];
 
 /** Layers with no gradient to check: CategoryEncoding's outputs are piecewise constant in its (integer) inputs. */

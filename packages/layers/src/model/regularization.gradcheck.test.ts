@@ -34,6 +34,7 @@ import { useCpu } from '../../test/setup.js';
 import type { Layer } from '../engine/layer.js';
 import type { LayerWeight } from '../engine/weight.js';
 import { conv1d, conv2d, dense, embedding, gru, input, layerNormalization, lstm, model, simpleRNN, batchNormalization, type Model } from '../index.js';
+import { convLstm2d } from '../index.js';
 import { groupNormalization } from '../index.js';
 
 useCpu();
@@ -133,6 +134,7 @@ const HOSTS: readonly Host[] = [
   { label: 'SimpleRNN', roles: ['kernel', 'recurrentKernel', 'bias'], sampleShape: [3, 2], make: (a) => simpleRNN({ units: 2, ...a }) },
   { label: 'LSTM', roles: ['kernel', 'recurrentKernel', 'bias'], sampleShape: [3, 2], make: (a) => lstm({ units: 2, ...a }) },
   { label: 'GRU', roles: ['kernel', 'recurrentKernel', 'bias'], sampleShape: [3, 2], make: (a) => gru({ units: 2, ...a }) },
+  { label: 'ConvLSTM2D', roles: ['kernel', 'recurrentKernel', 'bias'], sampleShape: [2, 3, 3, 1], make: (a) => convLstm2d({ filters: 2, kernelSize: 2, padding: 'same', ...a }) },
   {
     label: 'Embedding',
     roles: ['embeddings'],

@@ -14,7 +14,7 @@ export interface LSTMArgs extends GatedRecurrentArgs {
  * The bias initializer of `unitForgetBias`: `biasInitializer` for the i, c and o blocks, ones for
  * the forget block, as Keras builds it.
  */
-class UnitForgetBias implements Initializer {
+export class UnitForgetBias implements Initializer {
   readonly className: string;
   constructor(
     private readonly inner: Initializer,

@@ -83,7 +83,8 @@ export interface StepWeights {
   readonly recurrentMask: tf.Tensor2D | undefined;
 }
 
-function checkRate(owner: Layer, argument: string, value: unknown): number {
+/** A dropout rate: `undefined` is 0, else a number in [0, 1). */
+export function checkRate(owner: Layer, argument: string, value: unknown): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) {
     throw layerArgError(owner, argument, value, 'a number in [0, 1)');
@@ -91,7 +92,8 @@ function checkRate(owner: Layer, argument: string, value: unknown): number {
   return value;
 }
 
-function checkBoolean(owner: Layer, argument: string, value: unknown, fallback: boolean): boolean {
+/** A boolean argument, `fallback` when undefined. */
+export function checkBoolean(owner: Layer, argument: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw layerArgError(owner, argument, value, 'true or false');
   return value;
@@ -110,7 +112,7 @@ export function stepActivation(name: string): ActivationFn {
 }
 
 /** A dropout mask with Keras's scaling: kept entries are 1 / (1 - rate), dropped ones 0. */
-function dropoutMask(shape: number[], rate: number, seed: number | undefined): tf.Tensor {
+export function dropoutMask(shape: number[], rate: number, seed: number | undefined): tf.Tensor {
   const keep = 1 - rate;
   return tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), keep)), keep);
 }
