@@ -103,9 +103,10 @@ export const initializerEntries: readonly FactoryEntry<'initializer'>[] = [
   initializer('RandomNormal', ['randomNormal', 'random_normal'], (c) => new RandomNormal(c as RandomNormalConfig)),
   initializer('TruncatedNormal', ['truncatedNormal', 'truncated_normal'], (c) => new TruncatedNormal(c as RandomNormalConfig)),
   initializer('RandomUniform', ['randomUniform', 'random_uniform'], (c) => new RandomUniform(c as RandomUniformConfig)),
-  // Keras 3 writes the class as OrthogonalInitializer (the recurrent layers' default recurrent initializer).
+  // Keras 3 writes these two classes as OrthogonalInitializer (the recurrent layers' default
+  // recurrent initializer) and IdentityInitializer.
   initializer('Orthogonal', ['orthogonal', 'OrthogonalInitializer'], (c) => new Orthogonal(c as { gain?: number })),
-  initializer('Identity', ['identity'], (c) => new Identity(c as { gain?: number })),
+  initializer('Identity', ['identity', 'IdentityInitializer'], (c) => new Identity(c as { gain?: number })),
 ];
 
 function layer<A>(name: string, make: (args: A) => Layer): FactoryEntry<'layer'> {
