@@ -97,6 +97,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   CategoryEncoding: { numTokens: 3 },
   CenterCrop: { height: 2, width: 2 },
   Resizing: { height: 2, width: 2 },
+  RandomFlip: {},
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

@@ -4,3 +4,5 @@ export { CategoryEncoding, categoryEncoding, type CategoryEncodingArgs, type Cat
 export { CenterCrop, centerCrop, type CenterCropArgs } from './center-crop.js';
 export { Resizing, resizing, type ResizingArgs } from './resizing.js';
 export type { ResizeInterpolation } from './resize.js';
+export { RandomFlip, randomFlip, type FlipMode, type RandomFlipArgs } from './random-flip.js';
+export type { FactorRange, FillMode, RandomImageArgs } from './augment.js';

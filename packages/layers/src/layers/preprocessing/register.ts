@@ -6,6 +6,7 @@ import { CenterCrop, type CenterCropArgs } from './center-crop.js';
 import { Normalization, type NormalizationArgs } from './normalization.js';
 import { Rescaling, type RescalingArgs } from './rescaling.js';
 import { Resizing, type ResizingArgs } from './resizing.js';
+import { RandomFlip, type RandomFlipArgs } from './random-flip.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -14,6 +15,7 @@ declare module '@ridge/core' {
     CategoryEncoding: CategoryEncodingArgs;
     CenterCrop: CenterCropArgs;
     Resizing: ResizingArgs;
+    RandomFlip: RandomFlipArgs;
   }
 }
 
@@ -29,6 +31,7 @@ export const preprocessingLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<CategoryEncodingArgs>('CategoryEncoding', (a) => new CategoryEncoding(a)),
   entry<CenterCropArgs>('CenterCrop', (a) => new CenterCrop(a)),
   entry<ResizingArgs>('Resizing', (a) => new Resizing(a)),
+  entry<RandomFlipArgs>('RandomFlip', (a) => new RandomFlip(a)),
 ];
 
 for (const e of preprocessingLayerEntries) registry('layer').register(e);
