@@ -98,6 +98,9 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   CenterCrop: { height: 2, width: 2 },
   Resizing: { height: 2, width: 2 },
   RandomFlip: {},
+  RandomCrop: { height: 2, width: 2 },
+  RandomContrast: { factor: 0.2 },
+  RandomBrightness: { factor: 0.2 },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

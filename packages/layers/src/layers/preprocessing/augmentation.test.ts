@@ -9,7 +9,7 @@ import { sgd } from '@ridge/optimizers';
 import { describe, expect, it } from 'vitest';
 import { useCpu } from '../../../test/setup.js';
 import { caughtRidgeError as caught, expectClose } from '../../../test/fixtures.js';
-import { dense, flatten, input, model, randomFlip, type Layer } from '../../index.js';
+import { dense, flatten, input, model, randomBrightness, randomContrast, randomCrop, randomFlip, type Layer } from '../../index.js';
 
 useCpu();
 
@@ -36,10 +36,15 @@ const flipImage = (img: number[][][], rows: boolean, cols: boolean): number[][][
 /** Every layer with arguments that change images, for the behaviour they share. */
 const layers: [string, () => Layer][] = [
   ['RandomFlip', () => randomFlip({ seed: 3 })],
+  ['RandomCrop', () => randomCrop({ height: 2, width: 3, seed: 3 })],
+  ['RandomContrast', () => randomContrast({ factor: 0.5, seed: 3 })],
+  ['RandomBrightness', () => randomBrightness({ factor: 0.5, seed: 3 })],
 ];
+/** RandomCrop resizes at inference: checked by hand below. */
+const identities = layers.filter(([name]) => name !== 'RandomCrop');
 
 describe('augmentation layers: common behaviour', () => {
-  it.each(layers)('%s: the identity at inference (apply and predict), with the output shape of computeOutputShape', (_, make) => {
+  it.each(identities)('%s: the identity at inference (apply and predict), with the output shape of computeOutputShape', (_, make) => {
     const start = tf.memory().numTensors;
     const layer = make();
     const inp = input({ shape: [4, 5, 2] });
@@ -86,7 +91,9 @@ describe('augmentation layers: common behaviour', () => {
     const y = tf.zeros([2, 1]);
     const evaluated = (await m.evaluate(x, y))['loss']!;
     // Unchanged images (of the output size: RandomCrop's inference window) through the kernel.
-    const plain = nested(make().apply(x) as tf.Tensor).map((img) => img.flat(2).reduce((s, v, i) => s + v * (i + 1) / 100, 0));
+    const seen = make().apply(x);
+    const plain = nested(seen).map((img) => img.flat(2).reduce((s, v, i) => s + v * (i + 1) / 100, 0));
+    if (seen !== x) seen.dispose();
     expect(evaluated).toBeCloseTo((plain[0]! ** 2 + plain[1]! ** 2) / 2, 3);
     const fitted = (await m.fit(x, y, { epochs: 1, batchSize: 2, shuffle: false, verbose: 0 })).history['loss']![0]!;
     expect(fitted).not.toBeCloseTo(evaluated, 3);
@@ -154,8 +161,153 @@ describe('RandomFlip', () => {
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toBe(`RandomFlip 'flip': mode must be 'horizontal', 'vertical' or 'horizontal_and_vertical'; received "diagonal".`);
     expect(caught(() => randomFlip({ seed: -1, name: 'flip' })).message).toContain('seed');
-    expect(caught(() => randomFlip({ dataFormat: 'channels_first' })).message).toContain('channels-last only');
+    expect(caught(() => randomFlip({ dataFormat: 'channels_first' as never })).message).toContain('channels-last only');
   });
 });
 
-export { expectClose };
+
+/** The `[c]` means over height and width of one `[h, w, c]` image. */
+const channelMeans = (img: number[][][]): number[] => {
+  const px = img.flat(1);
+  return px[0]!.map((_, k) => px.reduce((s, p) => s + p[k]!, 0) / px.length);
+};
+
+describe('RandomCrop', () => {
+  it('in training: one random window for the whole batch, at every place over the calls', () => {
+    const x = ramp([3, 4, 5, 2]);
+    const images = nested(x);
+    const layer = randomCrop({ height: 2, width: 3, seed: 11 });
+    const places = new Set<string>();
+    for (let call = 0; call < 30; call++) {
+      const out = training(layer, x);
+      // The window's top-left value of image 0 gives its place: value (top * 5 + left) * 2 + 1.
+      const first = out[0]![0]![0]![0]! - 1;
+      const top = Math.floor(first / 10);
+      const left = (first / 2) % 5;
+      expect(top).toBeLessThanOrEqual(2);
+      expect(left).toBeLessThanOrEqual(2);
+      places.add(`${top},${left}`);
+      const expected = images.map((img) => img.slice(top, top + 2).map((row) => row.slice(left, left + 3)));
+      expect(out).toEqual(expected);
+    }
+    // 3 x 3 places, 30 draws: each is missed with probability (8/9)^30 = 0.03; most must occur.
+    expect(places.size).toBeGreaterThanOrEqual(6);
+    x.dispose();
+  });
+
+  it('at inference: the largest centered window with the target aspect ratio, resized bilinearly (smart_resize)', () => {
+    // 4 x 6 ramp (value r * 6 + c + 1) to 2 x 2: window 4 x 4 (height min(4, trunc(6 * 2 / 2)), width
+    // min(6, trunc(4 * 2 / 2))) from column trunc((6 - 4) / 2) = 1; resizing 4 to 2 samples at 0.5 and
+    // 2.5, the means of rows {0, 1}, {2, 3} and of columns {1, 2}, {3, 4}: 0.5 * 6 + 1.5 + 1 = 5.5, ...
+    const x = ramp([1, 4, 6, 1]);
+    const y = randomCrop({ height: 2, width: 2 }).apply(x);
+    expectClose(y, [5.5, 7.5, 17.5, 19.5]);
+    tf.dispose([x, y]);
+  });
+
+  it('an image narrower than the window is resized the same way, in training too', () => {
+    // 3 x 3 ramp to 2 x 4: window height min(3, trunc(3 * 2 / 4)) = 1, width 3, top 1: the row [4, 5, 6]
+    // stretched to 4 columns, sampling at (j + 0.5) * 3 / 4 - 0.5 = -0.125 (clamped), 0.625, 1.375, 2.125 (clamped).
+    const x = ramp([1, 3, 3, 1]);
+    const row = [4, 0.375 * 4 + 0.625 * 5, 0.625 * 5 + 0.375 * 6, 6];
+    const layer = randomCrop({ height: 2, width: 4, seed: 1 });
+    expectClose(training(layer, x).flat(3), [...row, ...row]);
+    const y = layer.apply(x);
+    expect(y.shape).toEqual([1, 2, 4, 1]);
+    expectClose(y, [...row, ...row]);
+    tf.dispose([x, y]);
+  });
+
+  it('refuses sizes that are not integers >= 1', () => {
+    expect(caught(() => randomCrop({ height: 0, width: 2, name: 'rc' })).message).toBe("RandomCrop 'rc': height must be an integer >= 1; received 0.");
+    expect(caught(() => randomCrop({ height: 2, width: 1.5, name: 'rc' })).message).toBe("RandomCrop 'rc': width must be an integer >= 1; received 1.5.");
+  });
+});
+
+describe('RandomContrast', () => {
+  it('each image: (x - mean) * f + mean per channel, one f per image in [1 - f, 1 + f]', () => {
+    const x = tf.randomUniform([16, 3, 4, 2], 0, 100, 'float32', 4);
+    const images = nested(x);
+    const out = training(randomContrast({ factor: 0.5, valueRange: [-1000, 1000], seed: 2 }), x);
+    const factors = out.map((img, b) => {
+      const means = channelMeans(images[b]!);
+      // f from the first pixel, then every value checked against Keras's formula with it.
+      const f = (img[0]![0]![0]! - means[0]!) / (images[b]![0]![0]![0]! - means[0]!);
+      const expected = images[b]!.map((row) => row.map((px) => px.map((v, k) => (v - means[k]!) * f + means[k]!)));
+      expectClose(img.flat(2), expected.flat(2), 3);
+      return f;
+    });
+    for (const f of factors) {
+      expect(f).toBeGreaterThanOrEqual(0.5 - 1e-4);
+      expect(f).toBeLessThanOrEqual(1.5 + 1e-4);
+    }
+    // 16 uniform draws: some lower the contrast and some raise it.
+    expect(factors.some((f) => f < 1)).toBe(true);
+    expect(factors.some((f) => f > 1)).toBe(true);
+    x.dispose();
+  });
+
+  it('clips to valueRange; [lower, upper] draws from [1 - lower, 1 + upper]', () => {
+    // Images [0, 4, 6, 10], mean 5: 4 and 6 become 5 -+ f, 0 and 10 become 5 -+ 5f clipped to [0, 10].
+    const x = tf.tensor4d(Array.from({ length: 12 }, () => [0, 4, 6, 10]).flat(), [12, 1, 4, 1]);
+    const out = training(randomContrast({ factor: [0.2, 0.3], valueRange: [0, 10], seed: 8 }), x);
+    for (const img of out) {
+      const [a, b, c, d] = img[0]!.map((px) => px[0]!);
+      const f = c! - 5;
+      expect(b).toBeCloseTo(5 - f, 4);
+      expect(f).toBeGreaterThanOrEqual(0.8 - 1e-5);
+      expect(f).toBeLessThanOrEqual(1.3 + 1e-5);
+      expect(a).toBeCloseTo(Math.max(5 - 5 * f, 0), 4);
+      expect(d).toBeCloseTo(Math.min(5 + 5 * f, 10), 4);
+    }
+    expect(out.some((img) => img[0]![3]![0] === 10)).toBe(true);
+    x.dispose();
+  });
+
+  it.each([
+    ['factor', { factor: 1.5 }, '1.5'],
+    ['factor', { factor: -0.1 }, '-0.1'],
+    ['factor', { factor: [0.1] }, '[0.1]'],
+    ['valueRange', { factor: 0.1, valueRange: [0, 'x'] }, '[0, "x"]'],
+  ] as const)('refuses a bad %s (%j)', (argument, args, received) => {
+    const error = caught(() => randomContrast({ ...(args as never), name: 'rc' }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain(`RandomContrast 'rc': ${argument} must be`);
+    expect(error.message).toContain(`received ${received}`);
+  });
+});
+
+describe('RandomBrightness', () => {
+  it('each image: one delta in [-f, f] * (high - low) added to every pixel', () => {
+    const x = tf.fill([16, 2, 3, 3], 100);
+    const deltas = training(randomBrightness({ factor: 0.2, seed: 6 }), x).map((img) => {
+      const values = img.flat(2);
+      for (const v of values) expect(v).toBeCloseTo(values[0]!, 4);
+      return values[0]! - 100;
+    });
+    for (const d of deltas) expect(Math.abs(d)).toBeLessThanOrEqual(0.2 * 255 + 1e-4);
+    expect(deltas.some((d) => d < 0)).toBe(true);
+    expect(deltas.some((d) => d > 0)).toBe(true);
+    x.dispose();
+  });
+
+  it('a fixed draw: [0.5, 0.5] of valueRange [0, 1] adds 0.5 and clips; [-1, -1] makes images black', () => {
+    const x = tf.tensor4d([0, 0.2, 0.6, 1], [1, 2, 2, 1]);
+    expectClose(training(randomBrightness({ factor: [0.5, 0.5], valueRange: [0, 1] }), x).flat(3), [0.5, 0.7, 1, 1]);
+    const bright = tf.tensor4d([0, 80, 200, 255], [1, 2, 2, 1]);
+    expect(training(randomBrightness({ factor: [-1, -1] }), bright).flat(3)).toEqual([0, 0, 0, 0]);
+    tf.dispose([x, bright]);
+  });
+
+  it.each([
+    ['factor', { factor: 2 }, '2'],
+    ['factor', { factor: [-2, 0.5] }, '[-2, 0.5]'],
+    ['factor', { factor: 'a' }, '"a"'],
+    ['valueRange', { factor: 0.1, valueRange: 255 }, '255'],
+  ] as const)('refuses a bad %s (%j)', (argument, args, received) => {
+    const error = caught(() => randomBrightness({ ...(args as never), name: 'rb' }));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain(`RandomBrightness 'rb': ${argument} must be`);
+    expect(error.message).toContain(`received ${received}`);
+  });
+});

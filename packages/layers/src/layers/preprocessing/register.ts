@@ -7,6 +7,9 @@ import { Normalization, type NormalizationArgs } from './normalization.js';
 import { Rescaling, type RescalingArgs } from './rescaling.js';
 import { Resizing, type ResizingArgs } from './resizing.js';
 import { RandomFlip, type RandomFlipArgs } from './random-flip.js';
+import { RandomCrop, type RandomCropArgs } from './random-crop.js';
+import { RandomContrast, type RandomContrastArgs } from './random-contrast.js';
+import { RandomBrightness, type RandomBrightnessArgs } from './random-brightness.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -16,6 +19,9 @@ declare module '@ridge/core' {
     CenterCrop: CenterCropArgs;
     Resizing: ResizingArgs;
     RandomFlip: RandomFlipArgs;
+    RandomCrop: RandomCropArgs;
+    RandomContrast: RandomContrastArgs;
+    RandomBrightness: RandomBrightnessArgs;
   }
 }
 
@@ -32,6 +38,9 @@ export const preprocessingLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<CenterCropArgs>('CenterCrop', (a) => new CenterCrop(a)),
   entry<ResizingArgs>('Resizing', (a) => new Resizing(a)),
   entry<RandomFlipArgs>('RandomFlip', (a) => new RandomFlip(a)),
+  entry<RandomCropArgs>('RandomCrop', (a) => new RandomCrop(a)),
+  entry<RandomContrastArgs>('RandomContrast', (a) => new RandomContrast(a)),
+  entry<RandomBrightnessArgs>('RandomBrightness', (a) => new RandomBrightness(a)),
 ];
 
 for (const e of preprocessingLayerEntries) registry('layer').register(e);
