@@ -9,7 +9,22 @@ import { sgd } from '@ridge/optimizers';
 import { describe, expect, it } from 'vitest';
 import { useCpu } from '../../../test/setup.js';
 import { caughtRidgeError as caught, expectClose } from '../../../test/fixtures.js';
-import { dense, flatten, input, model, randomBrightness, randomContrast, randomCrop, randomFlip, type Layer } from '../../index.js';
+import {
+  dense,
+  flatten,
+  input,
+  model,
+  randomBrightness,
+  randomContrast,
+  randomCrop,
+  randomFlip,
+  randomRotation,
+  randomTranslation,
+  randomZoom,
+  type FillMode,
+  type Layer,
+  type ResizeInterpolation,
+} from '../../index.js';
 
 useCpu();
 
@@ -39,6 +54,9 @@ const layers: [string, () => Layer][] = [
   ['RandomCrop', () => randomCrop({ height: 2, width: 3, seed: 3 })],
   ['RandomContrast', () => randomContrast({ factor: 0.5, seed: 3 })],
   ['RandomBrightness', () => randomBrightness({ factor: 0.5, seed: 3 })],
+  ['RandomTranslation', () => randomTranslation({ heightFactor: 0.2, widthFactor: 0.3, seed: 3 })],
+  ['RandomRotation', () => randomRotation({ factor: 0.2, seed: 3 })],
+  ['RandomZoom', () => randomZoom({ heightFactor: 0.3, seed: 3 })],
 ];
 /** RandomCrop resizes at inference: checked by hand below. */
 const identities = layers.filter(([name]) => name !== 'RandomCrop');
@@ -270,7 +288,7 @@ describe('RandomContrast', () => {
     ['factor', { factor: [0.1] }, '[0.1]'],
     ['valueRange', { factor: 0.1, valueRange: [0, 'x'] }, '[0, "x"]'],
   ] as const)('refuses a bad %s (%j)', (argument, args, received) => {
-    const error = caught(() => randomContrast({ ...(args as never), name: 'rc' }));
+    const error = caught(() => randomContrast({ ...(args as object), name: 'rc' } as never));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toContain(`RandomContrast 'rc': ${argument} must be`);
     expect(error.message).toContain(`received ${received}`);
@@ -305,9 +323,179 @@ describe('RandomBrightness', () => {
     ['factor', { factor: 'a' }, '"a"'],
     ['valueRange', { factor: 0.1, valueRange: 255 }, '255'],
   ] as const)('refuses a bad %s (%j)', (argument, args, received) => {
-    const error = caught(() => randomBrightness({ ...(args as never), name: 'rb' }));
+    const error = caught(() => randomBrightness({ ...(args as object), name: 'rb' } as never));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toContain(`RandomBrightness 'rb': ${argument} must be`);
+    expect(error.message).toContain(`received ${received}`);
+  });
+});
+
+/**
+ * TensorFlow's ImageProjectiveTransformV3, which Keras 3's `affine_transform` calls, on one
+ * `[h][w][c]` image, from its kernel's rules: output (x, y) samples the input at
+ * (a0 x + a1 y + a2, b0 x + b1 y + b2); `map_coordinate` brings an outside coordinate back per
+ * fill mode and clamps it; nearest rounds half away from zero; bilinear reads the four neighbours,
+ * each outside one as the fill value.
+ */
+function projective(img: number[][][], t: readonly number[], interpolation: ResizeInterpolation, mode: FillMode, fill: number): number[][][] {
+  const [h, w] = [img.length, img[0]!.length];
+  const mapCoordinate = (v: number, len: number): number => {
+    if (mode === 'constant') return v;
+    if (mode === 'reflect' && len > 1) {
+      if (v < 0) {
+        const k = v + 2 * len * Math.trunc(-v / (2 * len));
+        v = k < -len ? k + 2 * len : -k - 1;
+      } else if (v > len - 1) {
+        const k = v - 2 * len * Math.trunc(v / (2 * len));
+        v = k >= len ? 2 * len - k - 1 : k;
+      }
+    }
+    // TensorFlow's wrap steps by len but counts the steps with len - 1.
+    if (mode === 'wrap' && len > 1) {
+      if (v < 0) v += len * (Math.trunc(-v / (len - 1)) + 1);
+      else if (v > len - 1) v -= len * Math.trunc(v / (len - 1));
+    }
+    return Math.min(Math.max(v, 0), len - 1);
+  };
+  const read = (r: number, col: number, k: number): number => (r >= 0 && r < h && col >= 0 && col < w ? img[r]![col]![k]! : fill);
+  const roundHalfAway = (v: number): number => (v < 0 ? -Math.round(-v) : Math.round(v));
+  return img.map((row, y) =>
+    row.map((px, x) => {
+      const inX = mapCoordinate(t[0]! * x + t[1]! * y + t[2]!, w);
+      const inY = mapCoordinate(t[3]! * x + t[4]! * y + t[5]!, h);
+      return px.map((_, k) => {
+        if (interpolation === 'nearest') return read(roundHalfAway(inY), roundHalfAway(inX), k);
+        const [y0, x0] = [Math.floor(inY), Math.floor(inX)];
+        const top = (x0 + 1 - inX) * read(y0, x0, k) + (inX - x0) * read(y0, x0 + 1, k);
+        const bottom = (x0 + 1 - inX) * read(y0 + 1, x0, k) + (inX - x0) * read(y0 + 1, x0 + 1, k);
+        return (y0 + 1 - inY) * top + (inY - y0) * bottom;
+      });
+    }),
+  );
+}
+
+const MODES: FillMode[] = ['reflect', 'wrap', 'constant', 'nearest'];
+const INTERPOLATIONS: ResizeInterpolation[] = ['nearest', 'bilinear'];
+const row4 = () => tf.tensor4d([1, 2, 3, 4], [1, 1, 4, 1]);
+
+describe('RandomTranslation', () => {
+  it.each([
+    // dx = 0.25 * 4 = 1: output x samples x - 1, so x = 0 reads column -1.
+    [0.25, 'constant', [9, 1, 2, 3]],
+    [0.25, 'reflect', [1, 1, 2, 3]],
+    [0.25, 'wrap', [4, 1, 2, 3]],
+    [0.25, 'nearest', [1, 1, 2, 3]],
+    // dx = -2: output x samples x + 2, so x = 2, 3 read columns 4, 5.
+    [-0.5, 'constant', [3, 4, 9, 9]],
+    [-0.5, 'reflect', [3, 4, 4, 3]],
+    [-0.5, 'wrap', [3, 4, 1, 2]],
+    [-0.5, 'nearest', [3, 4, 4, 4]],
+  ] as const)('by hand: widthFactor %d of a row [1, 2, 3, 4], fillMode %s (fillValue 9)', (f, fillMode, expected) => {
+    const x = row4();
+    const layer = randomTranslation({ heightFactor: 0, widthFactor: [f, f], fillMode, interpolation: 'nearest', fillValue: 9 });
+    expect(training(layer, x).flat(3)).toEqual(expected);
+    x.dispose();
+  });
+
+  it('by hand: half a pixel to the right, bilinear, blends neighbours (constant fill 0 and reflect)', () => {
+    // dx = 0.125 * 4 = 0.5: x samples x - 0.5, half of column x - 1 and half of column x.
+    const x = row4();
+    const constant = randomTranslation({ heightFactor: 0, widthFactor: [0.125, 0.125], fillMode: 'constant' });
+    expectClose(training(constant, x).flat(3), [0.5, 1.5, 2.5, 3.5]);
+    // reflect maps -0.5 to -(-0.5) - 1 = -0.5, clamped to 0: column 0 itself.
+    expectClose(training(randomTranslation({ heightFactor: 0, widthFactor: [0.125, 0.125] }), x).flat(3), [1, 1.5, 2.5, 3.5]);
+    x.dispose();
+  });
+
+  it.each(MODES.flatMap((mode) => INTERPOLATIONS.map((interpolation) => [mode, interpolation] as const)))(
+    'a fixed draw on every image of a batch equals the TensorFlow rule: %s, %s',
+    (fillMode, interpolation) => {
+      const x = tf.randomUniform([2, 5, 7, 2], -1, 1, 'float32', 21);
+      const layer = randomTranslation({ heightFactor: [0.3, 0.3], widthFactor: [-0.15, -0.15], fillMode, interpolation, fillValue: 0.5 });
+      // dy = 0.3 * 5 = 1.5 rows down, dx = -0.15 * 7 = -1.05 columns.
+      const t = [1, 0, 0.15 * 7, 0, 1, -0.3 * 5, 0, 0];
+      const expected = nested(x).map((img) => projective(img, t, interpolation, fillMode, 0.5));
+      expectClose(training(layer, x).flat(3), expected.flat(3), 4);
+      x.dispose();
+    },
+  );
+
+  it('draws per image: identical images come out different', () => {
+    const x = tf.tile(ramp([1, 4, 4, 1]), [6, 1, 1, 1]);
+    const out = training(randomTranslation({ heightFactor: 0.5, widthFactor: 0.5, seed: 9 }), x).map((img) => JSON.stringify(img));
+    expect(new Set(out).size).toBe(6);
+    x.dispose();
+  });
+});
+
+describe('RandomRotation', () => {
+  it('by hand: a quarter turn is counter-clockwise, a half turn reverses rows and columns', () => {
+    const x = ramp([1, 3, 3, 1]);
+    // 90 degrees: cos 0, sin 1, offsets (2 - (0 - 2)) / 2 = 2 and (2 - (2 + 0)) / 2 = 0: output (x, y) reads (2 - y, x).
+    const quarter = training(randomRotation({ factor: [0.25, 0.25], interpolation: 'nearest' }), x);
+    expect(quarter.flat(3)).toEqual([3, 6, 9, 2, 5, 8, 1, 4, 7]);
+    const half = training(randomRotation({ factor: [0.5, 0.5] }), x);
+    expectClose(half.flat(3), [9, 8, 7, 6, 5, 4, 3, 2, 1]);
+    x.dispose();
+  });
+
+  it.each(MODES.flatMap((mode) => INTERPOLATIONS.map((interpolation) => [mode, interpolation] as const)))(
+    'a fixed draw (0.1 turn) on a 5 x 6 batch equals the TensorFlow rule with Keras\'s matrix: %s, %s',
+    (fillMode, interpolation) => {
+      const x = tf.randomUniform([2, 5, 6, 2], -1, 1, 'float32', 22);
+      const layer = randomRotation({ factor: [0.1, 0.1], fillMode, interpolation, fillValue: -2 });
+      // Keras: angle = 0.1 * 2 pi; x_offset = ((w - 1) - (cos (w - 1) - sin (h - 1))) / 2, y_offset = ((h - 1) - (sin (w - 1) + cos (h - 1))) / 2.
+      const a = 0.1 * 2 * Math.PI;
+      const t = [Math.cos(a), -Math.sin(a), (5 - (Math.cos(a) * 5 - Math.sin(a) * 4)) / 2, Math.sin(a), Math.cos(a), (4 - (Math.sin(a) * 5 + Math.cos(a) * 4)) / 2, 0, 0];
+      const expected = nested(x).map((img) => projective(img, t, interpolation, fillMode, -2));
+      expectClose(training(layer, x).flat(3), expected.flat(3), 4);
+      x.dispose();
+    },
+  );
+});
+
+describe('RandomZoom', () => {
+  it('by hand: zooming out by 2 about the center, constant and reflect; only the width', () => {
+    const x = ramp([1, 3, 3, 1]);
+    // zx = zy = 2, offsets (3 - 1) / 2 * (1 - 2) = -1: output (x, y) reads (2x - 1, 2y - 1); only the center is inside.
+    const constant = training(randomZoom({ heightFactor: [1, 1], fillMode: 'constant', interpolation: 'nearest' }), x);
+    expect(constant.flat(3)).toEqual([0, 0, 0, 0, 5, 0, 0, 0, 0]);
+    // reflect reads -1 as 0 and 3 as 2: the image again.
+    const reflect = training(randomZoom({ heightFactor: [1, 1], interpolation: 'nearest' }), x);
+    expect(reflect.flat(3)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // zy = 1, zx = 2: columns -1, 1, 3 of every row.
+    const wide = training(randomZoom({ heightFactor: 0, widthFactor: [1, 1], fillMode: 'constant', fillValue: 7 }), x);
+    expectClose(wide.flat(3), [7, 2, 7, 7, 5, 7, 7, 8, 7]);
+    x.dispose();
+  });
+
+  it.each(MODES.flatMap((mode) => INTERPOLATIONS.map((interpolation) => [mode, interpolation] as const)))(
+    'a fixed draw (zoom in 0.7 x 1.2) on a 6 x 5 batch equals the TensorFlow rule with Keras\'s matrix: %s, %s',
+    (fillMode, interpolation) => {
+      const x = tf.randomUniform([2, 6, 5, 3], 0, 1, 'float32', 23);
+      const layer = randomZoom({ heightFactor: [-0.3, -0.3], widthFactor: [0.2, 0.2], fillMode, interpolation, fillValue: 1 });
+      // Keras: [zx, 0, (w - 1) / 2 (1 - zx), 0, zy, (h - 1) / 2 (1 - zy)] with zy = 0.7, zx = 1.2.
+      const t = [1.2, 0, 2 * (1 - 1.2), 0, 0.7, 2.5 * (1 - 0.7), 0, 0];
+      const expected = nested(x).map((img) => projective(img, t, interpolation, fillMode, 1));
+      expectClose(training(layer, x).flat(3), expected.flat(3), 4);
+      x.dispose();
+    },
+  );
+});
+
+describe('geometric layers: arguments', () => {
+  it.each([
+    ['RandomTranslation', 'heightFactor', () => randomTranslation({ heightFactor: 1.5, widthFactor: 0, name: 'bad' }), '1.5'],
+    ['RandomTranslation', 'widthFactor', () => randomTranslation({ heightFactor: 0, widthFactor: [0, 2], name: 'bad' }), '[0, 2]'],
+    ['RandomTranslation', 'fillMode', () => randomTranslation({ heightFactor: 0, widthFactor: 0, fillMode: 'mirror' as never, name: 'bad' }), '"mirror"'],
+    ['RandomRotation', 'factor', () => randomRotation({ factor: [-1.5, 0], name: 'bad' }), '[-1.5, 0]'],
+    ['RandomRotation', 'interpolation', () => randomRotation({ factor: 0.1, interpolation: 'bicubic' as never, name: 'bad' }), '"bicubic"'],
+    ['RandomZoom', 'widthFactor', () => randomZoom({ heightFactor: 0.1, widthFactor: 'x' as never, name: 'bad' }), '"x"'],
+    ['RandomZoom', 'fillValue', () => randomZoom({ heightFactor: 0.1, fillValue: Number.NaN, name: 'bad' }), 'NaN'],
+  ] as const)('%s refuses a bad %s', (className, argument, make, received) => {
+    const error = caught(make);
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toContain(`${className} 'bad': ${argument} must be`);
     expect(error.message).toContain(`received ${received}`);
   });
 });

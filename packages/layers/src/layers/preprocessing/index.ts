@@ -8,4 +8,8 @@ export { RandomFlip, randomFlip, type FlipMode, type RandomFlipArgs } from './ra
 export { RandomCrop, randomCrop, type RandomCropArgs } from './random-crop.js';
 export { RandomContrast, randomContrast, type RandomContrastArgs } from './random-contrast.js';
 export { RandomBrightness, randomBrightness, type RandomBrightnessArgs } from './random-brightness.js';
+export { RandomTranslation, randomTranslation, type RandomTranslationArgs } from './random-translation.js';
+export { RandomRotation, randomRotation, type RandomRotationArgs } from './random-rotation.js';
+export { RandomZoom, randomZoom, type RandomZoomArgs } from './random-zoom.js';
+export type { RandomAffineArgs } from './random-affine.js';
 export type { FactorRange, FillMode, RandomImageArgs } from './augment.js';

@@ -10,6 +10,9 @@ import { RandomFlip, type RandomFlipArgs } from './random-flip.js';
 import { RandomCrop, type RandomCropArgs } from './random-crop.js';
 import { RandomContrast, type RandomContrastArgs } from './random-contrast.js';
 import { RandomBrightness, type RandomBrightnessArgs } from './random-brightness.js';
+import { RandomTranslation, type RandomTranslationArgs } from './random-translation.js';
+import { RandomRotation, type RandomRotationArgs } from './random-rotation.js';
+import { RandomZoom, type RandomZoomArgs } from './random-zoom.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -22,6 +25,9 @@ declare module '@ridge/core' {
     RandomCrop: RandomCropArgs;
     RandomContrast: RandomContrastArgs;
     RandomBrightness: RandomBrightnessArgs;
+    RandomTranslation: RandomTranslationArgs;
+    RandomRotation: RandomRotationArgs;
+    RandomZoom: RandomZoomArgs;
   }
 }
 
@@ -41,6 +47,9 @@ export const preprocessingLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<RandomCropArgs>('RandomCrop', (a) => new RandomCrop(a)),
   entry<RandomContrastArgs>('RandomContrast', (a) => new RandomContrast(a)),
   entry<RandomBrightnessArgs>('RandomBrightness', (a) => new RandomBrightness(a)),
+  entry<RandomTranslationArgs>('RandomTranslation', (a) => new RandomTranslation(a)),
+  entry<RandomRotationArgs>('RandomRotation', (a) => new RandomRotation(a)),
+  entry<RandomZoomArgs>('RandomZoom', (a) => new RandomZoom(a)),
 ];
 
 for (const e of preprocessingLayerEntries) registry('layer').register(e);
