@@ -4,6 +4,7 @@
  * ImageProjectiveTransformV3 for `affine_transform`), with the draw either fixed (a range of one
  * value) or read back from the output and checked to lie in its range.
  */
+import { initBackend } from '@ridge/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { sgd } from '@ridge/optimizers';
 import { describe, expect, it } from 'vitest';
@@ -390,6 +391,8 @@ describe('RandomTranslation', () => {
     [-0.5, 'reflect', [3, 4, 4, 3]],
     [-0.5, 'wrap', [3, 4, 1, 2]],
     [-0.5, 'nearest', [3, 4, 4, 4]],
+    // dx = 0.5: x samples x - 0.5, rounded half away from zero (std::round): -0.5 is column -1, 0.5 column 1.
+    [0.125, 'constant', [9, 2, 3, 4]],
   ] as const)('by hand: widthFactor %d of a row [1, 2, 3, 4], fillMode %s (fillValue 9)', (f, fillMode, expected) => {
     const x = row4();
     const layer = randomTranslation({ heightFactor: 0, widthFactor: [f, f], fillMode, interpolation: 'nearest', fillValue: 9 });
@@ -481,6 +484,28 @@ describe('RandomZoom', () => {
       x.dispose();
     },
   );
+});
+
+describe('geometric layers on wasm', () => {
+  it('a rotation and a translation of a batch equal the TensorFlow rule (tfjs-core 4.22 wasm kernel reflects otherwise)', async () => {
+    await initBackend({ prefer: 'wasm', log: false });
+    try {
+      expect(tf.getBackend()).toBe('wasm');
+      const x = tf.randomUniform([2, 4, 5, 1], -1, 1, 'float32', 24);
+      const images = nested(x);
+      const a = -0.15 * 2 * Math.PI;
+      const rotation = [Math.cos(a), -Math.sin(a), (4 - (Math.cos(a) * 4 - Math.sin(a) * 3)) / 2, Math.sin(a), Math.cos(a), (3 - (Math.sin(a) * 4 + Math.cos(a) * 3)) / 2, 0, 0];
+      const turned = training(randomRotation({ factor: [-0.15, -0.15] }), x);
+      expectClose(turned.flat(3), images.flatMap((img) => projective(img, rotation, 'bilinear', 'reflect', 0)).flat(2), 4);
+      // dx = -0.5 * 5 = -2.5 columns, dy = 0.25 * 4 = 1 row.
+      const shift = [1, 0, 2.5, 0, 1, -1, 0, 0];
+      const shifted = training(randomTranslation({ heightFactor: [0.25, 0.25], widthFactor: [-0.5, -0.5], interpolation: 'nearest' }), x);
+      expect(shifted.flat(3)).toEqual(images.flatMap((img) => projective(img, shift, 'nearest', 'reflect', 0)).flat(2));
+      x.dispose();
+    } finally {
+      await initBackend({ prefer: 'cpu', log: false });
+    }
+  });
 });
 
 describe('geometric layers: arguments', () => {
