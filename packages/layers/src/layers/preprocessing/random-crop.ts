@@ -39,7 +39,7 @@ export class RandomCrop extends RandomImageLayer {
 
   protected override transform(images: tf.Tensor4D, training: boolean, draw: Draw): tf.Tensor4D {
     const [, h, w] = images.shape;
-    // Keras 3 crops at random only when the image is larger on both sides; an equal side has one place.
+    // Keras 3 crops at random only when both sides are strictly larger; along an equal side the window has one place, so it crops here too.
     if (training && h >= this.height && w >= this.width) return this.augment(images, draw);
     return resizeImages(crop(images, aspectCropBox(h, w, this.height, this.width)), this.height, this.width, 'bilinear');
   }
