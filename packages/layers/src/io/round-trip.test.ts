@@ -52,6 +52,7 @@ import { groupNormalization, unitNormalization } from '../index.js';
 import { categoryEncoding, centerCrop, flatten, normalization, rescaling, resizing } from '../index.js';
 import { getActivation, lambda } from '../index.js';
 import { convLstm1d, convLstm2d, convLstm3d, reshape } from '../index.js';
+import { randomBrightness, randomContrast, randomCrop, randomFlip, randomRotation, randomTranslation, randomZoom } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -405,6 +406,24 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 3, 4, 4, 2], 0, 1, 'float32', 26),
     y: () => tf.ones([3, 1]),
   },
+  {
+    name: 'image augmentation: RandomFlip, RandomCrop, RandomContrast, RandomBrightness, RandomTranslation, RandomRotation, RandomZoom (seeded) into a convolution',
+    build: (prefix) => {
+      const inp = input({ shape: [6, 6, 2], name: `${prefix}_in` });
+      let x = randomFlip({ mode: 'horizontal', seed: 1, name: `${prefix}_flip` }).apply(inp);
+      x = randomCrop({ height: 5, width: 4, seed: 2, name: `${prefix}_crop` }).apply(x);
+      x = randomContrast({ factor: [0.2, 0.3], valueRange: [-10, 10], seed: 3, name: `${prefix}_contrast` }).apply(x);
+      x = randomBrightness({ factor: 0.1, valueRange: [-10, 10], seed: 4, name: `${prefix}_bright` }).apply(x);
+      x = randomTranslation({ heightFactor: [-0.2, 0.1], widthFactor: 0.2, fillMode: 'constant', fillValue: 0.5, seed: 5, name: `${prefix}_shift` }).apply(x);
+      x = randomRotation({ factor: 0.1, fillMode: 'wrap', interpolation: 'nearest', seed: 6, name: `${prefix}_rot` }).apply(x);
+      x = randomZoom({ heightFactor: [-0.2, 0.3], seed: 7, name: `${prefix}_zoom` }).apply(x);
+      x = conv2d({ filters: 2, kernelSize: 2, name: `${prefix}_conv`, kernelRegularizer: l2(0.01) }).apply(x);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(flatten({ name: `${prefix}_flat` }).apply(x)), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 28),
+    y: () => tf.zeros([3, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -420,7 +439,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -102,6 +102,13 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   ConvLSTM1D: { filters: 2, kernelSize: 2 },
   ConvLSTM2D: { filters: 2, kernelSize: 2 },
   ConvLSTM3D: { filters: 2, kernelSize: 2 },
+  RandomFlip: {},
+  RandomCrop: { height: 2, width: 2 },
+  RandomContrast: { factor: 0.2 },
+  RandomBrightness: { factor: 0.2 },
+  RandomTranslation: { heightFactor: 0.1, widthFactor: 0.1 },
+  RandomRotation: { factor: 0.1 },
+  RandomZoom: { heightFactor: 0.1 },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

@@ -74,6 +74,7 @@ import { cropping3d, upSampling3d, zeroPadding3d } from './conv/index.js';
 import { centerCrop, normalization, rescaling, resizing } from './preprocessing/index.js';
 import { lambda } from './lambda/index.js';
 import { convLstm1d, convLstm2d, convLstm3d } from './recurrent/index.js';
+import { randomBrightness, randomContrast, randomCrop, randomFlip, randomRotation, randomTranslation, randomZoom } from './preprocessing/index.js';
 
 beforeAll(async () => {
   await initBackend({ prefer: 'cpu', log: false });
@@ -415,6 +416,19 @@ const CASES: readonly Case[] = [
   { label: 'ConvLSTM1D dilation 2, goBackwards', make: () => convLstm1d({ filters: 2, kernelSize: 2, dilationRate: 2, goBackwards: true }), inputShape: [2, 2, 4, 1] },
   { label: 'ConvLSTM2D valid, strides [2, 1]', make: () => convLstm2d({ filters: 2, kernelSize: 2, strides: [2, 1] }), inputShape: [2, 2, 3, 3, 1] },
   { label: 'ConvLSTM3D same, kernel [2, 1, 2]', make: () => convLstm3d({ filters: 1, kernelSize: [2, 1, 2], padding: 'same' }), inputShape: [1, 2, 2, 2, 2, 2] },
+  // Augmentation draws anew on every call: in training only a range of one value gives the same function twice.
+  { label: 'RandomFlip in inference', make: () => randomFlip({ seed: 1 }), inputShape: [2, 3, 4, 2] },
+  { label: 'RandomCrop in inference (smart_resize)', make: () => randomCrop({ height: 2, width: 3 }), inputShape: [2, 4, 4, 2] },
+  { label: 'RandomContrast in inference', make: () => randomContrast({ factor: 0.5 }), inputShape: [2, 3, 3, 2] },
+  { label: 'RandomBrightness, a fixed draw in training', make: () => randomBrightness({ factor: [0.1, 0.1], valueRange: [-10, 10] }), inputShape: [2, 3, 3, 2], training: true },
+  {
+    label: 'RandomTranslation, a fixed fractional shift in training (bilinear, constant fill)',
+    make: () => randomTranslation({ heightFactor: [0.3, 0.3], widthFactor: [-0.15, -0.15], fillMode: 'constant', fillValue: 0.5 }),
+    inputShape: [2, 4, 5, 2],
+    training: true,
+  },
+  { label: 'RandomRotation, a fixed angle in training (bilinear, reflect)', make: () => randomRotation({ factor: [0.1, 0.1] }), inputShape: [1, 5, 4, 2], training: true },
+  { label: 'RandomZoom, a fixed zoom in training (nearest, wrap)', make: () => randomZoom({ heightFactor: [-0.3, -0.3], widthFactor: [0.2, 0.2], fillMode: 'wrap', interpolation: 'nearest' }), inputShape: [1, 5, 5, 2], training: true },
 ];
 
 /** Layers with no gradient to check: CategoryEncoding's outputs are piecewise constant in its (integer) inputs. */

@@ -4,3 +4,12 @@ export { CategoryEncoding, categoryEncoding, type CategoryEncodingArgs, type Cat
 export { CenterCrop, centerCrop, type CenterCropArgs } from './center-crop.js';
 export { Resizing, resizing, type ResizingArgs } from './resizing.js';
 export type { ResizeInterpolation } from './resize.js';
+export { RandomFlip, randomFlip, type FlipMode, type RandomFlipArgs } from './random-flip.js';
+export { RandomCrop, randomCrop, type RandomCropArgs } from './random-crop.js';
+export { RandomContrast, randomContrast, type RandomContrastArgs } from './random-contrast.js';
+export { RandomBrightness, randomBrightness, type RandomBrightnessArgs } from './random-brightness.js';
+export { RandomTranslation, randomTranslation, type RandomTranslationArgs } from './random-translation.js';
+export { RandomRotation, randomRotation, type RandomRotationArgs } from './random-rotation.js';
+export { RandomZoom, randomZoom, type RandomZoomArgs } from './random-zoom.js';
+export type { RandomAffineArgs } from './random-affine.js';
+export type { FactorRange, FillMode, RandomImageArgs } from './augment.js';

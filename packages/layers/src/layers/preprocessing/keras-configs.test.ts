@@ -61,4 +61,47 @@ describe('Keras 3 preprocessing configs', () => {
     expect(resize.getConfig()).toMatchObject({ height: 1, width: 2, interpolation: 'nearest', cropToAspectRatio: false, dataFormat: 'channels_last' });
     tf.dispose([ids, hot, img, centre, small]);
   });
+
+  it('the augmentation layers, as Keras 3 writes them (factors as (lower, upper) or as given, value_range, seeds, fill settings)', () => {
+    const cl = { data_format: 'channels_last' };
+    const configs: [string, JsonObject, JsonObject][] = [
+      ['RandomFlip', { ...base('random_flip'), seed: 1337, mode: 'horizontal', ...cl }, { mode: 'horizontal', seed: 1337 }],
+      // Keras writes a drawn default seed when none is given.
+      ['RandomCrop', { ...base('random_crop'), height: 2, width: 3, seed: 8923401, ...cl }, { height: 2, width: 3, seed: 8923401 }],
+      ['RandomContrast', { ...base('random_contrast'), factor: [0.0, 0.2], value_range: [0, 255], seed: null }, { factor: [0, 0.2], valueRange: [0, 255], seed: null }],
+      ['RandomBrightness', { ...base('random_brightness'), factor: [-0.2, 0.2], value_range: [0, 1], seed: null }, { factor: [-0.2, 0.2], valueRange: [0, 1] }],
+      [
+        'RandomTranslation',
+        { ...base('random_translation'), height_factor: 0.2, width_factor: [-0.1, 0.3], fill_mode: 'reflect', interpolation: 'bilinear', seed: null, fill_value: 0.0, ...cl },
+        { heightFactor: 0.2, widthFactor: [-0.1, 0.3], fillMode: 'reflect', interpolation: 'bilinear', fillValue: 0 },
+      ],
+      [
+        'RandomRotation',
+        { ...base('random_rotation'), factor: [0.25, 0.25], ...cl, fill_mode: 'constant', fill_value: 0.0, interpolation: 'nearest', seed: 42 },
+        { factor: [0.25, 0.25], fillMode: 'constant', interpolation: 'nearest', seed: 42 },
+      ],
+      [
+        'RandomZoom',
+        { ...base('random_zoom'), height_factor: [-0.3, 0.1], width_factor: null, fill_mode: 'nearest', interpolation: 'bilinear', seed: 3, fill_value: 0.0, ...cl },
+        { heightFactor: [-0.3, 0.1], widthFactor: null, fillMode: 'nearest', seed: 3 },
+      ],
+    ];
+    const loaded = Object.fromEntries(
+      configs.map(([className, config, settings]) => {
+        const layer = fromKeras(className, config);
+        expect(layer.getConfig(), className).toMatchObject({ ...settings, dataFormat: 'channels_last' });
+        return [className, layer];
+      }),
+    );
+    const img = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
+    // A quarter turn, counter-clockwise (Keras's factor 0.25 of 2 pi, nearest): output (x, y) reads (2 - y, x).
+    const turned = tf.tidy(() => loaded['RandomRotation']!.apply(img, { training: true }) as tf.Tensor);
+    expectClose(turned, [3, 6, 9, 2, 5, 8, 1, 4, 7]);
+    // RandomCrop at inference (smart_resize) to 2 x 3: window height min(3, trunc(3 * 2 / 3)) = 2, width 3,
+    // top trunc((3 - 2) / 2) = 0: the first two rows, already of the target size.
+    const cropped = tf.tidy(() => loaded['RandomCrop']!.apply(img) as tf.Tensor);
+    expect(cropped.shape).toEqual([1, 2, 3, 1]);
+    expectClose(cropped, [1, 2, 3, 4, 5, 6]);
+    tf.dispose([img, turned, cropped]);
+  });
 });

@@ -2,6 +2,7 @@ import { registry, type LayerName } from '@ridge/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { categoryEncoding, centerCrop, normalization, rescaling, resizing, type NestedNumbers, type Normalization } from '../../index.js';
+import { randomFlip, randomRotation, randomTranslation, randomZoom } from '../../index.js';
 
 describe('preprocessing layer types', () => {
   it('the Keras class names are in the LayerRegistry', () => {
@@ -27,5 +28,18 @@ describe('preprocessing layer types', () => {
     resizing({ height: 2, width: 2, interpolation: 'bicubic' });
     // @ts-expect-error height and width are required
     centerCrop({ height: 2 });
+  });
+
+  it('augmentation layers: Keras class names, factors as a number or [lower, upper], fill modes', () => {
+    expectTypeOf<'RandomFlip' | 'RandomCrop' | 'RandomContrast' | 'RandomBrightness' | 'RandomTranslation' | 'RandomRotation' | 'RandomZoom'>().toExtend<LayerName>();
+    randomFlip();
+    randomRotation({ factor: [-0.1, 0.2], fillMode: 'wrap', interpolation: 'nearest', seed: 1 });
+    randomZoom({ heightFactor: 0.2, widthFactor: null });
+    // @ts-expect-error an unknown fill mode
+    randomTranslation({ heightFactor: 0.1, widthFactor: 0.1, fillMode: 'mirror' });
+    // @ts-expect-error an unknown flip mode
+    randomFlip({ mode: 'diagonal' });
+    // @ts-expect-error a factor range has two numbers
+    randomRotation({ factor: [0.1, 0.2, 0.3] });
   });
 });

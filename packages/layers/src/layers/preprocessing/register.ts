@@ -6,6 +6,13 @@ import { CenterCrop, type CenterCropArgs } from './center-crop.js';
 import { Normalization, type NormalizationArgs } from './normalization.js';
 import { Rescaling, type RescalingArgs } from './rescaling.js';
 import { Resizing, type ResizingArgs } from './resizing.js';
+import { RandomFlip, type RandomFlipArgs } from './random-flip.js';
+import { RandomCrop, type RandomCropArgs } from './random-crop.js';
+import { RandomContrast, type RandomContrastArgs } from './random-contrast.js';
+import { RandomBrightness, type RandomBrightnessArgs } from './random-brightness.js';
+import { RandomTranslation, type RandomTranslationArgs } from './random-translation.js';
+import { RandomRotation, type RandomRotationArgs } from './random-rotation.js';
+import { RandomZoom, type RandomZoomArgs } from './random-zoom.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -14,6 +21,13 @@ declare module '@ridge/core' {
     CategoryEncoding: CategoryEncodingArgs;
     CenterCrop: CenterCropArgs;
     Resizing: ResizingArgs;
+    RandomFlip: RandomFlipArgs;
+    RandomCrop: RandomCropArgs;
+    RandomContrast: RandomContrastArgs;
+    RandomBrightness: RandomBrightnessArgs;
+    RandomTranslation: RandomTranslationArgs;
+    RandomRotation: RandomRotationArgs;
+    RandomZoom: RandomZoomArgs;
   }
 }
 
@@ -29,6 +43,13 @@ export const preprocessingLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<CategoryEncodingArgs>('CategoryEncoding', (a) => new CategoryEncoding(a)),
   entry<CenterCropArgs>('CenterCrop', (a) => new CenterCrop(a)),
   entry<ResizingArgs>('Resizing', (a) => new Resizing(a)),
+  entry<RandomFlipArgs>('RandomFlip', (a) => new RandomFlip(a)),
+  entry<RandomCropArgs>('RandomCrop', (a) => new RandomCrop(a)),
+  entry<RandomContrastArgs>('RandomContrast', (a) => new RandomContrast(a)),
+  entry<RandomBrightnessArgs>('RandomBrightness', (a) => new RandomBrightness(a)),
+  entry<RandomTranslationArgs>('RandomTranslation', (a) => new RandomTranslation(a)),
+  entry<RandomRotationArgs>('RandomRotation', (a) => new RandomRotation(a)),
+  entry<RandomZoomArgs>('RandomZoom', (a) => new RandomZoom(a)),
 ];
 
 for (const e of preprocessingLayerEntries) registry('layer').register(e);
