@@ -64,19 +64,18 @@ export class GRU extends RecurrentLayer {
     let candidate: tf.Tensor;
     let z: tf.Tensor;
     if (this.resetAfter) {
-      let inner: tf.Tensor = tf.matMul(weights.recurrentKernels[0]!, hIn);
+      let inner: tf.Tensor = weights.product(0, hIn);
       if (weights.recurrentBias) inner = tf.add(inner, weights.recurrentBias);
       const [rz, rr, rh] = tf.split(inner, 3, 0);
       z = this.recurrentActivationFn(tf.add(xz, rz!));
       const r = this.recurrentActivationFn(tf.add(xr, rr!));
       candidate = this.activationFn(tf.add(xh, tf.mul(r, rh!)));
     } else {
-      const [gatesKernel, candidateKernel] = weights.recurrentKernels as [tf.Tensor2D, tf.Tensor2D];
-      const inner = tf.matMul(gatesKernel, hIn);
+      const inner = weights.product(0, hIn);
       const [rz, rr] = tf.split(inner, 2, 0);
       z = this.recurrentActivationFn(tf.add(xz, rz!));
       const r = this.recurrentActivationFn(tf.add(xr, rr!));
-      candidate = this.activationFn(tf.add(xh, tf.matMul(candidateKernel, tf.mul(r, hIn) as tf.Tensor2D)));
+      candidate = this.activationFn(tf.add(xh, weights.product(1, tf.mul(r, hIn))));
     }
     // The update mixes the previous state itself (not its dropped-out copy), as Keras does.
     return [tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate)) as tf.Tensor2D];
