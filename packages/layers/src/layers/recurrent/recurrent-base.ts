@@ -82,8 +82,11 @@ export interface StepWeights {
   readonly recurrentBias: tf.Tensor | undefined;
   /** The recurrent dropout mask ([units, batch], already scaled) in training, else undefined. */
   readonly recurrentMask: tf.Tensor2D | undefined;
-  /** `matMul(recurrentKernels[part], h)`, with a gradient that multiplies without transpose flags. */
-  readonly product: (part: number, h: tf.Tensor) => tf.Tensor2D;
+  /**
+   * `matMul(recurrentKernels[part], h)`, plus `addend` if given, with a gradient that multiplies
+   * without transpose flags.
+   */
+  readonly product: (part: number, h: tf.Tensor, addend?: tf.Tensor) => tf.Tensor2D;
 }
 
 function checkRate(owner: Layer, argument: string, value: unknown): number {
@@ -348,7 +351,7 @@ export abstract class RecurrentLayer extends Layer {
       recurrentKernels,
       recurrentBias: bias ? this.recurrentBias(bias) : undefined,
       recurrentMask,
-      product: (part, h) => recurrentProduct(recurrentKernels[part]!, untransposed[part]!, h as tf.Tensor2D),
+      product: (part, h, addend) => recurrentProduct(recurrentKernels[part]!, untransposed[part]!, h as tf.Tensor2D, addend as tf.Tensor2D | undefined),
     };
     let states: tf.Tensor2D[] = Array.from({ length: this.stateCount }, () => tf.zeros([this.units, batch]) as tf.Tensor2D);
     const outputs: tf.Tensor2D[] = [];

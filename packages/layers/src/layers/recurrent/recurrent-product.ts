@@ -6,26 +6,33 @@ const custom = (f: (...args: never[]) => { value: tf.Tensor; gradFunc: (dy: tf.T
   tf.customGrad(f as unknown as Grad) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor2D;
 
 /**
- * One time step's recurrent product `k h`: `k` is (a row block of) the transposed recurrent
- * kernel, [rows, units], `h` the transposed state, [units, batch]; `kt` is `k`'s transpose (the
- * kernel as stored), computed once per call rather than once per step.
+ * One time step's recurrent product `k h`, plus `addend` if given (the step's input projection):
+ * `k` is (a row block of) the transposed recurrent kernel, [rows, units], `h` the transposed
+ * state, [units, batch]; `kt` is `k`'s transpose (the kernel as stored), computed once per call
+ * rather than once per step.
  *
  * tfjs-core's MatMul gradient multiplies with transpose flags (`dh = k^T dz`, `dk = dz h^T`), and
  * on wasm a flagged product is several times slower than a plain one; this gradient uses the
  * stored kernel for `dh` and an explicit transpose of the small state for `dk`. `kt` is not an
- * input of the node: the kernel's gradient flows through `k` only.
+ * input of the node: the kernel's gradient flows through `k` only. Taking the addend in the
+ * same node saves the tape's add node (its saved inputs and gradient reshapes) at every step.
  */
-export function recurrentProduct(k: tf.Tensor2D, kt: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-  return custom((kIn: tf.Tensor2D, hIn: tf.Tensor2D, save: tf.GradSaveFunc) => {
+export function recurrentProduct(k: tf.Tensor2D, kt: tf.Tensor2D, h: tf.Tensor2D, addend?: tf.Tensor2D): tf.Tensor2D {
+  const gradients = (dz: tf.Tensor2D, [kts, hs]: tf.Tensor[]) => [tf.matMul(dz, tf.transpose(hs!) as tf.Tensor2D), tf.matMul(kts as tf.Tensor2D, dz)];
+  if (!addend) {
+    return custom((kIn: tf.Tensor2D, hIn: tf.Tensor2D, save: tf.GradSaveFunc) => {
+      save([kt, hIn]);
+      return { value: tf.matMul(kIn, hIn), gradFunc: (dz, saved) => gradients(dz as tf.Tensor2D, saved) };
+    })(k, h);
+  }
+  return custom((kIn: tf.Tensor2D, hIn: tf.Tensor2D, a: tf.Tensor2D, save: tf.GradSaveFunc) => {
     save([kt, hIn]);
     return {
-      value: tf.matMul(kIn, hIn),
-      gradFunc: (dz: tf.Tensor, [kts, hs]: tf.Tensor[]) => [
-        tf.matMul(dz as tf.Tensor2D, tf.transpose(hs!) as tf.Tensor2D),
-        tf.matMul(kts as tf.Tensor2D, dz as tf.Tensor2D),
-      ],
+      value: tf.add(a, tf.matMul(kIn, hIn)),
+      // A new handle on dz for the addend: the engine may dispose a node's dy once it is used.
+      gradFunc: (dz, saved) => [...gradients(dz as tf.Tensor2D, saved), tf.clone(dz)],
     };
-  })(k, h);
+  })(k, h, addend);
 }
 
 /**
