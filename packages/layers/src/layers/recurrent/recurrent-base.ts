@@ -137,6 +137,10 @@ function dropoutMask(shape: number[], rate: number, seed: number | undefined): t
  * On wasm, training takes the same time (a forward pass alone 3% more, for the transposes).
  * Per-gate kernel blocks (four products a step, no split) were as fast on cpu but 10% slower on
  * wasm.
+ *
+ * The projection and each step's recurrent product have their own gradients without transpose
+ * flags (`recurrent-product.ts`): with tfjs-core's, the products took 18 of the 31 ms of kernel
+ * time of that LSTM's training step on wasm; with these, about 4 ms.
  */
 export abstract class RecurrentLayer extends Layer {
   static override readonly argKeys: ArgKeys = argKeys<RecurrentArgs>()(['units'], RECURRENT_OPTIONAL);
