@@ -116,7 +116,7 @@ describe('the seed model in both libraries, against a loss written here', () => 
 
 describe('command line', () => {
   it('defaults to both backends, every case, 15 timed epochs; --quick to 2', () => {
-    expect(parseOptions([])).toMatchObject({ backends: ['wasm', 'cpu'], cases: ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'sepconv', 'conv3d', 'lstm'], epochs: 15, quick: false });
+    expect(parseOptions([])).toMatchObject({ backends: ['wasm', 'cpu'], cases: ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'sepconv', 'conv3d', 'lstm', 'gru'], epochs: 15, quick: false });
     expect(parseOptions(['--quick', '--backend', 'cpu', '--cases', 'seed-l2,lstm'])).toMatchObject({ backends: ['cpu'], cases: ['seed-l2', 'lstm'], epochs: 2, quick: true });
     expect(parseOptions(['--epochs', '9', '--profile', '--strict'])).toMatchObject({ epochs: 9, profile: true, strict: true });
   });

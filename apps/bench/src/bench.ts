@@ -18,7 +18,7 @@ export interface BenchOptions {
   readonly quick: boolean;
   readonly epochs: number;
   readonly warmup: number;
-  /** Also count kernels and time the phases of one training step (seed cases and lstm). */
+  /** Also count kernels and time the phases of one training step (seed cases, lstm and gru). */
   readonly profile: boolean;
   /** Progress lines. */
   readonly log?: (line: string) => void;
@@ -105,7 +105,7 @@ export function samplesFor(spec: CaseSpec, backend: Backend, quick: boolean): nu
 const LOSS_CHECK_SAMPLES = 256;
 const PROFILE_STEPS = 16;
 const PROFILE_WARMUP_EPOCHS = 3;
-const PROFILED: readonly CaseId[] = ['seed', 'seed-l2', 'seed-l2-all', 'lstm'];
+const PROFILED: readonly CaseId[] = ['seed', 'seed-l2', 'seed-l2-all', 'lstm', 'gru'];
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 

@@ -7,8 +7,8 @@ import '@ridge/losses';
 import '@ridge/optimizers';
 
 export type Backend = 'wasm' | 'cpu';
-export type CaseId = 'seed' | 'seed-l2' | 'seed-l2-all' | 'seed-l2-8k' | 'conv' | 'sepconv' | 'conv3d' | 'lstm';
-export const CASE_IDS: readonly CaseId[] = ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'sepconv', 'conv3d', 'lstm'];
+export type CaseId = 'seed' | 'seed-l2' | 'seed-l2-all' | 'seed-l2-8k' | 'conv' | 'sepconv' | 'conv3d' | 'lstm' | 'gru';
+export const CASE_IDS: readonly CaseId[] = ['seed', 'seed-l2', 'seed-l2-all', 'seed-l2-8k', 'conv', 'sepconv', 'conv3d', 'lstm', 'gru'];
 
 export interface CaseSpec {
   readonly id: CaseId;
@@ -216,6 +216,28 @@ const lstmCase: CaseSpec = {
   },
 };
 
+const gruCase: CaseSpec = {
+  id: 'gru',
+  title: 'GRU: 20 steps x 16 features, GRU 32 (resetAfter false), dense 10 softmax',
+  batchSize: 64,
+  sampleShape: [20, 16],
+  classes: 10,
+  samples: { wasm: { full: 512, quick: 128 }, cpu: { full: 256, quick: 64 } },
+  forwardFlops: 20 * 2 * (16 + 32) * 3 * 32 + 2 * 32 * 10,
+  async buildRidge() {
+    const inp = input({ name: 'input', shape: [20, 16] });
+    // tfjs-layers 4.22's GRU refuses resetAfter (Keras 3's default); both run the Keras 2 cell.
+    const h = ridgeLayers.gru({ name: 'gru_1', units: 32, recurrentActivation: 'sigmoid', resetAfter: false }).apply(inp);
+    return compiledRidge(inp, dense({ name: 'dense_1', units: 10, activation: 'softmax' }).apply(h));
+  },
+  async buildTfl(weights) {
+    const m = tfl.sequential();
+    m.add(tfl.layers.gru({ name: 'gru_1', inputShape: [20, 16], units: 32, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }));
+    m.add(tfl.layers.dense({ name: 'dense_1', units: 10, activation: 'softmax' }));
+    return compiledTfl(m, weights);
+  },
+};
+
 export const CASES: Readonly<Record<CaseId, CaseSpec>> = {
   seed: seedCase('seed', 'seed 784-250 tanh-10 softmax, no regularization', 'none'),
   'seed-l2': seedCase('seed-l2', 'seed, L2 on kernels and biases', 'kernel+bias'),
@@ -230,4 +252,5 @@ export const CASES: Readonly<Record<CaseId, CaseSpec>> = {
   sepconv: sepconvCase,
   conv3d: conv3dCase,
   lstm: lstmCase,
+  gru: gruCase,
 };

@@ -60,23 +60,23 @@ export class GRU extends RecurrentLayer {
   protected step(xw: tf.Tensor2D, states: readonly tf.Tensor2D[], weights: StepWeights): tf.Tensor2D[] {
     const h = states[0]!;
     const hIn = weights.recurrentMask ? tf.mul(h, weights.recurrentMask) : h;
-    const [xz, xr, xh] = tf.split(xw, 3, 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     let candidate: tf.Tensor;
     let z: tf.Tensor;
     if (this.resetAfter) {
-      let inner: tf.Tensor = tf.matMul(weights.recurrentKernels[0]!, hIn);
+      const [xz, xr, xh] = tf.split(xw, 3, 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      let inner: tf.Tensor = weights.product(0, hIn);
       if (weights.recurrentBias) inner = tf.add(inner, weights.recurrentBias);
       const [rz, rr, rh] = tf.split(inner, 3, 0);
       z = this.recurrentActivationFn(tf.add(xz, rz!));
       const r = this.recurrentActivationFn(tf.add(xr, rr!));
       candidate = this.activationFn(tf.add(xh, tf.mul(r, rh!)));
     } else {
-      const [gatesKernel, candidateKernel] = weights.recurrentKernels as [tf.Tensor2D, tf.Tensor2D];
-      const inner = tf.matMul(gatesKernel, hIn);
-      const [rz, rr] = tf.split(inner, 2, 0);
-      z = this.recurrentActivationFn(tf.add(xz, rz!));
-      const r = this.recurrentActivationFn(tf.add(xr, rr!));
-      candidate = this.activationFn(tf.add(xh, tf.matMul(candidateKernel, tf.mul(r, hIn) as tf.Tensor2D)));
+      // The input projections are added inside the products (one node each instead of two).
+      const [xzr, xh] = tf.split(xw, [2 * this.units, this.units], 0);
+      const [zIn, rIn] = tf.split(weights.product(0, hIn, xzr), 2, 0);
+      z = this.recurrentActivationFn(zIn!);
+      const r = this.recurrentActivationFn(rIn!);
+      candidate = this.activationFn(weights.product(1, tf.mul(r, hIn), xh));
     }
     // The update mixes the previous state itself (not its dropped-out copy), as Keras does.
     return [tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate)) as tf.Tensor2D];

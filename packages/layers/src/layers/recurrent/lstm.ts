@@ -64,7 +64,7 @@ export class LSTM extends RecurrentLayer {
   protected step(xw: tf.Tensor2D, states: readonly tf.Tensor2D[], weights: StepWeights): tf.Tensor2D[] {
     const [h, c] = states as [tf.Tensor2D, tf.Tensor2D];
     const hIn = weights.recurrentMask ? tf.mul(h, weights.recurrentMask) : h;
-    const z = tf.add(xw, tf.matMul(weights.recurrentKernels[0]!, hIn));
+    const z = weights.product(0, hIn, xw);
     // Row blocks of the transposed pre-activations: contiguous, so a cheap split on every backend.
     const [zi, zf, zc, zo] = tf.split(z, 4, 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const i = this.recurrentActivationFn(zi);

@@ -12,7 +12,7 @@ export class SimpleRNN extends RecurrentLayer {
 
   protected step(xw: tf.Tensor2D, states: readonly tf.Tensor2D[], weights: StepWeights): tf.Tensor2D[] {
     const h = weights.recurrentMask ? tf.mul(states[0]!, weights.recurrentMask) : states[0]!;
-    return [this.activationFn(tf.add(xw, tf.matMul(weights.recurrentKernels[0]!, h))) as tf.Tensor2D];
+    return [this.activationFn(weights.product(0, h, xw)) as tf.Tensor2D];
   }
 
   protected override layerConfig(): JsonObject {
