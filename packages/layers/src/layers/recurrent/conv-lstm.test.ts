@@ -567,6 +567,16 @@ describe('ConvLSTM arguments and config', () => {
     });
   });
 
+  it('arguments that are not an object are INVALID_ARGUMENT, as for every layer', () => {
+    for (const make of [convLstm1d, convLstm2d, convLstm3d]) {
+      for (const bad of [null, 3]) {
+        const error = caughtRidgeError(() => make(bad as never));
+        expect(error.code).toBe('INVALID_ARGUMENT');
+        expect(error.message).toMatch(new RegExp(`arguments must be an object; received ${bad}`));
+      }
+    }
+  });
+
   it('rejects inputs of the wrong rank, unknown spatial sizes and other frames with SHAPE_MISMATCH, leaving the layer unbuilt or unchanged', () => {
     const layer = convLstm2d({ filters: 2, kernelSize: 3, name: 'shape_clstm' });
     const flat = tf.zeros([2, 3, 4, 4]);

@@ -3,18 +3,14 @@ import { tf } from '../../engine/tfjs.js';
 import { canonicalActivation, getActivation, type ActivationFn } from '../../engine/activations.js';
 import { argKeys } from '../../engine/arg-keys.js';
 import { forArgument, layerArgError, who } from '../../engine/errors.js';
-import { Layer, type CallContext, type WeightParts } from '../../engine/layer.js';
+import type { CallContext } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
-import type { LayerWeight } from '../../engine/weight.js';
-import { Zeros } from '../../initializers/constant.js';
-import { Orthogonal } from '../../initializers/orthogonal.js';
-import { GlorotUniform } from '../../initializers/variance-scaling.js';
 import { feature } from '../../model/features.js';
 import { dilateKernel } from '../conv/base-conv.js';
 import { checkDataFormat, checkPadding, layoutOf, normalizeTuple, outputLength, spatialOutput, type DataFormat, type Padding } from '../conv/conv-utils.js';
 import { floatInput } from '../float-input.js';
 import { UnitForgetBias, type LSTMArgs } from './lstm.js';
-import { RECURRENT_OPTIONAL, checkBoolean, checkRate, dropoutMask, recurrentActivationOf } from './recurrent-base.js';
+import { RECURRENT_OPTIONAL, SequenceLayer, checkBoolean, dropoutMask, recurrentActivationOf } from './recurrent-base.js';
 
 /** Arguments of ConvLSTM1D, ConvLSTM2D and ConvLSTM3D (Keras 3 names and defaults). */
 export interface ConvLSTMArgs extends Omit<LSTMArgs, 'units'> {
@@ -55,7 +51,7 @@ function byGate(xs: readonly tf.Tensor[], kernel: tf.Tensor, convolve: (x: tf.Te
  * convolutions run gate by gate. The convolutions are Ridge's own (`conv2dOp`, `conv3dOp`), whose
  * gradients train on every backend.
  */
-export abstract class ConvLSTM extends Layer {
+export abstract class ConvLSTM extends SequenceLayer {
   static override readonly className: string = 'ConvLSTM';
   static override readonly argKeys = argKeys<ConvLSTMArgs>()(
     ['filters', 'kernelSize'],
@@ -71,24 +67,12 @@ export abstract class ConvLSTM extends Layer {
   readonly recurrentActivation: string;
   readonly useBias: boolean;
   readonly unitForgetBias: boolean;
-  readonly dropout: number;
-  readonly recurrentDropout: number;
-  readonly seed: number | null;
-  readonly returnSequences: boolean;
-  readonly returnState: boolean;
-  readonly goBackwards: boolean;
-  readonly unroll: boolean;
-  readonly zeroOutputForMask: boolean;
   /** Number of spatial axes: 1, 2 or 3. */
   protected readonly spatialRank: number;
   private readonly activationFn: ActivationFn;
   private readonly recurrentActivationFn: ActivationFn;
-  private readonly parts: Record<'kernel' | 'recurrent' | 'bias', WeightParts>;
   /** The input's shape after batch and time (spatial sizes and channels), fixed at build. */
   private frameShape: number[] = [];
-  kernel!: LayerWeight;
-  recurrentKernel!: LayerWeight;
-  bias: LayerWeight | undefined;
 
   protected constructor(spatialRank: number, args: ConvLSTMArgs) {
     super(args);
@@ -108,30 +92,6 @@ export abstract class ConvLSTM extends Layer {
     this.recurrentActivationFn = getActivation(this.recurrentActivation);
     this.useBias = checkBoolean(this, 'useBias', args.useBias, true);
     this.unitForgetBias = checkBoolean(this, 'unitForgetBias', args.unitForgetBias, true);
-    this.parts = this.resolveWeightParts({
-      kernel: { initializer: args.kernelInitializer, regularizer: args.kernelRegularizer, constraint: args.kernelConstraint, defaultInitializer: () => new GlorotUniform() },
-      recurrent: {
-        initializer: args.recurrentInitializer,
-        regularizer: args.recurrentRegularizer,
-        constraint: args.recurrentConstraint,
-        defaultInitializer: () => new Orthogonal(),
-      },
-      bias: { initializer: args.biasInitializer, regularizer: args.biasRegularizer, constraint: args.biasConstraint, defaultInitializer: () => new Zeros() },
-    });
-    this.dropout = checkRate(this, 'dropout', args.dropout);
-    this.recurrentDropout = checkRate(this, 'recurrentDropout', args.recurrentDropout);
-    if (args.seed !== undefined && args.seed !== null && !(Number.isInteger(args.seed) && args.seed >= 0)) {
-      throw layerArgError(this, 'seed', args.seed, 'an integer >= 0 or null');
-    }
-    this.seed = args.seed ?? null;
-    this.returnSequences = checkBoolean(this, 'returnSequences', args.returnSequences, false);
-    this.returnState = checkBoolean(this, 'returnState', args.returnState, false);
-    this.goBackwards = checkBoolean(this, 'goBackwards', args.goBackwards, false);
-    if (checkBoolean(this, 'stateful', args.stateful, false)) {
-      throw layerArgError(this, 'stateful', args.stateful, 'false (stateful recurrent layers are not supported; pass the state through returnState instead)');
-    }
-    this.unroll = checkBoolean(this, 'unroll', args.unroll, false);
-    this.zeroOutputForMask = checkBoolean(this, 'zeroOutputForMask', args.zeroOutputForMask, false);
   }
 
   /**
@@ -139,20 +99,6 @@ export abstract class ConvLSTM extends Layer {
    * is spread with zeros first). `inputNeedsGradient` is false when `x` is a model input.
    */
   protected abstract convolve(x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], padding: Padding, inputNeedsGradient: boolean): tf.Tensor;
-
-  /** A mask `[batch, time]` says which time steps to use: the others keep the states (Keras's RNN). */
-  override get supportsMasking(): boolean {
-    return true;
-  }
-
-  /** The mask goes on with the sequence (`returnSequences`), never with the last output or the states. */
-  override computeOutputMasked(inputsMasked: readonly boolean[], outputCount: number): boolean[] {
-    return Array.from({ length: outputCount }, (_, i) => i === 0 && this.returnSequences && inputsMasked.some(Boolean));
-  }
-
-  override computeMask(_inputs: readonly tf.Tensor[], masks: readonly (tf.Tensor | undefined)[], outputCount: number): (tf.Tensor | undefined)[] {
-    return Array.from({ length: outputCount }, (_, i) => (i === 0 && this.returnSequences ? masks[0] : undefined));
-  }
 
   private shapeError(message: string, received: Shape | readonly number[]): RidgeError {
     return new RidgeError('SHAPE_MISMATCH', `${who(this)}: ${message}`, { layer: this.name, argument: 'inputs', received });
@@ -298,17 +244,7 @@ export abstract class ConvLSTM extends Layer {
       activation: this.activation,
       recurrentActivation: this.recurrentActivation,
       useBias: this.useBias,
-      ...this.weightPartsConfig(this.parts, { kernel: this.kernel, recurrent: this.recurrentKernel, bias: this.bias }),
-      unitForgetBias: this.unitForgetBias,
-      dropout: this.dropout,
-      recurrentDropout: this.recurrentDropout,
-      seed: this.seed,
-      returnSequences: this.returnSequences,
-      returnState: this.returnState,
-      goBackwards: this.goBackwards,
-      stateful: false,
-      unroll: this.unroll,
-      zeroOutputForMask: this.zeroOutputForMask,
+      ...this.sequenceConfig({ unitForgetBias: this.unitForgetBias }),
     };
   }
 }

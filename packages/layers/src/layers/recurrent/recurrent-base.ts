@@ -124,31 +124,11 @@ export function dropoutMask(shape: number[], rate: number, seed: number | undefi
 }
 
 /**
- * The time loop shared by SimpleRNN, LSTM and GRU. The input projection `x W (+ b)` of every
- * time step is one matrix product before the loop; each step then only multiplies the state by
- * the recurrent kernel. The loop runs inside the caller's tidy and gradient tape, so gradients
- * flow through time. Dropout masks are sampled once per call (per sequence), as Keras does.
- *
- * The loop works on transposed tensors, batch last: the projection is laid out [time, gates *
- * units, batch] and the states [units, batch]. Then every per-step piece (one time step, one
- * gate's block of rows) is a contiguous run of memory, which every backend copies in one go;
- * tfjs-backend-cpu copies a slice along an inner axis element by element. Batch-major, the
- * unstack over time and the per-step split into gates took 60% of an LSTM training step on cpu
- * (20 steps x 16 features -> 32 units, batch 64: 376 ms a step, Unpack 97 ms, SplitV 94 ms);
- * transposed, 115 to 125 ms a step, of which 15 ms transpose the projection and its gradient.
- * On wasm, training takes the same time (a forward pass alone 3% more, for the transposes).
- * Per-gate kernel blocks (four products a step, no split) were as fast on cpu but 10% slower on
- * wasm.
- *
- * The projection and each step's recurrent product have their own gradients without transpose
- * flags (`recurrent-product.ts`): with tfjs-core's, the products took 18 of the 31 ms of kernel
- * time of that LSTM's training step on wasm; with these, about 4 ms.
+ * What SimpleRNN, LSTM, GRU and the ConvLSTMs share, read and written the same way (Keras's RNN
+ * base): the kernel/recurrent/bias weight parts, dropout, seed, the sequence options, masks, and
+ * the tail of the config. A subclass checks its own arguments after this constructor has.
  */
-export abstract class RecurrentLayer extends Layer {
-  static override readonly argKeys: ArgKeys = argKeys<RecurrentArgs>()(['units'], RECURRENT_OPTIONAL);
-  readonly units: number;
-  readonly activation: string;
-  readonly useBias: boolean;
+export abstract class SequenceLayer extends Layer {
   readonly dropout: number;
   readonly recurrentDropout: number;
   readonly seed: number | null;
@@ -157,26 +137,14 @@ export abstract class RecurrentLayer extends Layer {
   readonly goBackwards: boolean;
   readonly unroll: boolean;
   readonly zeroOutputForMask: boolean;
-  /** The activation, for the step's transposed tensors. */
-  protected readonly activationFn: ActivationFn;
-  private readonly parts: Record<'kernel' | 'recurrent' | 'bias', WeightParts>;
+  protected readonly parts: Record<'kernel' | 'recurrent' | 'bias', WeightParts>;
   kernel!: LayerWeight;
   recurrentKernel!: LayerWeight;
   bias: LayerWeight | undefined;
 
-  /** Column blocks of the kernels: 1 (SimpleRNN), 4 (LSTM: i, f, c, o), 3 (GRU: z, r, h). */
-  protected abstract readonly gates: number;
-  /** Number of state tensors: 1 (h), or 2 for LSTM (h, c). */
-  protected abstract readonly stateCount: number;
-
-  constructor(args: RecurrentArgs) {
+  /** (`Layer`'s constructor has refused arguments that are not an object.) */
+  protected constructor(args: RecurrentArgs | Omit<RecurrentArgs, 'units'>) {
     super(args);
-    if (typeof args !== 'object' || args === null) throw layerArgError(this, 'args', args, 'an object with at least units');
-    if (!Number.isInteger(args.units) || args.units < 1) throw layerArgError(this, 'units', args.units, 'an integer >= 1');
-    this.units = args.units;
-    this.activation = args.activation === undefined ? 'tanh' : forArgument(this, 'activation', () => canonicalActivation(args.activation));
-    this.activationFn = stepActivation(this.activation);
-    this.useBias = checkBoolean(this, 'useBias', args.useBias, true);
     this.parts = this.resolveWeightParts({
       kernel: { initializer: args.kernelInitializer, regularizer: args.kernelRegularizer, constraint: args.kernelConstraint, defaultInitializer: () => new GlorotUniform() },
       recurrent: {
@@ -203,7 +171,7 @@ export abstract class RecurrentLayer extends Layer {
     this.zeroOutputForMask = checkBoolean(this, 'zeroOutputForMask', args.zeroOutputForMask, false);
   }
 
-  /** A mask `[batch, time]` says which time steps to use: the others keep the state (Keras's RNN). */
+  /** A mask `[batch, time]` says which time steps to use: the others keep the states (Keras's RNN). */
   override get supportsMasking(): boolean {
     return true;
   }
@@ -215,6 +183,67 @@ export abstract class RecurrentLayer extends Layer {
 
   override computeMask(_inputs: readonly tf.Tensor[], masks: readonly (tf.Tensor | undefined)[], outputCount: number): (tf.Tensor | undefined)[] {
     return Array.from({ length: outputCount }, (_, i) => (i === 0 && this.returnSequences ? masks[0] : undefined));
+  }
+
+  /** The weight parts' keys, then `extra` (a subclass's keys between them), then the sequence options: Keras's order. */
+  protected sequenceConfig(extra: JsonObject = {}): JsonObject {
+    return {
+      ...this.weightPartsConfig(this.parts, { kernel: this.kernel, recurrent: this.recurrentKernel, bias: this.bias }),
+      ...extra,
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      seed: this.seed,
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      goBackwards: this.goBackwards,
+      stateful: false,
+      unroll: this.unroll,
+      zeroOutputForMask: this.zeroOutputForMask,
+    };
+  }
+}
+
+/**
+ * The time loop shared by SimpleRNN, LSTM and GRU. The input projection `x W (+ b)` of every
+ * time step is one matrix product before the loop; each step then only multiplies the state by
+ * the recurrent kernel. The loop runs inside the caller's tidy and gradient tape, so gradients
+ * flow through time. Dropout masks are sampled once per call (per sequence), as Keras does.
+ *
+ * The loop works on transposed tensors, batch last: the projection is laid out [time, gates *
+ * units, batch] and the states [units, batch]. Then every per-step piece (one time step, one
+ * gate's block of rows) is a contiguous run of memory, which every backend copies in one go;
+ * tfjs-backend-cpu copies a slice along an inner axis element by element. Batch-major, the
+ * unstack over time and the per-step split into gates took 60% of an LSTM training step on cpu
+ * (20 steps x 16 features -> 32 units, batch 64: 376 ms a step, Unpack 97 ms, SplitV 94 ms);
+ * transposed, 115 to 125 ms a step, of which 15 ms transpose the projection and its gradient.
+ * On wasm, training takes the same time (a forward pass alone 3% more, for the transposes).
+ * Per-gate kernel blocks (four products a step, no split) were as fast on cpu but 10% slower on
+ * wasm.
+ *
+ * The projection and each step's recurrent product have their own gradients without transpose
+ * flags (`recurrent-product.ts`): with tfjs-core's, the products took 18 of the 31 ms of kernel
+ * time of that LSTM's training step on wasm; with these, about 4 ms.
+ */
+export abstract class RecurrentLayer extends SequenceLayer {
+  static override readonly argKeys: ArgKeys = argKeys<RecurrentArgs>()(['units'], RECURRENT_OPTIONAL);
+  readonly units: number;
+  readonly activation: string;
+  readonly useBias: boolean;
+  /** The activation, for the step's transposed tensors. */
+  protected readonly activationFn: ActivationFn;
+
+  /** Column blocks of the kernels: 1 (SimpleRNN), 4 (LSTM: i, f, c, o), 3 (GRU: z, r, h). */
+  protected abstract readonly gates: number;
+  /** Number of state tensors: 1 (h), or 2 for LSTM (h, c). */
+  protected abstract readonly stateCount: number;
+
+  constructor(args: RecurrentArgs) {
+    super(args);
+    if (!Number.isInteger(args.units) || args.units < 1) throw layerArgError(this, 'units', args.units, 'an integer >= 1');
+    this.units = args.units;
+    this.activation = args.activation === undefined ? 'tanh' : forArgument(this, 'activation', () => canonicalActivation(args.activation));
+    this.activationFn = stepActivation(this.activation);
+    this.useBias = checkBoolean(this, 'useBias', args.useBias, true);
   }
 
   /** The bias weight's shape; GRU with `resetAfter` has two rows. */
@@ -377,23 +406,9 @@ export abstract class RecurrentLayer extends Layer {
 
   /** The config shared by every recurrent layer; `extra` holds a subclass's own keys. */
   protected recurrentConfig(extra: JsonObject = {}): JsonObject {
-    return {
-      units: this.units,
-      activation: this.activation,
-      ...extra,
-      useBias: this.useBias,
-      ...this.weightPartsConfig(this.parts, { kernel: this.kernel, recurrent: this.recurrentKernel, bias: this.bias }),
-      dropout: this.dropout,
-      recurrentDropout: this.recurrentDropout,
-      seed: this.seed,
-      returnSequences: this.returnSequences,
-      returnState: this.returnState,
-      goBackwards: this.goBackwards,
-      stateful: false,
-      unroll: this.unroll,
-      zeroOutputForMask: this.zeroOutputForMask,
-    };
+    return { units: this.units, activation: this.activation, ...extra, useBias: this.useBias, ...this.sequenceConfig() };
   }
+
 }
 
 /** Resolves a gate activation (default sigmoid), naming the layer on error. */
