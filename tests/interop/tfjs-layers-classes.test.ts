@@ -127,6 +127,7 @@ const SUPPORTED: Record<string, Row> = {
   GRU: single([3, 2], () => L.gru({ units: 2, resetAfter: false })),
   ConvLSTM2D: single([2, 3, 3, 2], () => L.convLstm2d({ filters: 2, kernelSize: 2 })),
   Bidirectional: single([3, 2], () => L.bidirectional({ layer: L.lstm({ units: 2 }) })),
+  'Bidirectional ConvLSTM2D': single([2, 3, 3, 1], () => L.bidirectional({ layer: L.convLstm2d({ filters: 2, kernelSize: 2, returnSequences: true }) })),
   TimeDistributed: single([3, 2], () => L.timeDistributed({ layer: L.dense({ units: 2 }) })),
   Add: pair([3], () => L.add()),
   Average: pair([3], () => L.average()),
@@ -299,13 +300,21 @@ describe('classes tfjs-layers 4.22 lacks: one warning naming the layer and its c
     const m = L.model({ inputs: inp, outputs: out, name: 'wrapped' });
     const { warnings } = await savedForTfjs(m);
     expect(warnings).toEqual([
-      expect.stringContaining("Model 'wrapped': tfjs-layers 4.22 has no layer class for SpatialDropout2D 'inner_drop', UnitNormalization 'unit'. The 'tfjs-layers' format writes them as Keras does"),
+      expect.stringContaining("Model 'wrapped': tfjs-layers 4.22 has no layer class for SpatialDropout2D 'inner_drop' (in TimeDistributed 'td'), UnitNormalization 'unit'. The 'tfjs-layers' format writes them as Keras does"),
     ]);
     // Ridge's own format: no warning.
     const own: string[] = [];
     m.toJSON({ onWarning: (w) => own.push(w) });
     expect(own).toEqual([]);
     m.dispose();
+
+    const signal = L.input({ shape: [3, 5, 1] });
+    const bi = L.bidirectional({ layer: L.convLstm1d({ filters: 2, kernelSize: 2, name: 'c1' }), name: 'bi1' });
+    const wrapped = L.model({ inputs: signal, outputs: bi.apply(signal), name: 'bi_model' });
+    const saved = await savedForTfjs(wrapped);
+    expect(saved.warnings).toEqual([expect.stringContaining("Model 'bi_model': tfjs-layers 4.22 has no layer class for ConvLSTM1D 'c1' (in Bidirectional 'bi1').")]);
+    await expect(tfl.loadLayersModel(tf.io.fromMemory(saved.artifacts))).rejects.toThrow('ConvLSTM1D');
+    wrapped.dispose();
   });
 });
 

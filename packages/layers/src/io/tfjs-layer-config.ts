@@ -86,13 +86,18 @@ export function tfjsIgnored(className: string, config: JsonObject): string[] {
     .map(([key]) => `${key} ${JSON.stringify(config[key])}`);
 }
 
-/** The layers a wrapper holds in its config (`layer`, `backwardLayer`), as `{ className, config }`. */
+/**
+ * The layers a wrapper holds in its config (`layer`, and `backwardLayer` when it is of another
+ * class: Bidirectional's two copies are one layer to the user), as `[className, config]`.
+ */
 function innerLayers(config: JsonObject): [string, JsonObject][] {
-  return ['layer', 'backwardLayer'].flatMap((key): [string, JsonObject][] => {
+  const found: [string, JsonObject][] = [];
+  for (const key of ['layer', 'backwardLayer']) {
     const inner = config[key];
-    if (!isJsonObject(inner) || typeof inner['className'] !== 'string') return [];
-    return [[inner['className'], isJsonObject(inner['config']) ? inner['config'] : {}]];
-  });
+    if (!isJsonObject(inner) || typeof inner['className'] !== 'string' || found.some(([cls]) => cls === inner['className'])) continue;
+    found.push([inner['className'], isJsonObject(inner['config']) ? inner['config'] : {}]);
+  }
+  return found;
 }
 
 /**
@@ -103,13 +108,13 @@ function innerLayers(config: JsonObject): [string, JsonObject][] {
 export function tfjsSupport(className: string, name: string, config: JsonObject): { missing: string[]; differs: string[] } {
   const missing: string[] = [];
   const differs: string[] = [];
-  const visit = (cls: string, layerName: string, c: JsonObject): void => {
-    const who = `${cls} '${layerName}'`;
+  const visit = (cls: string, layerName: string, c: JsonObject, within = ''): void => {
+    const who = `${cls} '${layerName}'${within}`;
     if (!TFJS_LAYERS_CLASSES.includes(cls)) missing.push(who);
     const why = TFJS_DIFFERS[cls]?.(c);
     if (why !== undefined) differs.push(`${who}: ${why}`);
     for (const [innerClass, innerConfig] of innerLayers(c)) {
-      visit(innerClass, typeof innerConfig['name'] === 'string' ? innerConfig['name'] : innerClass, innerConfig);
+      visit(innerClass, typeof innerConfig['name'] === 'string' ? innerConfig['name'] : innerClass, innerConfig, ` (in ${cls} '${layerName}')`);
     }
   };
   visit(className, name, config);
