@@ -32,6 +32,8 @@ interface Row {
   build: () => L.Model;
   inputs: { shape: number[]; dtype?: 'int32'; max?: number }[];
   customObjects?: Record<string, unknown>;
+  /** What the warning for this model says, for the layers tfjs-layers reads otherwise. */
+  says?: string;
 }
 
 /** input(shape) -> layer -> output, named after the class. */
@@ -176,13 +178,23 @@ const MISSING: Record<string, Row> = {
   Lambda: { ...single([4], () => L.lambda({ function: scaleShift, outputShape: [4] })), customObjects: { scaleShift } },
 };
 
+const saying = (says: string, row: Row): Row => ({ ...row, says });
+
 /** Layers tfjs-layers has but refuses or computes otherwise with these configs. */
 const DIFFERS: Record<string, Row> = {
-  'ELU with alpha other than 1': single([4], () => L.elu({ alpha: 0.5 })),
-  "UpSampling2D 'bilinear'": single([2, 2, 1], () => L.upSampling2d({ size: 2, interpolation: 'bilinear' })),
-  Resizing: single([3, 3, 1], () => L.resizing({ height: 5, width: 4 })),
-  CenterCrop: single([5, 5, 1], () => L.centerCrop({ height: 3, width: 2 })),
-  'GRU with resetAfter': single([3, 2], () => L.gru({ units: 2 })),
+  'ELU with alpha other than 1': saying("alpha 0.5: tfjs-layers' ELU takes only alpha 1", single([4], () => L.elu({ alpha: 0.5 }))),
+  "UpSampling2D 'bilinear'": saying("interpolation 'bilinear'", single([2, 2, 1], () => L.upSampling2d({ size: 2, interpolation: 'bilinear' }))),
+  Resizing: saying("tfjs-layers' Resizing aligns corners", single([3, 3, 1], () => L.resizing({ height: 5, width: 4 }))),
+  CenterCrop: saying("tfjs-layers' CenterCrop resizes crops", single([5, 5, 1], () => L.centerCrop({ height: 3, width: 2 }))),
+  'GRU with resetAfter': saying("resetAfter true (Keras 3's default)", single([3, 2], () => L.gru({ units: 2 }))),
+  // Settings tfjs-layers has no argument for: it ignores them.
+  'Conv2D with groups': saying('has groups 2, which tfjs-layers 4.22 has no argument for', single([4, 4, 4], () => L.conv2d({ filters: 2, kernelSize: 2, groups: 2 }))),
+  'Conv2DTranspose with outputPadding': saying(
+    'has outputPadding [1,1], which tfjs-layers 4.22 has no argument for',
+    single([3, 3, 2], () => L.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, outputPadding: 1 })),
+  ),
+  'GlobalAveragePooling2D with keepdims': saying('has keepdims true', single([3, 3, 2], () => L.globalAveragePooling2d({ keepdims: true }))),
+  'GlobalMaxPooling1D with keepdims': saying('has keepdims true', single([3, 2], () => L.globalMaxPooling1d({ keepdims: true }))),
 };
 
 /** Every layer class in a model, the layers inside wrappers included. */
@@ -324,7 +336,8 @@ describe('layers tfjs-layers 4.22 has but reads otherwise: a warning, and tfjs-l
     const layer = m.layers[1]!;
     const { artifacts, warnings } = await savedForTfjs(m);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`Layer ${layer.className} '${layer.name}': `);
+    expect(warnings[0]).toContain(`'${layer.name}'`);
+    expect(warnings[0]).toContain(row.says!);
     const xs = inputsOf(row, 600);
     const ours = m.predict(xs[0]!) as tf.Tensor;
     let theirs: tf.Tensor | undefined;

@@ -36,13 +36,23 @@ const TFJS_VALUES: Readonly<Record<string, Readonly<Record<string, Readonly<Reco
   CategoryEncoding: { outputMode: { one_hot: 'oneHot', multi_hot: 'multiHot' } },
 };
 
+const NO_KEEPDIMS = { keepdims: false };
+
 /**
  * Settings tfjs-layers 4.22 has no argument for, by class, with the value at which leaving them
  * out changes nothing: it ignores the keys, so a file with other values loads there and computes
- * something else.
+ * something else (or, for grouped convolutions, fails on the kernel's shape).
  */
-const TFJS_IGNORES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+const TFJS_IGNORES: Readonly<Record<string, Readonly<Record<string, JsonValue>>>> = {
   ReLU: { negativeSlope: 0, threshold: 0 },
+  Conv1D: { groups: 1 },
+  Conv2D: { groups: 1 },
+  Conv3D: { groups: 1 },
+  Conv2DTranspose: { outputPadding: null, dilationRate: [1, 1] },
+  GlobalAveragePooling1D: NO_KEEPDIMS,
+  GlobalAveragePooling2D: NO_KEEPDIMS,
+  GlobalMaxPooling1D: NO_KEEPDIMS,
+  GlobalMaxPooling2D: NO_KEEPDIMS,
 };
 
 /**
@@ -82,7 +92,7 @@ export function tfjsIgnored(className: string, config: JsonObject): string[] {
   const inert = TFJS_IGNORES[className];
   if (!inert) return [];
   return Object.entries(inert)
-    .filter(([key, value]) => config[key] !== undefined && config[key] !== value)
+    .filter(([key, value]) => config[key] !== undefined && JSON.stringify(config[key]) !== JSON.stringify(value))
     .map(([key]) => `${key} ${JSON.stringify(config[key])}`);
 }
 
