@@ -423,7 +423,8 @@ const cases: Case[] = [
     compile: { optimizer: 'sgd', loss: 'mse' },
     x: () => tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 28),
     y: () => tf.zeros([3, 1]),
-  },  {
+  },
+  {
     name: 'Bidirectional over ConvLSTM2D (concat on channels) and ConvLSTM1D (sum)',
     build: (prefix) => {
       const inp = input({ shape: [3, 4, 4, 1], name: `${prefix}_in` });
