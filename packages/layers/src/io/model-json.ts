@@ -83,8 +83,9 @@ export function warnerOf(options: unknown, call: string): (message: string) => v
  * `clip(0.2 x + 0.5, 0, 1)`, and `warn` names the layers. Nor has it Keras's `zero_output_for_mask`
  * (its recurrent layers repeat the last output at masked steps): `warn` names the layers that zero them.
  * Layers of a class tfjs-layers 4.22 does not have are written as Keras writes them, and one warning
- * names them all (the file still loads in Ridge and Keras); a layer it has but reads otherwise
- * (bilinear UpSampling2D, Resizing, CenterCrop, a GRU with resetAfter) gets a warning of its own.
+ * names them all (the file still loads in Ridge and Keras); a layer it has but refuses or computes
+ * otherwise (an ELU with alpha other than 1, a GRU with resetAfter, bilinear UpSampling2D, Resizing,
+ * CenterCrop) gets a warning of its own.
  */
 export function modelToJSON(model: Model, format: JsonFormat, warn: (message: string) => void = (m) => console.warn(m)): ModelTopologyJSON {
   const { class_name, config } = modelEntry(model, format);

@@ -56,6 +56,7 @@ export async function saveModel(model: Model, target: string | tf.io.IOHandler, 
   checkSaveOptions('save', options);
   const handler = saveHandlerFor(target);
   const warn = warnerOf(options, 'save');
+  const modelTopology = modelToJSON(model, formatOf(options), warn);
   // As Keras 3's save_model: an unbuilt model saves, with a warning, since its file has no weights.
   if (!model.built) {
     warn(
@@ -64,7 +65,6 @@ export async function saveModel(model: Model, target: string | tf.io.IOHandler, 
         `with input({ shape })), or call fit or predict on data once.`,
     );
   }
-  const modelTopology = modelToJSON(model, formatOf(options), warn);
   const { weightSpecs, weightData } = await encodeModelWeights(model, options.includeOptimizer === true);
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology,
