@@ -62,3 +62,4 @@ export type { ModelTopologyJSON, ToJSONOptions } from '../io/model-json.js';
 export type { SaveOptions } from '../io/save.js';
 export type { LoadWeightsOptions } from '../io/load-weights.js';
 export type { SaveWeightsOptions } from '../io/save-weights.js';
+export { TFJS_LAYERS_CLASSES } from '../io/tfjs-layer-config.js';

@@ -1,6 +1,6 @@
 import { RidgeError, describeValue, isJsonObject, type JsonObject, type JsonValue } from '@ridge/core';
 import { HARD_SIGMOID_LEGACY } from '../engine/activations.js';
-import { tfjsLayerConfig } from './tfjs-layer-config.js';
+import { ridgeLayerConfig, tfjsLayerConfig } from './tfjs-layer-config.js';
 
 /**
  * What tfjs-layers 4.22 writes beside a topology. Its loader and Keras read the topology by
@@ -168,6 +168,8 @@ function readSerialized(kind: PartKind, value: JsonObject): JsonObject {
     className = INITIALIZER_NAMES[className] ?? className;
     if (className === 'VarianceScaling' && config['distribution'] === 'normal') config['distribution'] = 'truncated_normal';
   }
+  // A layer inside another's config (a wrapper's `layer`): its values as Ridge spells them.
+  if (kind === 'other') return { className, config: ridgeLayerConfig(className, config) };
   return { className, config };
 }
 

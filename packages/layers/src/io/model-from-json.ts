@@ -7,6 +7,7 @@ import { Model } from '../model/model.js';
 import { Sequential } from '../model/sequential.js';
 import { activationDialect, readLabels, toRidgeActivations, uncertainHardSigmoidMessage, type FileLabels } from './activation-dialect.js';
 import { classNameOf, invalidJson, listAt, readObject, snakeKey } from './keras-json.js';
+import { ridgeLayerConfig } from './tfjs-layer-config.js';
 import { withoutForeignKeys } from '../engine/foreign-keys.js';
 import { NESTED_MODEL_OFFSET, isModel, warnerOf } from './model-json.js';
 import { compileArgsFromJSON } from './training-config.js';
@@ -188,7 +189,7 @@ function layerFrom(entry: JsonValue | undefined, where: string, building: Buildi
   if (className === 'Sequential' || FUNCTIONAL.has(className)) return modelFromEntry(e, where, building);
   const raw = e['config'];
   if (!isJsonObject(raw)) throw invalidJson(`${where}.config`, raw, 'an object');
-  let config: JsonObject = { ...defaults, ...readObject(raw) };
+  let config: JsonObject = { ...defaults, ...ridgeLayerConfig(className, readObject(raw)) };
   if (config['name'] === undefined && typeof e['name'] === 'string') config['name'] = e['name'];
   if (className === 'InputLayer') config = inputLayerArgs(config);
   const who = `${className}${typeof config['name'] === 'string' ? ` '${config['name']}'` : ''}`;

@@ -7,7 +7,7 @@ import type { Model } from '../model/model.js';
 import type { Sequential } from '../model/sequential.js';
 import { keras3HardSigmoidIn, RIDGE_FORMAT_KEY } from './activation-dialect.js';
 import { KERAS_BACKEND, KERAS_VERSION, writeObject, type JsonFormat } from './keras-json.js';
-import { tfjsIgnored, tfjsLayerConfig } from './tfjs-layer-config.js';
+import { tfjsIgnored, tfjsLayerConfig, tfjsSupport } from './tfjs-layer-config.js';
 import { trainingConfigToJSON } from './training-config.js';
 
 /** A model's topology in the Keras form tfjs-layers writes (`model.json`'s `modelTopology`). */
@@ -82,6 +82,10 @@ export function warnerOf(options: unknown, call: string): (message: string) => v
  * equivalent: it is written as `'hard_sigmoid'`, which tfjs-layers computes as
  * `clip(0.2 x + 0.5, 0, 1)`, and `warn` names the layers. Nor has it Keras's `zero_output_for_mask`
  * (its recurrent layers repeat the last output at masked steps): `warn` names the layers that zero them.
+ * Layers of a class tfjs-layers 4.22 does not have are written as Keras writes them, and one warning
+ * names them all (the file still loads in Ridge and Keras); a layer it has but refuses or computes
+ * otherwise (an ELU with alpha other than 1, a GRU with resetAfter, bilinear UpSampling2D, Resizing,
+ * CenterCrop) gets a warning of its own.
  */
 export function modelToJSON(model: Model, format: JsonFormat, warn: (message: string) => void = (m) => console.warn(m)): ModelTopologyJSON {
   const { class_name, config } = modelEntry(model, format);
@@ -100,6 +104,17 @@ export function modelToJSON(model: Model, format: JsonFormat, warn: (message: st
         `Layer '${layer}' has ${ignored.join(' and ')}, which tfjs-layers 4.22 has no argument for: it loads the 'tfjs-layers' ` +
           `format without them and computes otherwise (Ridge reads them back). Keep Ridge's own format for Keras 3 or Ridge.`,
       );
+    }
+    const { missing, differs } = tfjsSupportIn(model);
+    if (missing.length > 0) {
+      warn(
+        `Model '${model.name}': tfjs-layers 4.22 has no layer class for ${missing.join(', ')}. The 'tfjs-layers' format writes ` +
+          `${missing.length === 1 ? 'it' : 'them'} as Keras does, so the file loads in Ridge and Keras, but tfjs-layers' loadLayersModel ` +
+          `will refuse it. Leave ${missing.length === 1 ? 'this layer' : 'these layers'} out of a model meant for tfjs-layers, or keep Ridge's own format.`,
+      );
+    }
+    for (const entry of differs) {
+      warn(`Layer ${entry}. Ridge reads the file back as saved; keep Ridge's own format for Keras 3 or Ridge.`);
     }
     const zeroing = zeroingLayers(model);
     if (zeroing.length > 0) {
@@ -140,6 +155,18 @@ function zeroingLayers(model: Model): string[] {
 /** The layers of a model (nested models' included) whose config uses Ridge's `'hard_sigmoid'`. */
 function keras3Layers(model: Model): string[] {
   return model.layers.flatMap((layer) => (isModel(layer) ? keras3Layers(layer) : keras3HardSigmoidIn(layer.getConfig(), layer.name)));
+}
+
+/** The layers of a model (nested models' and wrapped layers included) that tfjs-layers 4.22 lacks or reads otherwise. */
+function tfjsSupportIn(model: Model): { missing: string[]; differs: string[] } {
+  const missing: string[] = [];
+  const differs: string[] = [];
+  for (const layer of model.layers) {
+    const found = isModel(layer) ? tfjsSupportIn(layer) : tfjsSupport(layer.className, layer.name, layer.getConfig());
+    missing.push(...found.missing);
+    differs.push(...found.differs);
+  }
+  return { missing, differs };
 }
 
 /** The layers of a model (nested models' included) with settings tfjs-layers ignores, and those settings. */

@@ -424,6 +424,22 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 28),
     y: () => tf.zeros([3, 1]),
   },
+  {
+    name: 'Bidirectional over ConvLSTM2D (concat on channels) and ConvLSTM1D (sum)',
+    build: (prefix) => {
+      const inp = input({ shape: [3, 4, 4, 1], name: `${prefix}_in` });
+      let x = bidirectional({
+        layer: convLstm2d({ filters: 2, kernelSize: 2, padding: 'same', returnSequences: true, name: `${prefix}_c2`, kernelRegularizer: l2(0.02) }),
+        name: `${prefix}_bi2`,
+      }).apply(inp);
+      x = reshape({ targetShape: [3, 16, 4], name: `${prefix}_r1` }).apply(x);
+      x = bidirectional({ layer: convLstm1d({ filters: 1, kernelSize: 2, strides: 2, name: `${prefix}_c1` }), mergeMode: 'sum', name: `${prefix}_bi1` }).apply(x);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(flatten({ name: `${prefix}_flat` }).apply(x)), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse', regularization: { regularizer: 'l2', include: 'recurrentKernel' } },
+    x: () => tf.randomNormal([3, 3, 4, 4, 1], 0, 1, 'float32', 29),
+    y: () => tf.ones([3, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -439,7 +455,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug', 'biconv'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

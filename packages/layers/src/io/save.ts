@@ -1,4 +1,5 @@
 import { RidgeError, VERSION, describeValue, type JsonObject } from '@ridge/core';
+import { who } from '../engine/errors.js';
 import { tf } from '../engine/tfjs.js';
 import type { Model } from '../model/model.js';
 import { FILE_SCHEME, FileHandler, MODEL_FILES, type SavedFiles } from './file-handler.js';
@@ -49,11 +50,21 @@ export function saveHandlerFor(target: unknown, call = 'save', files: SavedFiles
  * Saves the topology (with the compile state) and the weights as tfjs-layers does: the same
  * artifacts, so any tfjs-core handler can store them and tfjs-layers can read what it supports.
  * The JSON is made before anything is written, so a model that cannot be saved writes nothing.
+ * A model that is not built yet is saved without weights, with a warning (Keras 3 warns too).
  */
 export async function saveModel(model: Model, target: string | tf.io.IOHandler, options: SaveOptions = {}): Promise<tf.io.SaveResult> {
   checkSaveOptions('save', options);
   const handler = saveHandlerFor(target);
-  const modelTopology = modelToJSON(model, formatOf(options), warnerOf(options, 'save'));
+  const warn = warnerOf(options, 'save');
+  const modelTopology = modelToJSON(model, formatOf(options), warn);
+  // As Keras 3's save_model: an unbuilt model saves, with a warning, since its file has no weights.
+  if (!model.built) {
+    warn(
+      `save: ${who(model)} is not built yet, so it has no weights: the file holds its architecture only, and loading it ` +
+        `gives freshly initialized weights. To save weights, build it first: give its first layer an inputShape (or start it ` +
+        `with input({ shape })), or call fit or predict on data once.`,
+    );
+  }
   const { weightSpecs, weightData } = await encodeModelWeights(model, options.includeOptimizer === true);
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology,

@@ -5,6 +5,7 @@ import { Layer, type CallContext, type CustomLoss, type LayerArgs } from '../../
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { argKeys } from '../../engine/arg-keys.js';
+import { ConvLSTM } from '../recurrent/conv-lstm.js';
 import { RecurrentLayer } from '../recurrent/recurrent-base.js';
 import { adoptWeights, innerLosses, refuseActivityRegularizer, wrappedLayer, type WrappedLayerSpec } from './wrapped.js';
 
@@ -13,20 +14,23 @@ export type BidirectionalMergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 
 const MERGE_MODES: readonly string[] = ['concat', 'sum', 'mul', 'ave'];
 
+/** What Bidirectional runs both ways: SimpleRNN, LSTM, GRU, or a ConvLSTM (as Keras 3, whose ConvLSTM is an RNN). */
+export type BidirectionalLayer = RecurrentLayer | ConvLSTM;
+
 export interface BidirectionalArgs extends LayerArgs {
   /**
-   * The recurrent layer (SimpleRNN, LSTM, GRU) to run in both directions, or its config. It is a
-   * template: the forward and backward layers are new layers made from its config, with their
-   * own weights, as in Keras.
+   * The recurrent layer (SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D) to run in both directions, or its
+   * config. It is a template: the forward and backward layers are new layers made from its config,
+   * with their own weights, as in Keras.
    */
-  layer: WrappedLayerSpec<RecurrentLayer>;
+  layer: WrappedLayerSpec<BidirectionalLayer>;
   /** `'concat'` (default, the last axis doubles), `'sum'`, `'mul'`, `'ave'`, or `null` for `[forward, backward]`. */
   mergeMode?: BidirectionalMergeMode | null;
   /**
    * The backward layer's template, instead of `layer` with `goBackwards` flipped: the same
    * `returnSequences` and `returnState` as `layer`, and the other `goBackwards`.
    */
-  backwardLayer?: WrappedLayerSpec<RecurrentLayer> | null;
+  backwardLayer?: WrappedLayerSpec<BidirectionalLayer> | null;
 }
 
 /** `forward_` + the name, without doubling a prefix a saved Keras 3 config already has. */
@@ -48,9 +52,9 @@ export class Bidirectional extends Layer {
   static override readonly argKeys = argKeys<BidirectionalArgs>()(['layer'], ['mergeMode', 'backwardLayer']);
 
   /** The layer given (a template, never built). */
-  readonly layer: RecurrentLayer;
-  readonly forwardLayer: RecurrentLayer;
-  readonly backwardLayer: RecurrentLayer;
+  readonly layer: BidirectionalLayer;
+  readonly forwardLayer: BidirectionalLayer;
+  readonly backwardLayer: BidirectionalLayer;
   readonly mergeMode: BidirectionalMergeMode | null;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
@@ -88,10 +92,10 @@ export class Bidirectional extends Layer {
     });
   }
 
-  #template(argument: string, spec: unknown): RecurrentLayer {
+  #template(argument: string, spec: unknown): BidirectionalLayer {
     const layer = wrappedLayer(this, argument, spec);
-    if (!(layer instanceof RecurrentLayer)) {
-      throw layerArgError(this, argument, `${who(layer)}`, 'a recurrent layer: SimpleRNN, LSTM or GRU');
+    if (!(layer instanceof RecurrentLayer) && !(layer instanceof ConvLSTM)) {
+      throw layerArgError(this, argument, `${who(layer)}`, 'a recurrent layer: SimpleRNN, LSTM, GRU, ConvLSTM1D, ConvLSTM2D or ConvLSTM3D');
     }
     refuseActivityRegularizer(this, argument, layer);
     return layer;
@@ -126,7 +130,8 @@ export class Bidirectional extends Layer {
 
   override build(inputShape: Shape | Shape[]): void {
     const shape = inputShape as Shape;
-    if (shape.length !== 3 || shape[2] === null || shape[2] === undefined) {
+    // A ConvLSTM checks its own inputs ([batch, time, ...spatial, channels]) when it builds.
+    if (this.layer instanceof RecurrentLayer && (shape.length !== 3 || shape[2] === null || shape[2] === undefined)) {
       throw new RidgeError(
         'SHAPE_MISMATCH',
         `${who(this)}: expected inputs of rank 3, [batch, time, features], with a known features dimension; received ${formatShape(shape)}.`,
@@ -204,8 +209,8 @@ export class Bidirectional extends Layer {
 }
 
 /** A new layer of `template`'s class from its config, with `changes`. */
-function copyOf(template: RecurrentLayer, changes: JsonObject): RecurrentLayer {
-  const cls = template.constructor as new (args: JsonObject) => RecurrentLayer;
+function copyOf(template: BidirectionalLayer, changes: JsonObject): BidirectionalLayer {
+  const cls = template.constructor as new (args: JsonObject) => BidirectionalLayer;
   return new cls({ ...template.getConfig(), ...changes });
 }
 

@@ -6,6 +6,8 @@ import {
   Bidirectional,
   TimeDistributed,
   bidirectional,
+  convLstm1d,
+  convLstm2d,
   dense,
   embedding,
   gru,
@@ -169,7 +171,7 @@ describe('Bidirectional', () => {
     expect(mode.message).toMatch(/^Bidirectional '[^']+': mergeMode must be 'concat', 'sum', 'mul', 'ave', or null .*; received "avg"\./);
     expect(mode.details).toMatchObject({ argument: 'mergeMode', received: 'avg' });
     const notRnn = caughtRidgeError(() => bidirectional({ layer: dense({ units: 2, name: 'd_in_bi' }) as never }));
-    expect(notRnn.message).toContain("layer must be a recurrent layer: SimpleRNN, LSTM or GRU; received \"Dense 'd_in_bi'\"");
+    expect(notRnn.message).toContain("layer must be a recurrent layer: SimpleRNN, LSTM, GRU, ConvLSTM1D, ConvLSTM2D or ConvLSTM3D; received \"Dense 'd_in_bi'\"");
     const junk = caughtRidgeError(() => bidirectional({ layer: 42 as never }));
     expect(junk.details).toMatchObject({ argument: 'layer', received: 42 });
     const activity = caughtRidgeError(() => bidirectional({ layer: lstm({ units: 2, activityRegularizer: 'l2' }) }));
@@ -219,6 +221,112 @@ describe('Bidirectional', () => {
     tf.dispose([x, y]);
     m.dispose();
     copy.dispose();
+  });
+});
+
+/**
+ * Keras 3 wraps ConvLSTM layers too (its ConvLSTM is an RNN): the same copies, run forward and
+ * backward over the time axis, merged on the channel (last) axis. The reference is two ConvLSTMs
+ * run by hand with the wrapper's weights: one forward, one with goBackwards (its returned sequence
+ * reversed back into time order), merged per mergeMode here.
+ */
+describe('Bidirectional over ConvLSTM', () => {
+  type Make = typeof convLstm2d | typeof convLstm1d;
+  /** x [2, 3 steps, ...spatial, 1]: 4x4 images for ConvLSTM2D, 5 steps of a 1-D signal for ConvLSTM1D. */
+  const inputs = { 2: () => tf.tensor(values(2 * 3 * 4 * 4, 21), [2, 3, 4, 4, 1]), 1: () => tf.tensor(values(2 * 3 * 5, 22), [2, 3, 5, 1]) };
+
+  function byHand(b: Bidirectional, make: Make, x: tf.Tensor): { y: number[]; yRev: number[]; states: tf.Tensor[] } {
+    const args = { filters: 2, kernelSize: 2, padding: 'same' as const, returnSequences: b.returnSequences, returnState: b.returnState };
+    const f = make(args);
+    const r = make({ ...args, goBackwards: true });
+    tf.dispose([...f.applyAll(x), ...r.applyAll(x)]);
+    copyWeights(b.forwardLayer, f);
+    copyWeights(b.backwardLayer, r);
+    const [fo, ...fStates] = f.applyAll(x);
+    const [ro, ...rStates] = r.applyAll(x);
+    const back = b.returnSequences ? tf.reverse(ro!, 1) : ro!;
+    // Without returnSequences the output is the state h itself: the states are kept as copies.
+    const out = { y: numbers(fo!), yRev: numbers(back), states: [...fStates, ...rStates].map((t) => t.clone()) };
+    tf.dispose([fo!, ro!, back, ...fStates, ...rStates]);
+    f.dispose();
+    r.dispose();
+    return out;
+  }
+
+  const cases: [string, Make, 1 | 2, BidirectionalMergeMode, boolean][] = [
+    ['ConvLSTM2D, concat, returnSequences', convLstm2d, 2, 'concat', true],
+    ['ConvLSTM2D, concat, last output', convLstm2d, 2, 'concat', false],
+    ['ConvLSTM2D, sum, returnSequences', convLstm2d, 2, 'sum', true],
+    ['ConvLSTM1D, ave, returnSequences', convLstm1d, 1, 'ave', true],
+    ['ConvLSTM1D, mul, last output', convLstm1d, 1, 'mul', false],
+  ];
+
+  it.each(cases)('%s: the two directions by hand, merged on the channel axis', (_name, make, rank, mode, returnSequences) => {
+    const before = tf.memory().numTensors;
+    const x = inputs[rank]();
+    const b = bidirectional({ layer: make({ filters: 2, kernelSize: 2, padding: 'same', returnSequences }), mergeMode: mode });
+    tf.dispose(b.apply(x));
+    fix([b], 31);
+    const out = b.apply(x);
+    // 'same' padding keeps the spatial sizes; the last axis is the filters (doubled by concat).
+    const spatial = x.shape.slice(2, -1);
+    expect(out.shape).toEqual([2, ...(returnSequences ? [3] : []), ...spatial, mode === 'concat' ? 4 : 2]);
+    const { y, yRev } = byHand(b, make, x);
+    const merged =
+      mode === 'concat'
+        ? Array.from({ length: y.length / 2 }, (_, i) => [y[2 * i]!, y[2 * i + 1]!, yRev[2 * i]!, yRev[2 * i + 1]!]).flat()
+        : y.map((v, i) => (mode === 'sum' ? v + yRev[i]! : mode === 'mul' ? v * yRev[i]! : (v + yRev[i]!) / 2));
+    expectClose(out, merged);
+    // The backward direction matters: it is not the forward output again.
+    expect(yRev.some((v, i) => Math.abs(v - y[i]!) > 1e-3)).toBe(true);
+    tf.dispose([x, out]);
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('returnState with mergeMode null: both outputs, then the forward h and c, then the backward ones; shapes from the symbolic call', () => {
+    const x = inputs[2]();
+    const b = bidirectional({ layer: convLstm2d({ filters: 2, kernelSize: 2, padding: 'same', returnState: true }), mergeMode: null });
+    expect(b.applyAll(input({ shape: [3, 4, 4, 1] })).map((s) => s.shape)).toEqual(Array.from({ length: 6 }, () => [null, 4, 4, 2]));
+    fix([b], 41);
+    const outs = b.applyAll(x);
+    const ref = byHand(b, convLstm2d, x);
+    expectClose(outs[0]!, ref.y);
+    expectClose(outs[1]!, ref.yRev);
+    ref.states.forEach((t, i) => expectClose(outs[i + 2]!, numbers(t)));
+    tf.dispose([x, ...outs, ...ref.states]);
+    b.dispose();
+  });
+
+  it('weights named as for an LSTM; a model with it round-trips through its config with the same predictions', () => {
+    const inp = input({ shape: [3, 4, 4, 1] });
+    const b = bidirectional({ layer: convLstm2d({ filters: 2, kernelSize: 2, name: 'clstm', kernelRegularizer: l2(0.01) }), name: 'bi_conv' });
+    const m = model({ inputs: inp, outputs: b.apply(inp) });
+    expect(b.weights.map((w) => w.path)).toEqual([
+      'bi_conv/forward_clstm/kernel',
+      'bi_conv/forward_clstm/recurrent_kernel',
+      'bi_conv/forward_clstm/bias',
+      'bi_conv/backward_clstm/kernel',
+      'bi_conv/backward_clstm/recurrent_kernel',
+      'bi_conv/backward_clstm/bias',
+    ]);
+    expect(b.weights.map((w) => w.regularizer?.className)).toEqual(['L2', undefined, undefined, 'L2', undefined, undefined]);
+    fix([b], 51);
+    const copy = modelFromJSON(JSON.stringify(m));
+    copy.setWeights(m.getWeights());
+    const x = inputs[2]();
+    const [a, c] = [m.predict(x) as tf.Tensor, copy.predict(x) as tf.Tensor];
+    expect(a.shape).toEqual([2, 3, 3, 4]);
+    expectClose(c, numbers(a));
+    tf.dispose([x, a, c]);
+    m.dispose();
+    copy.dispose();
+  });
+
+  it('inputs of the wrong rank are refused by the ConvLSTM with SHAPE_MISMATCH', () => {
+    const error = caughtRidgeError(() => bidirectional({ layer: convLstm2d({ filters: 2, kernelSize: 2 }) }).apply(input({ shape: [3, 4, 1] })));
+    expect(error.code).toBe('SHAPE_MISMATCH');
+    expect(error.message).toContain('ConvLSTM2D');
   });
 });
 
