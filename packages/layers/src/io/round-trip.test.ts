@@ -53,6 +53,7 @@ import { categoryEncoding, centerCrop, flatten, normalization, rescaling, resizi
 import { getActivation, lambda } from '../index.js';
 import { convLstm1d, convLstm2d, convLstm3d, reshape } from '../index.js';
 import { randomBrightness, randomContrast, randomCrop, randomFlip, randomRotation, randomTranslation, randomZoom } from '../index.js';
+import { discretization } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -424,6 +425,22 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 28),
     y: () => tf.zeros([3, 1]),
   },
+  {
+    name: 'Discretization: adapted boundaries (count) and given ones (int bins into an Embedding), concatenated',
+    build: (prefix) => {
+      const inp = input({ shape: [4], name: `${prefix}_in` });
+      const adapted = discretization({ numBins: 3, outputMode: 'count', name: `${prefix}_count` });
+      adapted.adapt([[0, 1, 2, 3], [4, 5, 6, 7]]);
+      const counts = adapted.apply(inp);
+      const ids = discretization({ binBoundaries: [-1, 0, 1], name: `${prefix}_bins` }).apply(inp);
+      const vectors = flatten({ name: `${prefix}_flat` }).apply(embedding({ inputDim: 4, outputDim: 2, name: `${prefix}_emb` }).apply(ids));
+      const x = concatenate({ name: `${prefix}_cat` }).apply([counts, vectors]);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.randomNormal([3, 4], 0, 3, 'float32', 29),
+    y: () => tf.ones([3, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -439,7 +456,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug', 'disc'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

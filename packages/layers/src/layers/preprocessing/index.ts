@@ -13,3 +13,4 @@ export { RandomRotation, randomRotation, type RandomRotationArgs } from './rando
 export { RandomZoom, randomZoom, type RandomZoomArgs } from './random-zoom.js';
 export type { RandomAffineArgs } from './random-affine.js';
 export type { FactorRange, FillMode, RandomImageArgs } from './augment.js';
+export { Discretization, discretization, type DiscretizationArgs, type DiscretizationOutputMode } from './discretization.js';

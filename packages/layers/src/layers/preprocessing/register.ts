@@ -13,6 +13,7 @@ import { RandomBrightness, type RandomBrightnessArgs } from './random-brightness
 import { RandomTranslation, type RandomTranslationArgs } from './random-translation.js';
 import { RandomRotation, type RandomRotationArgs } from './random-rotation.js';
 import { RandomZoom, type RandomZoomArgs } from './random-zoom.js';
+import { Discretization, type DiscretizationArgs } from './discretization.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -28,6 +29,7 @@ declare module '@ridge/core' {
     RandomTranslation: RandomTranslationArgs;
     RandomRotation: RandomRotationArgs;
     RandomZoom: RandomZoomArgs;
+    Discretization: DiscretizationArgs;
   }
 }
 
@@ -50,6 +52,7 @@ export const preprocessingLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<RandomTranslationArgs>('RandomTranslation', (a) => new RandomTranslation(a)),
   entry<RandomRotationArgs>('RandomRotation', (a) => new RandomRotation(a)),
   entry<RandomZoomArgs>('RandomZoom', (a) => new RandomZoom(a)),
+  entry<DiscretizationArgs>('Discretization', (a) => new Discretization(a)),
 ];
 
 for (const e of preprocessingLayerEntries) registry('layer').register(e);
