@@ -53,7 +53,7 @@ import { categoryEncoding, centerCrop, flatten, normalization, rescaling, resizi
 import { getActivation, lambda } from '../index.js';
 import { convLstm1d, convLstm2d, convLstm3d, reshape } from '../index.js';
 import { randomBrightness, randomContrast, randomCrop, randomFlip, randomRotation, randomTranslation, randomZoom } from '../index.js';
-import { discretization } from '../index.js';
+import { discretization, hashing } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -441,6 +441,20 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 4], 0, 3, 'float32', 29),
     y: () => tf.ones([3, 1]),
   },
+  {
+    name: 'Hashing (salted, with a mask value) of int32 ids into an Embedding, and Hashing to counts',
+    build: (prefix) => {
+      const inp = input({ shape: [3], dtype: 'int32', name: `${prefix}_in` });
+      const ids = hashing({ numBins: 5, salt: 7, maskValue: 0, name: `${prefix}_hash` }).apply(inp);
+      const vectors = flatten({ name: `${prefix}_flat` }).apply(embedding({ inputDim: 5, outputDim: 2, name: `${prefix}_emb` }).apply(ids));
+      const counts = hashing({ numBins: 3, outputMode: 'count', name: `${prefix}_counts` }).apply(inp);
+      const x = concatenate({ name: `${prefix}_cat` }).apply([vectors, counts]);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.tensor2d([[0, 12, 7], [3, 0, 99], [5, 5, 1]], [3, 3], 'int32'),
+    y: () => tf.ones([3, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -456,7 +470,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug', 'disc'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug', 'disc', 'hash'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -110,6 +110,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   RandomRotation: { factor: 0.1 },
   RandomZoom: { heightFactor: 0.1 },
   Discretization: { binBoundaries: [0] },
+  Hashing: { numBins: 2 },
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

@@ -14,3 +14,4 @@ export { RandomZoom, randomZoom, type RandomZoomArgs } from './random-zoom.js';
 export type { RandomAffineArgs } from './random-affine.js';
 export type { FactorRange, FillMode, RandomImageArgs } from './augment.js';
 export { Discretization, discretization, type DiscretizationArgs, type DiscretizationOutputMode } from './discretization.js';
+export { Hashing, hashing, type HashingArgs, type HashingOutputMode } from './hashing.js';

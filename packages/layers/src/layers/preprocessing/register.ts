@@ -14,6 +14,7 @@ import { RandomTranslation, type RandomTranslationArgs } from './random-translat
 import { RandomRotation, type RandomRotationArgs } from './random-rotation.js';
 import { RandomZoom, type RandomZoomArgs } from './random-zoom.js';
 import { Discretization, type DiscretizationArgs } from './discretization.js';
+import { Hashing, type HashingArgs } from './hashing.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -30,6 +31,7 @@ declare module '@ridge/core' {
     RandomRotation: RandomRotationArgs;
     RandomZoom: RandomZoomArgs;
     Discretization: DiscretizationArgs;
+    Hashing: HashingArgs;
   }
 }
 
@@ -53,6 +55,7 @@ export const preprocessingLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<RandomRotationArgs>('RandomRotation', (a) => new RandomRotation(a)),
   entry<RandomZoomArgs>('RandomZoom', (a) => new RandomZoom(a)),
   entry<DiscretizationArgs>('Discretization', (a) => new Discretization(a)),
+  entry<HashingArgs>('Hashing', (a) => new Hashing(a)),
 ];
 
 for (const e of preprocessingLayerEntries) registry('layer').register(e);
