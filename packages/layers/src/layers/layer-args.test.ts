@@ -111,6 +111,8 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   RandomZoom: { heightFactor: 0.1 },
   Discretization: { binBoundaries: [0] },
   Hashing: { numBins: 2 },
+  StringLookup: {},
+  IntegerLookup: {},
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

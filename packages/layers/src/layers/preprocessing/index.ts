@@ -15,3 +15,6 @@ export type { RandomAffineArgs } from './random-affine.js';
 export type { FactorRange, FillMode, RandomImageArgs } from './augment.js';
 export { Discretization, discretization, type DiscretizationArgs, type DiscretizationOutputMode } from './discretization.js';
 export { Hashing, hashing, type HashingArgs, type HashingOutputMode } from './hashing.js';
+export type { IndexLookup, IndexLookupArgs, LookupOutputMode, TokenSpec } from './index-lookup.js';
+export { StringLookup, stringLookup, type StringLookupArgs } from './string-lookup.js';
+export { IntegerLookup, integerLookup, type IntegerLookupArgs } from './integer-lookup.js';

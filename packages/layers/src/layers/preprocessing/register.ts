@@ -15,6 +15,8 @@ import { RandomRotation, type RandomRotationArgs } from './random-rotation.js';
 import { RandomZoom, type RandomZoomArgs } from './random-zoom.js';
 import { Discretization, type DiscretizationArgs } from './discretization.js';
 import { Hashing, type HashingArgs } from './hashing.js';
+import { StringLookup, type StringLookupArgs } from './string-lookup.js';
+import { IntegerLookup, type IntegerLookupArgs } from './integer-lookup.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -32,6 +34,8 @@ declare module '@ridge/core' {
     RandomZoom: RandomZoomArgs;
     Discretization: DiscretizationArgs;
     Hashing: HashingArgs;
+    StringLookup: StringLookupArgs;
+    IntegerLookup: IntegerLookupArgs;
   }
 }
 
@@ -56,6 +60,8 @@ export const preprocessingLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<RandomZoomArgs>('RandomZoom', (a) => new RandomZoom(a)),
   entry<DiscretizationArgs>('Discretization', (a) => new Discretization(a)),
   entry<HashingArgs>('Hashing', (a) => new Hashing(a)),
+  entry<StringLookupArgs>('StringLookup', (a) => new StringLookup(a)),
+  entry<IntegerLookupArgs>('IntegerLookup', (a) => new IntegerLookup(a)),
 ];
 
 for (const e of preprocessingLayerEntries) registry('layer').register(e);
