@@ -43,6 +43,7 @@ const FOREIGN: Readonly<Record<string, Inert>> = {
   // The lookups' dtype is their tokens'; vocabulary_size is derived from the vocabulary.
   StringLookup: { dtype: ANY, vocabularySize: ANY, encoding: 'utf-8' },
   IntegerLookup: { dtype: ANY, vocabularySize: ANY, vocabularyDtype: ANY, oovMethod: 'floormod' },
+  TextVectorization: { dtype: ANY, vocabularySize: ANY, encoding: 'utf-8' },
 };
 
 /** A key left out at a value that changes what Keras computes: the key, the value, and the value Ridge computes as. */

@@ -53,7 +53,7 @@ import { categoryEncoding, centerCrop, flatten, normalization, rescaling, resizi
 import { getActivation, lambda } from '../index.js';
 import { convLstm1d, convLstm2d, convLstm3d, reshape } from '../index.js';
 import { randomBrightness, randomContrast, randomCrop, randomFlip, randomRotation, randomTranslation, randomZoom } from '../index.js';
-import { discretization, hashing, integerLookup, stringLookup } from '../index.js';
+import { discretization, hashing, integerLookup, stringLookup, textVectorization } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -472,6 +472,20 @@ const cases: Case[] = [
     x: () => tf.tensor2d([[4, 0, 3], [9, 1, 4], [2, 2, 0]], [3, 3], 'int32'),
     y: () => tf.ones([3, 1]),
   },
+  {
+    name: 'TextVectorization (adapted, bigrams, tf_idf) on phrases that an inverting StringLookup makes from int32 ids',
+    build: (prefix) => {
+      const inp = input({ shape: [1], dtype: 'int32', name: `${prefix}_in` });
+      const phrases = stringLookup({ vocabulary: ['Red car', 'blue car!', 'red, red bus'], numOovIndices: 0, invert: true, name: `${prefix}_phrases` }).apply(inp);
+      const text = textVectorization({ outputMode: 'tf_idf', ngrams: 2, maxTokens: 6, name: `${prefix}_text` });
+      text.adapt(['red car', 'blue car', 'red red bus', 'a red car']);
+      const x = text.apply(phrases);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.tensor2d([[0], [2], [1], [0]], [4, 1], 'int32'),
+    y: () => tf.ones([4, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -487,7 +501,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug', 'disc', 'hash', 'lookup'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug', 'disc', 'hash', 'lookup', 'text'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

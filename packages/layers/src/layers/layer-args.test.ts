@@ -113,6 +113,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   Hashing: { numBins: 2 },
   StringLookup: {},
   IntegerLookup: {},
+  TextVectorization: {},
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

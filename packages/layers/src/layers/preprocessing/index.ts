@@ -18,3 +18,4 @@ export { Hashing, hashing, type HashingArgs, type HashingOutputMode } from './ha
 export type { IndexLookup, IndexLookupArgs, LookupOutputMode, TokenSpec } from './index-lookup.js';
 export { StringLookup, stringLookup, type StringLookupArgs } from './string-lookup.js';
 export { IntegerLookup, integerLookup, type IntegerLookupArgs } from './integer-lookup.js';
+export { TextVectorization, textVectorization, type Standardize, type TextOutputMode, type TextSplit, type TextVectorizationArgs } from './text-vectorization.js';

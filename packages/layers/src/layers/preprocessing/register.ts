@@ -17,6 +17,7 @@ import { Discretization, type DiscretizationArgs } from './discretization.js';
 import { Hashing, type HashingArgs } from './hashing.js';
 import { StringLookup, type StringLookupArgs } from './string-lookup.js';
 import { IntegerLookup, type IntegerLookupArgs } from './integer-lookup.js';
+import { TextVectorization, type TextVectorizationArgs } from './text-vectorization.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -36,6 +37,7 @@ declare module '@ridge/core' {
     Hashing: HashingArgs;
     StringLookup: StringLookupArgs;
     IntegerLookup: IntegerLookupArgs;
+    TextVectorization: TextVectorizationArgs;
   }
 }
 
@@ -62,6 +64,7 @@ export const preprocessingLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<HashingArgs>('Hashing', (a) => new Hashing(a)),
   entry<StringLookupArgs>('StringLookup', (a) => new StringLookup(a)),
   entry<IntegerLookupArgs>('IntegerLookup', (a) => new IntegerLookup(a)),
+  entry<TextVectorizationArgs>('TextVectorization', (a) => new TextVectorization(a)),
 ];
 
 for (const e of preprocessingLayerEntries) registry('layer').register(e);
