@@ -10,7 +10,8 @@ import { useCpu } from '../../../test/setup.js';
 import { caughtRidgeError as caught, expectClose } from '../../../test/fixtures.js';
 import { readObject } from '../../io/keras-json.js';
 import type { Layer } from '../../engine/layer.js';
-import { textVectorization } from '../../index.js';
+import { initBackend } from '@ridge/backend';
+import { discretization, hashing, stringLookup, textVectorization } from '../../index.js';
 
 useCpu();
 
@@ -108,5 +109,32 @@ describe('TextVectorization', () => {
     expect(caught(() => textVectorization({ vocabulary: ['a'] }).apply(wide)).code).toBe('SHAPE_MISMATCH');
     tf.dispose([numbers, wide]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('on wasm (string tensors live in JavaScript there too)', () => {
+  it('TextVectorization, StringLookup tf_idf, Hashing and Discretization give the same values as on cpu', async () => {
+    await initBackend({ prefer: 'wasm', log: false });
+    try {
+      expect(tf.getBackend()).toBe('wasm');
+      const before = tf.memory().numTensors;
+      const text = textVectorization({ outputSequenceLength: 4 });
+      text.adapt(['foo bar', 'bar baz', 'baz bada boom']);
+      // the docstring's values, as on cpu above
+      expect(run(text, [['foo qux bar'], ['qux baz']])).toEqual([[4, 1, 3, 0], [1, 2, 0, 0]]);
+      const tfidf = stringLookup({ outputMode: 'tf_idf', vocabulary: ['a', 'b', 'c', 'd'], idfWeights: [0.25, 0.75, 0.6, 0.4] });
+      const x = tf.tensor([['a', 'c', 'd', 'd'], ['d', 'z', 'b', 'z']]);
+      const y = tfidf.apply(x);
+      expectClose(y, [0, 0.25, 0, 0.6, 0.8, 1.0, 0, 0.75, 0, 0.4]);
+      expect(run(hashing({ numBins: 3, outputMode: 'one_hot' }), [['A'], ['B'], ['E']])).toEqual([[0, 1, 0], [1, 0, 0], [0, 0, 1]]);
+      const bins = discretization({ binBoundaries: [0, 1, 2] });
+      const v = tf.tensor2d([[-1.5, 1.0, 3.4, 0.5], [0.0, 3.0, 1.3, 0.0]]);
+      const ids = bins.apply(v);
+      expect(ids.arraySync()).toEqual([[0, 2, 3, 1], [1, 3, 2, 1]]);
+      tf.dispose([x, y, v, ids]);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await initBackend({ prefer: 'cpu', log: false });
+    }
   });
 });
