@@ -38,6 +38,12 @@ const FOREIGN: Readonly<Record<string, Inert>> = {
   AdditiveAttention: { causal: false },
   // Keras 3's padding alternative to cropToAspectRatio, and its fill (used only with the padding).
   Resizing: { padToAspectRatio: false, fillMode: ANY, fillValue: ANY },
+  // Keras 3 writes the output dtype (int64 for ids, or floatx); Ridge's is int32 for ids, float32 otherwise.
+  Hashing: { dtype: ANY },
+  // The lookups' dtype is their tokens'; vocabulary_size is derived from the vocabulary.
+  StringLookup: { dtype: ANY, vocabularySize: ANY, encoding: 'utf-8' },
+  IntegerLookup: { dtype: ANY, vocabularySize: ANY, vocabularyDtype: ANY, oovMethod: 'floormod' },
+  TextVectorization: { dtype: ANY, vocabularySize: ANY, encoding: 'utf-8' },
 };
 
 /** A key left out at a value that changes what Keras computes: the key, the value, and the value Ridge computes as. */

@@ -53,6 +53,7 @@ import { categoryEncoding, centerCrop, flatten, normalization, rescaling, resizi
 import { getActivation, lambda } from '../index.js';
 import { convLstm1d, convLstm2d, convLstm3d, reshape } from '../index.js';
 import { randomBrightness, randomContrast, randomCrop, randomFlip, randomRotation, randomTranslation, randomZoom } from '../index.js';
+import { discretization, hashing, integerLookup, stringLookup, textVectorization } from '../index.js';
 import type { ModelData } from '../model/data.js';
 
 useCpu();
@@ -440,6 +441,67 @@ const cases: Case[] = [
     x: () => tf.randomNormal([3, 3, 4, 4, 1], 0, 1, 'float32', 29),
     y: () => tf.ones([3, 1]),
   },
+  {
+    name: 'Discretization: adapted boundaries (count) and given ones (int bins into an Embedding), concatenated',
+    build: (prefix) => {
+      const inp = input({ shape: [4], name: `${prefix}_in` });
+      const adapted = discretization({ numBins: 3, outputMode: 'count', name: `${prefix}_count` });
+      adapted.adapt([[0, 1, 2, 3], [4, 5, 6, 7]]);
+      const counts = adapted.apply(inp);
+      const ids = discretization({ binBoundaries: [-1, 0, 1], name: `${prefix}_bins` }).apply(inp);
+      const vectors = flatten({ name: `${prefix}_flat` }).apply(embedding({ inputDim: 4, outputDim: 2, name: `${prefix}_emb` }).apply(ids));
+      const x = concatenate({ name: `${prefix}_cat` }).apply([counts, vectors]);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.randomNormal([3, 4], 0, 3, 'float32', 29),
+    y: () => tf.ones([3, 1]),
+  },
+  {
+    name: 'Hashing (salted, with a mask value) of int32 ids into an Embedding, and Hashing to counts',
+    build: (prefix) => {
+      const inp = input({ shape: [3], dtype: 'int32', name: `${prefix}_in` });
+      const ids = hashing({ numBins: 5, salt: 7, maskValue: 0, name: `${prefix}_hash` }).apply(inp);
+      const vectors = flatten({ name: `${prefix}_flat` }).apply(embedding({ inputDim: 5, outputDim: 2, name: `${prefix}_emb` }).apply(ids));
+      const counts = hashing({ numBins: 3, outputMode: 'count', name: `${prefix}_counts` }).apply(inp);
+      const x = concatenate({ name: `${prefix}_cat` }).apply([vectors, counts]);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.tensor2d([[0, 12, 7], [3, 0, 99], [5, 5, 1]], [3, 3], 'int32'),
+    y: () => tf.ones([3, 1]),
+  },
+  {
+    name: 'IntegerLookup (adapted, mask token, two OOV indices) into an Embedding; ids to strings and back (inverting and forward StringLookup); IntegerLookup tf_idf',
+    build: (prefix) => {
+      const inp = input({ shape: [3], dtype: 'int32', name: `${prefix}_in` });
+      const ids = integerLookup({ maskToken: 0, numOovIndices: 2, name: `${prefix}_ids` });
+      ids.adapt([[4, 4, 9], [9, 1, 4]]);
+      const vectors = flatten({ name: `${prefix}_flat` }).apply(embedding({ inputDim: 6, outputDim: 2, name: `${prefix}_emb` }).apply(ids.apply(inp)));
+      const words = stringLookup({ vocabulary: ['zero', 'one', 'two', 'three', 'four'], numOovIndices: 0, invert: true, name: `${prefix}_words` }).apply(inp);
+      const counts = stringLookup({ vocabulary: ['four', 'two'], maskToken: 'zero', outputMode: 'count', name: `${prefix}_counts` }).apply(words);
+      const weights = integerLookup({ outputMode: 'tf_idf', vocabulary: [4, 9, 1], idfWeights: [0.5, 1, 1.5], name: `${prefix}_tfidf` }).apply(inp);
+      const x = concatenate({ name: `${prefix}_cat` }).apply([vectors, counts, weights]);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.tensor2d([[4, 0, 3], [9, 1, 4], [2, 2, 0]], [3, 3], 'int32'),
+    y: () => tf.ones([3, 1]),
+  },
+  {
+    name: 'TextVectorization (adapted, bigrams, tf_idf) on phrases that an inverting StringLookup makes from int32 ids',
+    build: (prefix) => {
+      const inp = input({ shape: [1], dtype: 'int32', name: `${prefix}_in` });
+      const phrases = stringLookup({ vocabulary: ['Red car', 'blue car!', 'red, red bus'], numOovIndices: 0, invert: true, name: `${prefix}_phrases` }).apply(inp);
+      const text = textVectorization({ outputMode: 'tf_idf', ngrams: 2, maxTokens: 6, name: `${prefix}_text` });
+      text.adapt(['red car', 'blue car', 'red red bus', 'a red car']);
+      const x = text.apply(phrases);
+      return model({ inputs: inp, outputs: dense({ units: 1, name: `${prefix}_out` }).apply(x), name: `${prefix}_model` });
+    },
+    compile: { optimizer: 'sgd', loss: 'mse' },
+    x: () => tf.tensor2d([[0], [2], [1], [0]], [4, 1], 'int32'),
+    y: () => tf.ones([4, 1]),
+  },
 ];
 
 /** Everything `penalties` reports, by term. */
@@ -455,7 +517,7 @@ async function firstStep(m: Model, c: Case): Promise<Record<string, number>> {
 }
 
 describe.each(cases)('round trip: $name', (c) => {
-  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug', 'biconv'][cases.indexOf(c)]!;
+  const prefix = ['dense', 'conv', 'seq', 'seqmax', 'merge', 'nest', 'wrap', 'act', 'shape', 'sepconv', 'pad1d', 'sep1d', 'tconv1d', 'sdrop2d', 'attn', 'conv3d', 'norm', 'prep', 'prepcat', 'lambda', 'convlstm', 'aug', 'biconv', 'disc', 'hash', 'lookup', 'text'][cases.indexOf(c)]!;
 
   it('toJSON, JSON text, modelFromJSON, save to file://, loadModel: same predictions, penalties and next training step', async () => {
     const original = c.build(prefix);

@@ -109,6 +109,11 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   RandomTranslation: { heightFactor: 0.1, widthFactor: 0.1 },
   RandomRotation: { factor: 0.1 },
   RandomZoom: { heightFactor: 0.1 },
+  Discretization: { binBoundaries: [0] },
+  Hashing: { numBins: 2 },
+  StringLookup: {},
+  IntegerLookup: {},
+  TextVectorization: {},
 };
 
 type Ctor = (new (args: unknown) => Layer) & LayerClass;

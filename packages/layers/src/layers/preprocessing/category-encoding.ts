@@ -2,8 +2,9 @@ import { RidgeError, type JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import { layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
-import { formatShape, type Shape } from '../../engine/shape.js';
+import type { Shape } from '../../engine/shape.js';
 import { argKeys } from '../../engine/arg-keys.js';
+import { checkEncodeRank, encodedShape, encodeTokens } from './encode.js';
 
 export type CategoryOutputMode = 'one_hot' | 'multi_hot' | 'count';
 
@@ -47,28 +48,15 @@ export class CategoryEncoding extends Layer {
     if (args.sparse !== undefined && args.sparse !== false) throw layerArgError(this, 'sparse', args.sparse, 'false (Ridge computes dense tensors)');
   }
 
-  /** Keras's rule: count takes inputs of rank 2 at most. */
-  #checkRank(shape: Shape): void {
-    if (this.outputMode !== 'count' || shape.length <= 2) return;
-    throw new RidgeError(
-      'SHAPE_MISMATCH',
-      `${who(this)}: outputMode 'count' takes inputs of rank 1 or 2, [batch, values]; received shape ${formatShape(shape)}. Reshape them, or use 'multi_hot'.`,
-      { layer: this.name, argument: 'inputs', received: [...shape] },
-    );
-  }
-
   override build(inputShape: Shape | Shape[]): void {
-    this.#checkRank(inputShape as Shape);
+    checkEncodeRank(this, this.outputMode, inputShape as Shape);
     this.built = true;
   }
 
   /** Keras's `compute_output_shape`. */
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    this.#checkRank(shape);
-    if (shape.length === 0) return [this.numTokens];
-    if (this.outputMode === 'one_hot' && (shape[shape.length - 1] !== 1 || shape.length === 1)) return [...shape, this.numTokens];
-    return [...shape.slice(0, -1), this.numTokens];
+    checkEncodeRank(this, this.outputMode, inputShape as Shape);
+    return encodedShape(inputShape as Shape, this.outputMode, this.numTokens);
   }
 
   /** INVALID_DATA naming the first value that is not a token id; reads the data only when one is there. */
@@ -92,16 +80,9 @@ export class CategoryEncoding extends Layer {
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
-    this.#checkRank(x.shape);
+    checkEncodeRank(this, this.outputMode, x.shape);
     this.#checkTokens(x);
-    const ids = x.rank === 0 ? tf.reshape(x, [1]) : x;
-    // tfjs-backend-wasm's float32 OneHot writes denormals for 1: int32 one-hots, cast once.
-    const hot = tf.cast(tf.oneHot(tf.cast(ids, 'int32'), this.numTokens, 1, 0, 'int32'), 'float32');
-    if (this.outputMode === 'one_hot') {
-      if (x.rank === 0) return tf.reshape(hot, [this.numTokens]);
-      return x.rank >= 2 && x.shape[x.rank - 1] === 1 ? tf.squeeze(hot, [x.rank - 1]) : hot;
-    }
-    return this.outputMode === 'count' ? tf.sum(hot, -2) : tf.max(hot, -2);
+    return encodeTokens(x, this.outputMode, this.numTokens);
   }
 
   protected override layerConfig(): JsonObject {

@@ -13,3 +13,9 @@ export { RandomRotation, randomRotation, type RandomRotationArgs } from './rando
 export { RandomZoom, randomZoom, type RandomZoomArgs } from './random-zoom.js';
 export type { RandomAffineArgs } from './random-affine.js';
 export type { FactorRange, FillMode, RandomImageArgs } from './augment.js';
+export { Discretization, discretization, type DiscretizationArgs, type DiscretizationOutputMode } from './discretization.js';
+export { Hashing, hashing, type HashingArgs, type HashingOutputMode } from './hashing.js';
+export type { IndexLookup, IndexLookupArgs, LookupOutputMode, TokenSpec } from './index-lookup.js';
+export { StringLookup, stringLookup, type StringLookupArgs } from './string-lookup.js';
+export { IntegerLookup, integerLookup, type IntegerLookupArgs } from './integer-lookup.js';
+export { TextVectorization, textVectorization, type Standardize, type TextOutputMode, type TextSplit, type TextVectorizationArgs } from './text-vectorization.js';

@@ -13,6 +13,11 @@ import { RandomBrightness, type RandomBrightnessArgs } from './random-brightness
 import { RandomTranslation, type RandomTranslationArgs } from './random-translation.js';
 import { RandomRotation, type RandomRotationArgs } from './random-rotation.js';
 import { RandomZoom, type RandomZoomArgs } from './random-zoom.js';
+import { Discretization, type DiscretizationArgs } from './discretization.js';
+import { Hashing, type HashingArgs } from './hashing.js';
+import { StringLookup, type StringLookupArgs } from './string-lookup.js';
+import { IntegerLookup, type IntegerLookupArgs } from './integer-lookup.js';
+import { TextVectorization, type TextVectorizationArgs } from './text-vectorization.js';
 
 declare module '@ridge/core' {
   interface LayerRegistry {
@@ -28,6 +33,11 @@ declare module '@ridge/core' {
     RandomTranslation: RandomTranslationArgs;
     RandomRotation: RandomRotationArgs;
     RandomZoom: RandomZoomArgs;
+    Discretization: DiscretizationArgs;
+    Hashing: HashingArgs;
+    StringLookup: StringLookupArgs;
+    IntegerLookup: IntegerLookupArgs;
+    TextVectorization: TextVectorizationArgs;
   }
 }
 
@@ -50,6 +60,11 @@ export const preprocessingLayerEntries: readonly FactoryEntry<'layer'>[] = [
   entry<RandomTranslationArgs>('RandomTranslation', (a) => new RandomTranslation(a)),
   entry<RandomRotationArgs>('RandomRotation', (a) => new RandomRotation(a)),
   entry<RandomZoomArgs>('RandomZoom', (a) => new RandomZoom(a)),
+  entry<DiscretizationArgs>('Discretization', (a) => new Discretization(a)),
+  entry<HashingArgs>('Hashing', (a) => new Hashing(a)),
+  entry<StringLookupArgs>('StringLookup', (a) => new StringLookup(a)),
+  entry<IntegerLookupArgs>('IntegerLookup', (a) => new IntegerLookup(a)),
+  entry<TextVectorizationArgs>('TextVectorization', (a) => new TextVectorization(a)),
 ];
 
 for (const e of preprocessingLayerEntries) registry('layer').register(e);
