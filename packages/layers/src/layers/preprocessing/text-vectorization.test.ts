@@ -11,7 +11,7 @@ import { caughtRidgeError as caught, expectClose } from '../../../test/fixtures.
 import { readObject } from '../../io/keras-json.js';
 import type { Layer } from '../../engine/layer.js';
 import { initBackend } from '@ridge/backend';
-import { discretization, hashing, stringLookup, textVectorization } from '../../index.js';
+import { discretization, hashing, input, stringLookup, textVectorization } from '../../index.js';
 
 useCpu();
 
@@ -107,6 +107,10 @@ describe('TextVectorization', () => {
     expect(caught(() => textVectorization({ vocabulary: ['a'] }).apply(numbers)).code).toBe('INVALID_DATA');
     const wide = tf.tensor([['a', 'b']]);
     expect(caught(() => textVectorization({ vocabulary: ['a'] }).apply(wide)).code).toBe('SHAPE_MISMATCH');
+    // A symbolic input's unknown batch reads as null in the message.
+    const symbolic = caught(() => textVectorization({ vocabulary: ['a'] }).apply(input({ shape: [2], dtype: 'int32' })));
+    expect(symbolic.code).toBe('SHAPE_MISMATCH');
+    expect(symbolic.message).toContain('inputs must be strings of shape [batch] or [batch, 1]; received shape [null, 2].');
     tf.dispose([numbers, wide]);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -3,7 +3,7 @@ import { tf } from '../../engine/tfjs.js';
 import { layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { SymbolicTensor } from '../../engine/symbolic.js';
-import type { Shape } from '../../engine/shape.js';
+import { formatShape, type Shape } from '../../engine/shape.js';
 import { argKeys } from '../../engine/arg-keys.js';
 import { readBoolean } from '../misc/args.js';
 import type { LookupOutputMode } from './index-lookup.js';
@@ -133,7 +133,7 @@ export class TextVectorization extends Layer {
 
   #checkShape(shape: Shape): void {
     if (shape.length === 1 || (shape.length === 2 && shape[1] === 1)) return;
-    throw new RidgeError('SHAPE_MISMATCH', `${who(this)}: inputs must be strings of shape [batch] or [batch, 1]; received shape [${shape.join(', ')}].`, {
+    throw new RidgeError('SHAPE_MISMATCH', `${who(this)}: inputs must be strings of shape [batch] or [batch, 1]; received shape ${formatShape(shape)}.`, {
       layer: this.name,
       argument: 'inputs',
       received: [...shape],
