@@ -185,13 +185,12 @@ describe('forwardInputGradient: equal to tfjs\'s Conv2DBackpropInput and depthwi
         const flipped = tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
         const got = forwardInputGradient(dy, c.x, flipped, c.strides, padding, tf.conv2d);
         expectAllClose(Array.from(got.dataSync()), Array.from(tf.conv2dTranspose(dy, kernel, c.x, c.strides, padding).dataSync()), `full ${JSON.stringify(c)}`);
-        if (c.strides[0] !== 1 || c.strides[1] !== 1) return;
         const [kh, kw, ch, m] = kernel.shape;
         const dyDepth = tf.tensor4d(values(c.x[0] * probe.shape[1] * probe.shape[2] * ch * m, 9), [c.x[0], probe.shape[1], probe.shape[2], ch * m]);
         const depth = forwardInputGradient(dyDepth, c.x, tf.reshape(tf.reverse(kernel, [0, 1]), [kh, kw, ch * m, 1]) as tf.Tensor4D, c.strides, padding, tf.depthwiseConv2d);
         const summed = tf.sum(tf.reshape(depth, [...c.x, m]), -1);
         // tfjs-core's own gradient of depthwiseConv2d: DepthwiseConv2dNativeBackpropInput on cpu.
-        const reference = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, kernel, 1, padding), dyDepth)))(tf.zeros(c.x));
+        const reference = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, kernel, c.strides, padding), dyDepth)))(tf.zeros(c.x));
         expectAllClose(Array.from(summed.dataSync()), Array.from(reference.dataSync()), `depthwise ${JSON.stringify(c)}`);
       });
     }
@@ -218,7 +217,7 @@ describe('the input gradient each backend runs (the one measured fastest there, 
   const full = (strides: [number, number]) => (x: tf.Tensor4D, k: tf.Tensor4D) => conv2dOp(x, k, strides, 'same', true);
   const depthwise = (strides: [number, number]) => (x: tf.Tensor4D, k: tf.Tensor4D) => depthwiseConv2dOp(x, k, strides, 'same', true);
 
-  it('wasm: forward Conv2D and DepthwiseConv2dNative for strides 1 and [1, 2]; its Conv2DBackpropInput loop for 2x2', async () => {
+  it('wasm: forward Conv2D for strides 1, [1, 2] and [2, 1], its Conv2DBackpropInput loop for 2x2; forward DepthwiseConv2dNative for any strides', async () => {
     await initBackend({ prefer: 'wasm', log: false });
     for (const strides of [[1, 1], [1, 2], [2, 1]] as Array<[number, number]>) {
       const kernels = await kernelsOf(full(strides), [2, 6, 6, 3], [3, 3, 3, 4]);
@@ -231,10 +230,14 @@ describe('the input gradient each backend runs (the one measured fastest there, 
     expect(dw).not.toContain('Conv2DBackpropInput');
     // forward, the input gradient, and the kernel gradient's patches
     expect(dw.filter((name) => name === 'DepthwiseConv2dNative')).toHaveLength(3);
-    expect(await kernelsOf(depthwise([1, 2]), [2, 6, 6, 3], [3, 3, 3, 2])).toContain('Conv2DBackpropInput');
+    for (const strides of [[1, 2], [2, 2]] as Array<[number, number]>) {
+      const strided = await kernelsOf(depthwise(strides), [2, 6, 6, 3], [3, 3, 3, 2]);
+      expect(strided).not.toContain('Conv2DBackpropInput');
+      expect(strided.filter((name) => name === 'DepthwiseConv2dNative')).toHaveLength(3);
+    }
   });
 
-  it('cpu: tfjs\'s Conv2DBackpropInput for full convolutions; for depthwise ones from 16 channels times multiplier', async () => {
+  it('cpu: tfjs\'s Conv2DBackpropInput for full convolutions, and for depthwise ones below 16 channels times multiplier or with strides', async () => {
     await initBackend({ prefer: 'cpu', log: false });
     for (const strides of [[1, 1], [1, 2], [2, 2]] as Array<[number, number]>) {
       expect(await kernelsOf(full(strides), [2, 6, 6, 3], [3, 3, 3, 4])).toContain('Conv2DBackpropInput');
@@ -243,5 +246,6 @@ describe('the input gradient each backend runs (the one measured fastest there, 
     const wide = await kernelsOf(depthwise([1, 1]), [2, 6, 6, 8], [3, 3, 8, 2]);
     expect(wide).not.toContain('Conv2DBackpropInput');
     expect(wide.filter((name) => name === 'DepthwiseConv2dNative')).toHaveLength(3);
+    expect(await kernelsOf(depthwise([1, 2]), [2, 6, 6, 8], [3, 3, 8, 2])).toContain('Conv2DBackpropInput');
   });
 });

@@ -29,15 +29,18 @@ export function depthwiseConv2dOp(
 /**
  * `dL/dx` of `depthwiseConv2d(x, W)` for `x` of `xShape` and `W` `[kh, kw, c, m]`, from `dy`.
  * Either `conv2dTranspose` with the kernel spread into a block-diagonal full kernel
- * `[kh, kw, c, c * m]` (c times the work, but one of tfjs's convolution kernels), or, for strides
- * 1, a depthwise forward convolution of `dy` (padded) with the kernel flipped spatially, as
- * `[kh, kw, c * m, 1]`, whose `c * m` outputs are summed over the multiplier. Measured (median of
- * 7, ms, block-diagonal -> forward): on wasm, whose `Conv2DBackpropInput` is a plain loop,
- * `[64, 26, 26, 8]` 3x3 m 1 26.6 -> 2.5, `[32, 28, 28, 32]` 3x3 280.6 -> 3.7, `[32, 1, 100, 64]`
- * 1x5 75.8 -> 2.1; on cpu the forward way won from `c * m` = 16 (`[64, 26, 26, 8]` m 2 216.5 ->
- * 155.5, `[32, 28, 28, 32]` 561.7 -> 165.0) and lost below (m 1: 76.4 -> 109.8). tfjs-backend-cpu's
- * own `DepthwiseConv2dNativeBackpropInput` was slower than one of the two in every case (212.9,
- * 286.3, 447.4 ms). Other backends are unmeasured and keep the block-diagonal kernel.
+ * `[kh, kw, c, c * m]` (c times the work, but one of tfjs's convolution kernels), or a depthwise
+ * forward convolution of `dy` (spread by the strides and padded, see `forwardInputGradient`) with
+ * the kernel flipped spatially, as `[kh, kw, c * m, 1]`, whose `c * m` outputs are summed over the
+ * multiplier. Measured (median of 7, ms, block-diagonal -> forward): on wasm, whose
+ * `Conv2DBackpropInput` is a plain loop, the forward way won every case: strides 1 `[64, 26, 26, 8]`
+ * 3x3 m 1 26.6 -> 2.5, `[32, 28, 28, 32]` 3x3 280.6 -> 3.7, `[32, 1, 100, 64]` 1x5 75.8 -> 2.1;
+ * strides 2 `[64, 24, 24, 8]` 3x3 32.3 -> 16.8, `[32, 28, 28, 32]` 171.6 -> 8.1; strides [1, 2]
+ * `[32, 1, 100, 64]` 1x5 71.0 -> 8.8. On cpu it won for strides 1 from `c * m` = 16
+ * (`[64, 26, 26, 8]` m 2 216.5 -> 155.5, `[32, 28, 28, 32]` 561.7 -> 165.0) and lost below (m 1:
+ * 76.4 -> 109.8) and with any stride > 1 (2.3x to 11x slower). tfjs-backend-cpu's own
+ * `DepthwiseConv2dNativeBackpropInput` was slower than one of the two in every case (212.9, 286.3,
+ * 447.4 ms). Other backends are unmeasured and keep the block-diagonal kernel.
  */
 export function depthwiseInputGradient(
   dy: tf.Tensor4D,
@@ -48,7 +51,7 @@ export function depthwiseInputGradient(
 ): tf.Tensor4D {
   const [kh, kw, c, m] = kernel.shape;
   const backend = tf.getBackend();
-  const forward = strides[0] === 1 && strides[1] === 1 && (backend === 'wasm' || (backend === 'cpu' && c * m >= 16));
+  const forward = backend === 'wasm' || (backend === 'cpu' && c * m >= 16 && strides[0] === 1 && strides[1] === 1);
   return tf.tidy(() => {
     if (!forward) return tf.conv2dTranspose(dy, blockDiagonal(kernel), [...xShape], [strides[0], strides[1]], padding);
     const flipped = tf.reshape(tf.reverse(kernel, [0, 1]), [kh, kw, c * m, 1]) as tf.Tensor4D;
