@@ -97,9 +97,10 @@ export type ExplicitPadding = [[number, number], [number, number], [number, numb
 /**
  * `padding` for a forward `tf.conv2d` or `tf.depthwiseConv2d` of `x` with a window `kernelShape`:
  * on wasm, 'same' with a stride > 1 as the explicit TensorFlow padding. tfjs-backend-wasm 4.22's
- * own 'same' (XNNPACK's TensorFlow-same flag) returns zeros or wrong values where a stride exceeds
- * the window and the padding is less than a stride, e.g. a 1x1 kernel with strides 2 over 4 rows,
- * or 2 rows with strides 3 over 6; with the same padding given explicitly it matches cpu exactly.
+ * own 'same' (XNNPACK's TensorFlow-same flag) returns zeros or shifted values where the last
+ * window stops short of the input's end (`(out - 1) * stride + window < length`: a 1x1 kernel with
+ * strides 2 over an even size, 2 rows with strides 3 over 6; found for lengths 1-7, windows 1-4,
+ * strides 1-4 against cpu); given explicitly, the same padding matches cpu exactly.
  */
 export function forwardPadding(
   padding: Padding,
