@@ -38,7 +38,7 @@ export function conv2dOp(
  * `[32, 1, 100, 64]` 1x5 64->64 110.5 -> 5.6, with strides [1, 2] (1x4) 33.4 -> 9.5. With strides
  * 2x2 three quarters of the spread `dy` are zeros and the forward way lost for small kernels
  * (3x3 8->16 20.3 -> 24.8, 2x2 14.8 -> 17.7), so those keep the loop. On cpu `conv2dTranspose` won
- * every case, by 1.3x to 70x (stride 1 3x3: 36 against 88 ms), and other backends are unmeasured:
+ * every case, by 1.4x to 54x (strides 1, 3x3 8->32: 36 against 88 ms), and other backends are unmeasured:
  * both keep tfjs's kernel.
  */
 export function conv2dInputGradient(
