@@ -1,7 +1,7 @@
 import { tf } from '../../engine/tfjs.js';
+import { conv2dOp } from '../conv/conv2d-op.js';
 import type { Padding } from '../conv/conv-utils.js';
 import { ConvLSTM, type ConvLSTMArgs } from './conv-lstm.js';
-import { convLstmConv2d } from './conv-lstm2d.js';
 
 export type ConvLSTM1DArgs = ConvLSTMArgs;
 
@@ -18,7 +18,7 @@ export class ConvLSTM1D extends ConvLSTM {
 
   /** As Conv1D: a 2-D convolution of height 1 (which trains on every backend, see conv2dOp). */
   protected convolve(x: tf.Tensor, kernel: tf.Tensor, strides: readonly number[], padding: Padding, inputNeedsGradient: boolean): tf.Tensor {
-    const y = convLstmConv2d(tf.expandDims(x, 1) as tf.Tensor4D, tf.expandDims(kernel, 0) as tf.Tensor4D, [1, strides[0]!], padding, inputNeedsGradient);
+    const y = conv2dOp(tf.expandDims(x, 1) as tf.Tensor4D, tf.expandDims(kernel, 0) as tf.Tensor4D, [1, strides[0]!], padding, inputNeedsGradient);
     return tf.squeeze(y, [1]);
   }
 }
