@@ -1,5 +1,6 @@
 import { RidgeError, describeValue } from '@ridge/core';
 import { tf } from '../engine/tfjs.js';
+import { formatShape } from '../engine/shape.js';
 import { prepare, sameLength, toHost, type HostData, type ModelData, type Prepared, type Slot, type TensorLike } from './data.js';
 import { feature, type ModelInternals } from './features.js';
 import type { FitArgs } from './fit.js';
@@ -121,8 +122,6 @@ function lossShape(y: readonly number[], output: Slot): number[] {
   return y.slice(0, Math.max(1, rank - 1)).map((d, i) => (i > 0 ? (output.shape?.[i] ?? d) : d));
 }
 
-const shapeText = (shape: readonly (number | null)[]) => `[${shape.map((d) => d ?? 'null').join(', ')}]`;
-
 /**
  * Checks a sample weight of rank 2 or more: a weight per step, as Keras 3 weighs them (its loss
  * multiplies the losses by the weight and sums; a weight must have a prefix of the losses' shape).
@@ -134,23 +133,23 @@ function checkStepWeights(shape: readonly number[], ys: readonly { readonly shap
   if (outputs.length > 1) {
     throw new RidgeError(
       'SHAPE_MISMATCH',
-      `${method}: ${argument} has shape ${shapeText(shape)}, a weight per step, but the model has ${outputs.length} outputs (${outputs.map((o) => `'${o.name}'`).join(', ')}); ` +
+      `${method}: ${argument} has shape ${formatShape(shape)}, a weight per step, but the model has ${outputs.length} outputs (${outputs.map((o) => `'${o.name}'`).join(', ')}); ` +
         `as in Keras, one sample weight for several outputs holds one weight per sample. Pass ${argument} of shape [${n}].`,
       { argument, received: [...shape], expected: [n] },
     );
   }
   const output = outputs[0]!;
   const steps = lossShape(ys[0]!.shape, output);
-  const prefixes = steps.map((_, i) => shapeText(steps.slice(0, i + 1)));
-  if (shape.length > steps.length || shapeText(shape) !== prefixes[shape.length - 1]) {
+  const prefixes = steps.map((_, i) => formatShape(steps.slice(0, i + 1)));
+  if (shape.length > steps.length || formatShape(shape) !== prefixes[shape.length - 1]) {
     throw new RidgeError(
       'SHAPE_MISMATCH',
-      `${method}: ${argument} has shape ${shapeText(shape)}, but the output '${output.name}' has shape ${shapeText(output.shape ?? [])}, so its losses are ${shapeText(steps)} ` +
+      `${method}: ${argument} has shape ${formatShape(shape)}, but the output '${output.name}' has shape ${formatShape(output.shape ?? [])}, so its losses are ${formatShape(steps)} ` +
         `(one per ${steps.length > 1 ? 'step' : 'sample'}); a weight needs a prefix of that shape: ${prefixes.join(' or ')}.`,
       { argument, received: [...shape], expected: steps, output: output.name },
     );
   }
-  feature('masking', `${method}() with ${argument} of shape ${shapeText(shape)} (a weight per step)`);
+  feature('masking', `${method}() with ${argument} of shape ${formatShape(shape)} (a weight per step)`);
 }
 
 /** The rank of data before it becomes a tensor (nested arrays are read along their first elements). */
@@ -237,7 +236,7 @@ function classWeights(y: HostData, classWeight: Readonly<Record<number, number>>
     throw new RidgeError(
       'INVALID_ARGUMENT',
       `fit: classWeight needs y of shape [${lead}], [${lead}, 1] (class indices) or [${lead}, classes] (one-hot)` +
-        (sequence ? `, a class per step of the output '${output.name}' (shape ${shapeText(output.shape!)})` : '') +
+        (sequence ? `, a class per step of the output '${output.name}' (shape ${formatShape(output.shape!)})` : '') +
         `; received [${y.shape.join(', ')}].`,
       { argument: 'classWeight' },
     );
