@@ -11,8 +11,8 @@ import { tf } from './tfjs.js';
  * libraries in the same process keep tfjs-core's behaviour.
  */
 type Grad = Parameters<typeof tf.customGrad>[0];
-/** tfjs types the custom-gradient function's arguments loosely; this names them. */
-const custom = (f: (...args: never[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] }) =>
+/** tfjs types the custom-gradient function's arguments loosely; this names them (also for recurrent-product.ts). */
+export const custom = (f: (...args: never[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] }) =>
   tf.customGrad(f as unknown as Grad) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor2D;
 
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor | undefined, xNeedsGradient: boolean): tf.Tensor2D {

@@ -1,9 +1,5 @@
 import { tf } from '../../engine/tfjs.js';
-
-type Grad = Parameters<typeof tf.customGrad>[0];
-/** tfjs types the custom-gradient function's arguments loosely; this names them. */
-const custom = (f: (...args: never[]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] }) =>
-  tf.customGrad(f as unknown as Grad) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor2D;
+import { custom } from '../../engine/linear.js';
 
 /**
  * One time step's recurrent product `k h`, plus `addend` if given (the step's input projection):
