@@ -1,5 +1,6 @@
 import { RidgeError, describeValue, isJsonObject, mustBeError } from '@ridge/core';
 import { checkOptions, who } from '../engine/errors.js';
+import { formatShape } from '../engine/shape.js';
 import { tf } from '../engine/tfjs.js';
 import type { LayerWeight, WeightOwner } from '../engine/weight.js';
 import type { Model } from '../model/model.js';
@@ -38,7 +39,6 @@ interface Mismatch {
   readonly received?: number[];
 }
 
-const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 const lastSegment = (name: string): string => name.slice(name.lastIndexOf('/') + 1);
 const quoted = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(', ');
 
@@ -114,7 +114,7 @@ function matchLayer(owner: WeightOwner, weights: readonly LayerWeight[], stored:
         weight: w.path,
         expected: w.shape,
         received: spec.shape,
-        text: `layer '${layer}': its weight '${w.path}' has shape ${shapeText(w.shape)}, but ${theirs} stores '${spec.name}' with shape ${shapeText(spec.shape)}`,
+        text: `layer '${layer}': its weight '${w.path}' has shape ${formatShape(w.shape)}, but ${theirs} stores '${spec.name}' with shape ${formatShape(spec.shape)}`,
       };
     }
     if (w.variable.dtype !== spec.dtype) {
@@ -135,7 +135,8 @@ function renamedSlots(state: tf.NamedTensorMap, paths: ReadonlyMap<string, strin
   return renamed;
 }
 
-function checkLoadWeightsOptions(options: unknown): void {
+/** Checks the options before anything is read, and returns the warner they give. */
+function checkLoadWeightsOptions(options: unknown): (message: string) => void {
   checkOptions('loadWeights', options, ['skipMismatch', 'onWarning', 'io']);
   const { skipMismatch, io } = options as LoadWeightsOptions;
   if (skipMismatch !== undefined && typeof skipMismatch !== 'boolean') {
@@ -144,7 +145,7 @@ function checkLoadWeightsOptions(options: unknown): void {
   if (io !== undefined && (typeof io !== 'object' || io === null || Array.isArray(io))) {
     throw mustBeError('loadWeights: io', io, "tfjs-core's load options ({ requestInit, fetchFunc, onProgress, ... })", { argument: 'io', received: io });
   }
-  warnerOf(options, 'loadWeights');
+  return warnerOf(options, 'loadWeights');
 }
 
 /**
@@ -226,11 +227,10 @@ function weightsFromArtifacts(model: Model, artifacts: tf.io.ModelArtifacts, ski
  * model that is not built yet is refused, as in Keras 3.
  */
 export async function loadWeights(model: Model, source: string | tf.io.IOHandler, options: LoadWeightsOptions = {}): Promise<void> {
-  checkLoadWeightsOptions(options);
+  const warn = checkLoadWeightsOptions(options);
   refuseDisposed(model, 'loadWeights()');
   // Before reading anything, as Keras 3 checks: an unbuilt model is not built from the file.
   refuseUnbuilt(model, 'loadWeights', 'to load into; nothing was read');
-  const warn = warnerOf(options, 'loadWeights');
   const artifacts = await readArtifacts(loadHandlerFor(source, options.io, 'loadWeights', WEIGHTS_FILES), source, 'loadWeights', 'the weights');
   weightsFromArtifacts(model, artifacts, options.skipMismatch === true, warn);
 }

@@ -4,7 +4,7 @@ import type { Model } from '../model/model.js';
 import { FILE_SCHEME, FileHandler, MODEL_FILES, type SavedFiles } from './file-handler.js';
 import { Building, buildModel, checkLoadOptions, parseModelJSON, restoreCompile, type FromJSONOptions } from './model-from-json.js';
 import { warnerOf } from './model-json.js';
-import { LAYERS_WEIGHTS_FORMAT } from './save.js';
+import { LAYERS_MODEL_FORMAT, LAYERS_WEIGHTS_FORMAT } from './save.js';
 import { assignModelWeights, checkWeightData, restoreOptimizerState } from './weights.js';
 
 export interface LoadModelOptions extends FromJSONOptions {
@@ -54,7 +54,7 @@ export function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, options: Loa
       { format: artifacts.format },
     );
   }
-  if (artifacts.format !== undefined && artifacts.format !== 'layers-model') {
+  if (artifacts.format !== undefined && artifacts.format !== LAYERS_MODEL_FORMAT) {
     throw new RidgeError(
       'INVALID_JSON',
       `The model is a ${describeValue(artifacts.format)}, not a 'layers-model'; ${artifacts.format === 'graph-model' ? 'load it with tf.loadGraphModel.' : 'Ridge reads layers models.'}`,

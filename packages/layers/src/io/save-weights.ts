@@ -3,9 +3,9 @@ import type { tf } from '../engine/tfjs.js';
 import type { WeightOwner } from '../engine/weight.js';
 import type { Model } from '../model/model.js';
 import { WEIGHTS_FILES } from './file-handler.js';
-import { GENERATED_BY, LAYERS_WEIGHTS_FORMAT, saveHandlerFor } from './save.js';
+import { artifactsOf, LAYERS_WEIGHTS_FORMAT, saveHandlerFor } from './save.js';
 import { checkSaveWeightsOptions } from './save-options.js';
-import { encodeModelWeights, refuseDisposed, refuseUnbuilt } from './weights.js';
+import { refuseDisposed, refuseUnbuilt } from './weights.js';
 
 export interface SaveWeightsOptions {
   /**
@@ -50,13 +50,5 @@ export async function saveWeights(model: Model, target: string | tf.io.IOHandler
   refuseDisposed(model, 'saveWeights()');
   refuseUnbuilt(model, 'saveWeights', 'to save; nothing was written');
   const handler = saveHandlerFor(target, 'saveWeights', WEIGHTS_FILES);
-  const { weightSpecs, weightData } = await encodeModelWeights(model, options.includeOptimizer === true);
-  return handler.save!({
-    modelTopology: weightsTopology(model),
-    format: LAYERS_WEIGHTS_FORMAT,
-    generatedBy: GENERATED_BY,
-    convertedBy: null,
-    weightSpecs,
-    weightData,
-  });
+  return handler.save!(await artifactsOf(model, weightsTopology(model), LAYERS_WEIGHTS_FORMAT, options.includeOptimizer === true));
 }

@@ -18,7 +18,7 @@ export interface SaveOptions extends ToJSONOptions {
 export const LAYERS_MODEL_FORMAT = 'layers-model';
 /** The format of what `model.saveWeights` writes: a weights manifest, and a topology that lists only the layers with weights. */
 export const LAYERS_WEIGHTS_FORMAT = 'layers-weights';
-export const GENERATED_BY = `Ridge @ridge/layers (core v${VERSION})`;
+const GENERATED_BY = `Ridge @ridge/layers (core v${VERSION})`;
 
 /**
  * `'file://dir'` (Node, writing `files` there), any URL tfjs-core has a handler for, or a handler
@@ -47,6 +47,15 @@ export function saveHandlerFor(target: unknown, call = 'save', files: SavedFiles
 }
 
 /**
+ * The artifacts `save` and `saveWeights` hand to their handler: `modelTopology` in `format`, and
+ * the model's weights (with `includeOptimizer`, the optimizer's state too).
+ */
+export async function artifactsOf(model: Model, modelTopology: object, format: string, includeOptimizer: boolean): Promise<tf.io.ModelArtifacts> {
+  const { weightSpecs, weightData } = await encodeModelWeights(model, includeOptimizer);
+  return { modelTopology, format, generatedBy: GENERATED_BY, convertedBy: null, weightSpecs, weightData };
+}
+
+/**
  * Saves the topology (with the compile state) and the weights as tfjs-layers does: the same
  * artifacts, so any tfjs-core handler can store them and tfjs-layers can read what it supports.
  * The JSON is made before anything is written, so a model that cannot be saved writes nothing.
@@ -65,15 +74,7 @@ export async function saveModel(model: Model, target: string | tf.io.IOHandler, 
         `with input({ shape })), or call fit or predict on data once.`,
     );
   }
-  const { weightSpecs, weightData } = await encodeModelWeights(model, options.includeOptimizer === true);
-  const artifacts: tf.io.ModelArtifacts = {
-    modelTopology,
-    format: LAYERS_MODEL_FORMAT,
-    generatedBy: GENERATED_BY,
-    convertedBy: null,
-    weightSpecs,
-    weightData,
-  };
+  const artifacts = await artifactsOf(model, modelTopology, LAYERS_MODEL_FORMAT, options.includeOptimizer === true);
   if (options.userDefinedMetadata !== undefined) artifacts.userDefinedMetadata = options.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'];
   return handler.save!(artifacts);
 }
