@@ -5,7 +5,7 @@ import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { SymbolicTensor } from '../../engine/symbolic.js';
 import type { Shape } from '../../engine/shape.js';
 import { argKeys } from '../../engine/arg-keys.js';
-import { readBoolean } from '../misc/args.js';
+import { readBoolean, readPositiveInt } from '../misc/args.js';
 import { checkEncodeRank, encodedShape, encodeTokens } from './encode.js';
 import { fingerprint64, sipHash64 } from './fingerprint.js';
 
@@ -47,7 +47,7 @@ export class Hashing extends Layer {
 
   constructor(args: HashingArgs) {
     super(args);
-    if (!Number.isInteger(args.numBins) || args.numBins < 1) throw layerArgError(this, 'numBins', args.numBins, 'an integer >= 1');
+    this.numBins = readPositiveInt(this, 'numBins', args.numBins);
     const mask = args.maskValue ?? undefined;
     if (mask !== undefined && typeof mask !== 'string' && !Number.isFinite(mask)) throw layerArgError(this, 'maskValue', mask, 'a string, a finite number or null');
     const salt = args.salt ?? undefined;
@@ -57,7 +57,6 @@ export class Hashing extends Layer {
     const mode = args.outputMode ?? 'int';
     if (!MODES.includes(mode)) throw layerArgError(this, 'outputMode', mode, "'int', 'one_hot', 'multi_hot' or 'count'");
     if (readBoolean(this, 'sparse', args.sparse, false)) throw layerArgError(this, 'sparse', args.sparse, 'false (Ridge computes dense tensors)');
-    this.numBins = args.numBins;
     this.maskValue = mask;
     this.salt = salt === undefined ? undefined : typeof salt === 'number' ? [salt, salt] : [salt[0], salt[1]];
     this.outputMode = mode;

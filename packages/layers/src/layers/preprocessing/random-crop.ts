@@ -2,7 +2,7 @@ import type { JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import type { Shape } from '../../engine/shape.js';
 import { argKeys } from '../../engine/arg-keys.js';
-import { readSize } from './center-crop.js';
+import { readPositiveInt } from '../misc/args.js';
 import { RandomImageLayer, type Draw, type RandomImageArgs } from './augment.js';
 import { aspectCropBox, crop, expectImages, resizeImages } from './resize.js';
 
@@ -27,8 +27,8 @@ export class RandomCrop extends RandomImageLayer {
 
   constructor(args: RandomCropArgs) {
     super(args);
-    this.height = readSize(this, 'height', args.height);
-    this.width = readSize(this, 'width', args.width);
+    this.height = readPositiveInt(this, 'height', args.height);
+    this.width = readPositiveInt(this, 'width', args.width);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {

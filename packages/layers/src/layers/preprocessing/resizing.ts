@@ -6,8 +6,7 @@ import type { Shape } from '../../engine/shape.js';
 import type { SymbolicTensor } from '../../engine/symbolic.js';
 import { argKeys } from '../../engine/arg-keys.js';
 import { checkDataFormat, type DataFormat } from '../conv/conv-utils.js';
-import { readBoolean } from '../misc/args.js';
-import { readSize } from './center-crop.js';
+import { readBoolean, readPositiveInt } from '../misc/args.js';
 import { aspectCropBox, crop, expectImages, resizeImages, type ResizeInterpolation } from './resize.js';
 
 export interface ResizingArgs extends LayerArgs {
@@ -40,8 +39,8 @@ export class Resizing extends Layer {
 
   constructor(args: ResizingArgs) {
     super(args);
-    this.height = readSize(this, 'height', args.height);
-    this.width = readSize(this, 'width', args.width);
+    this.height = readPositiveInt(this, 'height', args.height);
+    this.width = readPositiveInt(this, 'width', args.width);
     const interpolation = args.interpolation ?? 'bilinear';
     if (interpolation !== 'bilinear' && interpolation !== 'nearest') {
       throw layerArgError(this, 'interpolation', args.interpolation, "'bilinear' or 'nearest' (Keras's bicubic, area and lanczos are not supported)");
