@@ -6,7 +6,7 @@ import { argKeys } from '../../engine/arg-keys.js';
 import { checkDataFormat, type DataFormat } from '../conv/conv-utils.js';
 import { floatInput } from '../float-input.js';
 import { readPositiveInt } from '../misc/args.js';
-import { aspectCropBox, crop, expectImages, resizeImages } from './resize.js';
+import { aspectCropBox, crop, expectImages, resizedShape, resizeImages } from './resize.js';
 
 export interface CenterCropArgs extends LayerArgs {
   /** The output height. */
@@ -44,9 +44,7 @@ export class CenterCrop extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectImages(this, shape);
-    return [shape[0]!, this.height, this.width, shape[3]!];
+    return resizedShape(this, inputShape as Shape, this.height, this.width);
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {

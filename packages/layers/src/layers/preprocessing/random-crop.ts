@@ -4,7 +4,7 @@ import type { Shape } from '../../engine/shape.js';
 import { argKeys } from '../../engine/arg-keys.js';
 import { readPositiveInt } from '../misc/args.js';
 import { RandomImageLayer, type Draw, type RandomImageArgs } from './augment.js';
-import { aspectCropBox, crop, expectImages, resizeImages } from './resize.js';
+import { aspectCropBox, crop, resizedShape, resizeImages } from './resize.js';
 
 export interface RandomCropArgs extends RandomImageArgs {
   /** The output height. */
@@ -32,9 +32,7 @@ export class RandomCrop extends RandomImageLayer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectImages(this, shape);
-    return [shape[0]!, this.height, this.width, shape[3]!];
+    return resizedShape(this, inputShape as Shape, this.height, this.width);
   }
 
   protected override transform(images: tf.Tensor4D, training: boolean, draw: Draw): tf.Tensor4D {

@@ -7,7 +7,7 @@ import type { SymbolicTensor } from '../../engine/symbolic.js';
 import { argKeys } from '../../engine/arg-keys.js';
 import { checkDataFormat, type DataFormat } from '../conv/conv-utils.js';
 import { readBoolean, readPositiveInt } from '../misc/args.js';
-import { aspectCropBox, crop, expectImages, resizeImages, type ResizeInterpolation } from './resize.js';
+import { aspectCropBox, crop, expectImages, resizedShape, resizeImages, type ResizeInterpolation } from './resize.js';
 
 export interface ResizingArgs extends LayerArgs {
   /** The output height. */
@@ -56,9 +56,7 @@ export class Resizing extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectImages(this, shape);
-    return [shape[0]!, this.height, this.width, shape[3]!];
+    return resizedShape(this, inputShape as Shape, this.height, this.width);
   }
 
   protected override outputDtype(inputs: readonly SymbolicTensor[]): tf.DataType {
