@@ -6,6 +6,7 @@ import type { Shape } from '../../engine/shape.js';
 import type { SymbolicTensor } from '../../engine/symbolic.js';
 import { argKeys } from '../../engine/arg-keys.js';
 import { checkDataFormat, type DataFormat } from '../conv/conv-utils.js';
+import { floatInput } from '../float-input.js';
 import { readBoolean, readPositiveInt } from '../misc/args.js';
 import { aspectCropBox, crop, expectImages, resizedShape, resizeImages, type ResizeInterpolation } from './resize.js';
 
@@ -66,7 +67,7 @@ export class Resizing extends Layer {
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
     expectImages(this, x.shape);
-    let images = (x.dtype === 'float32' ? x : tf.cast(x, 'float32')) as tf.Tensor4D;
+    let images = floatInput(x) as tf.Tensor4D;
     if (this.cropToAspectRatio) images = crop(images, aspectCropBox(images.shape[1], images.shape[2], this.height, this.width));
     const resized = resizeImages(images, this.height, this.width, this.interpolation);
     return x.dtype === 'int32' ? tf.cast(tf.round(resized), 'int32') : resized === x ? tf.clone(x) : resized;
