@@ -44,6 +44,8 @@ export class Hashing extends Layer {
   readonly maskValue: string | number | undefined;
   readonly salt: readonly [number, number] | undefined;
   readonly outputMode: HashingOutputMode;
+  /** `salt` as SipHash's two keys, converted once. */
+  readonly #keys: readonly [bigint, bigint] | undefined;
 
   constructor(args: HashingArgs) {
     super(args);
@@ -60,6 +62,7 @@ export class Hashing extends Layer {
     this.maskValue = mask;
     this.salt = salt === undefined ? undefined : typeof salt === 'number' ? [salt, salt] : [salt[0], salt[1]];
     this.outputMode = mode;
+    this.#keys = this.salt && [BigInt(this.salt[0]), BigInt(this.salt[1])];
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -79,7 +82,7 @@ export class Hashing extends Layer {
   /** The bin of one value (TensorFlow's: the hash of its text, modulo the bins). */
   #bin(value: string | number | boolean, bins: bigint, utf8: TextEncoder): number {
     const bytes = utf8.encode(typeof value === 'number' ? String(Math.trunc(value)) : String(value));
-    const hash = this.salt ? sipHash64(bytes, BigInt(this.salt[0]), BigInt(this.salt[1])) : fingerprint64(bytes);
+    const hash = this.#keys ? sipHash64(bytes, this.#keys[0], this.#keys[1]) : fingerprint64(bytes);
     return Number(hash % bins);
   }
 
