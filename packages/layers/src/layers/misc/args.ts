@@ -9,6 +9,12 @@ export function readBoolean(owner: Described, argument: string, value: unknown, 
   return value;
 }
 
+/** Reads an integer >= 1 (a size, a count). */
+export function readPositiveInt(owner: Described, argument: string, value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 1) throw layerArgError(owner, argument, value, 'an integer >= 1');
+  return value as number;
+}
+
 /** Reads a drop rate: a number in [0, 1) (rate 1 would leave nothing to rescale). */
 export function readRate(owner: Described, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value >= 1) throw layerArgError(owner, 'rate', value, 'a number in [0, 1)');

@@ -4,6 +4,7 @@ import { layerArgError, who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import { argKeys } from '../../engine/arg-keys.js';
+import { readPositiveInt } from '../misc/args.js';
 import { checkEncodeRank, encodedShape, encodeTokens } from './encode.js';
 
 export type CategoryOutputMode = 'one_hot' | 'multi_hot' | 'count';
@@ -38,8 +39,7 @@ export class CategoryEncoding extends Layer {
 
   constructor(args: CategoryEncodingArgs) {
     super(args);
-    if (!Number.isInteger(args.numTokens) || args.numTokens < 1) throw layerArgError(this, 'numTokens', args.numTokens, 'an integer >= 1');
-    this.numTokens = args.numTokens;
+    this.numTokens = readPositiveInt(this, 'numTokens', args.numTokens);
     // Keras's deprecated name for multi_hot, and tfjs-layers' spellings (its saved models load).
     const given = args.outputMode as string | undefined;
     const mode = (given !== undefined && ALIASES[given]) || (args.outputMode ?? 'multi_hot');

@@ -1,12 +1,12 @@
 import type { JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
-import { layerArgError } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { Shape } from '../../engine/shape.js';
 import { argKeys } from '../../engine/arg-keys.js';
 import { checkDataFormat, type DataFormat } from '../conv/conv-utils.js';
 import { floatInput } from '../float-input.js';
-import { aspectCropBox, crop, expectImages, resizeImages } from './resize.js';
+import { readPositiveInt } from '../misc/args.js';
+import { aspectCropBox, crop, expectImages, resizedShape, resizeImages } from './resize.js';
 
 export interface CenterCropArgs extends LayerArgs {
   /** The output height. */
@@ -15,12 +15,6 @@ export interface CenterCropArgs extends LayerArgs {
   width: number;
   /** Only `'channels_last'` (the default): `[batch, height, width, channels]`. */
   dataFormat?: DataFormat | null;
-}
-
-/** Reads a target size argument: an integer >= 1. */
-export function readSize(owner: Layer, argument: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) < 1) throw layerArgError(owner, argument, value, 'an integer >= 1');
-  return value as number;
 }
 
 /**
@@ -39,8 +33,8 @@ export class CenterCrop extends Layer {
 
   constructor(args: CenterCropArgs) {
     super(args);
-    this.height = readSize(this, 'height', args.height);
-    this.width = readSize(this, 'width', args.width);
+    this.height = readPositiveInt(this, 'height', args.height);
+    this.width = readPositiveInt(this, 'width', args.width);
     this.dataFormat = checkDataFormat(this, args.dataFormat);
   }
 
@@ -50,9 +44,7 @@ export class CenterCrop extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectImages(this, shape);
-    return [shape[0]!, this.height, this.width, shape[3]!];
+    return resizedShape(this, inputShape as Shape, this.height, this.width);
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {

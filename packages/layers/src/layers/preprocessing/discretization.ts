@@ -5,7 +5,7 @@ import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { SymbolicTensor } from '../../engine/symbolic.js';
 import type { Shape } from '../../engine/shape.js';
 import { argKeys } from '../../engine/arg-keys.js';
-import { readBoolean } from '../misc/args.js';
+import { readBoolean, readPositiveInt } from '../misc/args.js';
 import { checkEncodeRank, encodedShape, encodeTokens } from './encode.js';
 
 export type DiscretizationOutputMode = 'int' | 'one_hot' | 'multi_hot' | 'count';
@@ -93,7 +93,7 @@ export class Discretization extends Layer {
   constructor(args: DiscretizationArgs) {
     super(args);
     const { binBoundaries, numBins } = args;
-    if (numBins != null && !(Number.isInteger(numBins) && numBins >= 1)) throw layerArgError(this, 'numBins', numBins, 'an integer >= 1');
+    if (numBins != null) readPositiveInt(this, 'numBins', numBins);
     if (binBoundaries != null) {
       const sorted = Array.isArray(binBoundaries) && binBoundaries.every((b, i) => Number.isFinite(b) && (i === 0 || b >= binBoundaries[i - 1]!));
       if (!sorted) throw layerArgError(this, 'binBoundaries', binBoundaries, 'a list of finite numbers in increasing order');

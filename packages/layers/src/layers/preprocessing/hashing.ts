@@ -5,7 +5,7 @@ import { Layer, type CallContext, type LayerArgs } from '../../engine/layer.js';
 import type { SymbolicTensor } from '../../engine/symbolic.js';
 import type { Shape } from '../../engine/shape.js';
 import { argKeys } from '../../engine/arg-keys.js';
-import { readBoolean } from '../misc/args.js';
+import { readBoolean, readPositiveInt } from '../misc/args.js';
 import { checkEncodeRank, encodedShape, encodeTokens } from './encode.js';
 import { fingerprint64, sipHash64 } from './fingerprint.js';
 
@@ -44,10 +44,12 @@ export class Hashing extends Layer {
   readonly maskValue: string | number | undefined;
   readonly salt: readonly [number, number] | undefined;
   readonly outputMode: HashingOutputMode;
+  /** `salt` as SipHash's two keys, converted once. */
+  readonly #keys: readonly [bigint, bigint] | undefined;
 
   constructor(args: HashingArgs) {
     super(args);
-    if (!Number.isInteger(args.numBins) || args.numBins < 1) throw layerArgError(this, 'numBins', args.numBins, 'an integer >= 1');
+    this.numBins = readPositiveInt(this, 'numBins', args.numBins);
     const mask = args.maskValue ?? undefined;
     if (mask !== undefined && typeof mask !== 'string' && !Number.isFinite(mask)) throw layerArgError(this, 'maskValue', mask, 'a string, a finite number or null');
     const salt = args.salt ?? undefined;
@@ -57,10 +59,10 @@ export class Hashing extends Layer {
     const mode = args.outputMode ?? 'int';
     if (!MODES.includes(mode)) throw layerArgError(this, 'outputMode', mode, "'int', 'one_hot', 'multi_hot' or 'count'");
     if (readBoolean(this, 'sparse', args.sparse, false)) throw layerArgError(this, 'sparse', args.sparse, 'false (Ridge computes dense tensors)');
-    this.numBins = args.numBins;
     this.maskValue = mask;
     this.salt = salt === undefined ? undefined : typeof salt === 'number' ? [salt, salt] : [salt[0], salt[1]];
     this.outputMode = mode;
+    this.#keys = this.salt && [BigInt(this.salt[0]), BigInt(this.salt[1])];
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -80,7 +82,7 @@ export class Hashing extends Layer {
   /** The bin of one value (TensorFlow's: the hash of its text, modulo the bins). */
   #bin(value: string | number | boolean, bins: bigint, utf8: TextEncoder): number {
     const bytes = utf8.encode(typeof value === 'number' ? String(Math.trunc(value)) : String(value));
-    const hash = this.salt ? sipHash64(bytes, BigInt(this.salt[0]), BigInt(this.salt[1])) : fingerprint64(bytes);
+    const hash = this.#keys ? sipHash64(bytes, this.#keys[0], this.#keys[1]) : fingerprint64(bytes);
     return Number(hash % bins);
   }
 

@@ -7,6 +7,7 @@ import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { argKeys } from '../../engine/arg-keys.js';
 import { Ones, Zeros } from '../../initializers/constant.js';
+import { floatInput } from '../float-input.js';
 import { readBoolean } from '../misc/args.js';
 import { checkAxesSizes } from '../misc/axes.js';
 
@@ -244,7 +245,7 @@ export class Normalization extends Layer {
       ? [this.#givenTensor(this.#given.mean), this.#givenTensor(this.#given.variance)]
       : [tf.reshape(this.mean!.read(), [...g.broadcast]), tf.reshape(this.variance!.read(), [...g.broadcast])];
     const std = tf.maximum(tf.sqrt(variance), EPSILON);
-    const values = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+    const values = floatInput(x);
     return this.invert ? tf.add(mean, tf.mul(values, std)) : tf.div(tf.sub(values, mean), std);
   }
 

@@ -2,9 +2,9 @@ import type { JsonObject } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
 import type { Shape } from '../../engine/shape.js';
 import { argKeys } from '../../engine/arg-keys.js';
-import { readSize } from './center-crop.js';
+import { readPositiveInt } from '../misc/args.js';
 import { RandomImageLayer, type Draw, type RandomImageArgs } from './augment.js';
-import { aspectCropBox, crop, expectImages, resizeImages } from './resize.js';
+import { aspectCropBox, crop, resizedShape, resizeImages } from './resize.js';
 
 export interface RandomCropArgs extends RandomImageArgs {
   /** The output height. */
@@ -27,14 +27,12 @@ export class RandomCrop extends RandomImageLayer {
 
   constructor(args: RandomCropArgs) {
     super(args);
-    this.height = readSize(this, 'height', args.height);
-    this.width = readSize(this, 'width', args.width);
+    this.height = readPositiveInt(this, 'height', args.height);
+    this.width = readPositiveInt(this, 'width', args.width);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectImages(this, shape);
-    return [shape[0]!, this.height, this.width, shape[3]!];
+    return resizedShape(this, inputShape as Shape, this.height, this.width);
   }
 
   protected override transform(images: tf.Tensor4D, training: boolean, draw: Draw): tf.Tensor4D {

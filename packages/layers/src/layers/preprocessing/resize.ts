@@ -16,6 +16,12 @@ export function expectImages(owner: Described, shape: Shape): void {
   );
 }
 
+/** The shape of `[batch, height, width, channels]` images made `height x width` (SHAPE_MISMATCH for another rank). */
+export function resizedShape(owner: Described, shape: Shape, height: number, width: number): Shape {
+  expectImages(owner, shape);
+  return [shape[0]!, height, width, shape[3]!];
+}
+
 /** A crop window of an image: its first row and column and its size. */
 export interface CropBox {
   readonly top: number;

@@ -6,9 +6,9 @@ import type { Shape } from '../../engine/shape.js';
 import type { SymbolicTensor } from '../../engine/symbolic.js';
 import { argKeys } from '../../engine/arg-keys.js';
 import { checkDataFormat, type DataFormat } from '../conv/conv-utils.js';
-import { readBoolean } from '../misc/args.js';
-import { readSize } from './center-crop.js';
-import { aspectCropBox, crop, expectImages, resizeImages, type ResizeInterpolation } from './resize.js';
+import { floatInput } from '../float-input.js';
+import { readBoolean, readPositiveInt } from '../misc/args.js';
+import { aspectCropBox, crop, expectImages, resizedShape, resizeImages, type ResizeInterpolation } from './resize.js';
 
 export interface ResizingArgs extends LayerArgs {
   /** The output height. */
@@ -40,8 +40,8 @@ export class Resizing extends Layer {
 
   constructor(args: ResizingArgs) {
     super(args);
-    this.height = readSize(this, 'height', args.height);
-    this.width = readSize(this, 'width', args.width);
+    this.height = readPositiveInt(this, 'height', args.height);
+    this.width = readPositiveInt(this, 'width', args.width);
     const interpolation = args.interpolation ?? 'bilinear';
     if (interpolation !== 'bilinear' && interpolation !== 'nearest') {
       throw layerArgError(this, 'interpolation', args.interpolation, "'bilinear' or 'nearest' (Keras's bicubic, area and lanczos are not supported)");
@@ -57,9 +57,7 @@ export class Resizing extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const shape = inputShape as Shape;
-    expectImages(this, shape);
-    return [shape[0]!, this.height, this.width, shape[3]!];
+    return resizedShape(this, inputShape as Shape, this.height, this.width);
   }
 
   protected override outputDtype(inputs: readonly SymbolicTensor[]): tf.DataType {
@@ -69,7 +67,7 @@ export class Resizing extends Layer {
   call(inputs: tf.Tensor | tf.Tensor[], _ctx: CallContext): tf.Tensor {
     const x = inputs as tf.Tensor;
     expectImages(this, x.shape);
-    let images = (x.dtype === 'float32' ? x : tf.cast(x, 'float32')) as tf.Tensor4D;
+    let images = floatInput(x) as tf.Tensor4D;
     if (this.cropToAspectRatio) images = crop(images, aspectCropBox(images.shape[1], images.shape[2], this.height, this.width));
     const resized = resizeImages(images, this.height, this.width, this.interpolation);
     return x.dtype === 'int32' ? tf.cast(tf.round(resized), 'int32') : resized === x ? tf.clone(x) : resized;
