@@ -7,7 +7,7 @@ import type { LayerWeight } from '../../engine/weight.js';
 import { argKeys, parts } from '../../engine/arg-keys.js';
 import { GlorotUniform } from '../../initializers/variance-scaling.js';
 import { Zeros } from '../../initializers/constant.js';
-import { readBoolean } from '../misc/args.js';
+import { readBoolean, readPositiveInt } from '../misc/args.js';
 import { AttentionBase, LARGE_NEGATIVE, andMasks, boolMasks, causalMask, type AttentionCall } from './attention-base.js';
 
 export interface MultiHeadAttentionArgs extends LayerArgs {
@@ -46,10 +46,6 @@ const PROJECTIONS: readonly Projection[] = ['query', 'key', 'value', 'attention_
 
 const product = (dims: readonly number[]): number => dims.reduce((p, d) => p * d, 1);
 
-function positiveInteger(owner: MultiHeadAttention, argument: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw layerArgError(owner, argument, value, 'an integer >= 1');
-  return value;
-}
 
 /** An integer or a non-empty list of them, as a list (Keras turns `n` into `(n,)`); null for absent. */
 function intList(owner: MultiHeadAttention, argument: string, value: unknown, min: number): number[] | null {
@@ -92,9 +88,9 @@ export class MultiHeadAttention extends AttentionBase {
 
   constructor(args: MultiHeadAttentionArgs) {
     super(args);
-    this.numHeads = positiveInteger(this, 'numHeads', args.numHeads);
-    this.keyDim = positiveInteger(this, 'keyDim', args.keyDim);
-    this.valueDim = args.valueDim === undefined || args.valueDim === null ? this.keyDim : positiveInteger(this, 'valueDim', args.valueDim);
+    this.numHeads = readPositiveInt(this, 'numHeads', args.numHeads);
+    this.keyDim = readPositiveInt(this, 'keyDim', args.keyDim);
+    this.valueDim = args.valueDim === undefined || args.valueDim === null ? this.keyDim : readPositiveInt(this, 'valueDim', args.valueDim);
     this.useBias = readBoolean(this, 'useBias', args.useBias, true);
     this.outputShape = intList(this, 'outputShape', args.outputShape, 1);
     this.attentionAxes = intList(this, 'attentionAxes', args.attentionAxes, -Infinity);

@@ -1,12 +1,12 @@
 import { RidgeError, type ConstraintSpec, type InitializerSpec, type JsonObject, type RegularizerSpec } from '@ridge/core';
 import { tf } from '../../engine/tfjs.js';
-import { layerArgError, who } from '../../engine/errors.js';
+import { who } from '../../engine/errors.js';
 import { Layer, type CallContext, type LayerArgs, type WeightParts } from '../../engine/layer.js';
 import { formatShape, type Shape } from '../../engine/shape.js';
 import type { LayerWeight } from '../../engine/weight.js';
 import { RandomUniform } from '../../initializers/random.js';
 import { feature } from '../../model/features.js';
-import { readBoolean } from './args.js';
+import { readBoolean, readPositiveInt } from './args.js';
 import { argKeys, parts } from '../../engine/arg-keys.js';
 
 export interface EmbeddingArgs extends LayerArgs {
@@ -28,11 +28,6 @@ export interface EmbeddingArgs extends LayerArgs {
   inputLength?: number | null;
 }
 
-function positiveInteger(owner: Layer, argument: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw layerArgError(owner, argument, value, 'an integer >= 1');
-  return value;
-}
-
 /**
  * Keras Embedding: looks up row `i` of the `[inputDim, outputDim]` table for every index `i`;
  * inputs of shape `[batch, ...]` give outputs `[batch, ..., outputDim]`. Float inputs (what a
@@ -52,12 +47,12 @@ export class Embedding extends Layer {
     const length = args?.inputLength;
     const implied = typeof length === 'number' && Number.isInteger(length) && length > 0 && args.inputShape === undefined && args.batchInputShape === undefined;
     super(implied ? { ...args, inputShape: [length] } : args);
-    this.inputDim = positiveInteger(this, 'inputDim', args.inputDim);
-    this.outputDim = positiveInteger(this, 'outputDim', args.outputDim);
+    this.inputDim = readPositiveInt(this, 'inputDim', args.inputDim);
+    this.outputDim = readPositiveInt(this, 'outputDim', args.outputDim);
     this.maskZero = readBoolean(this, 'maskZero', args.maskZero, false);
     // Masks come with `@ridge/layers/masking`: without it, refused before anything is built.
     if (this.maskZero) feature('masking', 'embedding({ maskZero: true })');
-    this.inputLength = length === undefined || length === null ? undefined : positiveInteger(this, 'inputLength', length);
+    this.inputLength = length === undefined || length === null ? undefined : readPositiveInt(this, 'inputLength', length);
     this.parts = this.resolveWeightParts({
       embeddings: {
         initializer: args.embeddingsInitializer,
